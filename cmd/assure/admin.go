@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/audit"
+)
+
+func cmdAdminCreate(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	email := fs.String("email", "", "the admin's work email address")
+	generate := fs.Bool("generate", false, "generate a password and print it instead of reading one from stdin")
+	a, err := open(ctx, e, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if *email == "" {
+		return errors.New("admin create needs --email")
+	}
+	password := ""
+	if !*generate {
+		password = readLine(e.stdin)
+	}
+	generated := password == ""
+	if generated {
+		password = accounts.GeneratePassword()
+	}
+	ad, err := a.accounts.Create(ctx, *email, password)
+	if err != nil {
+		return err
+	}
+	if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionAdminCreated, Target: ad.ID}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Created admin %s.\n", ad.Email)
+	if generated {
+		fmt.Fprintf(e.stdout, "Password: %s\n(shown once; keep it in a password manager)\n", password)
+	}
+	return nil
+}

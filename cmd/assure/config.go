@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// config is every setting, from the environment and then flags (flags win).
+type config struct {
+	Addr        string
+	DataDir     string
+	MongoURI    string
+	MongoDB     string
+	Partnership string
+	LAs         []string
+	Demo        string // auto, true, false
+	TrustProxy  bool
+	LogFormat   string // text, json
+}
+
+// setting describes one setting for `assure help` and for parsing.
+type setting struct {
+	env, flag, def, help string
+}
+
+var settings = []setting{
+	{"ADDR", "addr", "localhost:8080", "address to serve HTTP on"},
+	{"DATA_DIR", "data-dir", "./data", "where the embedded store keeps its files (created if missing)"},
+	{"MONGODB_URI", "mongodb-uri", "", "MongoDB connection string; unset: use the embedded store"},
+	{"MONGODB_DB", "mongodb-db", "assure", "database name"},
+	{"PARTNERSHIP_NAME", "partnership-name", "Lincolnshire Safeguarding Children Partnership", "the partnership's name, shown on every page"},
+	{"PARTNERSHIP_LA", "partnership-la", "", "local authority codes the register keeps, comma-separated (e.g. 925); unset: every LA in the file"},
+	{"DEMO", "demo", "auto", "load demo data into an empty store: auto (embedded store only), true or false"},
+	{"TRUST_PROXY", "trust-proxy", "false", "believe X-Forwarded-For/-Proto from a reverse proxy on a private network"},
+	{"LOG_FORMAT", "log-format", "text", "log format: text or json"},
+}
+
+// loadConfig reads the environment, then the flags of fs, and checks the result.
+func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (config, error) {
+	vals := map[string]*string{}
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		vals[s.env] = fs.String(s.flag, def, s.help+" ("+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	c := config{
+		Addr:        strings.TrimSpace(*vals["ADDR"]),
+		DataDir:     strings.TrimSpace(*vals["DATA_DIR"]),
+		MongoURI:    strings.TrimSpace(*vals["MONGODB_URI"]),
+		MongoDB:     strings.TrimSpace(*vals["MONGODB_DB"]),
+		Partnership: strings.TrimSpace(*vals["PARTNERSHIP_NAME"]),
+		Demo:        strings.ToLower(strings.TrimSpace(*vals["DEMO"])),
+		LogFormat:   strings.ToLower(strings.TrimSpace(*vals["LOG_FORMAT"])),
+	}
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("ADDR %q must be host:port, like localhost:8080", c.Addr))
+	}
+	if c.MongoURI == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("DATA_DIR must be set when MONGODB_URI is not"))
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		errs = append(errs, errors.New("MONGODB_URI must start with mongodb:// or mongodb+srv://"))
+	}
+	if c.MongoDB == "" || strings.ContainsAny(c.MongoDB, "/\\. \"$") {
+		errs = append(errs, fmt.Errorf("MONGODB_DB %q is not a valid database name", c.MongoDB))
+	}
+	if c.Partnership == "" {
+		errs = append(errs, errors.New("PARTNERSHIP_NAME must not be empty"))
+	}
+	var err error
+	if c.LAs, err = parseLAs(*vals["PARTNERSHIP_LA"]); err != nil {
+		errs = append(errs, err)
+	}
+	switch c.Demo {
+	case "auto", "true", "false":
+	default:
+		errs = append(errs, fmt.Errorf("DEMO %q must be auto, true or false", c.Demo))
+	}
+	if c.TrustProxy, err = strconv.ParseBool(*vals["TRUST_PROXY"]); err != nil {
+		errs = append(errs, fmt.Errorf("TRUST_PROXY %q must be true or false", *vals["TRUST_PROXY"]))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+// parseLAs reads a list of local authority codes: three digits each, as GIAS gives them.
+func parseLAs(s string) ([]string, error) {
+	var out []string
+	for _, la := range strings.Split(s, ",") {
+		la = strings.TrimSpace(la)
+		if la == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(la); err != nil || n < 100 || n > 999 {
+			return nil, fmt.Errorf("local authority code %q must be three digits, like 925", la)
+		}
+		out = append(out, la)
+	}
+	return out, nil
+}

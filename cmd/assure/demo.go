@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// demoAdminEmail is the demo's admin account.
+const demoAdminEmail = "demo.admin@example.org"
+
+func cmdDemo(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	a, err := open(ctx, e, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return a.loadDemo(ctx, e)
+}
+
+// loadDemoIfWanted loads the demo into an empty store on first start: always with
+// DEMO=true, for the embedded store with DEMO=auto, never with DEMO=false. A real
+// MongoDB deployment therefore starts empty unless asked.
+func (a *app) loadDemoIfWanted(ctx context.Context, e env) error {
+	if a.cfg.Demo == "false" || (a.cfg.Demo == "auto" && a.cfg.MongoURI != "") {
+		return nil
+	}
+	n, err := a.register.Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	return a.loadDemo(ctx, e)
+}
+
+// loadDemo imports the demo county through the real GIAS importer and creates a demo
+// admin with a fresh random password, printed once.
+func (a *app) loadDemo(ctx context.Context, e env) error {
+	n, err := a.register.Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errors.New("the store already holds a schools register; the demo loads only into an empty store")
+	}
+	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	rep, err := a.register.Import(ctx, ex, forms.ImportOptions{File: "demo county (synthetic GIAS extract)", Actor: "demo"})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	password := accounts.GeneratePassword()
+	_, err = a.accounts.Create(ctx, demoAdminEmail, password)
+	switch {
+	case errors.Is(err, accounts.ErrExists):
+		password = "(unchanged: the account already existed)"
+	case err != nil:
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := a.audit.Record(ctx, audit.Entry{Actor: "system", Action: audit.ActionDemoLoaded,
+		Detail: fmt.Sprintf("%d demo schools", rep.Added)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nDemo data loaded: %d schools in the demo county.\n", rep.Added)
+	fmt.Fprintf(e.stdout, "Sign in as the demo admin:\n  email:    %s\n  password: %s\n", demoAdminEmail, password)
+	fmt.Fprintf(e.stdout, "(shown once; make another admin with: assure admin create --email you@example.org)\n\n")
+	return nil
+}

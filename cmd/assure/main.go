@@ -1,0 +1,178 @@
+// Command assure is the Assure service and its administration commands. main wires
+// everything: configuration from the environment and flags, the store, the domain
+// packages and the web front.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command runs with, so tests can run commands in-process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "", "serve the web service (the default)", cmdServe},
+		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", cmdImportSchools},
+		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", cmdSchoolsList},
+		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", cmdAdminCreate},
+		{"demo", "", "load the demo county and a demo admin into an empty store", cmdDemo},
+		{"help", "", "list commands and settings", nil},
+	}
+}
+
+// run dispatches a command line and returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		args = append([]string{"serve"}, args...)
+	}
+	if args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.run != nil {
+			if err := c.run(ctx, e, args[len(words):]); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					return 0
+				}
+				fmt.Fprintln(stderr, "assure:", err)
+				return 1
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "assure: unknown command %q\n\n", strings.Join(args, " "))
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Assure: schools' safeguarding assurance and the JOSO programme, for a safeguarding children partnership.")
+	fmt.Fprintln(w, "\nUsage: assure [command] [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  %s %s\t%s\n", c.name, c.args, c.help)
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w, "\nSettings (environment variable, or the flag of the same name on any command):")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "unset"
+		}
+		fmt.Fprintf(tw, "  %s\t--%s\t%s (default: %s)\n", s.env, s.flag, s.help, def)
+	}
+	_ = tw.Flush()
+}
+
+// app is what every command opens: the configuration, logger and store.
+type app struct {
+	cfg      config
+	log      *slog.Logger
+	st       *store.Store
+	register *forms.Register
+	accounts *accounts.Accounts
+	audit    *audit.Log
+}
+
+// open reads the settings (plus the command's own flags, already defined on fs) and
+// opens the store. The caller closes it.
+func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, error) {
+	cfg, err := loadConfig(fs, args, e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	var h slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(e.stderr, nil)
+	}
+	log := slog.New(h)
+	st, err := store.Open(ctx, store.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir,
+		Logger: slog.New(h).With("component", "ferretdb")})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, st: st, register: forms.NewRegister(st), accounts: accounts.New(st), audit: audit.New(st)}
+	if err := a.register.EnsureIndexes(ctx); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.st.Close(ctx); err != nil {
+		a.log.Warn("closing the store", "err", err)
+	}
+}
+
+// storeDescription says which store is in use, for logs.
+func (a *app) storeDescription() string {
+	if a.st.Kind == store.KindEmbedded {
+		return "embedded store (FerretDB on SQLite) in " + a.cfg.DataDir
+	}
+	return "MongoDB at " + redactURI(a.cfg.MongoURI)
+}
+
+// redactURI hides a password in a connection string before it is logged.
+func redactURI(uri string) string {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok {
+		return "(unparseable URI)"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "***@" + rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
+
+// readLine reads one line from stdin, for a password.
+func readLine(r io.Reader) string {
+	s := bufio.NewScanner(r)
+	if s.Scan() {
+		return strings.TrimRight(s.Text(), "\r\n")
+	}
+	return ""
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/lscp/assure/handlers"
+	"github.com/lscp/assure/internal/kv"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGINT/SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	a, err := open(ctx, e, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.log.Info("store ready", "store", a.st.Kind, "where", a.storeDescription())
+
+	if err := a.loadDemoIfWanted(ctx, e); err != nil {
+		return err
+	}
+	csrfKey, err := a.st.Secret(ctx, "csrf")
+	if err != nil {
+		return err
+	}
+	storage := kv.New(a.st, "kv", "web")
+	web, err := handlers.New(handlers.Config{
+		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.st.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
+	}, handlers.Deps{Store: a.st, Register: a.register, Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", a.cfg.Addr, err)
+	}
+	a.log.Info("serving", "url", "http://"+ln.Addr().String(), "partnership", a.cfg.Partnership)
+
+	go purgeExpired(ctx, a, storage)
+	served := make(chan error, 1)
+	go func() { served <- web.Listener(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: finishing requests in flight")
+	if err := web.ShutdownWithTimeout(shutdownGrace); err != nil {
+		a.log.Warn("shutdown", "err", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
+		a.log.Warn("server stopped", "err", err)
+	}
+	a.log.Info("stopped cleanly")
+	return nil
+}
+
+// purgeExpired clears lapsed sessions and rate-limit counters now and then.
+func purgeExpired(ctx context.Context, a *app, storage *kv.Storage) {
+	t := time.NewTicker(15 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := storage.PurgeExpired(ctx); err != nil {
+				a.log.Warn("purging expired sessions", "err", err)
+			} else if n > 0 {
+				a.log.Info("purged expired sessions and counters", "count", n)
+			}
+		}
+	}
+}

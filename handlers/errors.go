@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lscp/assure/forms"
+)
+
+var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
+
+// ErrorPage is the page for any error.
+type ErrorPage struct {
+	Page
+	Heading    string
+	Paragraphs []string
+}
+
+// handleError is the one place errors become statuses and pages.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, heading, paras := http.StatusInternalServerError, "Sorry, there is a problem with the service",
+		[]string{"Try again later. What you had saved is safe."}
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, errCSRF):
+		status, heading, paras = http.StatusForbidden, "This form has expired",
+			[]string{"Go back, reload the page and try again. This protects you from forms sent by other websites."}
+	case errors.Is(err, forms.ErrSchoolNotFound), errors.Is(err, forms.ErrJobNotFound):
+		status, heading, paras = http.StatusNotFound, "Page not found", []string{err.Error() + "."}
+	case errors.As(err, &fe):
+		status = fe.Code
+		switch fe.Code {
+		case http.StatusNotFound:
+			heading, paras = "Page not found", []string{"If you typed the web address, check it is correct."}
+		case http.StatusRequestEntityTooLarge:
+			heading, paras = "The file or form is too large", []string{"GIAS files up to 200 MB can be uploaded; other forms are much smaller."}
+		case http.StatusUnauthorized:
+			heading, paras = "Sign in to see this page", nil
+		case http.StatusMethodNotAllowed:
+			heading, paras = "Page not found", nil
+		default:
+			heading, paras = http.StatusText(fe.Code), nil
+		}
+	case isStoreDown(err):
+		status, heading = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
+		paras = []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
+	}
+	if strings.Contains(c.Get(fiber.HeaderAccept), "application/json") && !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+		return c.Status(status).JSON(fiber.Map{"error": heading})
+	}
+	p := ErrorPage{Page: s.basePage(c, heading), Heading: heading, Paragraphs: paras}
+	if rerr := s.render(c, status, "error", p); rerr != nil {
+		return c.Status(status).SendString(heading)
+	}
+	return nil
+}
+
+// isStoreDown recognises the driver's errors for a store that does not answer.
+func isStoreDown(err error) bool {
+	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, mongo.ErrClientDisconnected) || strings.Contains(err.Error(), "server selection")
+}

@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/static"
+)
+
+// pages holds each page's template parsed with the layout.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+func loadPages() (*pages, error) {
+	names, err := fs.Glob(static.Templates, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, n := range names {
+		if n == "layout.html" {
+			continue
+		}
+		t, err := template.New(n).ParseFS(static.Templates, "layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: parsing template %s: %w", n, err)
+		}
+		p.byName[strings.TrimSuffix(n, ".html")] = t
+	}
+	return p, nil
+}
+
+// FieldError is one GOV.UK error message: the field's id (for the summary's link) and text.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// NavItem is one link of the service navigation.
+type NavItem struct {
+	Href, Text string
+	Active     bool
+}
+
+// Page is what the layout needs; each page struct embeds it.
+type Page struct {
+	Title       string
+	Partnership string
+	Admin       string
+	CSRF        string
+	Nav         []NavItem
+	Back        string
+	Errors      []FieldError
+	Flash       string
+}
+
+// basePage fills the layout's fields for this request.
+func (s *Server) basePage(c *fiber.Ctx, title string) Page {
+	p := Page{Title: title, Partnership: s.cfg.Partnership, Admin: adminOf(c)}
+	p.CSRF, _ = c.Locals(csrfField).(string)
+	if p.Admin != "" {
+		path := c.Path()
+		for _, n := range []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/schools", Text: "Schools register"},
+			{Href: "/admin/audit", Text: "Audit log"}, {Href: "/sign-out", Text: "Sign out"}} {
+			n.Active = path == n.Href || (n.Href != "/admin" && strings.HasPrefix(path, n.Href+"/"))
+			p.Nav = append(p.Nav, n)
+		}
+	}
+	return p
+}
+
+// render writes a page with the given status.
+func (s *Server) render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		return fmt.Errorf("handlers: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("handlers: rendering %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext accepts only a local path to return to after sign-in, never another site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/admin"
+	}
+	return next
+}
+
+// Option is one choice of a select, with whether it is chosen.
+type Option struct {
+	Value, Text string
+	Selected    bool
+}

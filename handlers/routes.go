@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/lscp/assure/static"
+)
+
+// routes lists every route of the service.
+func (s *Server) routes(app *fiber.App) {
+	app.Use(recover.New())
+	app.Use(s.securityHeaders())
+	app.Use(s.limitBody)
+
+	app.Get("/healthz", s.healthz)
+	app.Use("/assets", filesystem.New(filesystem.Config{
+		Root:   http.FS(static.Assets),
+		MaxAge: int((24 * time.Hour).Seconds()),
+	}))
+
+	app.Use(s.csrf)
+	app.Use(s.loadSession)
+
+	app.Get("/", s.home)
+	app.Get("/sign-in", s.signInPage)
+	byIP, byAccount := s.signInLimiters()
+	app.Post("/sign-in", byIP, byAccount, s.signIn)
+	app.Get("/sign-out", s.requireAdmin, s.signOutPage)
+	app.Post("/sign-out", s.signOut)
+
+	admin := app.Group("/admin", s.requireAdmin)
+	admin.Get("/", s.adminHome)
+	admin.Get("/schools", s.schoolsList)
+	admin.Get("/schools/import", s.importPage)
+	admin.Post("/schools/import", s.importUpload)
+	admin.Get("/schools/import/:id", s.importJobPage)
+	admin.Get("/schools/import/:id/status", s.importJobStatus)
+	admin.Get("/schools/:urn<int>", s.schoolPage)
+	admin.Get("/audit", s.auditPage)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// signInLimiter slows password guessing: per address and per account, failed attempts
+// only, counted in the store so every instance shares the count.
+func (s *Server) signInLimiters() (byIP, byAccount fiber.Handler) {
+	byIP = limiter.New(limiter.Config{
+		Max:                    20,
+		Expiration:             15 * time.Minute,
+		KeyGenerator:           func(c *fiber.Ctx) string { return "ip:" + c.IP() },
+		SkipSuccessfulRequests: true,
+		Storage:                s.deps.Storage,
+		LimitReached:           s.tooManySignIns,
+	})
+	byAccount = limiter.New(limiter.Config{
+		Max:                    10,
+		Expiration:             15 * time.Minute,
+		KeyGenerator:           func(c *fiber.Ctx) string { return "account:" + normaliseForKey(c.FormValue("email")) },
+		SkipSuccessfulRequests: true,
+		Storage:                s.deps.Storage,
+		LimitReached:           s.tooManySignIns,
+	})
+	return byIP, byAccount
+}

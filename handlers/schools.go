@@ -1,0 +1,111 @@
+package handlers
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+)
+
+// schoolsPerPage keeps the register page quick to read and to render.
+const schoolsPerPage = 50
+
+// SchoolsPage is the register, filtered and paged.
+type SchoolsPage struct {
+	Page
+	Filter                                   forms.SchoolFilter
+	Phases, Governances, Districts, Statuses []Option
+	Schools                                  []forms.School
+	Total                                    int64
+	From, To                                 int
+	Prev, Next                               string
+}
+
+func (s *Server) schoolsList(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	districts, err := s.deps.Register.Districts(ctx)
+	if err != nil {
+		return err
+	}
+	// Only values the filter offers are used; anything else is ignored, not queried.
+	f := forms.SchoolFilter{Search: strings.TrimSpace(c.Query("q")), Limit: schoolsPerPage}
+	if len(f.Search) > 100 {
+		f.Search = f.Search[:100]
+	}
+	if p := forms.Phase(c.Query("phase")); slices.Contains(forms.Phases, p) {
+		f.Phase = p
+	}
+	if g := forms.Governance(c.Query("governance")); slices.Contains(forms.Governances, g) {
+		f.Governance = g
+	}
+	if st := forms.Status(c.Query("status")); slices.Contains(forms.Statuses, st) {
+		f.Status = st
+	}
+	if d := c.Query("district"); slices.Contains(districts, d) {
+		f.District = d
+	}
+	page, _ := strconv.Atoi(c.Query("page"))
+	page = max(page, 1)
+	f.Offset = (page - 1) * schoolsPerPage
+
+	list, total, err := s.deps.Register.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	p := SchoolsPage{Page: s.basePage(c, "Schools register"), Filter: f, Schools: list, Total: total,
+		From: f.Offset + 1, To: f.Offset + len(list)}
+	for _, ph := range forms.Phases {
+		p.Phases = append(p.Phases, Option{Value: string(ph), Text: ph.Label(), Selected: ph == f.Phase})
+	}
+	for _, g := range forms.Governances {
+		p.Governances = append(p.Governances, Option{Value: string(g), Text: g.Label(), Selected: g == f.Governance})
+	}
+	for _, st := range forms.Statuses {
+		p.Statuses = append(p.Statuses, Option{Value: string(st), Text: st.Label(), Selected: st == f.Status})
+	}
+	for _, d := range districts {
+		p.Districts = append(p.Districts, Option{Value: d, Text: d, Selected: d == f.District})
+	}
+	link := func(n int) string {
+		q := url.Values{}
+		for k, v := range map[string]string{"q": f.Search, "phase": string(f.Phase), "governance": string(f.Governance),
+			"status": string(f.Status), "district": f.District} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		q.Set("page", strconv.Itoa(n))
+		return "/admin/schools?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if int64(f.Offset+len(list)) < total {
+		p.Next = link(page + 1)
+	}
+	return s.render(c, fiber.StatusOK, "schools", p)
+}
+
+// SchoolPage is one school's register entry and history.
+type SchoolPage struct {
+	Page
+	School forms.School
+}
+
+func (s *Server) schoolPage(c *fiber.Ctx) error {
+	urn, err := c.ParamsInt("urn")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	school, err := s.deps.Register.Get(c.UserContext(), urn)
+	if err != nil {
+		return err
+	}
+	p := SchoolPage{Page: s.basePage(c, school.Name), School: school}
+	p.Back = "/admin/schools"
+	return s.render(c, fiber.StatusOK, "school", p)
+}

@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
+)
+
+const (
+	sessAdmin = "admin"
+	sessSeen  = "seen"
+	// localAdmin is where loadSession leaves the signed-in admin's email for handlers.
+	localAdmin = "admin"
+	// sessionRefresh is how stale a session's last write may get before a request renews
+	// it: often enough to keep an active admin signed in, rarely enough that browsing does
+	// not write to the store on every page.
+	sessionRefresh = 10 * time.Minute
+)
+
+func (s *Server) sessionStore(c *fiber.Ctx) *session.Store {
+	if s.isHTTPS(c) {
+		return s.secureSessions
+	}
+	return s.sessions
+}
+
+// loadSession reads the session cookie, if any, and makes the admin known to handlers.
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	if c.Cookies("assure_session") == "" {
+		return c.Next()
+	}
+	sess, err := s.sessionStore(c).Get(c)
+	if err != nil {
+		return err
+	}
+	if email, ok := sess.Get(sessAdmin).(string); ok && email != "" {
+		c.Locals(localAdmin, email)
+		if seen, _ := sess.Get(sessSeen).(int64); time.Since(time.Unix(seen, 0)) > sessionRefresh {
+			sess.Set(sessSeen, time.Now().Unix())
+			if err := sess.Save(); err != nil {
+				return err
+			}
+		}
+	}
+	return c.Next()
+}
+
+// adminOf returns the signed-in admin's email, or "".
+func adminOf(c *fiber.Ctx) string {
+	email, _ := c.Locals(localAdmin).(string)
+	return email
+}
+
+// requireAdmin sends anyone not signed in to the sign-in page (and answers 401 to scripts).
+func (s *Server) requireAdmin(c *fiber.Ctx) error {
+	if adminOf(c) != "" {
+		return c.Next()
+	}
+	if strings.Contains(c.Get(fiber.HeaderAccept), "application/json") {
+		return fiber.ErrUnauthorized
+	}
+	return c.Redirect("/sign-in?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+}
+
+// startSession signs an admin in on a fresh session ID, so an ID planted before sign-in
+// (session fixation) is worthless after it.
+func (s *Server) startSession(c *fiber.Ctx, email string) error {
+	store := s.sessionStore(c)
+	sess, err := store.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set(sessAdmin, email)
+	sess.Set(sessSeen, time.Now().Unix())
+	return sess.Save()
+}
+
+func (s *Server) endSession(c *fiber.Ctx) error {
+	sess, err := s.sessionStore(c).Get(c)
+	if err != nil {
+		return err
+	}
+	return sess.Destroy()
+}

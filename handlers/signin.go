@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// SignInPage is the admin sign-in form.
+type SignInPage struct {
+	Page
+	Email         string
+	Message       string
+	EmailError    *FieldError
+	PasswordError *FieldError
+}
+
+type signInForm struct {
+	Email    string `form:"email" validate:"required,email,max=254"`
+	Password string `form:"password" validate:"required,max=1024"`
+}
+
+var signInMessages = messages{
+	"email":    {"required": "Enter your email address", "email": "Enter an email address in the correct format, like name@example.org", "max": "Email address must be 254 characters or fewer"},
+	"password": {"required": "Enter your password", "max": "Password must be 1024 characters or fewer"},
+}
+
+func (s *Server) home(c *fiber.Ctx) error {
+	if adminOf(c) != "" {
+		return c.Redirect("/admin", fiber.StatusSeeOther)
+	}
+	return s.render(c, fiber.StatusOK, "home", s.basePage(c, "Safeguarding assurance for schools"))
+}
+
+func (s *Server) signInPage(c *fiber.Ctx) error {
+	if adminOf(c) != "" {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return s.render(c, fiber.StatusOK, "sign-in", SignInPage{Page: s.basePage(c, "Sign in")})
+}
+
+func (s *Server) signIn(c *fiber.Ctx) error {
+	var f signInForm
+	f.Email = strings.TrimSpace(c.FormValue("email"))
+	f.Password = c.FormValue("password")
+	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: f.Email}
+	if errs := s.check(f, signInMessages); len(errs) > 0 {
+		page.Errors, page.EmailError, page.PasswordError = errs, errorFor(errs, "email"), errorFor(errs, "password")
+		return s.render(c, fiber.StatusUnprocessableEntity, "sign-in", page)
+	}
+	admin, err := s.deps.Accounts.Authenticate(c.UserContext(), f.Email, f.Password)
+	if errors.Is(err, accounts.ErrBadCredentials) {
+		s.audit(c, audit.Entry{Actor: f.Email, Action: audit.ActionSignInFailed})
+		page.Errors = []FieldError{{Field: "email", Message: "The email address or password is not right"}}
+		page.EmailError = &page.Errors[0]
+		return s.render(c, fiber.StatusUnauthorized, "sign-in", page)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, admin.ID); err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: admin.ID, Action: audit.ActionSignIn})
+	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+}
+
+// tooManySignIns answers a rate-limited sign-in, and records it.
+func (s *Server) tooManySignIns(c *fiber.Ctx) error {
+	s.audit(c, audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionSignInFailed, Detail: "rate limited"})
+	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: strings.TrimSpace(c.FormValue("email")),
+		Message: "There have been too many attempts to sign in. Wait 15 minutes, then try again."}
+	return s.render(c, fiber.StatusTooManyRequests, "sign-in", page)
+}
+
+func (s *Server) signOutPage(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusOK, "sign-out", s.basePage(c, "Sign out"))
+}
+
+func (s *Server) signOut(c *fiber.Ctx) error {
+	if who := adminOf(c); who != "" {
+		if err := s.endSession(c); err != nil {
+			return err
+		}
+		s.audit(c, audit.Entry{Actor: who, Action: audit.ActionSignOut})
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// audit records an entry with the request's address; a failure is logged, not shown, as
+// the action itself has already happened.
+func (s *Server) audit(c *fiber.Ctx, e audit.Entry) {
+	e.IP = c.IP()
+	if err := s.deps.Audit.Record(c.UserContext(), e); err != nil {
+		s.log.Error("audit entry not recorded", "action", e.Action, "err", err)
+	}
+}
+
+// normaliseForKey folds an email for a rate-limit key.
+func normaliseForKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

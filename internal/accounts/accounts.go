@@ -1,0 +1,189 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/lscp/assure/internal/store"
+)
+
+// Errors a caller can act on.
+var (
+	ErrExists         = errors.New("an admin with that email address already exists")
+	ErrBadCredentials = errors.New("the email address or password is not right")
+	ErrWeakPassword   = fmt.Errorf("the password must be at least %d characters", MinPasswordLength)
+	ErrBadEmail       = errors.New("enter an email address in the correct format, like name@example.org")
+)
+
+// MinPasswordLength follows NCSC advice: length over composition rules.
+const MinPasswordLength = 12
+
+// Admin is a partnership admin.
+type Admin struct {
+	ID         string    `bson:"_id"` // the email address, lower case
+	Email      string    `bson:"email"`
+	Hash       string    `bson:"hash"`
+	Created    time.Time `bson:"created"`
+	LastSignIn time.Time `bson:"last_sign_in,omitempty"`
+}
+
+// Accounts is the admins collection.
+type Accounts struct {
+	st *store.Store
+	c  *mongo.Collection
+}
+
+// New opens the admin accounts in st.
+func New(st *store.Store) *Accounts { return &Accounts{st: st, c: st.Collection("admins")} }
+
+// NormaliseEmail checks an address and returns the form accounts are keyed by.
+func NormaliseEmail(email string) (string, error) {
+	email = strings.TrimSpace(email)
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email, "@") {
+		return "", ErrBadEmail
+	}
+	return strings.ToLower(email), nil
+}
+
+// Create adds an admin with the given password.
+func (a *Accounts) Create(ctx context.Context, email, password string) (Admin, error) {
+	id, err := NormaliseEmail(email)
+	if err != nil {
+		return Admin{}, err
+	}
+	if len([]rune(password)) < MinPasswordLength {
+		return Admin{}, ErrWeakPassword
+	}
+	ad := Admin{ID: id, Email: strings.TrimSpace(email), Hash: HashPassword(password), Created: time.Now().UTC()}
+	err = a.st.Write(ctx, func(ctx context.Context) error {
+		_, err := a.c.InsertOne(ctx, ad)
+		return err
+	})
+	if store.IsDuplicateKey(err) {
+		return Admin{}, ErrExists
+	}
+	if err != nil {
+		return Admin{}, fmt.Errorf("accounts: creating %s: %w", id, err)
+	}
+	return ad, nil
+}
+
+// Count says how many admins there are.
+func (a *Accounts) Count(ctx context.Context) (int64, error) {
+	return a.c.CountDocuments(ctx, bson.D{})
+}
+
+// Get returns an admin by id.
+func (a *Accounts) Get(ctx context.Context, id string) (Admin, error) {
+	var ad Admin
+	err := a.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&ad)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return ad, ErrBadCredentials
+	}
+	return ad, err
+}
+
+// dummyHash is verified against when the email is unknown, so a wrong address takes as
+// long as a wrong password and sign-in does not reveal who has an account.
+var dummyHash = HashPassword("not a real password, only for timing")
+
+// Authenticate checks an email and password and records the sign-in time.
+func (a *Accounts) Authenticate(ctx context.Context, email, password string) (Admin, error) {
+	id, err := NormaliseEmail(email)
+	if err != nil {
+		VerifyPassword(dummyHash, password)
+		return Admin{}, ErrBadCredentials
+	}
+	ad, err := a.Get(ctx, id)
+	if errors.Is(err, ErrBadCredentials) {
+		VerifyPassword(dummyHash, password)
+		return Admin{}, ErrBadCredentials
+	}
+	if err != nil {
+		return Admin{}, fmt.Errorf("accounts: reading %s: %w", id, err)
+	}
+	if !VerifyPassword(ad.Hash, password) {
+		return Admin{}, ErrBadCredentials
+	}
+	ad.LastSignIn = time.Now().UTC()
+	err = a.st.Write(ctx, func(ctx context.Context) error {
+		_, err := a.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "last_sign_in", Value: ad.LastSignIn}}}})
+		return err
+	})
+	if err != nil {
+		return Admin{}, fmt.Errorf("accounts: recording sign-in: %w", err)
+	}
+	return ad, nil
+}
+
+// argon2id parameters: OWASP's first recommendation (19 MiB would do; 46 MiB, one pass,
+// one lane costs about the same time and more for an attacker's memory).
+const (
+	argonMemory  = 46 * 1024
+	argonTime    = 1
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an argon2id hash in PHC string format.
+func HashPassword(password string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// VerifyPassword checks password against a PHC argon2id hash in constant time.
+func VerifyPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m > 1<<20 || t > 16 || p == 0 {
+		return false
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// GeneratePassword makes a random password of 20 characters (about 100 bits).
+func GeneratePassword() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,76 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/store"
+)
+
+// Actions recorded so far.
+const (
+	ActionSignIn       = "sign-in"
+	ActionSignInFailed = "sign-in-failed"
+	ActionSignOut      = "sign-out"
+	ActionImport       = "register-import"
+	ActionImportFailed = "register-import-refused"
+	ActionAdminCreated = "admin-created"
+	ActionDemoLoaded   = "demo-loaded"
+)
+
+// Entry is one thing someone did.
+type Entry struct {
+	ID     bson.ObjectID `bson:"_id,omitempty"`
+	At     time.Time     `bson:"at"`
+	Actor  string        `bson:"actor"` // an admin's email, "governor:<URN>", or "system"
+	Action string        `bson:"action"`
+	Target string        `bson:"target,omitempty"`
+	IP     string        `bson:"ip,omitempty"`
+	Detail string        `bson:"detail,omitempty"`
+}
+
+// Log is the audit collection.
+type Log struct {
+	st *store.Store
+	c  *mongo.Collection
+}
+
+// New opens the audit log in st.
+func New(st *store.Store) *Log { return &Log{st: st, c: st.Collection("audit")} }
+
+// Record appends an entry.
+func (l *Log) Record(ctx context.Context, e Entry) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	e.ID = bson.NewObjectID()
+	err := l.st.Write(ctx, func(ctx context.Context) error {
+		_, err := l.c.InsertOne(ctx, e)
+		if store.IsDuplicateKey(err) {
+			return nil // a retried insert that had landed
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("audit: recording %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Recent returns the newest entries first.
+func (l *Log) Recent(ctx context.Context, limit int) ([]Entry, error) {
+	cur, err := l.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("audit: reading: %w", err)
+	}
+	var out []Entry
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("audit: reading: %w", err)
+	}
+	return out, nil
+}
