@@ -46,7 +46,6 @@ var demoCounty = []demoGroup{
 	{2, "Academy alternative provision sponsor led", "Academies", "Not applicable", []string{"Alternative Provision Academy"}},
 }
 
-
 // demoPlaces are Lincolnshire places with the district each lies in.
 var demoPlaces = [][2]string{
 	{"Boston", "Boston"}, {"Kirton", "Boston"}, {"Swineshead", "Boston"}, {"Sutterton", "Boston"}, {"Wyberton", "Boston"}, {"Old Leake", "Boston"},

@@ -122,13 +122,10 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	var h slog.Handler = slog.NewTextHandler(e.stderr, nil)
-	if cfg.LogFormat == "json" {
-		h = slog.NewJSONHandler(e.stderr, nil)
-	}
-	log := slog.New(h)
+	log := newLogger(e.stderr, cfg.LogFormat, slog.LevelInfo)
+	// The embedded FerretDB logs every connection at info; only its warnings matter here.
 	st, err := store.Open(ctx, store.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir,
-		Logger: slog.New(h).With("component", "ferretdb")})
+		Logger: newLogger(e.stderr, cfg.LogFormat, slog.LevelWarn).With("component", "embedded-store")})
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +143,14 @@ func (a *app) close() {
 	if err := a.st.Close(ctx); err != nil {
 		a.log.Warn("closing the store", "err", err)
 	}
+}
+
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // storeDescription says which store is in use, for logs.
