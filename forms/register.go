@@ -39,12 +39,9 @@ func NewRegister(st *store.Store) *Register {
 // EnsureIndexes creates the indexes that MongoDB uses to filter the register. (The embedded
 // store accepts them and scans regardless; the register is a few hundred documents there.)
 func (g *Register) EnsureIndexes(ctx context.Context) error {
-	return g.st.Write(ctx, func(ctx context.Context) error {
-		_, err := g.schools.Indexes().CreateMany(ctx, []mongo.IndexModel{
-			{Keys: bson.D{{Key: "name", Value: 1}}},
-			{Keys: bson.D{{Key: "phase", Value: 1}, {Key: "status", Value: 1}}},
-		})
-		return err
+	return g.st.EnsureIndexes(ctx, g.schools, []store.Index{
+		{Name: "name_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}}},
+		{Name: "phase_1_status_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "phase", Value: 1}, {Key: "status", Value: 1}}}},
 	})
 }
 

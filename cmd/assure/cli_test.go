@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const fixtureRel = "gias/hampshire-surrey-primary-2022-04-20.csv"
+
+// fixture finds a file under ../shared/fixtures; a missing fixture fails the test.
+func fixture(t testing.TB, rel string) string {
+	t.Helper()
+	p, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures", rel))
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("fixture %s is missing (the shared/ folder must sit beside the project): %v", rel, err)
+	}
+	return p
+}
+
+// assure runs a command in-process against the given data directory.
+func assure(t *testing.T, dataDir, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		switch k {
+		case "DATA_DIR":
+			return dataDir
+		case "DEMO":
+			return "false"
+		}
+		return ""
+	}
+	code = run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestImportSchoolsTwiceThenList(t *testing.T) {
+	dir := t.TempDir()
+	file := fixture(t, fixtureRel)
+	code, out, errs := assure(t, dir, "", "import-schools", "--la", "850,936", file)
+	if code != 0 || !strings.Contains(out, "added 1096\n") {
+		t.Fatalf("first import: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = assure(t, dir, "", "import-schools", file, "--la=850,936")
+	if code != 0 || !strings.Contains(out, "added 0\nupdated 0\nclosed 0\nunchanged 1096\n") || !strings.Contains(out, "nothing changed") {
+		t.Fatalf("second import: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = assure(t, dir, "", "schools", "list", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("list: %d", code)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1097 || strings.Join(recs[0], ",") != "urn,name,la,phase,governance,all_through,status" {
+		t.Fatalf("%d rows, header %v", len(recs), recs[0])
+	}
+	if strings.Join(recs[1], ",") != "100000,The Aldgate School,201,primary,maintained,false,open" && recs[1][0] >= recs[2][0] {
+		t.Fatalf("not in URN order: %v %v", recs[1], recs[2])
+	}
+	count := map[string]int{}
+	for _, r := range recs[1:] {
+		count[r[3]+"/"+r[4]]++
+		count[r[6]]++
+		if r[5] == "true" {
+			count["all-through"]++
+		}
+	}
+	if count["primary/maintained"] != 929 || count["primary/academy"] != 160 || count["primary/free"] != 7 ||
+		count["open"] != 728 || count["closed"] != 368 || count["all-through"] != 4 {
+		t.Fatalf("classification counts %v", count)
+	}
+	code, out, _ = assure(t, dir, "", "schools", "list", "--status", "closed")
+	if code != 0 || strings.Count(out, "\n") != 369 {
+		t.Fatalf("closed table: %d, %d lines", code, strings.Count(out, "\n"))
+	}
+}
+
+func TestBrokenFileImportsNothing(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(fixture(t, fixtureRel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(t.TempDir(), "broken.csv")
+	lines := strings.SplitAfter(string(good), "\r\n")
+	lines[500] = strings.Replace(lines[500], `","`, `",`, 3) // a line with a stray quote
+	_ = os.WriteFile(broken, []byte(strings.Join(lines, "")), 0o600)
+	code, _, errs := assure(t, dir, "", "import-schools", broken)
+	if code != 1 || !strings.Contains(errs, "line 501") {
+		t.Fatalf("broken import: %d %s", code, errs)
+	}
+	_, out, _ := assure(t, dir, "", "schools", "list", "--format", "csv")
+	if strings.TrimSpace(out) != "urn,name,la,phase,governance,all_through,status" {
+		t.Fatalf("register after a broken file:\n%s", out)
+	}
+}
+
+func TestAdminCreateAndHelp(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := assure(t, dir, "a long enough password\n", "admin", "create", "--email", "lead@example.org")
+	if code != 0 || !strings.Contains(out, "Created admin lead@example.org") || strings.Contains(out, "Password:") {
+		t.Fatalf("admin create: %d %s %s", code, out, errs)
+	}
+	code, out, _ = assure(t, dir, "", "admin", "create", "--email", "second@example.org")
+	if code != 0 || !strings.Contains(out, "Password: ") {
+		t.Fatalf("generated password: %d %s", code, out)
+	}
+	if code, _, errs = assure(t, dir, "", "admin", "create", "--email", "lead@example.org", "--generate"); code != 1 || !strings.Contains(errs, "already exists") {
+		t.Fatalf("duplicate admin: %d %s", code, errs)
+	}
+	if code, out, _ = assure(t, dir, "", "help"); code != 0 || !strings.Contains(out, "PARTNERSHIP_LA") || !strings.Contains(out, "import-schools") {
+		t.Fatalf("help: %s", out)
+	}
+	if code, _, errs = assure(t, dir, "", "serve", "--addr", "nonsense", "--partnership-la", "92x"); code != 1 ||
+		!strings.Contains(errs, "ADDR") || !strings.Contains(errs, "three digits") {
+		t.Fatalf("bad settings: %d %s", code, errs)
+	}
+	if code, _, _ = assure(t, dir, "", "frobnicate"); code != 2 {
+		t.Fatalf("unknown command: %d", code)
+	}
+}
+
+func TestDemoLoadsTheCounty(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := assure(t, dir, "", "demo")
+	if code != 0 || !strings.Contains(out, "386 schools") || !strings.Contains(out, demoAdminEmail) {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	if code, _, errs = assure(t, dir, "", "demo"); code != 1 || !strings.Contains(errs, "empty store") {
+		t.Fatalf("second demo: %d %s", code, errs)
+	}
+	_, out, _ = assure(t, dir, "", "schools", "list", "--format", "csv", "--phase", "secondary")
+	if strings.Count(out, "\n") != 54 {
+		t.Fatalf("secondary schools: %d lines", strings.Count(out, "\n"))
+	}
+}
