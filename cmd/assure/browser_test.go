@@ -1,0 +1,363 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// syncBuffer collects a command's output while the server is still writing it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// liveServer runs `assure serve` in-process on a free port with a fresh data directory,
+// the demo loaded, and returns its base URL and the demo admin's password.
+func liveServer(t *testing.T) (base, password string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errs syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string {
+			return map[string]string{"ADDR": addr, "DATA_DIR": dir, "DEMO": "true", "PARTNERSHIP_NAME": "Test Safeguarding Children Partnership"}[k]
+		}, strings.NewReader(""), &out, &errs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d:\n%s", code, errs.String())
+			}
+		case <-time.After(40 * time.Second):
+			t.Error("serve did not shut down")
+		}
+	})
+	base = "http://" + addr
+	for i := 0; ; i++ {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if i > 600 {
+			t.Fatalf("server did not become healthy:\n%s", errs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no demo password printed:\n%s", out.String())
+	}
+	return base, m[1]
+}
+
+// chromium finds the browser; a machine without it fails the test (CI installs it).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("Chromium is not installed: the browser tests need it (apt-get install chromium, or scripts/test installs it)")
+	return ""
+}
+
+// axeSource is axe-core from static/node_modules; a missing copy fails the test.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "static", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is missing: run `npm ci --prefix static` (scripts/test does): %v", err)
+	}
+	return string(b)
+}
+
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	// Not t.TempDir: Chromium may still be writing its profile as the test ends, and a
+	// profile left behind is not a test failure.
+	profile, err := os.MkdirTemp("", "assure-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelC := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { cancelC(); cancelB(); cancelA(); time.Sleep(100 * time.Millisecond) })
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// noJSKey marks a browser context whose page scripts are switched off.
+type noJSKey struct{}
+
+type axeViolation struct {
+	ID    string `json:"id"`
+	Help  string `json:"help"`
+	Nodes []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// checkAxe runs axe-core on the current page for WCAG 2.2 A and AA and fails on any
+// violation. It runs through DevTools, so it works with the page's JavaScript off too.
+func checkAxe(t *testing.T, ctx context.Context, axe, page string) {
+	t.Helper()
+	if noJS, _ := ctx.Value(noJSKey{}).(bool); noJS {
+		// axe needs timers, which do not run while scripts are off. The page's own scripts
+		// did not run when it loaded, so switching execution on for axe leaves it as a
+		// no-JavaScript visitor sees it.
+		if err := chromedp.Run(ctx, emulation.SetScriptExecutionDisabled(false)); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if err := chromedp.Run(ctx, emulation.SetScriptExecutionDisabled(true)); err != nil {
+				t.Fatal(err)
+			}
+		}()
+	}
+	var loaded bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(axe+";true", &loaded)); err != nil {
+		t.Fatalf("%s: injecting axe: %v", page, err)
+	}
+	var raw string
+	script := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+		.then(r => JSON.stringify(r.violations))`
+	if err := chromedp.Run(ctx, chromedp.Evaluate(script, &raw, func(p *runtimeEvaluateParams) *runtimeEvaluateParams {
+		return p.WithAwaitPromise(true)
+	})); err != nil {
+		t.Fatalf("%s: running axe: %v", page, err)
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		t.Errorf("%s: axe %s: %s at %v", page, v.ID, v.Help, v.Nodes)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	var s string
+	if err := chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery)); err != nil {
+		t.Fatalf("reading %s: %v", sel, err)
+	}
+	return s
+}
+
+// tryText reads an element's text, or "" while the page is between documents.
+func tryText(ctx context.Context, sel string) string {
+	var s string
+	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := chromedp.Run(tctx, chromedp.Text(sel, &s, chromedp.ByQuery)); err != nil {
+		return ""
+	}
+	return s
+}
+
+// load runs actions that end in a navigation (a click on a link or a submit button) and
+// returns once the new page has loaded, so nothing that follows reads the old page.
+func load(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
+	t.Helper()
+	res, err := chromedp.RunResponse(ctx, actions...)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if res != nil && res.Status >= 500 {
+		t.Fatalf("%s: HTTP %d", what, res.Status)
+	}
+	if err := chromedp.Run(ctx, chromedp.WaitReady("body", chromedp.ByQuery)); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var u string
+	if err := chromedp.Run(ctx, chromedp.Location(&u)); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// The admin journey in a real browser: sign in (after a validation error), upload a GIAS
+// file, watch it import, search and filter the register, open a school, read the audit
+// log; axe-core finds nothing on any page. Then the same with JavaScript switched off.
+func TestBrowserAdminJourney(t *testing.T) {
+	axe := axeSource(t)
+	gias := fixture(t, fixtureRel)
+	base, password := liveServer(t)
+	for _, js := range []bool{true, false} {
+		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
+			ctx := newBrowser(t)
+			if !js {
+				// Scripts off, and the page's own script never even loaded: axe switches
+				// execution back on for a moment, and app.js must not run then.
+				block := network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: base + "/assets/app.js", Block: true}})
+				if err := chromedp.Run(ctx, network.Enable(), block, emulation.SetScriptExecutionDisabled(true)); err != nil {
+					t.Fatal(err)
+				}
+				ctx = context.WithValue(ctx, noJSKey{}, true)
+			}
+			run := func(what string, actions ...chromedp.Action) {
+				t.Helper()
+				if err := chromedp.Run(ctx, actions...); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+			}
+			load(t, ctx, "open the start page", chromedp.Navigate(base+"/"))
+			checkAxe(t, ctx, axe, "start page")
+
+			load(t, ctx, "go to sign in", chromedp.Click(`a.govuk-button--start`, chromedp.ByQuery))
+			checkAxe(t, ctx, axe, "sign-in page")
+
+			run("type the email", chromedp.SendKeys("#email", demoAdminEmail, chromedp.ByQuery))
+			load(t, ctx, "sign in with no password", chromedp.Click(`form button[type=submit]`, chromedp.ByQuery))
+			if s := text(t, ctx, ".govuk-error-summary"); !strings.Contains(s, "Enter your password") {
+				t.Fatalf("error summary: %q", s)
+			}
+			var kept string
+			run("read the kept email", chromedp.Value("#email", &kept, chromedp.ByQuery))
+			if kept != demoAdminEmail {
+				t.Fatalf("typed email not kept: %q", kept)
+			}
+			checkAxe(t, ctx, axe, "sign-in page with errors")
+
+			run("type the password", chromedp.SendKeys("#password", password, chromedp.ByQuery))
+			load(t, ctx, "sign in", chromedp.Click(`form button[type=submit]`, chromedp.ByQuery))
+			if h := text(t, ctx, "h1"); !strings.Contains(h, "Partnership overview") {
+				t.Fatalf("after sign-in: %q", h)
+			}
+			checkAxe(t, ctx, axe, "overview")
+
+			load(t, ctx, "open the upload page", chromedp.Navigate(base+"/admin/schools/import"))
+			checkAxe(t, ctx, axe, "upload page")
+			run("choose the GIAS file", chromedp.SetUploadFiles("#file", []string{gias}, chromedp.ByQuery))
+			load(t, ctx, "upload the GIAS file", chromedp.Click(`form[enctype] button[type=submit]`, chromedp.ByQuery))
+			for i := 0; !strings.Contains(tryText(ctx, "h1"), "Register updated"); i++ {
+				h := tryText(ctx, "h1")
+				if i > 300 || strings.Contains(h, "did not finish") {
+					t.Fatalf("import did not finish: %s", tryText(ctx, "main"))
+				}
+				if i == 0 && strings.HasPrefix(h, "Importing") {
+					checkAxe(t, ctx, axe, "import progress page")
+				}
+				if js || !strings.HasPrefix(h, "Importing") {
+					// The page polls and reloads itself when the import ends.
+					time.Sleep(200 * time.Millisecond)
+					continue
+				}
+				load(t, ctx, "check progress", chromedp.Click(`//button[contains(., "Check progress")]`))
+			}
+			summary := text(t, ctx, ".govuk-summary-list")
+			if js && !strings.Contains(summary, "1096") {
+				t.Fatalf("first import report: %s", summary)
+			}
+			if !js && !strings.Contains(summary, "Unchanged") {
+				t.Fatalf("second import report: %s", summary)
+			}
+			checkAxe(t, ctx, axe, "import report")
+
+			load(t, ctx, "open the register", chromedp.Navigate(base+"/admin/schools"))
+			run("fill in the filter", chromedp.SendKeys("#q", "Alton", chromedp.ByQuery), chromedp.SetValue("#status", "open", chromedp.ByQuery))
+			load(t, ctx, "filter", chromedp.Click(`//button[contains(., "Filter")]`))
+			if u := location(t, ctx); !strings.Contains(u, "q=Alton") || !strings.Contains(u, "status=open") {
+				t.Fatalf("filter not in the address: %s", u)
+			}
+			if s := text(t, ctx, "table"); !strings.Contains(s, "Alton Infant School") || strings.Contains(s, "Boston") {
+				t.Fatalf("search results: %s", s)
+			}
+			checkAxe(t, ctx, axe, "register, filtered")
+
+			load(t, ctx, "open a school", chromedp.Click(`//a[contains(., "Alton Infant School")]`))
+			if s := text(t, ctx, "main"); !strings.Contains(s, "URN 115850") || !strings.Contains(s, "Primary") {
+				t.Fatalf("school page: %s", s)
+			}
+			checkAxe(t, ctx, axe, "school page")
+
+			load(t, ctx, "filter by phase", chromedp.Navigate(base+"/admin/schools?phase=special"))
+			if s := text(t, ctx, "main p"); !strings.Contains(s, "18 schools match") {
+				t.Fatalf("special schools: %s", s)
+			}
+			load(t, ctx, "open the register", chromedp.Navigate(base+"/admin/schools"))
+			load(t, ctx, "next page", chromedp.Click(`a[rel=next]`, chromedp.ByQuery))
+			if s := text(t, ctx, "caption"); !strings.Contains(s, "Schools 51 to 100") {
+				t.Fatalf("page 2: %s", s)
+			}
+			checkAxe(t, ctx, axe, "register, page 2")
+
+			load(t, ctx, "audit log", chromedp.Navigate(base+"/admin/audit"))
+			if s := text(t, ctx, "table"); !strings.Contains(s, "register-import") || !strings.Contains(s, "sign-in") {
+				t.Fatalf("audit log: %s", s)
+			}
+			checkAxe(t, ctx, axe, "audit log")
+
+			load(t, ctx, "sign out", chromedp.Navigate(base+"/sign-out"))
+			checkAxe(t, ctx, axe, "sign-out page")
+			load(t, ctx, "confirm", chromedp.Click(`form[action="/sign-out"] button`, chromedp.ByQuery))
+			if h := text(t, ctx, "h1"); !strings.Contains(h, "Safeguarding assurance") {
+				t.Fatalf("after sign-out: %s", h)
+			}
+
+			load(t, ctx, "not found page", chromedp.Navigate(base+"/nowhere"))
+			checkAxe(t, ctx, axe, "not found page")
+		})
+	}
+}

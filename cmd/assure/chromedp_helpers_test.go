@@ -1,0 +1,5 @@
+package main
+
+import "github.com/chromedp/cdproto/runtime"
+
+type runtimeEvaluateParams = runtime.EvaluateParams
