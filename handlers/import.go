@@ -65,7 +65,7 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 	var fe *forms.FileError
 	if errors.As(err, &fe) {
 		s.audit(c, audit.Entry{Actor: actor, Action: audit.ActionImportFailed, Target: name, Detail: fe.Error()})
-		msg := fe.Reason
+		var msg string
 		if fe.Line > 0 {
 			msg = fmt.Sprintf("Line %d of the file: %s. Nothing was imported", fe.Line, fe.Reason)
 		} else {
