@@ -141,22 +141,30 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 			}
 			return ""
 		}
-		row, err := parseRow(get)
-		if err != nil {
-			return nil, &FileError{Line: line, Reason: err.Error()}
+		// Structure first: every row needs a unique, well-formed URN.
+		urn, err := strconv.Atoi(get(colURN))
+		if err != nil || urn <= 0 {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("URN %q is not a positive whole number", get(colURN))}
 		}
-		if first, dup := seen[row.URN]; dup {
-			return nil, &FileError{Line: line, Reason: fmt.Sprintf("URN %d appears again (first on line %d)", row.URN, first)}
+		if first, dup := seen[urn]; dup {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("URN %d appears again (first on line %d)", urn, first)}
 		}
-		seen[row.URN] = line
-		if len(keep) > 0 && !keep[row.LACode] {
+		seen[urn] = line
+		// Then which rows the register keeps. Rows it does not keep (another LA, a type
+		// group the return does not cover) are counted, and their other fields are not
+		// judged: an odd value in a Welsh or overseas row must not refuse a national file.
+		if len(keep) > 0 && !keep[get(colLACode)] {
 			ex.Skipped[SkipOutsideLA]++
 			continue
 		}
-		c := Classify(row.Type, row.TypeGroup, row.GIASPhase)
+		c := Classify(get(colType), get(colTypeGroup), get(colPhase))
 		if c.Skip != "" {
 			ex.Skipped[c.Skip]++
 			continue
+		}
+		row, err := parseRow(urn, get)
+		if err != nil {
+			return nil, &FileError{Line: line, Reason: err.Error()}
 		}
 		row.Phase, row.Governance, row.AllThrough = c.Phase, c.Governance, c.AllThrough
 		ex.Rows = append(ex.Rows, GIASRow{Line: line, Record: row})
@@ -167,12 +175,9 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 	return ex, nil
 }
 
-// parseRow checks and converts one row's fields.
-func parseRow(get func(string) string) (Record, error) {
-	urn, err := strconv.Atoi(get(colURN))
-	if err != nil || urn <= 0 {
-		return Record{}, fmt.Errorf("URN %q is not a positive whole number", get(colURN))
-	}
+// parseRow checks and converts the fields of a row the register keeps.
+func parseRow(urn int, get func(string) string) (Record, error) {
+	var err error
 	r := Record{
 		URN:                 urn,
 		Name:                get(colName),
@@ -193,9 +198,6 @@ func parseRow(get func(string) string) (Record, error) {
 	}
 	if r.Name == "" {
 		return Record{}, fmt.Errorf("URN %d has no EstablishmentName", urn)
-	}
-	if r.LACode == "" {
-		return Record{}, fmt.Errorf("URN %d has no LA (code)", urn)
 	}
 	var ok bool
 	if r.Status, r.ProposedToClose, ok = statusOf(r.GIASStatus); !ok {

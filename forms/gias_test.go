@@ -122,6 +122,7 @@ func TestReadGIASRefusesMalformed(t *testing.T) {
 		{"undefined cp1252 byte", giasCSV(testHeader, good, strings.Replace(good, "A School", "B Sch\x81ol", 1)), 3, "unreadable"},
 		{"bare quote", giasCSV(testHeader, good, `"120003","925","Linc"olnshire","A","B","C","Open","Primary","",""`), 3, "quote"},
 		{"header only", giasCSV(testHeader), 2, "no establishments"},
+		{"bad URN in another LA", giasCSV(testHeader, good, strings.Replace(strings.Replace(good, "120001", "x", 1), `"925"`, `"201"`, 1)), 3, "URN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +135,27 @@ func TestReadGIASRefusesMalformed(t *testing.T) {
 				t.Fatalf("err = %q (line %d), want line %d mentioning %q", fe.Error(), fe.Line, tt.line, tt.has)
 			}
 		})
+	}
+}
+
+// Rows the register does not keep are counted, not judged.
+func TestReadGIASDoesNotJudgeSkippedRows(t *testing.T) {
+	good := `"120001","925","Lincolnshire","A School","Community school","Local authority maintained schools","Open","Primary","01-04-2022","Boston"`
+	welsh := `"400001","","Wales","Ysgol Gymraeg","Welsh establishment","Welsh schools","Dormant","Primary","not a date",""`
+	otherLA := `"120002","201","City of London","B School","Community school","Local authority maintained schools","Sleeping","Primary","31-02-2022",""`
+	ex, err := ReadGIAS(bytes.NewReader(giasCSV(testHeader, good, welsh, otherLA)), []string{"925"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Rows) != 1 || ex.Skipped[SkipOutsideLA] != 2 {
+		t.Fatalf("rows %d, skipped %v", len(ex.Rows), ex.Skipped)
+	}
+	ex, err = ReadGIAS(bytes.NewReader(giasCSV(testHeader, good, welsh)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Rows) != 1 || ex.Skipped[SkipExcludedGroup("Welsh schools")] != 1 {
+		t.Fatalf("rows %d, skipped %v", len(ex.Rows), ex.Skipped)
 	}
 }
 

@@ -28,20 +28,27 @@ var ErrSchoolNotFound = errors.New("no school in the register has that URN")
 type Register struct {
 	st      *store.Store
 	schools *mongo.Collection
+	history *mongo.Collection
 	imports *mongo.Collection
 }
 
 // NewRegister opens the register in st.
 func NewRegister(st *store.Store) *Register {
-	return &Register{st: st, schools: st.Collection("schools"), imports: st.Collection("imports")}
+	return &Register{st: st, schools: st.Collection("schools"), history: st.Collection("school_history"), imports: st.Collection("imports")}
 }
 
 // EnsureIndexes creates the indexes that MongoDB uses to filter the register. (The embedded
 // store accepts them and scans regardless; the register is a few hundred documents there.)
 func (g *Register) EnsureIndexes(ctx context.Context) error {
-	return g.st.EnsureIndexes(ctx, g.schools, []store.Index{
+	err := g.st.EnsureIndexes(ctx, g.schools, []store.Index{
 		{Name: "name_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}}},
 		{Name: "phase_1_status_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "phase", Value: 1}, {Key: "status", Value: 1}}}},
+	})
+	if err != nil {
+		return err
+	}
+	return g.st.EnsureIndexes(ctx, g.history, []store.Index{
+		{Name: "urn_1_at_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "urn", Value: 1}, {Key: "at", Value: 1}}}},
 	})
 }
 
@@ -120,15 +127,15 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 	if err != nil {
 		return rep, err
 	}
-	var inserts []any
+	var inserts, changes []any
 	var replaces []School
 	for _, row := range ex.Rows {
 		r := row.Record
 		id := strconv.Itoa(r.URN)
 		old, ok := existing[id]
 		if !ok {
-			inserts = append(inserts, School{ID: id, Record: r, Updated: now,
-				History: []SchoolChange{{At: now, Import: opt.ID, Change: "added"}}})
+			inserts = append(inserts, School{ID: id, Record: r, Updated: now})
+			changes = append(changes, SchoolChange{ID: opt.ID + ":" + id, URN: r.URN, At: now, Import: opt.ID, Change: "added"})
 			rep.Added++
 			continue
 		}
@@ -151,9 +158,15 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 		default:
 			rep.Updated++
 		}
-		old.History = append(old.History, SchoolChange{At: now, Import: opt.ID, Change: change, Fields: changedFields(old.Record, r)})
+		changes = append(changes, SchoolChange{ID: opt.ID + ":" + id, URN: r.URN, At: now, Import: opt.ID, Change: change, Fields: changedFields(old.Record, r)})
 		old.Record, old.Updated = r, now
 		replaces = append(replaces, old)
+	}
+
+	// History first: a crash between the two leaves a recorded change that a re-import
+	// completes, never a changed school without its history line.
+	if err := g.insertAll(ctx, changes); err != nil {
+		return rep, fmt.Errorf("import: recording history: %w", err)
 	}
 
 	total, done := len(inserts)+len(replaces), 0
@@ -164,21 +177,8 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 		}
 	}
 	progress(0)
-	for start := 0; start < len(inserts); start += writeBatch {
-		batch := inserts[start:min(start+writeBatch, len(inserts))]
-		err := g.st.Write(ctx, func(ctx context.Context) error {
-			// Unordered, and a duplicate is not an error: a batch retried after SQLite
-			// was busy, or an import resumed after a crash, only adds what is missing.
-			_, err := g.schools.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
-			if err != nil && !allDuplicates(err) {
-				return err
-			}
-			return nil
-		})
-		if err != nil {
-			return rep, fmt.Errorf("import: adding schools: %w", err)
-		}
-		progress(len(batch))
+	if err := g.insertMany(ctx, g.schools, inserts, progress); err != nil {
+		return rep, fmt.Errorf("import: adding schools: %w", err)
 	}
 	for _, s := range replaces {
 		err := g.st.Write(ctx, func(ctx context.Context) error {
@@ -199,6 +199,31 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 		return rep, fmt.Errorf("import: recording the import: %w", err)
 	}
 	return rep, nil
+}
+
+func (g *Register) insertAll(ctx context.Context, docs []any) error {
+	return g.insertMany(ctx, g.history, docs, func(int) {})
+}
+
+// insertMany writes docs in batches, calling done after each.
+func (g *Register) insertMany(ctx context.Context, c *mongo.Collection, docs []any, done func(n int)) error {
+	for start := 0; start < len(docs); start += writeBatch {
+		batch := docs[start:min(start+writeBatch, len(docs))]
+		err := g.st.Write(ctx, func(ctx context.Context) error {
+			// Unordered, and a duplicate is not an error: a batch retried after SQLite
+			// was busy, or an import resumed after a crash, only adds what is missing.
+			_, err := c.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+			if err != nil && !allDuplicates(err) {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		done(len(batch))
+	}
+	return nil
 }
 
 func allDuplicates(err error) bool {
@@ -259,6 +284,19 @@ func (g *Register) Get(ctx context.Context, urn int) (School, error) {
 	return s, nil
 }
 
+// History returns what imports did to a school, oldest first.
+func (g *Register) History(ctx context.Context, urn int) ([]SchoolChange, error) {
+	cur, err := g.history.Find(ctx, bson.D{{Key: "urn", Value: urn}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("register: reading history of URN %d: %w", urn, err)
+	}
+	var out []SchoolChange
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("register: reading history of URN %d: %w", urn, err)
+	}
+	return out, nil
+}
+
 // Count says how many schools the register holds.
 func (g *Register) Count(ctx context.Context) (int64, error) {
 	n, err := g.schools.CountDocuments(ctx, bson.D{})
@@ -314,8 +352,7 @@ func (g *Register) List(ctx context.Context, f SchoolFilter) ([]School, int64, e
 	if err != nil {
 		return nil, 0, fmt.Errorf("register: counting schools: %w", err)
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}).
-		SetProjection(bson.D{{Key: "history", Value: 0}})
+	opts := options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}})
 	if f.Offset > 0 {
 		opts.SetSkip(int64(f.Offset))
 	}

@@ -139,16 +139,19 @@ func (r Record) HasBoarders() bool {
 	return r.Boarders != "" && r.Boarders != "No boarders" && r.Boarders != "Not applicable"
 }
 
-// School is a register entry: a Record keyed by URN, with the history of what imports did to it.
+// School is a register entry: a Record keyed by URN. Its history is kept apart, in an
+// append-only collection, so the register stays lean: the embedded store decodes every
+// document of a collection for any query not by _id.
 type School struct {
-	ID      string `bson:"_id"` // the URN as text: lookups by _id are the embedded store's fast path
+	ID      string    `bson:"_id"` // the URN as text: lookups by _id are the embedded store's fast path
 	Record  `bson:",inline"`
-	History []SchoolChange `bson:"history"`
-	Updated time.Time      `bson:"updated"`
+	Updated time.Time `bson:"updated"`
 }
 
 // SchoolChange is one line of a school's history: what an import did and why.
 type SchoolChange struct {
+	ID     string    `bson:"_id"` // import ID and URN: writing the same change twice stores it once
+	URN    int       `bson:"urn"`
 	At     time.Time `bson:"at"`
 	Import string    `bson:"import"`
 	Change string    `bson:"change"` // added, updated, closed, reopened

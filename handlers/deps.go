@@ -12,6 +12,7 @@ import (
 type schoolsRegister interface {
 	List(ctx context.Context, f forms.SchoolFilter) ([]forms.School, int64, error)
 	Get(ctx context.Context, urn int) (forms.School, error)
+	History(ctx context.Context, urn int) ([]forms.SchoolChange, error)
 	Count(ctx context.Context) (int64, error)
 	Districts(ctx context.Context) ([]string, error)
 	LastImport(ctx context.Context) (*forms.ImportReport, error)

@@ -22,6 +22,7 @@ import (
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/kv"
+	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -34,9 +35,15 @@ type testServer struct {
 	app      *fiber.App
 	register *forms.Register
 	audit    *audit.Log
+	store    *store.Store
 }
 
 func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, Config{Partnership: "Test Partnership"})
+}
+
+func newTestServerWith(t *testing.T, cfg Config) *testServer {
 	t.Helper()
 	st := storetest.New(t)
 	reg := forms.NewRegister(st)
@@ -49,12 +56,12 @@ func newTestServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	al := audit.New(st)
-	app, err := New(Config{Partnership: "Test Partnership", StoreKind: st.Kind, CSRFKey: key},
-		Deps{Store: st, Register: reg, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
+	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
+	app, err := New(cfg, Deps{Store: st, Register: reg, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{app: app, register: reg, audit: al}
+	return &testServer{app: app, register: reg, audit: al, store: st}
 }
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
@@ -302,6 +309,50 @@ func TestHealthz(t *testing.T) {
 	_ = json.Unmarshal([]byte(body), &got)
 	if code != 200 || got["status"] != "ok" || (got["store"] != "embedded" && got["store"] != "mongodb") {
 		t.Fatalf("healthz: %d %s", code, body)
+	}
+}
+
+// A store that has gone away: /healthz says so with 503, pages say so with 503, no panic.
+func TestStoreGoneAway(t *testing.T) {
+	srv := newTestServer(t)
+	c := srv.client(t)
+	c.signIn()
+	if err := srv.store.Client.Disconnect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := c.get("/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, `"status":"unavailable"`) {
+		t.Fatalf("healthz: %d %s", code, body)
+	}
+	if code, body, _ := c.get("/admin"); code != http.StatusServiceUnavailable || !strings.Contains(body, "the service is unavailable") {
+		t.Fatalf("page: %d\n%s", code, body)
+	}
+}
+
+// Behind a TLS-terminating proxy the session cookie is Secure; on plain HTTP it cannot be.
+func TestSecureCookiesOverTLS(t *testing.T) {
+	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: true})
+	c := srv.client(t)
+	c.get("/sign-in")
+	req := httptestRequest("POST", "/sign-in", strings.NewReader(url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {testPassword}}.Encode()), "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := srv.app.Test(req, 30000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, ck := range res.Cookies() {
+		if ck.Name == "assure_session" {
+			found = true
+			if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+				t.Fatalf("session cookie over TLS: %+v", ck)
+			}
+		}
+	}
+	if !found || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in over TLS: %d, cookie set %v", res.StatusCode, found)
 	}
 }
 

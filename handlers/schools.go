@@ -93,7 +93,8 @@ func (s *Server) schoolsList(c *fiber.Ctx) error {
 // SchoolPage is one school's register entry and history.
 type SchoolPage struct {
 	Page
-	School forms.School
+	School  forms.School
+	History []forms.SchoolChange
 }
 
 func (s *Server) schoolPage(c *fiber.Ctx) error {
@@ -105,7 +106,11 @@ func (s *Server) schoolPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := SchoolPage{Page: s.basePage(c, school.Name), School: school}
+	history, err := s.deps.Register.History(c.UserContext(), urn)
+	if err != nil {
+		return err
+	}
+	p := SchoolPage{Page: s.basePage(c, school.Name), School: school, History: history}
 	p.Back = "/admin/schools"
 	return s.render(c, fiber.StatusOK, "school", p)
 }
