@@ -143,7 +143,7 @@ func (r Record) HasBoarders() bool {
 // append-only collection, so the register stays lean: the embedded store decodes every
 // document of a collection for any query not by _id.
 type School struct {
-	ID      string    `bson:"_id"` // the URN as text: lookups by _id are the embedded store's fast path
+	ID      string `bson:"_id"` // the URN as text: lookups by _id are the embedded store's fast path
 	Record  `bson:",inline"`
 	Updated time.Time `bson:"updated"`
 }
