@@ -123,9 +123,10 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 		return nil, err
 	}
 	log := newLogger(e.stderr, cfg.LogFormat, slog.LevelInfo)
-	// The embedded FerretDB logs every connection at info; only its warnings matter here.
+	// The embedded FerretDB logs every connection at info and every error reply (a missing
+	// collection on first start, say) at warn; only its own errors matter here.
 	st, err := store.Open(ctx, store.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir,
-		Logger: newLogger(e.stderr, cfg.LogFormat, slog.LevelWarn).With("component", "embedded-store")})
+		Logger: newLogger(e.stderr, cfg.LogFormat, slog.LevelError).With("component", "embedded-store")})
 	if err != nil {
 		return nil, err
 	}
