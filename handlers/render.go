@@ -105,3 +105,18 @@ type Option struct {
 	Value, Text string
 	Selected    bool
 }
+
+// Select is a select box of a filter form, whose first choice ("All") filters nothing.
+type Select struct {
+	Name, Label, All string
+	Options          []Option
+}
+
+// options makes the choices of a select from values, their labels and the chosen one.
+func options[T ~string](values []T, label func(T) string, chosen T) []Option {
+	out := make([]Option, len(values))
+	for i, v := range values {
+		out[i] = Option{Value: string(v), Text: label(v), Selected: v == chosen}
+	}
+	return out
+}

@@ -17,9 +17,9 @@ const schoolsPerPage = 50
 // SchoolsPage is the register, filtered and paged.
 type SchoolsPage struct {
 	Page
-	Filter                                   forms.SchoolFilter
-	Phases, Governances, Districts, Statuses []Option
-	Schools                                  []forms.School
+	Filter  forms.SchoolFilter
+	Selects []Select
+	Schools []forms.School
 	Total                                    int64
 	From, To                                 int
 	Prev, Next                               string
@@ -58,17 +58,11 @@ func (s *Server) schoolsList(c *fiber.Ctx) error {
 	}
 	p := SchoolsPage{Page: s.basePage(c, "Schools register"), Filter: f, Schools: list, Total: total,
 		From: f.Offset + 1, To: f.Offset + len(list)}
-	for _, ph := range forms.Phases {
-		p.Phases = append(p.Phases, Option{Value: string(ph), Text: ph.Label(), Selected: ph == f.Phase})
-	}
-	for _, g := range forms.Governances {
-		p.Governances = append(p.Governances, Option{Value: string(g), Text: g.Label(), Selected: g == f.Governance})
-	}
-	for _, st := range forms.Statuses {
-		p.Statuses = append(p.Statuses, Option{Value: string(st), Text: st.Label(), Selected: st == f.Status})
-	}
-	for _, d := range districts {
-		p.Districts = append(p.Districts, Option{Value: d, Text: d, Selected: d == f.District})
+	p.Selects = []Select{
+		{Name: "phase", Label: "Phase", All: "All phases", Options: options(forms.Phases, forms.Phase.Label, f.Phase)},
+		{Name: "governance", Label: "Governance", All: "All kinds", Options: options(forms.Governances, forms.Governance.Label, f.Governance)},
+		{Name: "district", Label: "District", All: "All districts", Options: options(districts, func(d string) string { return d }, f.District)},
+		{Name: "status", Label: "Status", All: "Any status", Options: options(forms.Statuses, forms.Status.Label, f.Status)},
 	}
 	link := func(n int) string {
 		q := url.Values{}

@@ -10,28 +10,27 @@ import (
 	"github.com/lscp/assure/internal/audit"
 )
 
-func cmdAdminCreate(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+func adminCreateFlags(fs *flag.FlagSet) action {
 	email := fs.String("email", "", "the admin's work email address")
 	generate := fs.Bool("generate", false, "generate a password and print it instead of reading one from stdin")
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		return adminCreate(ctx, e, a, *email, *generate)
 	}
-	defer a.close()
-	if *email == "" {
+}
+
+func adminCreate(ctx context.Context, e env, a *app, email string, generate bool) error {
+	if email == "" {
 		return errors.New("admin create needs --email")
 	}
 	password := ""
-	if !*generate {
+	if !generate {
 		password = readLine(e.stdin)
 	}
 	generated := password == ""
 	if generated {
 		password = accounts.GeneratePassword()
 	}
-	ad, err := a.accounts.Create(ctx, *email, password)
+	ad, err := a.accounts.Create(ctx, email, password)
 	if err != nil {
 		return err
 	}

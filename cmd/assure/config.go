@@ -39,18 +39,26 @@ var settings = []setting{
 	{"LOG_FORMAT", "log-format", "text", "log format: text or json"},
 }
 
-// loadConfig reads the environment, then the flags of fs, and checks the result.
-func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (config, error) {
-	vals := map[string]*string{}
+// defineSettings defines a flag for every setting on fs, defaulting to the environment.
+func defineSettings(fs *flag.FlagSet, getenv func(string) string) {
 	for _, s := range settings {
 		def := s.def
 		if v := getenv(s.env); v != "" {
 			def = v
 		}
-		vals[s.env] = fs.String(s.flag, def, s.help+" ("+s.env+")")
+		fs.String(s.flag, def, s.help+" ("+s.env+")")
 	}
+}
+
+// loadConfig parses args on fs (after defineSettings) and checks the result.
+func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	vals := map[string]*string{}
+	for _, s := range settings {
+		v := fs.Lookup(s.flag).Value.String()
+		vals[s.env] = &v
 	}
 	c := config{
 		Addr:        strings.TrimSpace(*vals["ADDR"]),

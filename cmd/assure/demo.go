@@ -15,15 +15,8 @@ import (
 // demoAdminEmail is the demo's admin account.
 const demoAdminEmail = "demo.admin@example.org"
 
-func cmdDemo(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	return a.loadDemo(ctx, e)
+func demoFlags(*flag.FlagSet) action {
+	return func(ctx context.Context, e env, a *app, _ []string) error { return a.loadDemo(ctx, e) }
 }
 
 // loadDemoIfWanted loads the demo into an empty store on first start: always with

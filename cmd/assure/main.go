@@ -39,21 +39,73 @@ type env struct {
 	stderr io.Writer
 }
 
-// command is one subcommand.
+// command is one subcommand. Its flags function defines the command's own flags on fs
+// and returns the action, which runs once the settings are read and the store is open.
 type command struct {
 	name, args, help string
-	run              func(ctx context.Context, e env, args []string) error
+	flags            func(fs *flag.FlagSet) action
 }
+
+// action is a command's work: positional arguments in rest.
+type action func(ctx context.Context, e env, a *app, rest []string) error
 
 func commands() []command {
 	return []command{
-		{"serve", "", "serve the web service (the default)", cmdServe},
-		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", cmdImportSchools},
-		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", cmdSchoolsList},
-		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", cmdAdminCreate},
-		{"demo", "", "load the demo county and a demo admin into an empty store", cmdDemo},
+		{"serve", "", "serve the web service (the default)", serveFlags},
+		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", importSchoolsFlags},
+		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", schoolsListFlags},
+		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", adminCreateFlags},
+		{"demo", "", "load the demo county and a demo admin into an empty store", demoFlags},
 		{"help", "", "list commands and settings", nil},
 	}
+}
+
+// runCommand reads the settings and the command's flags, opens the store, runs the action
+// and closes the store.
+func runCommand(ctx context.Context, e env, c command, args []string) error {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	act := c.flags(fs)
+	defineSettings(fs, e.getenv)
+	a, err := open(ctx, e, fs, interspersed(fs, args))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return act(ctx, e, a, fs.Args())
+}
+
+// interspersed moves positional arguments after the flags, so `import-schools FILE --la 925`
+// works as well as `import-schools --la 925 FILE` (Go's flag package stops at the first
+// positional argument). The settings flags are defined on fs by the time this is called.
+func interspersed(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			rest = append(rest, arg)
+			continue
+		}
+		flags = append(flags, arg)
+		name := strings.TrimLeft(arg, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return append(flags, rest...)
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // run dispatches a command line and returns the exit code.
@@ -68,8 +120,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	for _, c := range commands() {
 		words := strings.Fields(c.name)
-		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.run != nil {
-			if err := c.run(ctx, e, args[len(words):]); err != nil {
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.flags != nil {
+			if err := runCommand(ctx, e, c, args[len(words):]); err != nil {
 				if errors.Is(err, flag.ErrHelp) {
 					return 0
 				}
@@ -115,10 +167,10 @@ type app struct {
 	audit    *audit.Log
 }
 
-// open reads the settings (plus the command's own flags, already defined on fs) and
-// opens the store. The caller closes it.
+// open parses the settings and the command's flags (all defined on fs already) and opens
+// the store. The caller closes it.
 func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, error) {
-	cfg, err := loadConfig(fs, args, e.getenv)
+	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return nil, err
 	}

@@ -16,33 +16,24 @@ import (
 	"github.com/lscp/assure/internal/audit"
 )
 
-func cmdImportSchools(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("import-schools", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+func importSchoolsFlags(fs *flag.FlagSet) action {
 	las := fs.String("la", "", "local authority codes to keep, comma-separated (default: PARTNERSHIP_LA)")
-	// Flags may come before or after the file name.
-	var file string
-	for i, a := range args {
-		if !strings.HasPrefix(a, "-") && (i == 0 || !flagTakesValue(args[i-1])) {
-			file = a
-			args = append(slices.Clone(args[:i]), args[i+1:]...)
-			break
+	return func(ctx context.Context, e env, a *app, rest []string) error {
+		if len(rest) != 1 {
+			return errors.New("import-schools needs one GIAS CSV file: assure import-schools [--la 925] FILE.csv")
 		}
-	}
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	if file == "" {
-		return errors.New("import-schools needs a GIAS CSV file: assure import-schools [--la 925] FILE.csv")
-	}
-	keep := a.cfg.LAs
-	if *las != "" {
-		if keep, err = parseLAs(*las); err != nil {
-			return err
+		keep := a.cfg.LAs
+		if *las != "" {
+			var err error
+			if keep, err = parseLAs(*las); err != nil {
+				return err
+			}
 		}
+		return importSchools(ctx, e, a, rest[0], keep)
 	}
+}
+
+func importSchools(ctx context.Context, e env, a *app, file string, keep []string) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -72,16 +63,6 @@ func cmdImportSchools(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stdout, "The register already matched this file: nothing changed.")
 	}
 	return nil
-}
-
-// flagTakesValue says whether a flag given as a separate word takes the next word as its
-// value (--la 925), so the file name is not mistaken for it.
-func flagTakesValue(arg string) bool {
-	if !strings.HasPrefix(arg, "-") || strings.Contains(arg, "=") {
-		return false
-	}
-	name := strings.TrimLeft(arg, "-")
-	return name != "trust-proxy" && name != "h" && name != "help"
 }
 
 // progressBar draws the import's progress on a terminal, and nothing when output is a file.
@@ -117,23 +98,22 @@ func (p *progressBar) finish() {
 	}
 }
 
-func cmdSchoolsList(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("schools list", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+func schoolsListFlags(fs *flag.FlagSet) action {
 	format := fs.String("format", "table", "csv or table")
 	phase := fs.String("phase", "", "only this phase")
 	status := fs.String("status", "", "only this status: open, closed or proposed")
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		return schoolsList(ctx, e, a, *format, *phase, *status)
 	}
-	defer a.close()
-	f := forms.SchoolFilter{Phase: forms.Phase(*phase), Status: forms.Status(*status)}
+}
+
+func schoolsList(ctx context.Context, e env, a *app, format, phase, status string) error {
+	f := forms.SchoolFilter{Phase: forms.Phase(phase), Status: forms.Status(status)}
 	if f.Phase != "" && !slices.Contains(forms.Phases, f.Phase) {
-		return fmt.Errorf("--phase %q is not a phase (%v)", *phase, forms.Phases)
+		return fmt.Errorf("--phase %q is not a phase (%v)", phase, forms.Phases)
 	}
 	if f.Status != "" && !slices.Contains(forms.Statuses, f.Status) {
-		return fmt.Errorf("--status %q is not a status (%v)", *status, forms.Statuses)
+		return fmt.Errorf("--status %q is not a status (%v)", status, forms.Statuses)
 	}
 	list, _, err := a.register.List(ctx, f)
 	if err != nil {
@@ -146,11 +126,11 @@ func cmdSchoolsList(ctx context.Context, e env, args []string) error {
 		rows[i] = exports.SchoolRow{URN: s.URN, Name: s.Name, LA: s.LACode, Phase: string(s.Phase),
 			Governance: string(s.Governance), AllThrough: s.AllThrough, Status: string(s.Status)}
 	}
-	switch *format {
+	switch format {
 	case "csv":
 		return exports.WriteSchoolsCSV(e.stdout, rows)
 	case "table":
 		return exports.WriteSchoolsTable(e.stdout, rows)
 	}
-	return fmt.Errorf("--format %q must be csv or table", *format)
+	return fmt.Errorf("--format %q must be csv or table", format)
 }

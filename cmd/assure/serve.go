@@ -15,14 +15,9 @@ import (
 // shutdownGrace is how long in-flight requests get to finish after SIGINT/SIGTERM.
 const shutdownGrace = 30 * time.Second
 
-func cmdServe(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+func serveFlags(*flag.FlagSet) action { return serve }
+
+func serve(ctx context.Context, e env, a *app, _ []string) error {
 	a.log.Info("store ready", "store", a.st.Kind, "where", a.storeDescription())
 
 	if err := a.loadDemoIfWanted(ctx, e); err != nil {
