@@ -17,12 +17,12 @@ const schoolsPerPage = 50
 // SchoolsPage is the register, filtered and paged.
 type SchoolsPage struct {
 	Page
-	Filter  forms.SchoolFilter
-	Selects []Select
-	Schools []forms.School
-	Total                                    int64
-	From, To                                 int
-	Prev, Next                               string
+	Filter     forms.SchoolFilter
+	Selects    []Select
+	Schools    []forms.School
+	Total      int64
+	From, To   int
+	Prev, Next string
 }
 
 func (s *Server) schoolsList(c *fiber.Ctx) error {
