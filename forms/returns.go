@@ -1,0 +1,538 @@
+package forms
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Return statuses.
+const (
+	StatusNotStarted = "not_started"
+	StatusInProgress = "in_progress"
+	StatusSubmitted  = "submitted"
+	StatusReopened   = "reopened"
+)
+
+// Errors about returns and links.
+var (
+	ErrReturnNotFound = errors.New("no return for that school in that round")
+	ErrLinkInvalid    = errors.New("this link is not valid: it may have been replaced by a newer one")
+	ErrConflict       = errors.New("someone else saved this return since you opened it")
+	ErrNotEditable    = errors.New("this return has been submitted and cannot be changed")
+	ErrRoundNotOpen   = errors.New("the round is not open for returns")
+	ErrIncomplete     = errors.New("every section must be completed before the return is submitted")
+)
+
+// ReturnSchool is what a return keeps of its school, as it was when the round opened.
+type ReturnSchool struct {
+	Name       string     `bson:"name"`
+	LACode     string     `bson:"la_code"`
+	Phase      Phase      `bson:"phase"`
+	Governance Governance `bson:"governance"`
+	AllThrough bool       `bson:"all_through"`
+	District   string     `bson:"district,omitempty"`
+	Trust      string     `bson:"trust,omitempty"`
+	Record     Record     `bson:"record"`
+}
+
+// StoredAnswer is one answer in a return. Answers are a list, not a map keyed by question
+// ID, because IDs contain dots, which MongoDB reads as paths.
+type StoredAnswer struct {
+	Question string `bson:"q"`
+	Answer   `bson:",inline"`
+}
+
+// Return is one school's return in one round: the single document that changes
+// atomically, with a version for optimistic concurrency.
+type Return struct {
+	ID           string         `bson:"_id"` // year:URN
+	Round        string         `bson:"round"`
+	URN          int            `bson:"urn"`
+	School       ReturnSchool   `bson:"school"`
+	Exempt       bool           `bson:"exempt"`
+	ExemptReason string         `bson:"exempt_reason,omitempty"`
+	AddedLate    bool           `bson:"added_late,omitempty"`
+	LinkHash     string         `bson:"link_hash,omitempty"`
+	LinkIssued   time.Time      `bson:"link_issued,omitempty"`
+	Status       string         `bson:"status"`
+	Answers      []StoredAnswer `bson:"answers"`
+	Completed    []string       `bson:"completed"` // section IDs the governor has completed
+	Version      int            `bson:"version"`
+	Submitted    time.Time      `bson:"submitted,omitempty"`
+	Late         bool           `bson:"late,omitempty"`
+	Reference    string         `bson:"reference,omitempty"`
+	SubmitKey    string         `bson:"submit_key,omitempty"`
+	Submissions  int            `bson:"submissions"`
+	ReopenReason string         `bson:"reopen_reason,omitempty"`
+	Updated      time.Time      `bson:"updated"`
+}
+
+// ReturnID names a school's return in a round.
+func ReturnID(year string, urn int) string { return year + ":" + strconv.Itoa(urn) }
+
+func newReturn(year string, s Record, now time.Time) Return {
+	return Return{ID: ReturnID(year, s.URN), Round: year, URN: s.URN, Status: StatusNotStarted, Updated: now,
+		Answers: []StoredAnswer{}, Completed: []string{},
+		School: ReturnSchool{Name: s.Name, LACode: s.LACode, Phase: s.Phase, Governance: s.Governance, AllThrough: s.AllThrough,
+			District: s.District, Trust: s.Trust, Record: s}}
+}
+
+// AnswerMap returns the answers by question ID.
+func (r Return) AnswerMap() map[string]Answer {
+	m := make(map[string]Answer, len(r.Answers))
+	for _, a := range r.Answers {
+		m[a.Question] = a.Answer
+	}
+	return m
+}
+
+// Editable says whether a governor may change the return.
+func (r Return) Editable() bool {
+	return !r.Exempt && (r.Status == StatusNotStarted || r.Status == StatusInProgress || r.Status == StatusReopened)
+}
+
+// Get returns a school's return in a round.
+func (rs *Rounds) Return(ctx context.Context, year string, urn int) (Return, error) {
+	return rs.returnByID(ctx, ReturnID(year, urn))
+}
+
+func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
+	var r Return
+	err := rs.returns.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return r, ErrReturnNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("returns: reading %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Returns lists a round's returns in URN order.
+func (rs *Rounds) Returns(ctx context.Context, year string) ([]Return, error) {
+	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: year}}, options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("returns: listing %s: %w", year, err)
+	}
+	var out []Return
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("returns: listing %s: %w", year, err)
+	}
+	return out, nil
+}
+
+// Links: a school's link carries a random 128-bit token; the store keeps only its
+// SHA-256, in a links document keyed by that hash (the embedded store's fast lookup) and
+// on the return. A link works only while it is the return's current one, so reissuing a
+// link stops the old one at once.
+
+type linkDoc struct {
+	ID     string    `bson:"_id"` // SHA-256 of the token, hex
+	Return string    `bson:"return"`
+	Issued time.Time `bson:"issued"`
+}
+
+// HashToken is how a link token is stored and looked up.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ValidToken says whether a string has the form of a link token (22 base64url characters:
+// 128 random bits), so anything else is refused before it reaches the store.
+func ValidToken(token string) bool {
+	if len(token) != 22 {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	return err == nil && len(b) == 16
+}
+
+// IssueLink makes a new link for a school's return, replacing any earlier one, and
+// returns the token: shown once, never stored.
+func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, error) {
+	id := ReturnID(year, urn)
+	if _, err := rs.returnByID(ctx, id); err != nil {
+		return "", err
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	now := time.Now().UTC()
+	l := linkDoc{ID: HashToken(token), Return: id, Issued: now}
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.links.InsertOne(ctx, l)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
+	}
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_issued", Value: now}}}})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
+	}
+	return token, nil
+}
+
+// RevokeLink stops a school's link working without issuing another.
+func (rs *Rounds) RevokeLink(ctx context.Context, year string, urn int) error {
+	return rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
+		return err
+	})
+}
+
+// ResolveLink finds the return a token opens; a malformed, unknown, replaced or revoked
+// token gives ErrLinkInvalid.
+func (rs *Rounds) ResolveLink(ctx context.Context, token string) (Return, error) {
+	if !ValidToken(token) {
+		return Return{}, ErrLinkInvalid
+	}
+	var l linkDoc
+	err := rs.links.FindOne(ctx, bson.D{{Key: "_id", Value: HashToken(token)}}).Decode(&l)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Return{}, ErrLinkInvalid
+	}
+	if err != nil {
+		return Return{}, fmt.Errorf("links: resolving: %w", err)
+	}
+	r, err := rs.returnByID(ctx, l.Return)
+	if err != nil {
+		return Return{}, err
+	}
+	if r.LinkHash != l.ID {
+		return Return{}, ErrLinkInvalid
+	}
+	return r, nil
+}
+
+// SaveSection stores a section's answers if the return is still at the version the
+// governor loaded (else ErrConflict, with the newer return), marking the section
+// completed or not. Answers of questions not in the section are left alone.
+func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, section Section, answers map[string]Answer, complete bool) (Return, error) {
+	r, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if !r.Editable() {
+		return r, ErrNotEditable
+	}
+	if r.Version != version {
+		return r, ErrConflict
+	}
+	inSection := map[string]bool{}
+	for _, q := range section.Questions {
+		inSection[q.ID] = true
+	}
+	kept := r.Answers[:0:0]
+	for _, a := range r.Answers {
+		if !inSection[a.Question] {
+			kept = append(kept, a)
+		}
+	}
+	for _, q := range section.Questions {
+		if a, ok := answers[q.ID]; ok && !a.Empty() {
+			kept = append(kept, StoredAnswer{Question: q.ID, Answer: a})
+		}
+	}
+	slices.SortFunc(kept, func(a, b StoredAnswer) int { return strings.Compare(a.Question, b.Question) })
+	completed := slices.DeleteFunc(slices.Clone(r.Completed), func(s string) bool { return s == section.ID })
+	if complete {
+		completed = append(completed, section.ID)
+		slices.Sort(completed)
+	}
+	status := r.Status
+	if status == StatusNotStarted {
+		status = StatusInProgress
+	}
+	now := time.Now().UTC()
+	var res *mongo.UpdateResult
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		res, err = rs.returns.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: kept}, {Key: "completed", Value: completed},
+				{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("returns: saving %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		// Someone saved between our read and our write: hand back what they saved.
+		latest, err := rs.returnByID(ctx, id)
+		if err != nil {
+			return r, err
+		}
+		return latest, ErrConflict
+	}
+	return rs.returnByID(ctx, id)
+}
+
+// referenceAlphabet has no letters or digits that look alike (0/O, 1/I/L, 2/Z, 5/S, 8/B).
+const referenceAlphabet = "ACDEFGHJKMNPQRTUVWXY34679"
+
+// NewReference makes an 8-character submission reference.
+func NewReference() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = referenceAlphabet[int(b[i])%len(referenceAlphabet)]
+	}
+	return string(b)
+}
+
+// ValidReference says whether s has the form of a reference.
+func ValidReference(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune(referenceAlphabet, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// ReturnVersion is a submitted return, kept for good: every submission is a version.
+type ReturnVersion struct {
+	ID        string         `bson:"_id"` // return ID and version number
+	Return    string         `bson:"return"`
+	Number    int            `bson:"number"`
+	Reference string         `bson:"reference"`
+	Submitted time.Time      `bson:"submitted"`
+	Late      bool           `bson:"late"`
+	Answers   []StoredAnswer `bson:"answers"`
+}
+
+// Submit submits a return at the version the governor checked. key identifies the submit
+// request (a hidden field of the form): the same key again, from a double click or a
+// resubmitted request, returns the first submission and makes no other.
+func (rs *Rounds) Submit(ctx context.Context, id string, version int, key string, sections []Section, at time.Time) (Return, error) {
+	r, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if r.Status == StatusSubmitted && r.SubmitKey == key && key != "" {
+		return r, nil
+	}
+	if !r.Editable() {
+		return r, ErrNotEditable
+	}
+	if r.Version != version {
+		return r, ErrConflict
+	}
+	round, err := rs.Get(ctx, r.Round)
+	if err != nil {
+		return r, err
+	}
+	if round.State != RoundOpen {
+		return r, ErrRoundNotOpen
+	}
+	for _, s := range sections {
+		if !slices.Contains(r.Completed, s.ID) {
+			return r, ErrIncomplete
+		}
+	}
+	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
+	var res *mongo.UpdateResult
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		res, err = rs.returns.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at.UTC()},
+				{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: key},
+				{Key: "submissions", Value: n}, {Key: "updated", Value: at.UTC()}}},
+				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("returns: submitting %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		latest, err := rs.returnByID(ctx, id)
+		if err != nil {
+			return r, err
+		}
+		if latest.Status == StatusSubmitted && latest.SubmitKey == key && key != "" {
+			return latest, nil // our own double click won the race
+		}
+		return latest, ErrConflict
+	}
+	submitted, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return submitted, err
+	}
+	return submitted, rs.keepVersion(ctx, submitted)
+}
+
+// keepVersion stores the submitted return as a version. The return is the record of
+// truth: were the service to stop between the two writes, Versions rebuilds the missing
+// version from the return, whose answers cannot change while it is submitted.
+func (rs *Rounds) keepVersion(ctx context.Context, r Return) error {
+	v := ReturnVersion{ID: r.ID + ":v" + strconv.Itoa(r.Submissions), Return: r.ID, Number: r.Submissions,
+		Reference: r.Reference, Submitted: r.Submitted, Late: r.Late, Answers: r.Answers}
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.versions.InsertOne(ctx, v)
+		if mongo.IsDuplicateKeyError(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("returns: keeping version %s: %w", v.ID, err)
+	}
+	return nil
+}
+
+// Versions lists a return's submitted versions, oldest first.
+func (rs *Rounds) Versions(ctx context.Context, r Return) ([]ReturnVersion, error) {
+	cur, err := rs.versions.Find(ctx, bson.D{{Key: "return", Value: r.ID}}, options.Find().SetSort(bson.D{{Key: "number", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("returns: versions of %s: %w", r.ID, err)
+	}
+	var out []ReturnVersion
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("returns: versions of %s: %w", r.ID, err)
+	}
+	if r.Status == StatusSubmitted && (len(out) == 0 || out[len(out)-1].Number < r.Submissions) {
+		if err := rs.keepVersion(ctx, r); err != nil {
+			return nil, err
+		}
+		return rs.Versions(ctx, r)
+	}
+	return out, nil
+}
+
+// Reopen lets the governor amend a submitted return; the reason is kept on the return
+// and the caller audits it.
+func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Return{}, errors.New("give a reason for reopening the return")
+	}
+	var res *mongo.UpdateResult
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: StatusSubmitted}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened}, {Key: "reopen_reason", Value: reason},
+				{Key: "submit_key", Value: ""}, {Key: "updated", Value: time.Now().UTC()}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+		return err
+	})
+	if err != nil {
+		return Return{}, fmt.Errorf("returns: reopening %s: %w", id, err)
+	}
+	r, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if res.MatchedCount == 0 {
+		return r, ErrRoundState
+	}
+	return r, nil
+}
+
+// SetExempt marks a school exempt from the round (with a reason), or not.
+func (rs *Rounds) SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error {
+	if exempt && strings.TrimSpace(reason) == "" {
+		return errors.New("give a reason for the exemption")
+	}
+	if !exempt {
+		reason = ""
+	}
+	var res *mongo.UpdateResult
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "exempt", Value: exempt}, {Key: "exempt_reason", Value: reason}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("returns: exemption for %d: %w", urn, err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrReturnNotFound
+	}
+	return nil
+}
+
+// AddLate adds a school of the register to an open round after it opened.
+func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
+	round, err := rs.Get(ctx, year)
+	if err != nil {
+		return err
+	}
+	if round.State != RoundOpen {
+		return ErrRoundNotOpen
+	}
+	s, err := rs.register.Get(ctx, urn)
+	if err != nil {
+		return err
+	}
+	ret := newReturn(year, s.Record, time.Now().UTC())
+	ret.AddedLate = true
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.returns.InsertOne(ctx, ret)
+		return err
+	})
+	if mongo.IsDuplicateKeyError(err) {
+		return errors.New("that school is already in the round")
+	}
+	if err != nil {
+		return fmt.Errorf("returns: adding %d: %w", urn, err)
+	}
+	return rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "expected", Value: 1}}}})
+		return err
+	})
+}
+
+// Change is one question whose answer differs between two versions.
+type Change struct {
+	Question string
+	Before   Answer
+	After    Answer
+}
+
+// Diff lists the questions whose answers differ from a to b, in question order.
+func Diff(a, b []StoredAnswer) []Change {
+	am, bm := map[string]Answer{}, map[string]Answer{}
+	var ids []string
+	for _, x := range a {
+		am[x.Question] = x.Answer
+		ids = append(ids, x.Question)
+	}
+	for _, x := range b {
+		bm[x.Question] = x.Answer
+		if _, ok := am[x.Question]; !ok {
+			ids = append(ids, x.Question)
+		}
+	}
+	slices.Sort(ids)
+	var out []Change
+	for _, id := range ids {
+		x, y := am[id], bm[id]
+		if x.Value != y.Value || x.Comment != y.Comment || !slices.Equal(x.Values, y.Values) {
+			out = append(out, Change{Question: id, Before: x, After: y})
+		}
+	}
+	return out
+}

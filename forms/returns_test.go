@@ -1,0 +1,294 @@
+package forms
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lscp/assure/internal/storetest"
+)
+
+// openRound makes a register of the demo county and an open round 2024-25.
+func openRound(t *testing.T) (*Rounds, Round) {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.New(t)
+	g := NewRegister(st)
+	importBytes(t, g, DemoGIAS())
+	rs := NewRounds(st, g)
+	if _, err := rs.Create(ctx, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := rs.Open(ctx, "2024-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs, r
+}
+
+// fillSection answers every question of a section validly.
+func fillSection(sec Section) map[string]Answer {
+	out := map[string]Answer{}
+	for _, q := range sec.Questions {
+		var a Answer
+		switch q.Kind {
+		case KindYesNo, KindYesPartlyNo:
+			a.Value = "yes"
+		case KindDate:
+			a.Value = "2024-09-02"
+		case KindNumber:
+			a.Value = "2"
+		case KindShortText, KindLongText:
+			a.Value = "Ann Governor"
+			if q.Format == "email" {
+				a.Value = "ann@school.example.org"
+			}
+		case KindOneOf:
+			a.Value = q.Choices[0].Value
+		case KindManyOf:
+			a.Values = []string{q.Choices[0].Value}
+		case KindDeclaration:
+			a.Value = "confirmed"
+		}
+		if q.ShowIf == nil {
+			out[q.ID] = a
+		}
+	}
+	return out
+}
+
+func TestRoundLifecycle(t *testing.T) {
+	ctx := context.Background()
+	rs, r := openRound(t)
+	if r.State != RoundOpen || r.Expected != 386 {
+		t.Fatalf("round %s expects %d", r.State, r.Expected)
+	}
+	if _, err := rs.Create(ctx, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13"}); !errors.Is(err, ErrRoundExists) {
+		t.Fatalf("duplicate round: %v", err)
+	}
+	for _, bad := range []NewRoundInput{{Year: "2024-26", Opens: "2024-10-01", Deadline: "2024-12-13"},
+		{Year: "2025-26", Opens: "2025-12-01", Deadline: "2025-10-01"}, {Year: "2025-26", Opens: "1/10/2025", Deadline: "2025-12-01"}} {
+		if _, err := rs.Create(ctx, bad); err == nil {
+			t.Errorf("accepted %+v", bad)
+		}
+	}
+	// Opening again is harmless (a retry after a crash).
+	if r2, err := rs.Open(ctx, "2024-25"); err != nil || r2.Expected != 386 {
+		t.Fatalf("reopen: %v %d", err, r2.Expected)
+	}
+	next, err := rs.Create(ctx, NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2025-12-12"})
+	if err != nil || next.Definition.Version != 2 {
+		t.Fatalf("next round starts from the last definition: %v v%d", err, next.Definition.Version)
+	}
+	if err := rs.Close(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Close(ctx, "2024-25"); !errors.Is(err, ErrRoundState) {
+		t.Fatalf("closing twice: %v", err)
+	}
+	if err := rs.Archive(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	if r.Late(time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
+		t.Error("deadline plus two days' grace is wrong")
+	}
+}
+
+func TestLinks(t *testing.T) {
+	ctx := context.Background()
+	rs, _ := openRound(t)
+	tokA, err := rs.IssueLink(ctx, "2024-25", 990001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokB, _ := rs.IssueLink(ctx, "2024-25", 990002)
+	ra, err := rs.ResolveLink(ctx, tokA)
+	if err != nil || ra.URN != 990001 {
+		t.Fatalf("link A opens %d (%v)", ra.URN, err)
+	}
+	if rb, _ := rs.ResolveLink(ctx, tokB); rb.URN != 990002 {
+		t.Fatal("link B opens the wrong school")
+	}
+	if !ValidToken(tokA) || ra.LinkHash != HashToken(tokA) || ra.LinkHash == tokA {
+		t.Fatal("token stored in the clear, or malformed")
+	}
+	tokA2, _ := rs.IssueLink(ctx, "2024-25", 990001)
+	if _, err := rs.ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("replaced link still works: %v", err)
+	}
+	if _, err := rs.ResolveLink(ctx, tokA2); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.RevokeLink(ctx, "2024-25", 990001); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("revoked link still works: %v", err)
+	}
+	for _, bad := range []string{"", "short", tokB + "x", "../../etc/passwd", "AAAAAAAAAAAAAAAAAAAAAA"} {
+		if _, err := rs.ResolveLink(ctx, bad); !errors.Is(err, ErrLinkInvalid) {
+			t.Errorf("token %q: %v", bad, err)
+		}
+	}
+}
+
+func TestSaveSubmitReopen(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	ret, _ := rs.Return(ctx, "2024-25", 990006) // a primary school
+	secs := round.Definition.For(ret.School.Record)
+	// First sitting: two sections.
+	var err error
+	for _, sec := range secs[:2] {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ret.Status != StatusInProgress || len(ret.Completed) != 2 {
+		t.Fatalf("after first sitting: %s %v", ret.Status, ret.Completed)
+	}
+	if _, err := rs.Submit(ctx, ret.ID, ret.Version, "k1", secs, time.Now()); !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("incomplete submit: %v", err)
+	}
+	// A stale save is refused and handed the newer answers.
+	stale := ret.Version - 1
+	if latest, err := rs.SaveSection(ctx, ret.ID, stale, secs[0], map[string]Answer{}, false); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
+		t.Fatalf("stale save: %v", err)
+	}
+	// Second sitting: the rest.
+	for _, sec := range secs[2:] {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)
+	sub, err := rs.Submit(ctx, ret.ID, ret.Version, "k2", secs, at)
+	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) || sub.Late {
+		t.Fatalf("submit: %v %+v", err, sub)
+	}
+	again, err := rs.Submit(ctx, ret.ID, ret.Version, "k2", secs, at)
+	if err != nil || again.Reference != sub.Reference {
+		t.Fatalf("resubmitted request: %v %s", err, again.Reference)
+	}
+	if _, err := rs.SaveSection(ctx, ret.ID, sub.Version, secs[0], fillSection(secs[0]), true); !errors.Is(err, ErrNotEditable) {
+		t.Fatalf("edit after submit: %v", err)
+	}
+	// Reopen, amend one answer, resubmit late: two versions, one change between them.
+	if _, err := rs.Reopen(ctx, ret.ID, ""); err == nil {
+		t.Fatal("reopened without a reason")
+	}
+	re, err := rs.Reopen(ctx, ret.ID, "DSL training date was wrong")
+	if err != nil || re.Status != StatusReopened {
+		t.Fatal(err)
+	}
+	var dslSec Section
+	for _, s := range secs {
+		if s.ID == "dsl" {
+			dslSec = s
+		}
+	}
+	ans := fillSection(dslSec)
+	ans["dsl.last_training"] = Answer{Value: "2023-06-30"}
+	if re, err = rs.SaveSection(ctx, re.ID, re.Version, dslSec, ans, true); err != nil {
+		t.Fatal(err)
+	}
+	sub2, err := rs.Submit(ctx, re.ID, re.Version, "k3", secs, time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC))
+	if err != nil || !sub2.Late || sub2.Reference == sub.Reference || sub2.Submissions != 2 {
+		t.Fatalf("resubmit: %v %+v", err, sub2)
+	}
+	vs, err := rs.Versions(ctx, sub2)
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("versions: %d %v", len(vs), err)
+	}
+	changes := Diff(vs[0].Answers, vs[1].Answers)
+	if len(changes) != 1 || changes[0].Question != "dsl.last_training" || changes[0].Before.Value != "2024-09-02" || changes[0].After.Value != "2023-06-30" {
+		t.Fatalf("diff: %+v", changes)
+	}
+}
+
+func TestConcurrentSavesOneWins(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	ret, _ := rs.Return(ctx, "2024-25", 990006)
+	sec := round.Definition.For(ret.School.Record)[1]
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true)
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, ErrConflict):
+			t.Fatalf("save failed: %v", err)
+		}
+	}
+	after, _ := rs.Return(ctx, ret.ID[:7], 990006)
+	if won != 1 || after.Version != ret.Version+1 {
+		t.Fatalf("%d saves won, version %d -> %d", won, ret.Version, after.Version)
+	}
+}
+
+func TestDoubleSubmissionMakesOne(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	ret, _ := rs.Return(ctx, "2024-25", 990007)
+	secs := round.Definition.For(ret.School.Record)
+	var err error
+	for _, sec := range secs {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	refs := make([]string, 6)
+	for i := range refs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := rs.Submit(ctx, ret.ID, ret.Version, "same-click", secs, time.Now())
+			if err != nil {
+				t.Errorf("submit %d: %v", i, err)
+			}
+			refs[i] = r.Reference
+		}()
+	}
+	wg.Wait()
+	for _, r := range refs {
+		if r != refs[0] || r == "" {
+			t.Fatalf("references differ: %v", refs)
+		}
+	}
+	final, _ := rs.Return(ctx, "2024-25", 990007)
+	vs, _ := rs.Versions(ctx, final)
+	if final.Submissions != 1 || len(vs) != 1 {
+		t.Fatalf("%d submissions, %d versions", final.Submissions, len(vs))
+	}
+}
+
+func TestExemptAndAddLate(t *testing.T) {
+	ctx := context.Background()
+	rs, _ := openRound(t)
+	if err := rs.SetExempt(ctx, "2024-25", 990001, true, ""); err == nil {
+		t.Fatal("exempt without a reason")
+	}
+	if err := rs.SetExempt(ctx, "2024-25", 990001, true, "Closed for rebuilding"); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := rs.Return(ctx, "2024-25", 990001)
+	if !r.Exempt || r.Editable() {
+		t.Fatal("exempt return still editable")
+	}
+	if err := rs.AddLate(ctx, "2024-25", 990001); err == nil {
+		t.Fatal("added a school twice")
+	}
+}

@@ -1,0 +1,239 @@
+package forms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/store"
+)
+
+// Round states.
+const (
+	RoundDraft    = "draft"
+	RoundOpen     = "open"
+	RoundClosed   = "closed"
+	RoundArchived = "archived"
+)
+
+// Errors about rounds.
+var (
+	ErrRoundNotFound = errors.New("no round for that academic year")
+	ErrRoundExists   = errors.New("a round for that academic year already exists")
+	ErrRoundState    = errors.New("the round is not in a state that allows this")
+)
+
+// Round is one year's assurance round. Its form definition is a copy, versioned with the
+// round, so changing next year's wording never changes this year's returns.
+type Round struct {
+	ID         string     `bson:"_id"` // the academic year, like 2024-25
+	Opens      string     `bson:"opens"`    // yyyy-mm-dd
+	Deadline   string     `bson:"deadline"` // yyyy-mm-dd
+	GraceDays  int        `bson:"grace_days"`
+	State      string     `bson:"state"`
+	Definition Definition `bson:"definition"`
+	Created    time.Time  `bson:"created"`
+	Opened     time.Time  `bson:"opened,omitempty"`
+	Expected   int        `bson:"expected"` // schools expected to return, set when the round opens
+}
+
+// Late says whether a submission at t is after the deadline (and any grace period).
+func (r Round) Late(t time.Time) bool {
+	d, err := time.Parse(time.DateOnly, r.Deadline)
+	if err != nil {
+		return false
+	}
+	return !t.Before(d.AddDate(0, 0, 1+r.GraceDays))
+}
+
+var yearPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+
+// CheckYear accepts an academic year written like 2024-25.
+func CheckYear(year string) error {
+	m := yearPattern.FindStringSubmatch(year)
+	if m == nil {
+		return fmt.Errorf("academic year %q must look like 2024-25", year)
+	}
+	start, _ := strconv.Atoi(m[1])
+	end, _ := strconv.Atoi(m[2])
+	if (start+1)%100 != end {
+		return fmt.Errorf("academic year %q: the second year must follow the first", year)
+	}
+	return nil
+}
+
+// Rounds is the rounds collection and the returns that belong to them.
+type Rounds struct {
+	st       *store.Store
+	rounds   *mongo.Collection
+	returns  *mongo.Collection
+	links    *mongo.Collection
+	versions *mongo.Collection
+	register *Register
+}
+
+// NewRounds opens the rounds in st.
+func NewRounds(st *store.Store, register *Register) *Rounds {
+	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: st.Collection("links"),
+		versions: st.Collection("return_versions"), register: register}
+}
+
+// NewRoundInput is what an admin gives to create a round.
+type NewRoundInput struct {
+	Year      string
+	Opens     string // yyyy-mm-dd
+	Deadline  string // yyyy-mm-dd
+	GraceDays int
+}
+
+// Create makes a draft round, starting from the last round's definition, or the default
+// one for the first round.
+func (rs *Rounds) Create(ctx context.Context, in NewRoundInput) (Round, error) {
+	if err := CheckYear(in.Year); err != nil {
+		return Round{}, err
+	}
+	opens, err := time.Parse(time.DateOnly, in.Opens)
+	if err != nil {
+		return Round{}, fmt.Errorf("opening date %q must be yyyy-mm-dd", in.Opens)
+	}
+	deadline, err := time.Parse(time.DateOnly, in.Deadline)
+	if err != nil {
+		return Round{}, fmt.Errorf("deadline %q must be yyyy-mm-dd", in.Deadline)
+	}
+	if !deadline.After(opens) {
+		return Round{}, errors.New("the deadline must be after the opening date")
+	}
+	if in.GraceDays < 0 || in.GraceDays > 60 {
+		return Round{}, errors.New("the grace period must be 0 to 60 days")
+	}
+	def, err := rs.startingDefinition(ctx)
+	if err != nil {
+		return Round{}, err
+	}
+	r := Round{ID: in.Year, Opens: in.Opens, Deadline: in.Deadline, GraceDays: in.GraceDays, State: RoundDraft,
+		Definition: *def, Created: time.Now().UTC()}
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.rounds.InsertOne(ctx, r)
+		return err
+	})
+	if store.IsDuplicateKey(err) {
+		return Round{}, ErrRoundExists
+	}
+	if err != nil {
+		return Round{}, fmt.Errorf("rounds: creating %s: %w", in.Year, err)
+	}
+	return r, nil
+}
+
+func (rs *Rounds) startingDefinition(ctx context.Context) (*Definition, error) {
+	var last Round
+	err := rs.rounds.FindOne(ctx, bson.D{}, options.FindOne().SetSort(bson.D{{Key: "_id", Value: -1}})).Decode(&last)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return DefaultDefinition()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rounds: reading the last round: %w", err)
+	}
+	d := last.Definition
+	d.Version++
+	return &d, nil
+}
+
+// Get returns a round by academic year.
+func (rs *Rounds) Get(ctx context.Context, year string) (Round, error) {
+	var r Round
+	err := rs.rounds.FindOne(ctx, bson.D{{Key: "_id", Value: year}}).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return r, ErrRoundNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("rounds: reading %s: %w", year, err)
+	}
+	return r, nil
+}
+
+// List returns every round, newest first.
+func (rs *Rounds) List(ctx context.Context) ([]Round, error) {
+	cur, err := rs.rounds.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).
+		SetProjection(bson.D{{Key: "definition", Value: 0}}))
+	if err != nil {
+		return nil, fmt.Errorf("rounds: listing: %w", err)
+	}
+	var out []Round
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("rounds: listing: %w", err)
+	}
+	return out, nil
+}
+
+// setState moves a round from one state to another, refusing any other move.
+func (rs *Rounds) setState(ctx context.Context, year, from, to string, extra bson.D) error {
+	set := append(bson.D{{Key: "state", Value: to}}, extra...)
+	var res *mongo.UpdateResult
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}, {Key: "state", Value: from}}, bson.D{{Key: "$set", Value: set}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rounds: %s to %s: %w", from, to, err)
+	}
+	if res.MatchedCount == 0 {
+		if _, err := rs.Get(ctx, year); err != nil {
+			return err
+		}
+		return ErrRoundState
+	}
+	return nil
+}
+
+// Open opens a draft round: every open school of the register at this moment is expected
+// to return (colleges are outside the schools return), and each gets a return. Opening is
+// safe to repeat after a crash: returns already made are kept.
+func (rs *Rounds) Open(ctx context.Context, year string) (Round, error) {
+	r, err := rs.Get(ctx, year)
+	if err != nil {
+		return r, err
+	}
+	if r.State != RoundDraft && r.State != RoundOpen {
+		return r, ErrRoundState
+	}
+	schools, _, err := rs.register.List(ctx, SchoolFilter{Status: StatusOpen})
+	if err != nil {
+		return r, err
+	}
+	now := time.Now().UTC()
+	var docs []any
+	for _, s := range schools {
+		if s.Phase == PhaseCollege {
+			continue
+		}
+		docs = append(docs, newReturn(year, s.Record, now))
+	}
+	if err := rs.register.insertMany(ctx, rs.returns, docs, func(int) {}); err != nil {
+		return r, fmt.Errorf("rounds: making returns: %w", err)
+	}
+	if r.State == RoundDraft {
+		if err := rs.setState(ctx, year, RoundDraft, RoundOpen, bson.D{{Key: "opened", Value: now}, {Key: "expected", Value: len(docs)}}); err != nil {
+			return r, err
+		}
+	}
+	return rs.Get(ctx, year)
+}
+
+// Close stops a round taking submissions; Archive puts a closed round away.
+func (rs *Rounds) Close(ctx context.Context, year string) error {
+	return rs.setState(ctx, year, RoundOpen, RoundClosed, nil)
+}
+
+// Archive puts a closed round away.
+func (rs *Rounds) Archive(ctx context.Context, year string) error {
+	return rs.setState(ctx, year, RoundClosed, RoundArchived, nil)
+}
