@@ -33,7 +33,7 @@ var (
 // Round is one year's assurance round. Its form definition is a copy, versioned with the
 // round, so changing next year's wording never changes this year's returns.
 type Round struct {
-	ID         string     `bson:"_id"` // the academic year, like 2024-25
+	ID         string     `bson:"_id"`      // the academic year, like 2024-25
 	Opens      string     `bson:"opens"`    // yyyy-mm-dd
 	Deadline   string     `bson:"deadline"` // yyyy-mm-dd
 	GraceDays  int        `bson:"grace_days"`
