@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -20,6 +21,7 @@ type config struct {
 	Demo        string // auto, true, false
 	TrustProxy  bool
 	LogFormat   string // text, json
+	PublicURL   string // where governors' links point
 }
 
 // setting describes one setting for `assure help` and for parsing.
@@ -37,6 +39,7 @@ var settings = []setting{
 	{"DEMO", "demo", "auto", "load demo data into an empty store: auto (embedded store only), true or false"},
 	{"TRUST_PROXY", "trust-proxy", "false", "believe X-Forwarded-For/-Proto from a reverse proxy on a private network"},
 	{"LOG_FORMAT", "log-format", "text", "log format: text or json"},
+	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},
 }
 
 // defineSettings defines a flag for every setting on fs, defaulting to the environment.
@@ -96,6 +99,13 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	}
 	if c.TrustProxy, err = strconv.ParseBool(*vals["TRUST_PROXY"]); err != nil {
 		errs = append(errs, fmt.Errorf("TRUST_PROXY %q must be true or false", *vals["TRUST_PROXY"]))
+	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(*vals["PUBLIC_URL"]), "/")
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("PUBLIC_URL %q must be an http or https address", c.PublicURL))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))

@@ -55,6 +55,9 @@ func commands() []command {
 		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", importSchoolsFlags},
 		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", schoolsListFlags},
 		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", adminCreateFlags},
+		{"round create", "--year 2024-25 --opens 2024-10-01 --deadline 2024-12-13 [--grace-days N]", "create a draft assurance round", roundCreateFlags},
+		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags},
+		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags},
 		{"demo", "", "load the demo county and a demo admin into an empty store", demoFlags},
 		{"help", "", "list commands and settings", nil},
 	}
@@ -163,6 +166,7 @@ type app struct {
 	log      *slog.Logger
 	st       *store.Store
 	register *forms.Register
+	rounds   *forms.Rounds
 	accounts *accounts.Accounts
 	audit    *audit.Log
 }
@@ -182,7 +186,8 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, st: st, register: forms.NewRegister(st), accounts: accounts.New(st), audit: audit.New(st)}
+	reg := forms.NewRegister(st)
+	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st)}
 	if err := a.register.EnsureIndexes(ctx); err != nil {
 		a.close()
 		return nil, err

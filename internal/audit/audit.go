@@ -21,6 +21,16 @@ const (
 	ActionImportFailed = "register-import-refused"
 	ActionAdminCreated = "admin-created"
 	ActionDemoLoaded   = "demo-loaded"
+	ActionRoundCreated = "round-created"
+	ActionRoundOpened  = "round-opened"
+	ActionRoundClosed  = "round-closed"
+	ActionLinksIssued  = "links-issued"
+	ActionLinkRevoked  = "link-revoked"
+	ActionExempted     = "school-exempted"
+	ActionAddedLate    = "school-added-late"
+	ActionReturnSaved  = "return-section-saved"
+	ActionSubmitted    = "return-submitted"
+	ActionReopened     = "return-reopened"
 )
 
 // Entry is one thing someone did.
