@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"time"
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
@@ -19,6 +20,25 @@ type schoolsRegister interface {
 	CreateJob(ctx context.Context, file, actor string, ex *forms.Extract) (forms.ImportJob, error)
 	RunJob(ctx context.Context, j forms.ImportJob, ex *forms.Extract) (forms.ImportReport, error)
 	Job(ctx context.Context, id string) (forms.ImportJob, error)
+}
+
+// roundsStore is what the round, link and return pages need of forms.Rounds.
+type roundsStore interface {
+	Get(ctx context.Context, year string) (forms.Round, error)
+	List(ctx context.Context) ([]forms.Round, error)
+	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
+	Open(ctx context.Context, year string) (forms.Round, error)
+	Close(ctx context.Context, year string) error
+	Return(ctx context.Context, year string, urn int) (forms.Return, error)
+	Returns(ctx context.Context, year string) ([]forms.Return, error)
+	ResolveLink(ctx context.Context, token string) (forms.Return, error)
+	IssueLink(ctx context.Context, year string, urn int) (string, error)
+	RevokeLink(ctx context.Context, year string, urn int) error
+	SaveSection(ctx context.Context, id string, version int, section forms.Section, answers map[string]forms.Answer, complete bool) (forms.Return, error)
+	Submit(ctx context.Context, id string, version int, key string, sections []forms.Section, at time.Time) (forms.Return, error)
+	Reopen(ctx context.Context, id, reason string) (forms.Return, error)
+	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
+	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
 }
 
 // adminAccounts is what sign-in needs.

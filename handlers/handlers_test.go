@@ -57,7 +57,7 @@ func newTestServerWith(t *testing.T, cfg Config) *testServer {
 	}
 	al := audit.New(st)
 	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
-	app, err := New(cfg, Deps{Store: st, Register: reg, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
+	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,10 +25,10 @@ func loadPages() (*pages, error) {
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
-		if n == "layout.html" {
+		if n == "layout.html" || n == "questions.html" {
 			continue
 		}
-		t, err := template.New(n).ParseFS(static.Templates, "layout.html", n)
+		t, err := template.New(n).Funcs(templateFuncs).ParseFS(static.Templates, "layout.html", "questions.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("handlers: parsing template %s: %w", n, err)
 		}
@@ -59,6 +59,7 @@ type Page struct {
 	Back        string
 	Errors      []FieldError
 	Flash       string
+	Governor    bool // a governor's page: no admin navigation, a "Sign out" of the return
 }
 
 // basePage fills the layout's fields for this request.
@@ -91,6 +92,17 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, data any) error {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// templateFuncs are the few helpers templates use.
+var templateFuncs = template.FuncMap{
+	"list": func(items ...string) []string { return items },
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+}
 
 // safeNext accepts only a local path to return to after sign-in, never another site.
 func safeNext(next string) string {

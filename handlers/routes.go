@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/static"
 )
 
@@ -33,6 +34,21 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/sign-in", byIP, byAccount, s.signIn)
 	app.Get("/sign-out", s.requireAdmin, s.signOutPage)
 	app.Post("/sign-out", s.signOut)
+
+	// Governors: a link opens a session for one school's return, and nothing else.
+	app.Get("/r/:token", s.linkLimiter(), s.openLink)
+	gov := app.Group("/return", s.requireGovernor)
+	gov.Get("/", s.returnHome)
+	gov.Get("/section/:section", s.sectionPage)
+	gov.Post("/section/:section", s.saveSection)
+	gov.Get("/section/:section/check", s.sectionCheck)
+	gov.Get("/check", s.returnCheck)
+	gov.Get("/submit", s.submitPage)
+	gov.Post("/submit", s.submitReturn)
+	gov.Get("/confirmation", s.confirmation)
+	gov.Get("/copy", s.returnCopy)
+	gov.Get("/receipt.pdf", s.receipt)
+	gov.Post("/sign-out", s.governorSignOut)
 
 	admin := app.Group("/admin", s.requireAdmin)
 	admin.Get("/", s.adminHome)
@@ -67,4 +83,20 @@ func (s *Server) signInLimiters() (byIP, byAccount fiber.Handler) {
 		LimitReached:           s.tooManySignIns,
 	})
 	return byIP, byAccount
+}
+
+// linkLimiter slows guessing of link tokens: 30 failed link openings per address in 10
+// minutes (a good link does not count).
+func (s *Server) linkLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:                    30,
+		Expiration:             10 * time.Minute,
+		KeyGenerator:           func(c *fiber.Ctx) string { return "link:" + c.IP() },
+		SkipSuccessfulRequests: true,
+		Storage:                s.deps.Storage,
+		LimitReached: func(c *fiber.Ctx) error {
+			s.audit(c, audit.Entry{Actor: "anonymous", Action: "link-rate-limited"})
+			return s.render(c, fiber.StatusTooManyRequests, "link-problem", LinkProblemPage{Page: s.basePage(c, "Too many attempts: wait 10 minutes")})
+		},
+	})
 }

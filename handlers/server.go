@@ -21,12 +21,15 @@ type Config struct {
 	TrustProxy bool
 	// CSRFKey signs CSRF tokens; every instance must share it (it lives in the store).
 	CSRFKey []byte
+	// PublicURL is where people reach the service, for links shown to admins.
+	PublicURL string
 }
 
 // Deps are the domain stores the handlers call.
 type Deps struct {
 	Store    pinger
 	Register schoolsRegister
+	Rounds   roundsStore
 	Accounts adminAccounts
 	Audit    auditLog
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).

@@ -30,7 +30,8 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	storage := kv.New(a.st, "kv", "web")
 	web, err := handlers.New(handlers.Config{
 		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.st.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
-	}, handlers.Deps{Store: a.st, Register: a.register, Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
+		PublicURL: a.cfg.PublicURL,
+	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,192 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// A governor's link is exchanged at /r/TOKEN for a session that names the return and the
+// link's hash; the token then leaves the address bar (and never reaches a Referer). Every
+// governor page checks the link is still the return's current one, so a revoked or
+// reissued link stops working at once, even mid-session.
+const (
+	sessReturn = "gov_return"
+	sessLink   = "gov_link"
+	localGov   = "governor"
+)
+
+// governor is what a governor's request carries once checked.
+type governor struct {
+	ret      forms.Return
+	round    forms.Round
+	sections []forms.Section // the school's sections, declaration last
+}
+
+// canEdit says whether the governor may still change answers: the return is editable
+// and the round is open (a late submission is allowed until the round closes).
+func (g *governor) canEdit() bool { return g.ret.Editable() && g.round.State == forms.RoundOpen }
+
+// questionSections are the sections answered before the declaration.
+func (g *governor) questionSections() []forms.Section {
+	return slices.DeleteFunc(slices.Clone(g.sections), func(s forms.Section) bool { return s.ID == declarationSection })
+}
+
+func (g *governor) section(id string) (forms.Section, bool) {
+	for _, s := range g.sections {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return forms.Section{}, false
+}
+
+const declarationSection = "declaration"
+
+// LinkProblemPage explains a link that does not work.
+type LinkProblemPage struct {
+	Page
+}
+
+func (s *Server) openLink(c *fiber.Ctx) error {
+	ret, err := s.deps.Rounds.ResolveLink(c.UserContext(), c.Params("token"))
+	if errors.Is(err, forms.ErrLinkInvalid) || errors.Is(err, forms.ErrReturnNotFound) {
+		return s.render(c, fiber.StatusNotFound, "link-problem", LinkProblemPage{Page: s.basePage(c, "This link does not work")})
+	}
+	if err != nil {
+		return err
+	}
+	sess, err := s.sessionStore(c).Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	// A link opens a governor session only; an admin signed in on this browser is signed out.
+	sess.Delete(sessAdmin)
+	sess.Set(sessReturn, ret.ID)
+	sess.Set(sessLink, ret.LinkHash)
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: "link-opened", Target: ret.ID})
+	return c.Redirect("/return", fiber.StatusSeeOther)
+}
+
+func governorActor(r forms.Return) string { return "governor:" + r.ID }
+
+// requireGovernor admits a request only with a governor session whose link is still current.
+func (s *Server) requireGovernor(c *fiber.Ctx) error {
+	sess, err := s.sessionStore(c).Get(c)
+	if err != nil {
+		return err
+	}
+	id, _ := sess.Get(sessReturn).(string)
+	hash, _ := sess.Get(sessLink).(string)
+	if id == "" || hash == "" {
+		return s.render(c, fiber.StatusForbidden, "link-problem", LinkProblemPage{Page: s.basePage(c, "Open your school's link")})
+	}
+	year, urn, ok := splitReturnID(id)
+	if !ok {
+		return fiber.ErrForbidden
+	}
+	ret, err := s.deps.Rounds.Return(c.UserContext(), year, urn)
+	if err != nil {
+		return err
+	}
+	if ret.LinkHash != hash {
+		_ = sess.Destroy()
+		return s.render(c, fiber.StatusForbidden, "link-problem", LinkProblemPage{Page: s.basePage(c, "This link does not work")})
+	}
+	round, err := s.deps.Rounds.Get(c.UserContext(), year)
+	if err != nil {
+		return err
+	}
+	c.Locals(localGov, &governor{ret: ret, round: round, sections: round.Definition.For(ret.School.Record)})
+	return c.Next()
+}
+
+func governorOf(c *fiber.Ctx) *governor { g, _ := c.Locals(localGov).(*governor); return g }
+
+// TaskListPage is the return's front page: its sections and their status.
+type TaskListPage struct {
+	Page
+	School, Round, Deadline string
+	Late, CanEdit           bool
+	Tasks                   []Task
+	AllDone                 bool
+	Return                  forms.Return
+}
+
+// Task is one section on the task list.
+type Task struct {
+	ID, Title, Href, Status string
+}
+
+func (s *Server) returnHome(c *fiber.Ctx) error {
+	g := governorOf(c)
+	if g.ret.Status == forms.StatusSubmitted {
+		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
+	}
+	p := TaskListPage{Page: s.basePage(c, "Safeguarding assurance "+g.round.ID), School: g.ret.School.Name, Round: g.round.ID,
+		Deadline: longDate(g.round.Deadline), Late: g.round.Late(time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true}
+	p.Page.Governor = true
+	answered := map[string]bool{}
+	for _, a := range g.ret.Answers {
+		answered[a.Question] = true
+	}
+	for _, sec := range g.questionSections() {
+		t := Task{ID: sec.ID, Title: sec.Title, Href: "/return/section/" + sec.ID, Status: "Not started"}
+		switch {
+		case slices.Contains(g.ret.Completed, sec.ID):
+			t.Status = "Completed"
+		case slices.ContainsFunc(sec.Questions, func(q forms.Question) bool { return answered[q.ID] }):
+			t.Status = "In progress"
+		}
+		if t.Status != "Completed" {
+			p.AllDone = false
+		}
+		p.Tasks = append(p.Tasks, t)
+	}
+	return s.render(c, fiber.StatusOK, "task-list", p)
+}
+
+func longDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("2 January 2006")
+}
+
+func splitReturnID(id string) (string, int, bool) {
+	year, urn, ok := strings.Cut(id, ":")
+	if !ok || forms.CheckYear(year) != nil {
+		return "", 0, false
+	}
+	n := 0
+	for _, ch := range urn {
+		if ch < '0' || ch > '9' || n > 1e8 {
+			return "", 0, false
+		}
+		n = n*10 + int(ch-'0')
+	}
+	return year, n, n > 0
+}
+
+// formValues collects a POST's form fields (repeated ones too) for the domain parsers.
+func formValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	c.Request().PostArgs().VisitAll(func(k, val []byte) {
+		v.Add(string(k), string(val))
+	})
+	return v
+}

@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lscp/assure/forms"
+)
+
+// roundServer is a test server with the demo county and an open round 2024-25.
+func roundServer(t *testing.T) (*testServer, *forms.Rounds) {
+	t.Helper()
+	srv := newTestServer(t)
+	ctx := context.Background()
+	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	rs := forms.NewRounds(srv.store, srv.register)
+	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.Open(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	return srv, rs
+}
+
+func (c *client) openLink(token string) (int, string) {
+	c.t.Helper()
+	code, body, h := c.get("/r/" + token)
+	if code == http.StatusSeeOther {
+		code, body, _ = c.get(h.Get("Location"))
+	}
+	return code, body
+}
+
+const (
+	urnA = 990006 // a primary school of the demo county
+	urnB = 990007
+)
+
+var governorRoutes = []string{"/return", "/return/section/leadership", "/return/section/leadership/check", "/return/check",
+	"/return/submit", "/return/copy"}
+
+func TestGovernorAccess(t *testing.T) {
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	tokA, _ := rs.IssueLink(ctx, "2024-25", urnA)
+	tokB, _ := rs.IssueLink(ctx, "2024-25", urnB)
+	revoked, _ := rs.IssueLink(ctx, "2024-25", 990008)
+	if err := rs.RevokeLink(ctx, "2024-25", 990008); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := rs.Return(ctx, "2024-25", urnA)
+	b, _ := rs.Return(ctx, "2024-25", urnB)
+
+	// No session: no governor page, no admin page.
+	anon := srv.client(t)
+	for _, p := range governorRoutes {
+		if code, _, _ := anon.get(p); code != http.StatusForbidden {
+			t.Errorf("anonymous %s: %d", p, code)
+		}
+	}
+	// Governor of school A sees A's return, never B's, and no admin page.
+	govA := srv.client(t)
+	if code, body := govA.openLink(tokA); code != 200 || !strings.Contains(body, a.School.Name) {
+		t.Fatalf("link A: %d", code)
+	}
+	for _, p := range governorRoutes {
+		code, body, _ := govA.get(p)
+		if code != 200 || strings.Contains(body, b.School.Name) {
+			t.Errorf("governor A %s: %d (B's name shown: %v)", p, code, strings.Contains(body, b.School.Name))
+		}
+	}
+	for _, p := range []string{"/admin", "/admin/schools", "/admin/audit"} {
+		if code, _, _ := govA.get(p); code != http.StatusSeeOther {
+			t.Errorf("governor A reached %s: %d", p, code)
+		}
+	}
+	// Governor B sees only B.
+	govB := srv.client(t)
+	if code, body := govB.openLink(tokB); code != 200 || !strings.Contains(body, b.School.Name) || strings.Contains(body, a.School.Name) {
+		t.Fatalf("link B: %d", code)
+	}
+	// A revoked link, a made-up one and a malformed one: a helpful page, not an error.
+	other := srv.client(t)
+	for _, tok := range []string{revoked, "AAAAAAAAAAAAAAAAAAAAAA", "not-a-token", tokA + "x"} {
+		code, body := other.openLink(tok)
+		if code != http.StatusNotFound || !strings.Contains(body, "This link does not work") {
+			t.Errorf("link %q: %d", tok, code)
+		}
+	}
+	// Reissuing A's link stops the old one at once, even for a session already open.
+	if _, err := rs.IssueLink(ctx, "2024-25", urnA); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := govA.get("/return"); code != http.StatusForbidden {
+		t.Errorf("session on a replaced link: %d", code)
+	}
+	if code, _ := srv.client(t).openLink(tokA); code != http.StatusNotFound {
+		t.Errorf("replaced link opened: %d", code)
+	}
+	// An admin is not a governor: no return without a link.
+	admin := srv.client(t)
+	admin.signIn()
+	if code, _, _ := admin.get("/return"); code != http.StatusForbidden {
+		t.Errorf("admin on /return: %d", code)
+	}
+}
+
+var versionInput = regexp.MustCompile(`name="version" value="(\d+)"`)
+var keyInput = regexp.MustCompile(`name="submit_key" value="([^"]+)"`)
+
+func TestGovernorFillsAndSubmits(t *testing.T) {
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	tok, _ := rs.IssueLink(ctx, "2024-25", urnA)
+	g := srv.client(t)
+	g.openLink(tok)
+	round, _ := rs.Get(ctx, "2024-25")
+	ret, _ := rs.Return(ctx, "2024-25", urnA)
+	secs := round.Definition.For(ret.School.Record)
+
+	// A validation error keeps what was typed.
+	_, body, _ := g.get("/return/section/dsl")
+	v := versionInput.FindStringSubmatch(body)[1]
+	code, body, _ := g.post("/return/section/dsl", url.Values{"_csrf": {g.csrf}, "version": {v}, "action": {"continue"},
+		"dsl.on_slt": {"yes"}, "dsl.deputies": {"two"}, "dsl.last_training-day": {"31"}, "dsl.last_training-month": {"2"}, "dsl.last_training-year": {"2024"},
+		"dsl.cover": {"partly"}, "dsl.cover-comment": {"<script>alert(1)</script>"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter a whole number") || !strings.Contains(body, "real date") ||
+		!strings.Contains(body, `value="two"`) || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(body, "<script>alert(1)") {
+		t.Fatalf("invalid section: %d\n%s", code, body)
+	}
+	// Every section, properly.
+	for _, sec := range secs {
+		if sec.ID == "declaration" {
+			continue
+		}
+		_, body, _ := g.get("/return/section/" + sec.ID)
+		form := url.Values{"_csrf": {g.csrf}, "version": {versionInput.FindStringSubmatch(body)[1]}, "action": {"continue"}}
+		for _, q := range sec.Questions {
+			switch q.Kind {
+			case forms.KindYesNo, forms.KindYesPartlyNo:
+				form.Set(q.ID, "yes")
+			case forms.KindDate:
+				form.Set(q.ID+"-day", "2")
+				form.Set(q.ID+"-month", "9")
+				form.Set(q.ID+"-year", "2024")
+			case forms.KindNumber:
+				form.Set(q.ID, "2")
+			case forms.KindManyOf, forms.KindOneOf:
+				form.Set(q.ID, q.Choices[0].Value)
+			}
+		}
+		code, _, h := g.post("/return/section/"+sec.ID, form)
+		if code != http.StatusSeeOther || h.Get("Location") != "/return/section/"+sec.ID+"/check" {
+			t.Fatalf("section %s: %d %s", sec.ID, code, h.Get("Location"))
+		}
+	}
+	_, body, _ = g.get("/return/check")
+	if !strings.Contains(body, "Continue to the declaration") {
+		t.Fatal("whole-return check does not lead to the declaration")
+	}
+	_, body, _ = g.get("/return/submit")
+	form := url.Values{"_csrf": {g.csrf}, "version": {versionInput.FindStringSubmatch(body)[1]}, "submit_key": {keyInput.FindStringSubmatch(body)[1]},
+		"declaration.name": {"Ann Governor"}, "declaration.role": {"safeguarding_governor"}, "declaration.email": {"ann@school.example.org"}}
+	if code, body, _ := g.post("/return/submit", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Confirm the declaration") {
+		t.Fatalf("unconfirmed declaration: %d", code)
+	}
+	_, body, _ = g.get("/return/submit")
+	form.Set("version", versionInput.FindStringSubmatch(body)[1])
+	form.Set("submit_key", keyInput.FindStringSubmatch(body)[1])
+	form.Set("declaration.statement", "confirmed")
+	if code, _, h := g.post("/return/submit", form); code != http.StatusSeeOther || h.Get("Location") != "/return/confirmation" {
+		t.Fatalf("submit: %d", code)
+	}
+	// The same request again (a double click): one submission.
+	if code, _, h := g.post("/return/submit", form); code != http.StatusSeeOther || h.Get("Location") != "/return/confirmation" {
+		t.Fatalf("resubmit: %d", code)
+	}
+	_, body, _ = g.get("/return/confirmation")
+	ret, _ = rs.Return(ctx, "2024-25", urnA)
+	if ret.Submissions != 1 || !strings.Contains(body, ret.Reference) {
+		t.Fatalf("confirmation: %d submissions", ret.Submissions)
+	}
+	// Read-only now.
+	_, body, _ = g.get("/return/section/dsl")
+	if !strings.Contains(body, "can no longer be changed") || strings.Contains(body, "Save and continue") {
+		t.Fatal("submitted return still editable")
+	}
+	code, pdf, h := g.get("/return/receipt.pdf")
+	if code != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("receipt: %d %s", code, h.Get("Content-Type"))
+	}
+}

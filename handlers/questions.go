@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lscp/assure/forms"
+)
+
+// QuestionView is a question as its template draws it: the answer as typed, its error,
+// and for choice questions the choices, each with the questions it reveals.
+type QuestionView struct {
+	Q                forms.Question
+	Answer           forms.Answer
+	Day, Month, Year string
+	Error            *forms.AnswerError
+	Choices          []ChoiceView
+}
+
+// ChoiceView is one radio or checkbox.
+type ChoiceView struct {
+	Value, Text string
+	Checked     bool
+	Reveals     []QuestionView // questions shown when this choice is picked
+}
+
+// DatePart is the day, month or year as typed, for a date input.
+func (q QuestionView) DatePart(part string) string {
+	switch part {
+	case "day":
+		return q.Day
+	case "month":
+		return q.Month
+	}
+	return q.Year
+}
+
+// Is tests a question's kind, for templates.
+func (q QuestionView) Is(kind string) bool { return string(q.Q.Kind) == kind }
+
+// Described lists the ids a field's aria-describedby names.
+func (q QuestionView) Described(field string) string {
+	var ids []string
+	if q.Q.Hint != "" {
+		ids = append(ids, q.Q.ID+"-hint")
+	}
+	if q.Error != nil && q.Error.Field == field {
+		ids = append(ids, field+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// ErrorFor gives the error message if it belongs to this field.
+func (q QuestionView) ErrorFor(field string) string {
+	if q.Error != nil && q.Error.Field == field {
+		return q.Error.Message
+	}
+	return ""
+}
+
+var choiceTexts = map[string]string{"yes": "Yes", "partly": "Partly", "no": "No"}
+
+// questionViews builds a section's views from answers (stored or as typed) and errors.
+// A question shown only for one answer of an earlier question is drawn inside that
+// choice, as GOV.UK conditional reveals: visible without JavaScript, revealed with it.
+func questionViews(sec forms.Section, answers map[string]forms.Answer, errs map[string]*forms.AnswerError) []QuestionView {
+	children := map[string][]forms.Question{}
+	for _, q := range sec.Questions {
+		if q.ShowIf != nil {
+			children[q.ShowIf.Question] = append(children[q.ShowIf.Question], q)
+		}
+	}
+	var build func(q forms.Question) QuestionView
+	build = func(q forms.Question) QuestionView {
+		a := answers[q.ID]
+		v := QuestionView{Q: q, Answer: a, Error: errs[q.ID]}
+		if q.Kind == forms.KindDate && a.Value != "" {
+			sep := "-"
+			if strings.Contains(a.Value, "/") {
+				sep = "/"
+			}
+			parts := strings.SplitN(a.Value, sep, 3)
+			if len(parts) == 3 {
+				if sep == "-" {
+					v.Day, v.Month, v.Year = strings.TrimLeft(parts[2], "0"), strings.TrimLeft(parts[1], "0"), parts[0]
+				} else {
+					v.Day, v.Month, v.Year = parts[0], parts[1], parts[2]
+				}
+			}
+		}
+		var values []forms.Choice
+		switch q.Kind {
+		case forms.KindYesNo:
+			values = []forms.Choice{{Value: "yes", Text: "Yes"}, {Value: "no", Text: "No"}}
+		case forms.KindYesPartlyNo:
+			values = []forms.Choice{{Value: "yes", Text: "Yes"}, {Value: "partly", Text: "Partly"}, {Value: "no", Text: "No"}}
+		case forms.KindOneOf, forms.KindManyOf:
+			values = q.Choices
+		}
+		for _, c := range values {
+			cv := ChoiceView{Value: c.Value, Text: c.Text, Checked: a.Value == c.Value || slices.Contains(a.Values, c.Value)}
+			for _, child := range children[q.ID] {
+				if child.ShowIf.Equals == c.Value {
+					cv.Reveals = append(cv.Reveals, build(child))
+				}
+			}
+			v.Choices = append(v.Choices, cv)
+		}
+		return v
+	}
+	var out []QuestionView
+	for _, q := range sec.Questions {
+		if q.ShowIf == nil {
+			out = append(out, build(q))
+		}
+	}
+	return out
+}
+
+// parseSection reads a section's answers from a form. A question shown only for another
+// answer is read only when that answer was given; otherwise it is cleared. With
+// requireAll false (save and come back later), missing answers are not errors, but
+// malformed ones still are.
+func parseSection(sec forms.Section, form url.Values, requireAll bool, today time.Time) (map[string]forms.Answer, map[string]*forms.AnswerError, []FieldError) {
+	answers := map[string]forms.Answer{}
+	errs := map[string]*forms.AnswerError{}
+	var list []FieldError
+	for _, q := range sec.Questions {
+		if c := q.ShowIf; c != nil && answers[c.Question].Value != c.Equals {
+			continue
+		}
+		if !requireAll {
+			q.Required = false
+		}
+		a, err := forms.ParseAnswer(q, form, today)
+		answers[q.ID] = a
+		if err != nil {
+			errs[q.ID] = err
+			list = append(list, FieldError{Field: err.Field, Message: err.Message + ": " + strings.TrimSuffix(q.Text, "?")})
+		}
+	}
+	return answers, errs, list
+}
+
+// answerLabel is an answer in words, for check-your-answers pages and the receipt.
+func answerLabel(q forms.Question, a forms.Answer) string {
+	switch q.Kind {
+	case forms.KindYesNo, forms.KindYesPartlyNo:
+		return choiceTexts[a.Value]
+	case forms.KindOneOf:
+		for _, c := range q.Choices {
+			if c.Value == a.Value {
+				return c.Text
+			}
+		}
+	case forms.KindManyOf:
+		var texts []string
+		for _, c := range q.Choices {
+			if slices.Contains(a.Values, c.Value) {
+				texts = append(texts, c.Text)
+			}
+		}
+		return strings.Join(texts, "; ")
+	case forms.KindDate:
+		return longDate(a.Value)
+	case forms.KindDeclaration:
+		if a.Value == "confirmed" {
+			return "Confirmed"
+		}
+	}
+	return a.Value
+}

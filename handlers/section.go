@@ -1,0 +1,159 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// SectionPage is one section of the return: its questions as one page.
+type SectionPage struct {
+	Page
+	School    string
+	Section   forms.Section
+	Questions []QuestionView
+	Version   int
+	Conflict  bool
+	ReadOnly  bool
+}
+
+func (s *Server) sectionPage(c *fiber.Ctx) error {
+	g := governorOf(c)
+	sec, ok := g.section(c.Params("section"))
+	if !ok || sec.ID == declarationSection {
+		return fiber.ErrNotFound
+	}
+	return s.renderSection(c, fiber.StatusOK, g, sec, g.ret.AnswerMap(), nil, nil, false)
+}
+
+func (s *Server) renderSection(c *fiber.Ctx, status int, g *governor, sec forms.Section, answers map[string]forms.Answer,
+	errs map[string]*forms.AnswerError, list []FieldError, conflict bool) error {
+	p := SectionPage{Page: s.basePage(c, sec.Title), School: g.ret.School.Name, Section: sec,
+		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, Conflict: conflict, ReadOnly: !g.canEdit()}
+	p.Governor, p.Errors, p.Back = true, list, "/return"
+	return s.render(c, status, "section", p)
+}
+
+// saveSection stores what the governor typed. "Save and continue" needs every required
+// answer and marks the section completed; "Save and come back later" keeps whatever is
+// well formed. Either way, what was typed is shown again with any errors, and a save
+// that would overwrite someone else's newer answers is refused and shows theirs.
+func (s *Server) saveSection(c *fiber.Ctx) error {
+	g := governorOf(c)
+	sec, ok := g.section(c.Params("section"))
+	if !ok || sec.ID == declarationSection {
+		return fiber.ErrNotFound
+	}
+	if !g.canEdit() {
+		return c.Redirect("/return", fiber.StatusSeeOther)
+	}
+	later := c.FormValue("action") == "later"
+	version, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil {
+		return fiber.ErrBadRequest
+	}
+	answers, errs, list := parseSection(sec, formValues(c), !later, time.Now())
+	valid := map[string]forms.Answer{}
+	for id, a := range answers {
+		if errs[id] == nil {
+			valid[id] = a
+		}
+	}
+	ret, err := s.deps.Rounds.SaveSection(c.UserContext(), g.ret.ID, version, sec, valid, len(list) == 0 && !later)
+	switch {
+	case errors.Is(err, forms.ErrConflict):
+		g.ret = ret
+		p := ret.AnswerMap()
+		return s.renderSection(c, fiber.StatusConflict, g, sec, p, nil, []FieldError{{Field: sec.Questions[0].ID,
+			Message: "Someone else saved this section after you opened it. Their answers are shown: check them, then save again"}}, true)
+	case errors.Is(err, forms.ErrNotEditable):
+		return c.Redirect("/return", fiber.StatusSeeOther)
+	case err != nil:
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: audit.ActionReturnSaved, Target: ret.ID, Detail: sec.ID})
+	g.ret = ret
+	if len(list) > 0 {
+		return s.renderSection(c, fiber.StatusUnprocessableEntity, g, sec, answers, errs, list, false)
+	}
+	if later {
+		return c.Redirect("/return", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/return/section/"+sec.ID+"/check", fiber.StatusSeeOther)
+}
+
+// CheckPage lists answers with links to change them: one section, or the whole return.
+type CheckPage struct {
+	Page
+	School   string
+	Sections []CheckSection
+	Next     string
+	Whole    bool
+	CanEdit  bool
+}
+
+// CheckSection is one section's answers.
+type CheckSection struct {
+	ID, Title string
+	Rows      []CheckRow
+	Complete  bool
+}
+
+// CheckRow is one answer in a summary list.
+type CheckRow struct {
+	Question, Answer, Comment, Change string
+}
+
+func checkSection(sec forms.Section, answers map[string]forms.Answer, completed []string, changeBase string) CheckSection {
+	cs := CheckSection{ID: sec.ID, Title: sec.Title}
+	for _, id := range completed {
+		if id == sec.ID {
+			cs.Complete = true
+		}
+	}
+	for _, q := range sec.Questions {
+		a, ok := answers[q.ID]
+		if !ok && q.ShowIf != nil {
+			continue
+		}
+		row := CheckRow{Question: q.Text, Answer: answerLabel(q, a), Comment: a.Comment, Change: changeBase + "#" + forms.Field(q.ID, "")}
+		if row.Answer == "" {
+			row.Answer = "Not answered"
+		}
+		cs.Rows = append(cs.Rows, row)
+	}
+	return cs
+}
+
+func (s *Server) sectionCheck(c *fiber.Ctx) error {
+	g := governorOf(c)
+	sec, ok := g.section(c.Params("section"))
+	if !ok || sec.ID == declarationSection {
+		return fiber.ErrNotFound
+	}
+	p := CheckPage{Page: s.basePage(c, "Check your answers: "+sec.Title), School: g.ret.School.Name, Next: "/return", CanEdit: g.canEdit(),
+		Sections: []CheckSection{checkSection(sec, g.ret.AnswerMap(), g.ret.Completed, "/return/section/"+sec.ID)}}
+	p.Governor, p.Back = true, "/return/section/"+sec.ID
+	return s.render(c, fiber.StatusOK, "check", p)
+}
+
+func (s *Server) returnCheck(c *fiber.Ctx) error {
+	g := governorOf(c)
+	p := CheckPage{Page: s.basePage(c, "Check your answers before submitting"), School: g.ret.School.Name, Whole: true,
+		Next: "/return/submit", CanEdit: g.canEdit()}
+	answers := g.ret.AnswerMap()
+	for _, sec := range g.questionSections() {
+		cs := checkSection(sec, answers, g.ret.Completed, "/return/section/"+sec.ID)
+		if !cs.Complete {
+			p.Next = ""
+		}
+		p.Sections = append(p.Sections, cs)
+	}
+	p.Governor, p.Back = true, "/return"
+	return s.render(c, fiber.StatusOK, "check", p)
+}

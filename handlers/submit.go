@@ -1,0 +1,184 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// SubmitPage is the declaration, signed and submitted in one step.
+type SubmitPage struct {
+	Page
+	School    string
+	Section   forms.Section
+	Questions []QuestionView
+	Version   int
+	SubmitKey string
+	Late      bool
+	Blocked   string // why the return cannot be submitted yet
+}
+
+func (s *Server) submitPage(c *fiber.Ctx) error {
+	g := governorOf(c)
+	if g.ret.Status == forms.StatusSubmitted {
+		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
+	}
+	return s.renderSubmit(c, fiber.StatusOK, g, g.ret.AnswerMap(), nil, nil)
+}
+
+func (s *Server) renderSubmit(c *fiber.Ctx, status int, g *governor, answers map[string]forms.Answer, errs map[string]*forms.AnswerError, list []FieldError) error {
+	sec, _ := g.section(declarationSection)
+	key := make([]byte, 16)
+	_, _ = rand.Read(key)
+	p := SubmitPage{Page: s.basePage(c, "Declaration and submit"), School: g.ret.School.Name, Section: sec,
+		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, SubmitKey: base64.RawURLEncoding.EncodeToString(key),
+		Late: g.round.Late(time.Now())}
+	for _, qs := range g.questionSections() {
+		if !contains(g.ret.Completed, qs.ID) {
+			p.Blocked = "Complete every section before you submit: " + qs.Title + " is not completed yet."
+			break
+		}
+	}
+	if !g.canEdit() {
+		p.Blocked = "This return cannot be submitted: the round is closed."
+	}
+	p.Governor, p.Errors, p.Back = true, list, "/return/check"
+	return s.render(c, status, "submit", p)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// submitReturn saves the declaration and submits the return. The form's submit key makes
+// a double click or a resent request one submission, and the version makes a submission
+// over someone else's newer answers fail instead of overwriting them.
+func (s *Server) submitReturn(c *fiber.Ctx) error {
+	g := governorOf(c)
+	key := c.FormValue("submit_key")
+	if g.ret.Status == forms.StatusSubmitted && g.ret.SubmitKey == key && key != "" {
+		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
+	}
+	if !g.canEdit() {
+		return c.Redirect("/return", fiber.StatusSeeOther)
+	}
+	version, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil || key == "" {
+		return fiber.ErrBadRequest
+	}
+	sec, _ := g.section(declarationSection)
+	answers, errs, list := parseSection(sec, formValues(c), true, time.Now())
+	if len(list) > 0 {
+		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, answers, errs, list)
+	}
+	ret, err := s.deps.Rounds.SaveSection(c.UserContext(), g.ret.ID, version, sec, answers, true)
+	if errors.Is(err, forms.ErrConflict) {
+		g.ret = ret
+		return s.renderSubmit(c, fiber.StatusConflict, g, answers, nil, []FieldError{{Field: "declaration.name",
+			Message: "Someone else changed this return after you opened it: check your answers again before you submit"}})
+	}
+	if err != nil {
+		return err
+	}
+	ret, err = s.deps.Rounds.Submit(c.UserContext(), ret.ID, ret.Version, key, g.sections, time.Now())
+	switch {
+	case errors.Is(err, forms.ErrIncomplete):
+		g.ret = ret
+		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, answers, nil, []FieldError{{Field: "declaration.name",
+			Message: "Complete every section before you submit"}})
+	case errors.Is(err, forms.ErrConflict):
+		g.ret = ret
+		return s.renderSubmit(c, fiber.StatusConflict, g, answers, nil, []FieldError{{Field: "declaration.name",
+			Message: "Someone else changed this return after you opened it: check your answers again before you submit"}})
+	case err != nil:
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: audit.ActionSubmitted, Target: ret.ID,
+		Detail: "reference " + ret.Reference + lateNote(ret.Late)})
+	return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
+}
+
+func lateNote(late bool) string {
+	if late {
+		return " (late)"
+	}
+	return ""
+}
+
+// ConfirmationPage is shown once a return is submitted, and whenever its link is opened after.
+type ConfirmationPage struct {
+	Page
+	School    string
+	Reference string
+	Submitted string
+	Late      bool
+	Email     string
+}
+
+func (s *Server) confirmation(c *fiber.Ctx) error {
+	g := governorOf(c)
+	if g.ret.Status != forms.StatusSubmitted {
+		return c.Redirect("/return", fiber.StatusSeeOther)
+	}
+	p := ConfirmationPage{Page: s.basePage(c, "Assurance submitted"), School: g.ret.School.Name, Reference: g.ret.Reference,
+		Submitted: g.ret.Submitted.In(london).Format("2 January 2006 at 3:04pm"), Late: g.ret.Late,
+		Email: g.ret.AnswerMap()["declaration.email"].Value}
+	p.Governor = true
+	return s.render(c, fiber.StatusOK, "confirmation", p)
+}
+
+// london is the partnership's time zone, for dates people read.
+var london = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/London"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// CopyPage is a printable copy of every answer.
+type CopyPage struct {
+	Page
+	School, URN, Round, Reference, Submitted string
+	Late                                     bool
+	Sections                                 []CheckSection
+}
+
+func (s *Server) returnCopy(c *fiber.Ctx) error {
+	g := governorOf(c)
+	p := CopyPage{Page: s.basePage(c, "Your answers"), School: g.ret.School.Name, URN: strconv.Itoa(g.ret.URN), Round: g.round.ID,
+		Reference: g.ret.Reference, Late: g.ret.Late}
+	if !g.ret.Submitted.IsZero() {
+		p.Submitted = g.ret.Submitted.In(london).Format("2 January 2006 at 3:04pm")
+	}
+	answers := g.ret.AnswerMap()
+	for _, sec := range g.sections {
+		p.Sections = append(p.Sections, checkSection(sec, answers, g.ret.Completed, ""))
+	}
+	p.Governor, p.Back = true, "/return/confirmation"
+	return s.render(c, fiber.StatusOK, "copy", p)
+}
+
+func (s *Server) governorSignOut(c *fiber.Ctx) error {
+	sess, err := s.sessionStore(c).Get(c)
+	if err != nil {
+		return err
+	}
+	sess.Delete(sessReturn)
+	sess.Delete(sessLink)
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
