@@ -30,7 +30,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.Is(err, errCSRF):
 		status, heading, paras = http.StatusForbidden, "This form has expired",
 			[]string{"Go back, reload the page and try again. This protects you from forms sent by other websites."}
-	case errors.Is(err, forms.ErrSchoolNotFound), errors.Is(err, forms.ErrJobNotFound):
+	case errors.Is(err, forms.ErrSchoolNotFound), errors.Is(err, forms.ErrJobNotFound), errors.Is(err, forms.ErrRoundNotFound),
+		errors.Is(err, forms.ErrReturnNotFound):
 		status, heading, paras = http.StatusNotFound, "Page not found", []string{err.Error() + "."}
 	case errors.As(err, &fe):
 		status = fe.Code

@@ -81,10 +81,18 @@ func TestGovernorAccess(t *testing.T) {
 			t.Errorf("governor A %s: %d (B's name shown: %v)", p, code, strings.Contains(body, b.School.Name))
 		}
 	}
-	for _, p := range []string{"/admin", "/admin/schools", "/admin/audit"} {
+	adminRoutes := []string{"/admin", "/admin/schools", "/admin/audit", "/admin/rounds", "/admin/rounds/2024-25",
+		"/admin/rounds/2024-25/returns/990006"}
+	for _, p := range adminRoutes {
 		if code, _, _ := govA.get(p); code != http.StatusSeeOther {
 			t.Errorf("governor A reached %s: %d", p, code)
 		}
+		if code, _, _ := anon.get(p); code != http.StatusSeeOther {
+			t.Errorf("anonymous reached %s: %d", p, code)
+		}
+	}
+	if code, _, _ := govA.post("/admin/rounds/2024-25/returns/990007/link", url.Values{"_csrf": {govA.csrf}}); code != http.StatusSeeOther {
+		t.Errorf("governor A reissued B's link: %d", code)
 	}
 	// Governor B sees only B.
 	govB := srv.client(t)
@@ -114,6 +122,14 @@ func TestGovernorAccess(t *testing.T) {
 	admin.signIn()
 	if code, _, _ := admin.get("/return"); code != http.StatusForbidden {
 		t.Errorf("admin on /return: %d", code)
+	}
+	for _, p := range adminRoutes {
+		if code, body, _ := admin.get(p); code != http.StatusOK {
+			t.Errorf("admin %s: %d\n%s", p, code, body)
+		}
+	}
+	if code, _, _ := admin.get("/admin/rounds/2031-32"); code != http.StatusNotFound {
+		t.Errorf("unknown round: %d", code)
 	}
 }
 

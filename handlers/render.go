@@ -68,7 +68,7 @@ func (s *Server) basePage(c *fiber.Ctx, title string) Page {
 	p.CSRF, _ = c.Locals(csrfField).(string)
 	if p.Admin != "" {
 		path := c.Path()
-		for _, n := range []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/schools", Text: "Schools register"},
+		for _, n := range []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/rounds", Text: "Rounds"}, {Href: "/admin/schools", Text: "Schools register"},
 			{Href: "/admin/audit", Text: "Audit log"}, {Href: "/sign-out", Text: "Sign out"}} {
 			n.Active = path == n.Href || (n.Href != "/admin" && strings.HasPrefix(path, n.Href+"/"))
 			p.Nav = append(p.Nav, n)
@@ -95,7 +95,8 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // templateFuncs are the few helpers templates use.
 var templateFuncs = template.FuncMap{
-	"list": func(items ...string) []string { return items },
+	"list":     func(items ...string) []string { return items },
+	"statusOf": returnStatus,
 	"title": func(s string) string {
 		if s == "" {
 			return s

@@ -59,6 +59,13 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/schools/import/:id/status", s.importJobStatus)
 	admin.Get("/schools/:urn<int>", s.schoolPage)
 	admin.Get("/audit", s.auditPage)
+	admin.Get("/rounds", s.roundsPage)
+	admin.Post("/rounds", s.createRound)
+	admin.Get("/rounds/:year", s.roundPage)
+	admin.Post("/rounds/:year/links.csv", s.roundLinks)
+	admin.Post("/rounds/:year/:action", s.roundAction)
+	admin.Get("/rounds/:year/returns/:urn<int>", s.adminReturn)
+	admin.Post("/rounds/:year/returns/:urn<int>/:action", s.returnAction)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

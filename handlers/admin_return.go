@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// AdminReturnPage is one school's return as the partnership sees it.
+type AdminReturnPage struct {
+	Page
+	Round    forms.Round
+	Return   forms.Return
+	Status   string
+	Sections []CheckSection
+	Versions []VersionView
+	NewLink  string // shown once, just after it is issued
+}
+
+// VersionView is one submission and what changed since the one before.
+type VersionView struct {
+	forms.ReturnVersion
+	Changes []ChangeView
+}
+
+// ChangeView is one changed answer in words.
+type ChangeView struct {
+	Question, Before, After string
+}
+
+func (s *Server) adminReturn(c *fiber.Ctx) error {
+	return s.renderAdminReturn(c, "", nil)
+}
+
+func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldError) error {
+	ctx := c.UserContext()
+	round, err := s.deps.Rounds.Get(ctx, c.Params("year"))
+	if err != nil {
+		return err
+	}
+	urn, err := c.ParamsInt("urn")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	ret, err := s.deps.Rounds.Return(ctx, round.ID, urn)
+	if err != nil {
+		return err
+	}
+	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: returnStatus(ret), NewLink: newLink}
+	answers := ret.AnswerMap()
+	for _, sec := range round.Definition.For(ret.School.Record) {
+		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))
+	}
+	versions, err := s.deps.Rounds.Versions(ctx, ret)
+	if err != nil {
+		return err
+	}
+	var prev []forms.StoredAnswer
+	for i, v := range versions {
+		vv := VersionView{ReturnVersion: v}
+		if i > 0 {
+			for _, ch := range forms.Diff(prev, v.Answers) {
+				q, _ := round.Definition.Question(ch.Question)
+				vv.Changes = append(vv.Changes, ChangeView{Question: q.Text, Before: answerWithComment(q, ch.Before), After: answerWithComment(q, ch.After)})
+			}
+		}
+		prev = v.Answers
+		p.Versions = append(p.Versions, vv)
+	}
+	p.Errors, p.Back = errs, "/admin/rounds/"+round.ID
+	status := fiber.StatusOK
+	if len(errs) > 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.render(c, status, "admin-return", p)
+}
+
+func answerWithComment(q forms.Question, a forms.Answer) string {
+	s := answerLabel(q, a)
+	if a.Comment != "" {
+		s += " (" + a.Comment + ")"
+	}
+	if s == "" {
+		return "Not answered"
+	}
+	return s
+}
+
+// returnAction reissues or revokes a link, exempts or re-includes a school, or reopens a
+// submitted return, each with the admin's reason in the audit log.
+func (s *Server) returnAction(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	year := c.Params("year")
+	urn, err := c.ParamsInt("urn")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	target := forms.ReturnID(year, urn)
+	self := "/admin/rounds/" + year + "/returns/" + c.Params("urn")
+	switch c.Params("action") {
+	case "link":
+		tok, err := s.deps.Rounds.IssueLink(ctx, year, urn)
+		if err != nil {
+			return err
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: target, Detail: "reissued; the old link stopped working"})
+		return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
+	case "revoke":
+		if err := s.deps.Rounds.RevokeLink(ctx, year, urn); err != nil {
+			return err
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinkRevoked, Target: target})
+	case "exempt", "include":
+		exempt := c.Params("action") == "exempt"
+		if exempt && reason == "" {
+			return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: "Enter the reason the school is exempt"}})
+		}
+		if err := s.deps.Rounds.SetExempt(ctx, year, urn, exempt, reason); err != nil {
+			return err
+		}
+		detail := "included again"
+		if exempt {
+			detail = "exempt: " + reason
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExempted, Target: target, Detail: detail})
+	case "reopen":
+		if reason == "" {
+			return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
+		}
+		if _, err := s.deps.Rounds.Reopen(ctx, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
+			return err
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReopened, Target: target, Detail: reason})
+	default:
+		return fiber.ErrNotFound
+	}
+	return c.Redirect(self, fiber.StatusSeeOther)
+}

@@ -1,0 +1,222 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/exports"
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// RoundsPage lists rounds and has the form to create one.
+type RoundsPage struct {
+	Page
+	Rounds    []forms.Round
+	Year      string
+	GraceDays string
+	Dates     []QuestionView
+	YearError *FieldError
+}
+
+var roundDateQuestions = []forms.Question{
+	{ID: "opens", Kind: forms.KindDate, Text: "Opening date", Required: true},
+	{ID: "deadline", Kind: forms.KindDate, Text: "Deadline", Required: true},
+}
+
+func (s *Server) roundsPage(c *fiber.Ctx) error {
+	rounds, err := s.deps.Rounds.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p := RoundsPage{Page: s.basePage(c, "Assurance rounds"), Rounds: rounds, GraceDays: "0"}
+	for _, q := range roundDateQuestions {
+		p.Dates = append(p.Dates, QuestionView{Q: q})
+	}
+	return s.render(c, fiber.StatusOK, "rounds", p)
+}
+
+func (s *Server) createRound(c *fiber.Ctx) error {
+	form := formValues(c)
+	p := RoundsPage{Page: s.basePage(c, "Assurance rounds"), Year: strings.TrimSpace(form.Get("year")), GraceDays: strings.TrimSpace(form.Get("grace_days"))}
+	dates := map[string]string{}
+	for _, q := range roundDateQuestions {
+		a, err := forms.ParseAnswer(q, form, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
+		v := QuestionView{Q: q, Answer: a, Error: err}
+		if a.Value != "" {
+			v = questionViews(forms.Section{Questions: []forms.Question{q}}, map[string]forms.Answer{q.ID: a}, map[string]*forms.AnswerError{q.ID: err})[0]
+		}
+		p.Dates = append(p.Dates, v)
+		if err != nil {
+			p.Errors = append(p.Errors, FieldError{Field: err.Field, Message: err.Message + " (" + strings.ToLower(q.Text) + ")"})
+		}
+		dates[q.ID] = a.Value
+	}
+	if err := forms.CheckYear(p.Year); err != nil {
+		p.YearError = &FieldError{Field: "year", Message: "Enter the academic year, like 2024-25"}
+		p.Errors = append([]FieldError{*p.YearError}, p.Errors...)
+	}
+	grace, gerr := strconv.Atoi(p.GraceDays)
+	if p.GraceDays == "" {
+		grace, gerr = 0, nil
+	}
+	if gerr != nil || grace < 0 || grace > 60 {
+		p.Errors = append(p.Errors, FieldError{Field: "grace_days", Message: "Enter a grace period of 0 to 60 days"})
+	}
+	if len(p.Errors) == 0 {
+		r, err := s.deps.Rounds.Create(c.UserContext(), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"], GraceDays: grace})
+		if err == nil {
+			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionRoundCreated, Target: r.ID,
+				Detail: fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version)})
+			return c.Redirect("/admin/rounds/"+r.ID, fiber.StatusSeeOther)
+		}
+		p.Errors = append(p.Errors, FieldError{Field: "year", Message: capitalise(err.Error())})
+	}
+	rounds, err := s.deps.Rounds.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p.Rounds = rounds
+	return s.render(c, fiber.StatusUnprocessableEntity, "rounds", p)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// RoundPage is one round: its state, and every expected school's return.
+type RoundPage struct {
+	Page
+	Round         forms.Round
+	Returns       []forms.Return
+	Counts        map[string]int
+	Expected      int
+	CannotAssure  []CannotAssure
+	StatusFilter  string
+	StatusOptions []Option
+}
+
+// CannotAssure is a school whose board could not give assurance, with its action plan.
+type CannotAssure struct {
+	URN                        int
+	School, ActionPlan, ByWhen string
+}
+
+// returnStatus is how an admin reads a return's state.
+func returnStatus(r forms.Return) string {
+	switch {
+	case r.Exempt:
+		return "exempt"
+	case r.Status == forms.StatusSubmitted && r.Late:
+		return "submitted late"
+	}
+	return map[string]string{forms.StatusNotStarted: "not started", forms.StatusInProgress: "in progress",
+		forms.StatusSubmitted: "submitted", forms.StatusReopened: "reopened"}[r.Status]
+}
+
+func (s *Server) roundPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	round, err := s.deps.Rounds.Get(ctx, c.Params("year"))
+	if err != nil {
+		return err
+	}
+	all, err := s.deps.Rounds.Returns(ctx, round.ID)
+	if err != nil {
+		return err
+	}
+	p := RoundPage{Page: s.basePage(c, "Round "+round.ID), Round: round, Counts: map[string]int{}, StatusFilter: c.Query("status")}
+	for _, r := range all {
+		st := returnStatus(r)
+		p.Counts[st]++
+		if !r.Exempt {
+			p.Expected++
+		}
+		if r.Status == forms.StatusSubmitted {
+			if a := r.AnswerMap(); a["assurance.given"].Value == "no" {
+				p.CannotAssure = append(p.CannotAssure, CannotAssure{URN: r.URN, School: r.School.Name,
+					ActionPlan: a["assurance.action_plan"].Value, ByWhen: longDate(a["assurance.target_date"].Value)})
+			}
+		}
+		if p.StatusFilter == "" || p.StatusFilter == st {
+			p.Returns = append(p.Returns, r)
+		}
+	}
+	for _, st := range []string{"not started", "in progress", "submitted", "submitted late", "reopened", "exempt"} {
+		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
+	}
+	p.Back = "/admin/rounds"
+	return s.render(c, fiber.StatusOK, "round", p)
+}
+
+func (s *Server) roundAction(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	year := c.Params("year")
+	var err error
+	var action string
+	switch c.Params("action") {
+	case "open":
+		_, err = s.deps.Rounds.Open(ctx, year)
+		action = audit.ActionRoundOpened
+	case "close":
+		err = s.deps.Rounds.Close(ctx, year)
+		action = audit.ActionRoundClosed
+	default:
+		return fiber.ErrNotFound
+	}
+	if errors.Is(err, forms.ErrRoundState) {
+		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
+	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+}
+
+// roundLinks issues a link to every school of the round that has none and sends them as a
+// CSV for a mail merge. Links already issued are not in it: only their hashes are kept.
+func (s *Server) roundLinks(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	year := c.Params("year")
+	round, err := s.deps.Rounds.Get(ctx, year)
+	if err != nil {
+		return err
+	}
+	if round.State != forms.RoundOpen {
+		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	}
+	returns, err := s.deps.Rounds.Returns(ctx, year)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"urn", "school", "phase", "link"})
+	issued := 0
+	for _, r := range returns {
+		if r.Exempt || r.LinkHash != "" {
+			continue
+		}
+		tok, err := s.deps.Rounds.IssueLink(ctx, year, r.URN)
+		if err != nil {
+			return err
+		}
+		issued++
+		_ = w.Write([]string{strconv.Itoa(r.URN), exports.SafeText(r.School.Name), string(r.School.Phase), s.cfg.PublicURL + "/r/" + tok})
+	}
+	w.Flush()
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: year, Detail: fmt.Sprintf("%d issued", issued)})
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="links-`+year+`.csv"`)
+	return c.Send(buf.Bytes())
+}
