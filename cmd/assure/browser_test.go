@@ -135,12 +135,22 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelC := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelC := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(func() { cancelC(); cancelB(); cancelA(); time.Sleep(100 * time.Millisecond) })
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return ctx
+}
+
+// disableJS switches the page's scripts off, and blocks the page's own script from even
+// loading: axe switches execution back on for a moment, and app.js must not run then.
+func disableJS(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	block := network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: base + "/assets/app.js", Block: true}})
+	if err := chromedp.Run(ctx, network.Enable(), block, emulation.SetScriptExecutionDisabled(true)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // noJSKey marks a browser context whose page scripts are switched off.
@@ -248,12 +258,7 @@ func TestBrowserAdminJourney(t *testing.T) {
 		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
 			ctx := newBrowser(t)
 			if !js {
-				// Scripts off, and the page's own script never even loaded: axe switches
-				// execution back on for a moment, and app.js must not run then.
-				block := network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: base + "/assets/app.js", Block: true}})
-				if err := chromedp.Run(ctx, network.Enable(), block, emulation.SetScriptExecutionDisabled(true)); err != nil {
-					t.Fatal(err)
-				}
+				disableJS(t, ctx, base)
 				ctx = context.WithValue(ctx, noJSKey{}, true)
 			}
 			run := func(what string, actions ...chromedp.Action) {
