@@ -237,3 +237,29 @@ func (rs *Rounds) Close(ctx context.Context, year string) error {
 func (rs *Rounds) Archive(ctx context.Context, year string) error {
 	return rs.setState(ctx, year, RoundClosed, RoundArchived, nil)
 }
+
+// SetDefinition replaces a draft round's form with an edited one, which must load
+// cleanly. Once a round is open its form is fixed, so every school answers the same one.
+func (rs *Rounds) SetDefinition(ctx context.Context, year string, data []byte) (Definition, error) {
+	def, err := ParseDefinition(data)
+	if err != nil {
+		return Definition{}, err
+	}
+	var res *mongo.UpdateResult
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}, {Key: "state", Value: RoundDraft}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "definition", Value: def}}}})
+		return err
+	})
+	if err != nil {
+		return Definition{}, fmt.Errorf("rounds: setting the form of %s: %w", year, err)
+	}
+	if res.MatchedCount == 0 {
+		if _, err := rs.Get(ctx, year); err != nil {
+			return Definition{}, err
+		}
+		return Definition{}, fmt.Errorf("%w: the form can be changed only while the round is a draft", ErrRoundState)
+	}
+	return *def, nil
+}

@@ -141,3 +141,50 @@ func TestDemoLoadsTheCounty(t *testing.T) {
 		t.Fatalf("secondary schools: %d lines", strings.Count(out, "\n"))
 	}
 }
+
+func TestRoundCommands(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := assure(t, dir, "", "demo"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := assure(t, dir, "", "round", "create", "--year", "2024-25", "--opens", "2024-10-01", "--deadline", "2024-12-13")
+	if code != 0 || !strings.Contains(out, "Created round 2024-25 (draft)") {
+		t.Fatalf("create: %d %s %s", code, out, errs)
+	}
+	// Export the form, change a question's wording, load it back.
+	_, form, _ := assure(t, dir, "", "round", "form", "--year", "2024-25")
+	edited := strings.Replace(form, "Is the designated safeguarding lead (DSL) a member of the senior leadership team?", "Is the DSL on the SLT?", 1)
+	file := filepath.Join(t.TempDir(), "form.json")
+	_ = os.WriteFile(file, []byte(edited), 0o600)
+	if code, out, errs = assure(t, dir, "", "round", "form", "--year", "2024-25", "--load", file); code != 0 || !strings.Contains(out, "21 sections") {
+		t.Fatalf("load form: %d %s %s", code, out, errs)
+	}
+	_ = os.WriteFile(file, []byte(strings.Replace(edited, `"kind": "yes_no"`, `"kind": "slider"`, 1)), 0o600)
+	if code, _, errs = assure(t, dir, "", "round", "form", "--year", "2024-25", "--load", file); code != 1 || !strings.Contains(errs, "unknown kind") {
+		t.Fatalf("bad form accepted: %d %s", code, errs)
+	}
+	if code, _, errs = assure(t, dir, "", "round", "links", "--year", "2024-25"); code != 1 || !strings.Contains(errs, "round open") {
+		t.Fatalf("links before opening: %d %s", code, errs)
+	}
+	if code, out, _ = assure(t, dir, "", "round", "open", "--year", "2024-25"); code != 0 || !strings.Contains(out, "386 schools") {
+		t.Fatalf("open: %s", out)
+	}
+	code, out, _ = assure(t, dir, "", "round", "links", "--year", "2024-25", "--format", "csv")
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || len(recs) != 387 || strings.Join(recs[0], ",") != "urn,school,phase,link" || !strings.Contains(recs[1][3], "/r/") {
+		t.Fatalf("links: %d rows %v", len(recs), err)
+	}
+	// A second run shows no links (they cannot be shown again), unless reissued.
+	_, out, _ = assure(t, dir, "", "round", "links", "--year", "2024-25")
+	if strings.Count(out, "\n") != 1 {
+		t.Fatalf("links shown twice:\n%s", out)
+	}
+	_, out, _ = assure(t, dir, "", "round", "links", "--year", "2024-25", "--urn", "990006")
+	if strings.Count(out, "/r/") != 1 {
+		t.Fatalf("one school's link:\n%s", out)
+	}
+	_ = os.WriteFile(file, []byte(edited), 0o600)
+	if code, _, errs = assure(t, dir, "", "round", "form", "--year", "2024-25", "--load", file); code != 1 || !strings.Contains(errs, "only while the round is a draft") {
+		t.Fatalf("form changed on an open round: %d %s", code, errs)
+	}
+}

@@ -57,6 +57,7 @@ func commands() []command {
 		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", adminCreateFlags},
 		{"round create", "--year 2024-25 --opens 2024-10-01 --deadline 2024-12-13 [--grace-days N]", "create a draft assurance round", roundCreateFlags},
 		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags},
+		{"round form", "--year 2024-25 [--load form.json]", "print a round's form as JSON, or load an edited one into a draft round", roundFormFlags},
 		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags},
 		{"demo", "", "load the demo county and a demo admin into an empty store", demoFlags},
 		{"help", "", "list commands and settings", nil},

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
 	"github.com/lscp/assure/exports"
@@ -130,4 +132,34 @@ func issueLinks(ctx context.Context, a *app, year string, onlyURN int, reissue b
 		a.log.Info("some schools already have links; they are not shown again (use --reissue to replace them)", "kept", kept)
 	}
 	return rows, nil
+}
+
+func roundFormFlags(fs *flag.FlagSet) action {
+	year := fs.String("year", "", "academic year, like 2024-25")
+	load := fs.String("load", "", "a JSON file to replace the draft round's form with (checked first)")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		if *load == "" {
+			r, err := a.rounds.Get(ctx, *year)
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r.Definition)
+		}
+		data, err := os.ReadFile(*load)
+		if err != nil {
+			return err
+		}
+		def, err := a.rounds.SetDefinition(ctx, *year, data)
+		if err != nil {
+			return err
+		}
+		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionFormChanged, Target: *year,
+			Detail: fmt.Sprintf("form version %d from %s", def.Version, *load)}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Round %s now uses form version %d: %d sections.\n", *year, def.Version, len(def.Sections))
+		return nil
+	}
 }

@@ -24,6 +24,7 @@ const (
 	ActionRoundCreated = "round-created"
 	ActionRoundOpened  = "round-opened"
 	ActionRoundClosed  = "round-closed"
+	ActionFormChanged  = "round-form-changed"
 	ActionLinksIssued  = "links-issued"
 	ActionLinkRevoked  = "link-revoked"
 	ActionExempted     = "school-exempted"
