@@ -78,7 +78,24 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: "link-opened", Target: ret.ID})
+	if ret.Status == forms.StatusNotStarted {
+		return c.Redirect("/return/start", fiber.StatusSeeOther)
+	}
 	return c.Redirect("/return", fiber.StatusSeeOther)
+}
+
+// StartPage introduces the return before the governor begins.
+type StartPage struct {
+	Page
+	School, Round, Deadline string
+}
+
+func (s *Server) returnStart(c *fiber.Ctx) error {
+	g := governorOf(c)
+	p := StartPage{Page: s.basePage(c, "Give your school's safeguarding assurance"), School: g.ret.School.Name, Round: g.round.ID,
+		Deadline: longDate(g.round.Deadline)}
+	p.Governor = true
+	return s.render(c, fiber.StatusOK, "start", p)
 }
 
 func governorActor(r forms.Return) string { return "governor:" + r.ID }

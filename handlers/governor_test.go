@@ -48,7 +48,7 @@ const (
 	urnB = 990007
 )
 
-var governorRoutes = []string{"/return", "/return/section/leadership", "/return/section/leadership/check", "/return/check",
+var governorRoutes = []string{"/return", "/return/start", "/return/section/leadership", "/return/section/leadership/check", "/return/check",
 	"/return/submit", "/return/copy"}
 
 func TestGovernorAccess(t *testing.T) {

@@ -39,6 +39,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/r/:token", s.linkLimiter(), s.openLink)
 	gov := app.Group("/return", s.requireGovernor)
 	gov.Get("/", s.returnHome)
+	gov.Get("/start", s.returnStart)
 	gov.Get("/section/:section", s.sectionPage)
 	gov.Post("/section/:section", s.saveSection)
 	gov.Get("/section/:section/check", s.sectionCheck)

@@ -106,6 +106,11 @@ func TestBrowserGovernorJourney(t *testing.T) {
 			// First sitting: a validation error, then two sections.
 			gov := newGovernorBrowser(t, base, tc.js)
 			load(t, gov, "open the link", chromedp.Navigate(link))
+			if h := text(t, gov, "h1"); !strings.Contains(h, "Give your school's safeguarding assurance") {
+				t.Fatalf("start page: %s", h)
+			}
+			checkAxe(t, gov, axe, "start page")
+			load(t, gov, "start now", chromedp.Click(`a.govuk-button--start`, chromedp.ByQuery))
 			if h := text(t, gov, "h1"); !strings.Contains(h, "Safeguarding assurance 2024-25") {
 				t.Fatalf("task list: %s", h)
 			}
