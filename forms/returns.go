@@ -34,6 +34,7 @@ var (
 	ErrNotEditable    = errors.New("this return has been submitted and cannot be changed")
 	ErrRoundNotOpen   = errors.New("the round is not open for returns")
 	ErrIncomplete     = errors.New("every section must be completed before the return is submitted")
+	ErrAlreadyInRound = errors.New("that school is already in the round")
 )
 
 // ReturnSchool is what a return keeps of its school, as it was when the round opened.
@@ -494,7 +495,7 @@ func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
 		return err
 	})
 	if mongo.IsDuplicateKeyError(err) {
-		return errors.New("that school is already in the round")
+		return ErrAlreadyInRound
 	}
 	if err != nil {
 		return fmt.Errorf("returns: adding %d: %w", urn, err)

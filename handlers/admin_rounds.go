@@ -104,6 +104,7 @@ type RoundPage struct {
 	CannotAssure  []CannotAssure
 	StatusFilter  string
 	StatusOptions []Option
+	URNError      *FieldError
 }
 
 // CannotAssure is a school whose board could not give assurance, with its action plan.
@@ -124,7 +125,9 @@ func returnStatus(r forms.Return) string {
 		forms.StatusSubmitted: "submitted", forms.StatusReopened: "reopened"}[r.Status]
 }
 
-func (s *Server) roundPage(c *fiber.Ctx) error {
+func (s *Server) roundPage(c *fiber.Ctx) error { return s.roundPageWith(c, nil) }
+
+func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	ctx := c.UserContext()
 	round, err := s.deps.Rounds.Get(ctx, c.Params("year"))
 	if err != nil {
@@ -154,7 +157,11 @@ func (s *Server) roundPage(c *fiber.Ctx) error {
 	for _, st := range []string{"not started", "in progress", "submitted", "submitted late", "reopened", "exempt"} {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
 	}
-	p.Back = "/admin/rounds"
+	p.Back, p.Errors = "/admin/rounds", errs
+	if len(errs) > 0 {
+		p.URNError = &errs[0]
+		return s.render(c, fiber.StatusUnprocessableEntity, "round", p)
+	}
 	return s.render(c, fiber.StatusOK, "round", p)
 }
 
@@ -170,6 +177,22 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 	case "close":
 		err = s.deps.Rounds.Close(ctx, year)
 		action = audit.ActionRoundClosed
+	case "archive":
+		err = s.deps.Rounds.Archive(ctx, year)
+		action = audit.ActionRoundArchived
+	case "add":
+		urn, convErr := strconv.Atoi(strings.TrimSpace(c.FormValue("urn")))
+		if convErr != nil || urn <= 0 {
+			return s.roundPageWith(c, []FieldError{{Field: "urn", Message: "Enter the school's URN, like 120001"}})
+		}
+		if err := s.deps.Rounds.AddLate(ctx, year, urn); err != nil {
+			if errors.Is(err, forms.ErrSchoolNotFound) || errors.Is(err, forms.ErrRoundNotOpen) || errors.Is(err, forms.ErrAlreadyInRound) {
+				return s.roundPageWith(c, []FieldError{{Field: "urn", Message: capitalise(err.Error())}})
+			}
+			return err
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionAddedLate, Target: forms.ReturnID(year, urn)})
+		return c.Redirect("/admin/rounds/"+year+"/returns/"+strconv.Itoa(urn), fiber.StatusSeeOther)
 	default:
 		return fiber.ErrNotFound
 	}

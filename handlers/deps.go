@@ -29,6 +29,8 @@ type roundsStore interface {
 	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
 	Open(ctx context.Context, year string) (forms.Round, error)
 	Close(ctx context.Context, year string) error
+	Archive(ctx context.Context, year string) error
+	AddLate(ctx context.Context, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
 	Returns(ctx context.Context, year string) ([]forms.Return, error)
 	ResolveLink(ctx context.Context, token string) (forms.Return, error)

@@ -218,3 +218,45 @@ func TestGovernorFillsAndSubmits(t *testing.T) {
 		t.Fatalf("receipt: %d %s", code, h.Get("Content-Type"))
 	}
 }
+
+func TestAdminRoundActions(t *testing.T) {
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/rounds/2024-25")
+	// Add a school late: a URN not yet in the round, then bad input.
+	ex, _ := forms.ReadGIAS(bytes.NewReader([]byte(`"URN","LA (code)","EstablishmentName","TypeOfEstablishment (name)","EstablishmentTypeGroup (name)","EstablishmentStatus (name)","PhaseOfEducation (name)"`+"\r\n"+
+		`"120001","925","New Primary","Academy converter","Academies","Open","Primary"`+"\r\n")), nil)
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, h := admin.post("/admin/rounds/2024-25/add", url.Values{"_csrf": {admin.csrf}, "urn": {"120001"}}); code != http.StatusSeeOther || !strings.HasSuffix(h.Get("Location"), "/returns/120001") {
+		t.Fatalf("add late: %d", code)
+	}
+	for urn, msg := range map[string]string{"abc": "Enter the school", "120001": "already in the round", "999999": "school in the register has that URN"} {
+		if code, body, _ := admin.post("/admin/rounds/2024-25/add", url.Values{"_csrf": {admin.csrf}, "urn": {urn}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, msg) {
+			t.Errorf("add %s: %d", urn, code)
+		}
+	}
+	r, _ := rs.Get(ctx, "2024-25")
+	if r.Expected != 387 {
+		t.Fatalf("expected %d", r.Expected)
+	}
+	// Exempt needs a reason.
+	if code, _, _ := admin.post("/admin/rounds/2024-25/returns/990001/exempt", url.Values{"_csrf": {admin.csrf}}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("exempt without reason: %d", code)
+	}
+	if code, _, _ := admin.post("/admin/rounds/2024-25/returns/990001/exempt", url.Values{"_csrf": {admin.csrf}, "reason": {"Closed for rebuilding"}}); code != http.StatusSeeOther {
+		t.Fatalf("exempt: %d", code)
+	}
+	if code, _, _ := admin.post("/admin/rounds/2024-25/close", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("close: %d", code)
+	}
+	if code, _, _ := admin.post("/admin/rounds/2024-25/archive", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("archive: %d", code)
+	}
+	if r, _ = rs.Get(ctx, "2024-25"); r.State != forms.RoundArchived {
+		t.Fatalf("state %s", r.State)
+	}
+}
