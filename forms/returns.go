@@ -78,6 +78,8 @@ type Return struct {
 	SubmitKey    string         `bson:"submit_key,omitempty"`
 	Submissions  int            `bson:"submissions"`
 	ReopenReason string         `bson:"reopen_reason,omitempty"`
+	ContactEmail string         `bson:"contact_email,omitempty"`
+	Code         codeState      `bson:",inline"`
 	Updated      time.Time      `bson:"updated"`
 }
 

@@ -42,6 +42,8 @@ type Round struct {
 	Created    time.Time  `bson:"created"`
 	Opened     time.Time  `bson:"opened,omitempty"`
 	Expected   int        `bson:"expected"` // schools expected to return, set when the round opens
+	// EmailCode makes a link ask also for a one-time code sent to the school's contact email.
+	EmailCode bool `bson:"email_code"`
 }
 
 // Late says whether a submission at t is after the deadline (and any grace period).
@@ -91,6 +93,7 @@ type NewRoundInput struct {
 	Opens     string // yyyy-mm-dd
 	Deadline  string // yyyy-mm-dd
 	GraceDays int
+	EmailCode bool
 }
 
 // Create makes a draft round, starting from the last round's definition, or the default
@@ -118,7 +121,7 @@ func (rs *Rounds) Create(ctx context.Context, in NewRoundInput) (Round, error) {
 		return Round{}, err
 	}
 	r := Round{ID: in.Year, Opens: in.Opens, Deadline: in.Deadline, GraceDays: in.GraceDays, State: RoundDraft,
-		Definition: *def, Created: time.Now().UTC()}
+		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.InsertOne(ctx, r)
 		return err

@@ -110,6 +110,14 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: target, Detail: "reissued; the old link stopped working"})
 		return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
+	case "contact":
+		if err := s.deps.Rounds.SetContactEmail(ctx, year, urn, c.FormValue("email")); err != nil {
+			if errors.Is(err, forms.ErrReturnNotFound) {
+				return err
+			}
+			return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: "contact-email-set", Target: target})
 	case "revoke":
 		if err := s.deps.Rounds.RevokeLink(ctx, year, urn); err != nil {
 			return err

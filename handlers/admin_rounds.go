@@ -71,7 +71,8 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 		p.Errors = append(p.Errors, FieldError{Field: "grace_days", Message: "Enter a grace period of 0 to 60 days"})
 	}
 	if len(p.Errors) == 0 {
-		r, err := s.deps.Rounds.Create(c.UserContext(), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"], GraceDays: grace})
+		r, err := s.deps.Rounds.Create(c.UserContext(), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"],
+			GraceDays: grace, EmailCode: form.Get("email_code") == "yes"})
 		if err == nil {
 			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionRoundCreated, Target: r.ID,
 				Detail: fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version)})

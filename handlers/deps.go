@@ -7,6 +7,7 @@ import (
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 )
 
 // schoolsRegister is what the register pages need of forms.Register.
@@ -41,6 +42,16 @@ type roundsStore interface {
 	Reopen(ctx context.Context, id, reason string) (forms.Return, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
 	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
+	SetContactEmail(ctx context.Context, year string, urn int, email string) error
+	NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error)
+	CheckCode(ctx context.Context, id, code string, now time.Time) error
+}
+
+// mailer sends email, or keeps it in the outbox when no SMTP is configured.
+type mailer interface {
+	Send(ctx context.Context, to, subject, body, purpose, about string) (mail.Message, error)
+	Recent(ctx context.Context, limit int) ([]mail.Message, error)
+	Configured() bool
 }
 
 // adminAccounts is what sign-in needs.

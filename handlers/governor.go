@@ -78,6 +78,9 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: "link-opened", Target: ret.ID})
+	if round, err := s.deps.Rounds.Get(c.UserContext(), ret.Round); err == nil && round.EmailCode {
+		return c.Redirect("/return/code", fiber.StatusSeeOther)
+	}
 	if ret.Status == forms.StatusNotStarted {
 		return c.Redirect("/return/start", fiber.StatusSeeOther)
 	}
@@ -128,6 +131,10 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(localGov, &governor{ret: ret, round: round, sections: round.Definition.For(ret.School.Record)})
+	// With one-time codes on, the link alone reaches only the code page.
+	if verified, _ := sess.Get(sessVerified).(string); round.EmailCode && verified != ret.LinkHash && !strings.HasPrefix(c.Path(), "/return/code") {
+		return c.Redirect("/return/code", fiber.StatusSeeOther)
+	}
 	return c.Next()
 }
 

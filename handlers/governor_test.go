@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/mail"
 )
 
 // roundServer is a test server with the demo county and an open round 2024-25.
@@ -81,7 +82,7 @@ func TestGovernorAccess(t *testing.T) {
 			t.Errorf("governor A %s: %d (B's name shown: %v)", p, code, strings.Contains(body, b.School.Name))
 		}
 	}
-	adminRoutes := []string{"/admin", "/admin/schools", "/admin/audit", "/admin/rounds", "/admin/rounds/2024-25",
+	adminRoutes := []string{"/admin", "/admin/schools", "/admin/audit", "/admin/outbox", "/admin/rounds", "/admin/rounds/2024-25",
 		"/admin/rounds/2024-25/returns/990006"}
 	for _, p := range adminRoutes {
 		if code, _, _ := govA.get(p); code != http.StatusSeeOther {
@@ -258,5 +259,77 @@ func TestAdminRoundActions(t *testing.T) {
 	}
 	if r, _ = rs.Get(ctx, "2024-25"); r.State != forms.RoundArchived {
 		t.Fatalf("state %s", r.State)
+	}
+}
+
+var codeInBody = regexp.MustCompile(`\n    (\d{6})\n`)
+
+func TestOneTimeCodeJourney(t *testing.T) {
+	srv := newTestServer(t)
+	ctx := context.Background()
+	ex, _ := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	rs := forms.NewRounds(srv.store, srv.register)
+	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13", EmailCode: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.Open(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := rs.IssueLink(ctx, "2024-25", urnA)
+
+	// Without a contact email, the governor is told to ask the partnership.
+	g := srv.client(t)
+	if code, body := g.openLink(tok); code != 200 || !strings.Contains(body, "does not have one for your school") {
+		t.Fatalf("no contact email: %d", code)
+	}
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/rounds/2024-25/returns/990006")
+	if code, _, _ := admin.post("/admin/rounds/2024-25/returns/990006/contact", url.Values{"_csrf": {admin.csrf}, "email": {"governor@school.example.org"}}); code != http.StatusSeeOther {
+		t.Fatalf("contact email: %d", code)
+	}
+	// The link alone reaches only the code page.
+	for _, p := range []string{"/return", "/return/section/dsl", "/return/submit"} {
+		if code, _, h := g.get(p); code != http.StatusSeeOther || h.Get("Location") != "/return/code" {
+			t.Errorf("%s before the code: %d %s", p, code, h.Get("Location"))
+		}
+	}
+	_, body, _ := g.get("/return/code")
+	if !strings.Contains(body, "g***@school.example.org") {
+		t.Fatal("masked address not shown")
+	}
+	if code, body, _ := g.post("/return/code/send", url.Values{"_csrf": {g.csrf}}); code != 200 || !strings.Contains(body, "We have sent a code") {
+		t.Fatalf("send: %d", code)
+	}
+	msgs, err := mail.New(srv.store, mail.SMTP{}).Recent(ctx, 1)
+	if err != nil || len(msgs) != 1 || msgs[0].To != "governor@school.example.org" || msgs[0].Status != mail.StatusOutbox {
+		t.Fatalf("outbox: %+v %v", msgs, err)
+	}
+	m := codeInBody.FindStringSubmatch(msgs[0].Body)
+	if m == nil {
+		t.Fatalf("no code in %q", msgs[0].Body)
+	}
+	wrong := "000000"
+	if m[1] == wrong {
+		wrong = "111111"
+	}
+	if code, body, _ := g.post("/return/code", url.Values{"_csrf": {g.csrf}, "code": {wrong}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "not right") {
+		t.Fatalf("wrong code: %d", code)
+	}
+	if code, _, h := g.post("/return/code", url.Values{"_csrf": {g.csrf}, "code": {m[1]}}); code != http.StatusSeeOther || h.Get("Location") != "/return/start" {
+		t.Fatalf("right code: %d %s", code, h.Get("Location"))
+	}
+	if code, _, _ := g.get("/return"); code != 200 {
+		t.Fatalf("after the code: %d", code)
+	}
+	if code, body, _ := admin.get("/admin/outbox"); code != 200 || !strings.Contains(body, "Your code for the safeguarding assurance") {
+		t.Fatalf("admin outbox: %d", code)
+	}
+	// Another browser with the same link needs its own code.
+	if code, _, h := srv.client(t).get("/r/" + tok); code != http.StatusSeeOther || h.Get("Location") != "/return/code" {
+		t.Fatalf("second browser: %d", code)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/kv"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
@@ -57,7 +58,7 @@ func newTestServerWith(t *testing.T, cfg Config) *testServer {
 	}
 	al := audit.New(st)
 	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
-	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
+	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Mail: mail.New(st, mail.SMTP{}), Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,6 +69,7 @@ func (s *Server) basePage(c *fiber.Ctx, title string) Page {
 	if p.Admin != "" {
 		path := c.Path()
 		for _, n := range []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/rounds", Text: "Rounds"}, {Href: "/admin/schools", Text: "Schools register"},
+			{Href: "/admin/outbox", Text: "Email"},
 			{Href: "/admin/audit", Text: "Audit log"}, {Href: "/sign-out", Text: "Sign out"}} {
 			n.Active = path == n.Href || (n.Href != "/admin" && strings.HasPrefix(path, n.Href+"/"))
 			p.Nav = append(p.Nav, n)

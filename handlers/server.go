@@ -30,6 +30,7 @@ type Deps struct {
 	Store    pinger
 	Register schoolsRegister
 	Rounds   roundsStore
+	Mail     mailer
 	Accounts adminAccounts
 	Audit    auditLog
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).

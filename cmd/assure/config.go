@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/lscp/assure/internal/mail"
 )
 
 // config is every setting, from the environment and then flags (flags win).
@@ -22,6 +24,7 @@ type config struct {
 	TrustProxy  bool
 	LogFormat   string // text, json
 	PublicURL   string // where governors' links point
+	SMTP        mail.SMTP
 }
 
 // setting describes one setting for `assure help` and for parsing.
@@ -39,6 +42,12 @@ var settings = []setting{
 	{"DEMO", "demo", "auto", "load demo data into an empty store: auto (embedded store only), true or false"},
 	{"TRUST_PROXY", "trust-proxy", "false", "believe X-Forwarded-For/-Proto from a reverse proxy on a private network"},
 	{"LOG_FORMAT", "log-format", "text", "log format: text or json"},
+	{"SMTP_HOST", "smtp-host", "", "SMTP server for email; unset: email stays in the outbox for admins to read"},
+	{"SMTP_PORT", "smtp-port", "587", "SMTP port"},
+	{"SMTP_USERNAME", "smtp-username", "", "SMTP user name, if the server needs one"},
+	{"SMTP_PASSWORD", "smtp-password", "", "SMTP password (prefer the environment variable to the flag)"},
+	{"SMTP_FROM", "smtp-from", "", "the From address of the service's email"},
+	{"SMTP_TLS", "smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none (a relay on localhost)"},
 	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},
 }
 
@@ -106,6 +115,17 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("PUBLIC_URL %q must be an http or https address", c.PublicURL))
+	}
+	c.SMTP = mail.SMTP{Host: strings.TrimSpace(*vals["SMTP_HOST"]), Username: *vals["SMTP_USERNAME"], Password: *vals["SMTP_PASSWORD"],
+		From: strings.TrimSpace(*vals["SMTP_FROM"]), TLS: strings.TrimSpace(*vals["SMTP_TLS"])}
+	if c.SMTP.Port, err = strconv.Atoi(*vals["SMTP_PORT"]); err != nil || c.SMTP.Port <= 0 || c.SMTP.Port > 65535 {
+		errs = append(errs, fmt.Errorf("SMTP_PORT %q must be a port number", *vals["SMTP_PORT"]))
+	}
+	if c.SMTP.TLS != "starttls" && c.SMTP.TLS != "tls" && c.SMTP.TLS != "none" {
+		errs = append(errs, fmt.Errorf("SMTP_TLS %q must be starttls, tls or none", c.SMTP.TLS))
+	}
+	if c.SMTP.Host != "" && c.SMTP.From == "" {
+		errs = append(errs, errors.New("SMTP_FROM must be set when SMTP_HOST is"))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))

@@ -21,6 +21,7 @@ import (
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -170,6 +171,7 @@ type app struct {
 	rounds   *forms.Rounds
 	accounts *accounts.Accounts
 	audit    *audit.Log
+	mail     *mail.Mailer
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -188,7 +190,8 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 		return nil, err
 	}
 	reg := forms.NewRegister(st)
-	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st)}
+	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st),
+		mail: mail.New(st, cfg.SMTP)}
 	if err := a.register.EnsureIndexes(ctx); err != nil {
 		a.close()
 		return nil, err

@@ -20,8 +20,9 @@ func roundCreateFlags(fs *flag.FlagSet) action {
 	opens := fs.String("opens", "", "opening date, yyyy-mm-dd")
 	deadline := fs.String("deadline", "", "deadline, yyyy-mm-dd")
 	grace := fs.Int("grace-days", 0, "days after the deadline that still count as on time")
+	emailCode := fs.Bool("email-code", false, "links also ask for a one-time code emailed to the school's contact email")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		r, err := a.rounds.Create(ctx, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace})
+		r, err := a.rounds.Create(ctx, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace, EmailCode: *emailCode})
 		if err != nil {
 			return err
 		}

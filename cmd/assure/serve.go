@@ -19,6 +19,11 @@ func serveFlags(*flag.FlagSet) action { return serve }
 
 func serve(ctx context.Context, e env, a *app, _ []string) error {
 	a.log.Info("store ready", "store", a.st.Kind, "where", a.storeDescription())
+	if a.mail.Configured() {
+		a.log.Info("email goes through SMTP", "host", a.cfg.SMTP.Host, "port", a.cfg.SMTP.Port)
+	} else {
+		a.log.Info("no SMTP_HOST: email is kept in the outbox, readable by admins under Email")
+	}
 
 	if err := a.loadDemoIfWanted(ctx, e); err != nil {
 		return err
@@ -31,7 +36,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	web, err := handlers.New(handlers.Config{
 		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.st.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
 		PublicURL: a.cfg.PublicURL,
-	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
+	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Mail: a.mail, Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,135 @@
+package forms
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/mail"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// A round can ask, besides the link, for a one-time code sent to the school's contact email
+// (set by the partnership), so that a forwarded or leaked link alone opens nothing.
+
+// Code rules.
+const (
+	CodeLifetime    = 15 * time.Minute
+	CodeMaxAttempts = 5
+	CodeResendAfter = time.Minute
+)
+
+// Errors about one-time codes.
+var (
+	ErrNoContactEmail = errors.New("the partnership has no contact email for this school")
+	ErrCodeTooSoon    = errors.New("a code was sent less than a minute ago: check your inbox")
+	ErrCodeWrong      = errors.New("the code is not right: check it and try again")
+	ErrCodeExpired    = errors.New("the code has expired or was used up: send a new one")
+)
+
+// codeState is kept on the return: only a hash of the code.
+type codeState struct {
+	Hash     string    `bson:"code_hash,omitempty"`
+	Expires  time.Time `bson:"code_expires,omitempty"`
+	Sent     time.Time `bson:"code_sent,omitempty"`
+	Attempts int       `bson:"code_attempts,omitempty"`
+}
+
+func hashCode(returnID, code string) string {
+	sum := sha256.Sum256([]byte(returnID + "\x00" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// SetContactEmail records the email a school's one-time codes go to.
+func (rs *Rounds) SetContactEmail(ctx context.Context, year string, urn int, email string) error {
+	email = strings.TrimSpace(email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return errors.New("enter an email address in the correct format, like name@example.org")
+	}
+	var res *mongo.UpdateResult
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "contact_email", Value: email}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("returns: contact email for %d: %w", urn, err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrReturnNotFound
+	}
+	return nil
+}
+
+// NewCode makes a six-digit code for a return, replacing any earlier one, and returns it
+// with the address to send it to. It refuses to make codes faster than one a minute.
+func (rs *Rounds) NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error) {
+	r, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	if r.ContactEmail == "" {
+		return "", "", ErrNoContactEmail
+	}
+	if !r.Code.Sent.IsZero() && now.Sub(r.Code.Sent) < CodeResendAfter {
+		return "", "", ErrCodeTooSoon
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", "", err
+	}
+	code = fmt.Sprintf("%06d", n.Int64())
+	st := codeState{Hash: hashCode(id, code), Expires: now.Add(CodeLifetime).UTC(), Sent: now.UTC()}
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+			{Key: "code_hash", Value: st.Hash}, {Key: "code_expires", Value: st.Expires}, {Key: "code_sent", Value: st.Sent}, {Key: "code_attempts", Value: 0}}}})
+		return err
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("returns: recording a code for %s: %w", id, err)
+	}
+	return code, r.ContactEmail, nil
+}
+
+// CheckCode checks a code typed by the governor. Each try counts, whether right or wrong,
+// so a code cannot be guessed; a right one is used up.
+func (rs *Rounds) CheckCode(ctx context.Context, id, code string, now time.Time) error {
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	var res *mongo.UpdateResult
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "code_attempts", Value: bson.D{{Key: "$lt", Value: CodeMaxAttempts}}}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "code_attempts", Value: 1}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("returns: checking a code for %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrCodeExpired
+	}
+	r, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.Code.Hash == "" || now.After(r.Code.Expires) {
+		return ErrCodeExpired
+	}
+	if subtle.ConstantTimeCompare([]byte(hashCode(id, code)), []byte(r.Code.Hash)) != 1 {
+		return ErrCodeWrong
+	}
+	return rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$unset", Value: bson.D{{Key: "code_hash", Value: ""}, {Key: "code_expires", Value: ""}}}})
+		return err
+	})
+}

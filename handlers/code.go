@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+const sessVerified = "gov_verified" // the link hash whose one-time code was entered
+
+// CodePage asks for the one-time code sent to the school's contact email.
+type CodePage struct {
+	Page
+	School    string
+	MaskedTo  string
+	NoEmail   bool
+	CodeError *FieldError
+}
+
+// maskEmail shows enough of an address to recognise it: j***@school.org.uk.
+func maskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" {
+		return "your school's contact address"
+	}
+	return local[:1] + "***@" + domain
+}
+
+func (s *Server) codePage(c *fiber.Ctx) error {
+	return s.renderCode(c, fiber.StatusOK, "", nil)
+}
+
+func (s *Server) renderCode(c *fiber.Ctx, status int, flash string, codeErr *FieldError) error {
+	g := governorOf(c)
+	p := CodePage{Page: s.basePage(c, "Enter the code we sent you"), School: g.ret.School.Name,
+		MaskedTo: maskEmail(g.ret.ContactEmail), NoEmail: g.ret.ContactEmail == "", CodeError: codeErr}
+	p.Governor, p.Flash = true, flash
+	if codeErr != nil {
+		p.Errors = []FieldError{*codeErr}
+	}
+	return s.render(c, status, "code", p)
+}
+
+func (s *Server) sendCode(c *fiber.Ctx) error {
+	g := governorOf(c)
+	code, to, err := s.deps.Rounds.NewCode(c.UserContext(), g.ret.ID, time.Now())
+	switch {
+	case errors.Is(err, forms.ErrCodeTooSoon), errors.Is(err, forms.ErrNoContactEmail):
+		return s.renderCode(c, fiber.StatusTooManyRequests, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
+	case err != nil:
+		return err
+	}
+	body := "Your code to open " + g.ret.School.Name + "'s safeguarding assurance " + g.round.ID + " is:\n\n    " + code +
+		"\n\nIt works for 15 minutes. If you did not ask for it, you can ignore this email.\n\n" + s.cfg.Partnership + "\n"
+	if _, err := s.deps.Mail.Send(c.UserContext(), to, "Your code for the safeguarding assurance", body, "one-time code", g.ret.ID); err != nil {
+		s.log.Error("one-time code not delivered", "return", g.ret.ID, "err", err)
+		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code",
+			Message: "The email could not be sent just now: try again in a few minutes"})
+	}
+	s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-sent", Target: g.ret.ID})
+	return s.renderCode(c, fiber.StatusOK, "We have sent a code to "+maskEmail(to)+".", nil)
+}
+
+func (s *Server) checkCode(c *fiber.Ctx) error {
+	g := governorOf(c)
+	code := c.FormValue("code")
+	if strings.TrimSpace(code) == "" {
+		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: "Enter the code from the email"})
+	}
+	err := s.deps.Rounds.CheckCode(c.UserContext(), g.ret.ID, code, time.Now())
+	if errors.Is(err, forms.ErrCodeWrong) || errors.Is(err, forms.ErrCodeExpired) {
+		s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-refused", Target: g.ret.ID, Detail: err.Error()})
+		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
+	}
+	if err != nil {
+		return err
+	}
+	sess, err := s.sessionStore(c).Get(c)
+	if err != nil {
+		return err
+	}
+	sess.Set(sessVerified, g.ret.LinkHash)
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-accepted", Target: g.ret.ID})
+	if g.ret.Status == forms.StatusNotStarted {
+		return c.Redirect("/return/start", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/return", fiber.StatusSeeOther)
+}
+
+// OutboxPage lists the email the service has sent or holds.
+type OutboxPage struct {
+	Page
+	Configured bool
+	Messages   []OutboxMessage
+}
+
+// OutboxMessage is one message as the outbox page shows it.
+type OutboxMessage struct {
+	When, To, Subject, Body, Status, Error, Purpose string
+}
+
+func (s *Server) outboxPage(c *fiber.Ctx) error {
+	msgs, err := s.deps.Mail.Recent(c.UserContext(), 200)
+	if err != nil {
+		return err
+	}
+	p := OutboxPage{Page: s.basePage(c, "Email"), Configured: s.deps.Mail.Configured()}
+	for _, m := range msgs {
+		p.Messages = append(p.Messages, OutboxMessage{When: m.Created.In(london).Format("2 Jan 2006 15:04"), To: m.To, Subject: m.Subject,
+			Body: m.Body, Status: m.Status, Error: m.Error, Purpose: m.Purpose})
+	}
+	return s.render(c, fiber.StatusOK, "outbox", p)
+}

@@ -1,0 +1,144 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/store"
+)
+
+// Message statuses.
+const (
+	StatusOutbox = "outbox" // no SMTP configured: readable by admins only
+	StatusSent   = "sent"
+	StatusFailed = "failed"
+)
+
+// Message is one email, as the outbox records it.
+type Message struct {
+	ID      bson.ObjectID `bson:"_id"`
+	To      string        `bson:"to"`
+	Subject string        `bson:"subject"`
+	Body    string        `bson:"body"`
+	Purpose string        `bson:"purpose"`         // what it is for: "one-time code", "reminder"...
+	About   string        `bson:"about,omitempty"` // what it concerns, such as a return ID
+	Created time.Time     `bson:"created"`
+	Status  string        `bson:"status"`
+	Error   string        `bson:"error,omitempty"`
+}
+
+// SMTP is how to reach the mail server; an empty Host means no SMTP (outbox only).
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	// TLS is "starttls" (port 587), "tls" (port 465) or "none" (a relay on localhost).
+	TLS string
+}
+
+// Mailer records and sends messages.
+type Mailer struct {
+	st     *store.Store
+	c      *mongo.Collection
+	smtp   SMTP
+	dialTO time.Duration
+}
+
+// New returns a Mailer keeping its outbox in st.
+func New(st *store.Store, smtp SMTP) *Mailer {
+	return &Mailer{st: st, c: st.Collection("outbox"), smtp: smtp, dialTO: 15 * time.Second}
+}
+
+// Configured says whether messages leave the service (SMTP) or stay in the outbox.
+func (m *Mailer) Configured() bool { return m.smtp.Host != "" }
+
+// Send records a message and, with SMTP configured, delivers it. A delivery failure is
+// recorded on the message and returned.
+func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about string) (Message, error) {
+	if _, err := mail.ParseAddress(to); err != nil || strings.ContainsAny(to, "\r\n") {
+		return Message{}, fmt.Errorf("mail: %q is not an email address", to)
+	}
+	msg := Message{ID: bson.NewObjectID(), To: to, Subject: subject, Body: body, Purpose: purpose, About: about,
+		Created: time.Now().UTC(), Status: StatusOutbox}
+	if err := m.st.Write(ctx, func(ctx context.Context) error {
+		_, err := m.c.InsertOne(ctx, msg)
+		if store.IsDuplicateKey(err) {
+			return nil
+		}
+		return err
+	}); err != nil {
+		return msg, fmt.Errorf("mail: recording the message: %w", err)
+	}
+	if !m.Configured() {
+		return msg, nil
+	}
+	sendErr := m.deliver(ctx, msg)
+	msg.Status = StatusSent
+	if sendErr != nil {
+		msg.Status, msg.Error = StatusFailed, sendErr.Error()
+	}
+	if err := m.st.Write(ctx, func(ctx context.Context) error {
+		_, err := m.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: msg.ID}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: msg.Status}, {Key: "error", Value: msg.Error}}}})
+		return err
+	}); err != nil {
+		return msg, errors.Join(sendErr, fmt.Errorf("mail: recording delivery: %w", err))
+	}
+	if sendErr != nil {
+		return msg, fmt.Errorf("mail: delivering to %s: %w", to, sendErr)
+	}
+	return msg, nil
+}
+
+func (m *Mailer) deliver(ctx context.Context, msg Message) error {
+	gm := gomail.NewMsg()
+	if err := gm.From(m.smtp.From); err != nil {
+		return err
+	}
+	if err := gm.To(msg.To); err != nil {
+		return err
+	}
+	gm.Subject(msg.Subject)
+	gm.SetBodyString(gomail.TypeTextPlain, msg.Body)
+	opts := []gomail.Option{gomail.WithPort(m.smtp.Port), gomail.WithTimeout(m.dialTO)}
+	switch m.smtp.TLS {
+	case "tls":
+		opts = append(opts, gomail.WithSSLPort(false))
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if m.smtp.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain), gomail.WithUsername(m.smtp.Username), gomail.WithPassword(m.smtp.Password))
+	}
+	client, err := gomail.NewClient(m.smtp.Host, opts...)
+	if err != nil {
+		return err
+	}
+	return client.DialAndSendWithContext(ctx, gm)
+}
+
+// Recent returns the newest messages first.
+func (m *Mailer) Recent(ctx context.Context, limit int) ([]Message, error) {
+	cur, err := m.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("mail: reading the outbox: %w", err)
+	}
+	var out []Message
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("mail: reading the outbox: %w", err)
+	}
+	return out, nil
+}
