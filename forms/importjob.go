@@ -8,6 +8,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lscp/assure/internal/store"
 )
 
 // ErrJobNotFound means no import job has that ID.
@@ -80,10 +82,9 @@ func (g *Register) RunJob(ctx context.Context, j ImportJob, ex *Extract) (Import
 
 // Job returns an import job by ID.
 func (g *Register) Job(ctx context.Context, id string) (ImportJob, error) {
-	var j ImportJob
-	err := g.jobs().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&j)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return j, ErrJobNotFound
+	j, err := store.FindByID[ImportJob](ctx, g.jobs(), id, ErrJobNotFound)
+	if errors.Is(err, ErrJobNotFound) {
+		return j, err
 	}
 	if err != nil {
 		return j, fmt.Errorf("register: reading import job: %w", err)

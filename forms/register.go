@@ -256,12 +256,8 @@ func changedFields(a, b Record) []string {
 // all loads every school by id. The import compares the whole register against the file, so
 // one scan beats a lookup per row (24,000 schools decode in well under a second).
 func (g *Register) all(ctx context.Context) (map[string]School, error) {
-	cur, err := g.schools.Find(ctx, bson.D{})
+	list, err := store.FindAll[School](ctx, g.schools, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("register: reading schools: %w", err)
-	}
-	var list []School
-	if err := cur.All(ctx, &list); err != nil {
 		return nil, fmt.Errorf("register: reading schools: %w", err)
 	}
 	m := make(map[string]School, len(list))
@@ -273,25 +269,17 @@ func (g *Register) all(ctx context.Context) (map[string]School, error) {
 
 // Get returns one school by URN.
 func (g *Register) Get(ctx context.Context, urn int) (School, error) {
-	var s School
-	err := g.schools.FindOne(ctx, bson.D{{Key: "_id", Value: strconv.Itoa(urn)}}).Decode(&s)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return s, ErrSchoolNotFound
-	}
-	if err != nil {
+	s, err := store.FindByID[School](ctx, g.schools, strconv.Itoa(urn), ErrSchoolNotFound)
+	if err != nil && !errors.Is(err, ErrSchoolNotFound) {
 		return s, fmt.Errorf("register: reading URN %d: %w", urn, err)
 	}
-	return s, nil
+	return s, err
 }
 
 // History returns what imports did to a school, oldest first.
 func (g *Register) History(ctx context.Context, urn int) ([]SchoolChange, error) {
-	cur, err := g.history.Find(ctx, bson.D{{Key: "urn", Value: urn}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
+	out, err := store.FindAll[SchoolChange](ctx, g.history, bson.D{{Key: "urn", Value: urn}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("register: reading history of URN %d: %w", urn, err)
-	}
-	var out []SchoolChange
-	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("register: reading history of URN %d: %w", urn, err)
 	}
 	return out, nil
@@ -359,12 +347,8 @@ func (g *Register) List(ctx context.Context, f SchoolFilter) ([]School, int64, e
 	if f.Limit > 0 {
 		opts.SetLimit(int64(f.Limit))
 	}
-	cur, err := g.schools.Find(ctx, q, opts)
+	list, err := store.FindAll[School](ctx, g.schools, q, opts)
 	if err != nil {
-		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
-	}
-	var list []School
-	if err := cur.All(ctx, &list); err != nil {
 		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
 	}
 	return list, total, nil

@@ -16,6 +16,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/store"
 )
 
 // Return statuses.
@@ -113,25 +115,17 @@ func (rs *Rounds) Return(ctx context.Context, year string, urn int) (Return, err
 }
 
 func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
-	var r Return
-	err := rs.returns.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return r, ErrReturnNotFound
-	}
-	if err != nil {
+	r, err := store.FindByID[Return](ctx, rs.returns, id, ErrReturnNotFound)
+	if err != nil && !errors.Is(err, ErrReturnNotFound) {
 		return r, fmt.Errorf("returns: reading %s: %w", id, err)
 	}
-	return r, nil
+	return r, err
 }
 
 // Returns lists a round's returns in URN order.
 func (rs *Rounds) Returns(ctx context.Context, year string) ([]Return, error) {
-	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: year}}, options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}))
+	out, err := store.FindAll[Return](ctx, rs.returns, bson.D{{Key: "round", Value: year}}, options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("returns: listing %s: %w", year, err)
-	}
-	var out []Return
-	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("returns: listing %s: %w", year, err)
 	}
 	return out, nil
@@ -211,10 +205,9 @@ func (rs *Rounds) ResolveLink(ctx context.Context, token string) (Return, error)
 	if !ValidToken(token) {
 		return Return{}, ErrLinkInvalid
 	}
-	var l linkDoc
-	err := rs.links.FindOne(ctx, bson.D{{Key: "_id", Value: HashToken(token)}}).Decode(&l)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return Return{}, ErrLinkInvalid
+	l, err := store.FindByID[linkDoc](ctx, rs.links, HashToken(token), ErrLinkInvalid)
+	if errors.Is(err, ErrLinkInvalid) {
+		return Return{}, err
 	}
 	if err != nil {
 		return Return{}, fmt.Errorf("links: resolving: %w", err)
@@ -409,12 +402,8 @@ func (rs *Rounds) keepVersion(ctx context.Context, r Return) error {
 
 // Versions lists a return's submitted versions, oldest first.
 func (rs *Rounds) Versions(ctx context.Context, r Return) ([]ReturnVersion, error) {
-	cur, err := rs.versions.Find(ctx, bson.D{{Key: "return", Value: r.ID}}, options.Find().SetSort(bson.D{{Key: "number", Value: 1}}))
+	out, err := store.FindAll[ReturnVersion](ctx, rs.versions, bson.D{{Key: "return", Value: r.ID}}, options.Find().SetSort(bson.D{{Key: "number", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("returns: versions of %s: %w", r.ID, err)
-	}
-	var out []ReturnVersion
-	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("returns: versions of %s: %w", r.ID, err)
 	}
 	if r.Status == StatusSubmitted && (len(out) == 0 || out[len(out)-1].Number < r.Submissions) {

@@ -151,26 +151,18 @@ func (rs *Rounds) startingDefinition(ctx context.Context) (*Definition, error) {
 
 // Get returns a round by academic year.
 func (rs *Rounds) Get(ctx context.Context, year string) (Round, error) {
-	var r Round
-	err := rs.rounds.FindOne(ctx, bson.D{{Key: "_id", Value: year}}).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return r, ErrRoundNotFound
-	}
-	if err != nil {
+	r, err := store.FindByID[Round](ctx, rs.rounds, year, ErrRoundNotFound)
+	if err != nil && !errors.Is(err, ErrRoundNotFound) {
 		return r, fmt.Errorf("rounds: reading %s: %w", year, err)
 	}
-	return r, nil
+	return r, err
 }
 
 // List returns every round, newest first.
 func (rs *Rounds) List(ctx context.Context) ([]Round, error) {
-	cur, err := rs.rounds.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).
+	out, err := store.FindAll[Round](ctx, rs.rounds, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).
 		SetProjection(bson.D{{Key: "definition", Value: 0}}))
 	if err != nil {
-		return nil, fmt.Errorf("rounds: listing: %w", err)
-	}
-	var out []Round
-	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("rounds: listing: %w", err)
 	}
 	return out, nil

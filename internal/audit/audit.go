@@ -76,12 +76,8 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 
 // Recent returns the newest entries first.
 func (l *Log) Recent(ctx context.Context, limit int) ([]Entry, error) {
-	cur, err := l.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	out, err := store.FindAll[Entry](ctx, l.c, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("audit: reading: %w", err)
-	}
-	var out []Entry
-	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("audit: reading: %w", err)
 	}
 	return out, nil

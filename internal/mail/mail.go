@@ -132,12 +132,8 @@ func (m *Mailer) deliver(ctx context.Context, msg Message) error {
 
 // Recent returns the newest messages first.
 func (m *Mailer) Recent(ctx context.Context, limit int) ([]Message, error) {
-	cur, err := m.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	out, err := store.FindAll[Message](ctx, m.c, bson.D{}, options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("mail: reading the outbox: %w", err)
-	}
-	var out []Message
-	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("mail: reading the outbox: %w", err)
 	}
 	return out, nil
