@@ -3,6 +3,7 @@ package forms
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -246,7 +247,7 @@ func FuzzParseAnswer(f *testing.F) {
 				}
 			}
 		case KindYesNo, KindYesPartlyNo, KindOneOf:
-			if a.Value != "" && !strings.Contains("yes partly no a b", a.Value) {
+			if a.Value != "" && !slices.Contains(q.values(), a.Value) {
 				t.Fatalf("accepted %q", a.Value)
 			}
 		}

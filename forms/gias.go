@@ -96,7 +96,6 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 	}
 
 	cr := csv.NewReader(strings.NewReader(text))
-	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, &FileError{Reason: "the file is empty"}

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -158,9 +157,6 @@ func TestConcurrentImportsOneAtATime(t *testing.T) {
 	n, _ := g.Count(context.Background())
 	if n != 386 || added != 386 {
 		t.Fatalf("register %d, added %d; want 386 each", n, added)
-	}
-	if st.Kind == store.KindEmbedded {
-		t.Log("embedded store: imports serialised by the store lock")
 	}
 }
 

@@ -296,10 +296,17 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, h.Get(k), want)
 		}
 	}
+	found := false
 	for _, ck := range (&http.Response{Header: h}).Cookies() {
-		if ck.Name == csrfCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode) {
-			t.Errorf("CSRF cookie flags: %+v", ck)
+		if ck.Name == csrfCookie {
+			found = true
+			if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure {
+				t.Errorf("CSRF cookie flags over plain HTTP: %+v", ck)
+			}
 		}
+	}
+	if !found {
+		t.Error("no CSRF cookie set")
 	}
 }
 

@@ -52,7 +52,7 @@ func roundOpenFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// LinkRow is one school's link for a mail merge.
+// linkRow is one school's link for a mail merge.
 type linkRow struct {
 	URN         int
 	School      string
