@@ -75,14 +75,21 @@ type Return struct {
 	Completed    []string       `bson:"completed"` // section IDs the governor has completed
 	Version      int            `bson:"version"`
 	Submitted    time.Time      `bson:"submitted,omitempty"`
-	Late         bool           `bson:"late,omitempty"`
-	Reference    string         `bson:"reference,omitempty"`
-	SubmitKey    string         `bson:"submit_key,omitempty"`
-	Submissions  int            `bson:"submissions"`
-	ReopenReason string         `bson:"reopen_reason,omitempty"`
-	ContactEmail string         `bson:"contact_email,omitempty"`
-	Code         codeState      `bson:",inline"`
-	Updated      time.Time      `bson:"updated"`
+	// FirstSubmitted is when the school first returned: the day it counts on the chart.
+	FirstSubmitted time.Time `bson:"first_submitted,omitempty"`
+	Late           bool      `bson:"late,omitempty"`
+	Reference      string    `bson:"reference,omitempty"`
+	SubmitKey      string    `bson:"submit_key,omitempty"`
+	Submissions    int       `bson:"submissions"`
+	ReopenReason   string    `bson:"reopen_reason,omitempty"`
+	ContactEmail   string    `bson:"contact_email,omitempty"`
+	Code           codeState `bson:",inline"`
+	// Chasing, counted here so the dashboard reads one document per school; the chase
+	// log keeps each contact.
+	LinksIssued int       `bson:"links_issued,omitempty"`
+	Reminders   int       `bson:"reminders,omitempty"`
+	LastContact time.Time `bson:"last_contact,omitempty"`
+	Updated     time.Time `bson:"updated"`
 }
 
 // ReturnID names a school's return in a round.
@@ -181,7 +188,8 @@ func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, 
 	}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_issued", Value: now}}}})
+			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_issued", Value: now}}},
+				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
 		return err
 	})
 	if err != nil {
@@ -351,14 +359,17 @@ func (rs *Rounds) Submit(ctx context.Context, id string, version int, key string
 		}
 	}
 	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
+	set := bson.D{{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at.UTC()},
+		{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: key},
+		{Key: "submissions", Value: n}, {Key: "updated", Value: at.UTC()}}
+	if n == 1 {
+		set = append(set, bson.E{Key: "first_submitted", Value: at.UTC()})
+	}
 	var res *mongo.UpdateResult
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		res, err = rs.returns.UpdateOne(ctx,
 			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at.UTC()},
-				{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: key},
-				{Key: "submissions", Value: n}, {Key: "updated", Value: at.UTC()}}},
-				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 		return err
 	})
 	if err != nil {

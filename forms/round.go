@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,7 +45,13 @@ type Round struct {
 	Expected   int        `bson:"expected"` // schools expected to return, set when the round opens
 	// EmailCode makes a link ask also for a one-time code sent to the school's contact email.
 	EmailCode bool `bson:"email_code"`
+	// ReminderDays is the reminder schedule: days before the deadline on which schools
+	// that have not returned are emailed, largest first.
+	ReminderDays []int `bson:"reminder_days"`
 }
+
+// DefaultReminderDays is the schedule a new round starts with.
+var DefaultReminderDays = []int{21, 7, 1}
 
 // Late says whether a submission at t is after the deadline (and any grace period).
 func (r Round) Late(t time.Time) bool {
@@ -121,7 +128,7 @@ func (rs *Rounds) Create(ctx context.Context, in NewRoundInput) (Round, error) {
 		return Round{}, err
 	}
 	r := Round{ID: in.Year, Opens: in.Opens, Deadline: in.Deadline, GraceDays: in.GraceDays, State: RoundDraft,
-		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode}
+		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, ReminderDays: slices.Clone(DefaultReminderDays)}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.InsertOne(ctx, r)
 		return err

@@ -1,0 +1,507 @@
+package forms
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	outbox "github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/store"
+)
+
+// Chasing: the partnership reminds schools that have not returned, by a schedule set per
+// round and by hand, and logs every contact. A scheduled step is claimed in the store by
+// a document keyed round:URN:step before its email goes, so however many instances run,
+// and however often, a school gets each step once at most.
+
+// Kinds of contact in the chase log.
+const (
+	ContactReminder       = "reminder"        // a scheduled reminder email
+	ContactManualReminder = "manual reminder" // a reminder email an admin sent
+	ContactPhone          = "phone call"
+	ContactEmail          = "email"
+	ContactMeeting        = "meeting"
+	ContactNote           = "note"
+)
+
+// RecordedContactKinds are the contacts an admin records by hand.
+var RecordedContactKinds = []string{ContactPhone, ContactEmail, ContactMeeting, ContactNote}
+
+// Errors about chasing.
+var (
+	ErrNotChaseable = errors.New("the school has returned or is exempt, so it is not chased")
+	ErrNoteMissing  = errors.New("enter what was said or done")
+	ErrNoteTooLong  = errors.New("the note must be 2,000 characters or fewer")
+	ErrContactKind  = errors.New("select the kind of contact")
+)
+
+// ChaseEntry is one contact with a school about its return. The log is append-only.
+type ChaseEntry struct {
+	ID       bson.ObjectID `bson:"_id"`
+	Return   string        `bson:"return"`
+	Round    string        `bson:"round"`
+	URN      int           `bson:"urn"`
+	Kind     string        `bson:"kind"`
+	Step     int           `bson:"step,omitempty"` // days before the deadline, for a scheduled reminder
+	By       string        `bson:"by"`
+	At       time.Time     `bson:"at"`
+	Note     string        `bson:"note,omitempty"`
+	To       string        `bson:"to,omitempty"`
+	Message  string        `bson:"message,omitempty"`  // the outbox message
+	Delivery string        `bson:"delivery,omitempty"` // outbox, sent or failed
+	Error    string        `bson:"error,omitempty"`
+}
+
+// Chaseable says whether a return is chased: expected and not yet returned.
+func (r Return) Chaseable() bool {
+	expected, returned := r.Counted()
+	return expected && !returned
+}
+
+// Sender sends an email, or keeps it in the outbox when no SMTP is set.
+type Sender interface {
+	Send(ctx context.Context, to, subject, body, purpose, about string) (outbox.Message, error)
+}
+
+// ChaseConfig is what reminder emails say about the partnership.
+type ChaseConfig struct {
+	Partnership string
+	PublicURL   string // where links point, like https://assure.example.org
+}
+
+// Chase sends reminders and keeps the chase log.
+type Chase struct {
+	rounds *Rounds
+	log    *mongo.Collection
+	steps  *mongo.Collection
+	mail   Sender
+	cfg    ChaseConfig
+	holder string
+}
+
+// NewChase chases the returns of rs, sending through m.
+func NewChase(rs *Rounds, m Sender, cfg ChaseConfig) *Chase {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	host, _ := os.Hostname()
+	return &Chase{rounds: rs, log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"), mail: m, cfg: cfg,
+		holder: host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)}
+}
+
+// ParseReminderDays reads a schedule written like "21, 7, 1".
+func ParseReminderDays(s string) ([]int, error) {
+	var days []int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		d, err := strconv.Atoi(f)
+		if err != nil || d < 0 || d > 120 {
+			return nil, fmt.Errorf("%q is not a number of days from 0 to 120", f)
+		}
+		if !slices.Contains(days, d) {
+			days = append(days, d)
+		}
+	}
+	if len(days) > 10 {
+		return nil, errors.New("give at most 10 reminder days")
+	}
+	slices.Sort(days)
+	slices.Reverse(days)
+	return days, nil
+}
+
+// SetReminderDays sets a round's reminder schedule; an empty schedule sends none.
+func (rs *Rounds) SetReminderDays(ctx context.Context, year string, days []int) error {
+	if days == nil {
+		days = []int{}
+	}
+	var res *mongo.UpdateResult
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$set", Value: bson.D{{Key: "reminder_days", Value: days}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rounds: reminder schedule of %s: %w", year, err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrRoundNotFound
+	}
+	return nil
+}
+
+// DueStep is the reminder step due on the London day of now: the nearest step to the
+// deadline whose day has come, or -1 when none is due (no schedule, before the first
+// step, or after the deadline). A step missed while the service was down is overtaken by
+// a later one, so schools never get two reminders at once.
+func (r Round) DueStep(now time.Time) int {
+	left := r.DaysToDeadline(now)
+	if left < 0 {
+		return -1
+	}
+	due := -1
+	for _, d := range r.ReminderDays {
+		if d >= left && (due == -1 || d < due) {
+			due = d
+		}
+	}
+	return due
+}
+
+// ReminderRun is what one run of the schedule did.
+type ReminderRun struct {
+	Busy        bool // another instance was sending: this run did nothing
+	Rounds      []string
+	Sent        int // emails sent, or kept in the outbox
+	Failed      int // emails the mail server refused (recorded; the step is not retried)
+	AlreadyDone int // schools that had this step already
+	NoEmail     int // schools with no contact email
+}
+
+// RunDue sends every reminder step due at now. Only one instance runs at a time (a lock
+// in the store), and each school's step is claimed before its email is sent, so a step is
+// never sent twice.
+func (c *Chase) RunDue(ctx context.Context, now time.Time) (ReminderRun, error) {
+	var run ReminderRun
+	release, err := c.rounds.st.Lock(ctx, "reminders", c.holder, 15*time.Minute)
+	if errors.Is(err, store.ErrLocked) {
+		run.Busy = true
+		return run, nil
+	}
+	if err != nil {
+		return run, err
+	}
+	defer release()
+	rounds, err := c.rounds.List(ctx)
+	if err != nil {
+		return run, err
+	}
+	for _, round := range rounds {
+		step := round.DueStep(now)
+		if round.State != RoundOpen || step < 0 {
+			continue
+		}
+		run.Rounds = append(run.Rounds, round.ID)
+		// Read the list first: the sends write, and a cursor is not held open across them.
+		var chase []Return
+		err := c.rounds.EachReturn(ctx, round.ID, false, func(r Return) error {
+			switch {
+			case !r.Chaseable():
+			case r.ContactEmail == "":
+				run.NoEmail++
+			default:
+				chase = append(chase, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return run, err
+		}
+		for _, r := range chase {
+			claimed, err := c.claim(ctx, r, step, now)
+			if err != nil {
+				return run, err
+			}
+			if !claimed {
+				run.AlreadyDone++
+				continue
+			}
+			e, err := c.remind(ctx, round, r, ContactReminder, step, "reminder schedule", now)
+			switch {
+			case e.Delivery == outbox.StatusFailed:
+				run.Failed++
+			case err != nil:
+				return run, err
+			default:
+				run.Sent++
+			}
+		}
+	}
+	return run, nil
+}
+
+// claim records that a school's step is being sent; false means it already was.
+func (c *Chase) claim(ctx context.Context, r Return, step int, now time.Time) (bool, error) {
+	id := r.ID + ":" + strconv.Itoa(step)
+	err := c.rounds.st.Write(ctx, func(ctx context.Context) error {
+		_, err := c.steps.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: now.UTC()}, {Key: "by", Value: c.holder}})
+		return err
+	})
+	if store.IsDuplicateKey(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("chase: claiming reminder %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// SendReminder sends one school a reminder now, at an admin's request.
+func (c *Chase) SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (ChaseEntry, error) {
+	round, err := c.rounds.Get(ctx, year)
+	if err != nil {
+		return ChaseEntry{}, err
+	}
+	if round.State != RoundOpen {
+		return ChaseEntry{}, ErrRoundNotOpen
+	}
+	r, err := c.rounds.Return(ctx, year, urn)
+	if err != nil {
+		return ChaseEntry{}, err
+	}
+	if !r.Chaseable() {
+		return ChaseEntry{}, ErrNotChaseable
+	}
+	if r.ContactEmail == "" {
+		return ChaseEntry{}, ErrNoContactEmail
+	}
+	return c.remind(ctx, round, r, ContactManualReminder, 0, by, now)
+}
+
+// remind emails a school a fresh link and logs it. The link replaces the school's earlier
+// one (only hashes are kept, so the old link cannot be sent again); saved answers stay.
+func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, step int, by string, now time.Time) (ChaseEntry, error) {
+	token, err := c.rounds.IssueLink(ctx, round.ID, r.URN)
+	if err != nil {
+		return ChaseEntry{}, err
+	}
+	subject, body := c.reminderText(round, r, token, now)
+	msg, sendErr := c.mail.Send(ctx, r.ContactEmail, subject, body, "reminder", r.ID)
+	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: round.ID, URN: r.URN, Kind: kind, Step: step, By: by, At: now.UTC(),
+		To: r.ContactEmail, Message: msg.ID.Hex(), Delivery: msg.Status, Error: msg.Error}
+	if sendErr != nil && msg.Status != outbox.StatusFailed {
+		return e, sendErr // not even recorded in the outbox: nothing was sent
+	}
+	if err := c.append(ctx, e, msg.Status != outbox.StatusFailed); err != nil {
+		return e, err
+	}
+	return e, sendErr
+}
+
+func (c *Chase) reminderText(round Round, r Return, token string, now time.Time) (subject, body string) {
+	due := round.Deadline
+	if d, err := time.Parse(time.DateOnly, round.Deadline); err == nil {
+		due = d.Format("Monday 2 January 2006")
+	}
+	when := "today"
+	switch left := round.DaysToDeadline(now); {
+	case left == 1:
+		when = "tomorrow"
+	case left > 1:
+		when = "in " + strconv.Itoa(left) + " days"
+	case left < 0:
+		when = "now overdue"
+	}
+	subject = fmt.Sprintf("Reminder: %s's safeguarding assurance is due %s", r.School.Name, due)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Dear governor,\n\n%s has not yet received %s's annual safeguarding assurance for %s (URN %d).\n",
+		c.cfg.Partnership, r.School.Name, round.ID, r.URN)
+	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s/r/%s\n\n", due, when, c.cfg.PublicURL, token)
+	b.WriteString("This link replaces any earlier link for your school; anything already saved is kept.\n")
+	b.WriteString("Please do not forward it: it opens your school's return.\n\n")
+	b.WriteString(c.cfg.Partnership + "\n")
+	return subject, b.String()
+}
+
+// RecordContact logs a contact an admin had with a school (a phone call, a note...).
+func (c *Chase) RecordContact(ctx context.Context, year string, urn int, kind, note, by string, now time.Time) (ChaseEntry, error) {
+	if !slices.Contains(RecordedContactKinds, kind) {
+		return ChaseEntry{}, ErrContactKind
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return ChaseEntry{}, ErrNoteMissing
+	}
+	if utf8.RuneCountInString(note) > 2000 {
+		return ChaseEntry{}, ErrNoteTooLong
+	}
+	r, err := c.rounds.Return(ctx, year, urn)
+	if err != nil {
+		return ChaseEntry{}, err
+	}
+	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: year, URN: urn, Kind: kind, By: by, At: now.UTC(), Note: note}
+	return e, c.append(ctx, e, false)
+}
+
+// append adds an entry to the log and updates the return's chase counters.
+func (c *Chase) append(ctx context.Context, e ChaseEntry, reminded bool) error {
+	err := c.rounds.st.Write(ctx, func(ctx context.Context) error {
+		_, err := c.log.InsertOne(ctx, e)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("chase: logging contact with %s: %w", e.Return, err)
+	}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "last_contact", Value: e.At}}}}
+	if reminded {
+		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: "reminders", Value: 1}}})
+	}
+	return c.rounds.st.Write(ctx, func(ctx context.Context) error {
+		_, err := c.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Return}}, update)
+		return err
+	})
+}
+
+// Log lists a school's contacts in a round, newest first.
+func (c *Chase) Log(ctx context.Context, year string, urn int) ([]ChaseEntry, error) {
+	out, err := store.FindAll[ChaseEntry](ctx, c.log, bson.D{{Key: "return", Value: ReturnID(year, urn)}},
+		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}))
+	if err != nil {
+		return nil, fmt.Errorf("chase: reading the log: %w", err)
+	}
+	return out, nil
+}
+
+// SchoolContact is a school's contact email from a contacts file.
+type SchoolContact struct {
+	URN   int
+	Email string
+	Line  int // in the file
+}
+
+// MaxContactsFileSize bounds a contacts file (24,000 schools take under 1 MB).
+const MaxContactsFileSize = 4 << 20
+
+// ContactsError is why a contacts file was refused; nothing from it was stored.
+type ContactsError struct {
+	Line   int
+	Reason string
+}
+
+func (e *ContactsError) Error() string {
+	if e.Line == 0 {
+		return "contacts file refused: " + e.Reason
+	}
+	return fmt.Sprintf("contacts file refused: line %d: %s", e.Line, e.Reason)
+}
+
+// ReadContacts reads a CSV of schools' contact emails with the header urn,email (other
+// columns are ignored). Any bad line refuses the whole file.
+func ReadContacts(r io.Reader) ([]SchoolContact, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxContactsFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading contacts: %w", err)
+	}
+	if len(raw) > MaxContactsFileSize {
+		return nil, &ContactsError{Reason: "larger than 4 MB"}
+	}
+	if !utf8.Valid(raw) {
+		return nil, &ContactsError{Reason: "not UTF-8 text: save it as CSV UTF-8"}
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff")))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &ContactsError{Line: 1, Reason: "no header row urn,email"}
+	}
+	urnCol, emailCol := -1, -1
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "urn":
+			urnCol = i
+		case "email":
+			emailCol = i
+		}
+	}
+	if urnCol < 0 || emailCol < 0 {
+		return nil, &ContactsError{Line: 1, Reason: "the header must name the columns urn and email"}
+	}
+	var out []SchoolContact
+	seen := map[int]int{}
+	for {
+		rec, err := cr.Read()
+		line, _ := cr.FieldPos(0)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, &ContactsError{Line: pe.Line, Reason: pe.Err.Error()}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) <= max(urnCol, emailCol) {
+			return nil, &ContactsError{Line: line, Reason: "too few columns"}
+		}
+		urn, err := strconv.Atoi(strings.TrimSpace(rec[urnCol]))
+		if err != nil || urn <= 0 {
+			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("URN %q is not a number", rec[urnCol])}
+		}
+		email := strings.TrimSpace(rec[emailCol])
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("%q is not an email address", email)}
+		}
+		if first, dup := seen[urn]; dup {
+			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("URN %d is also on line %d", urn, first)}
+		}
+		seen[urn] = line
+		out = append(out, SchoolContact{URN: urn, Email: email, Line: line})
+	}
+	if len(out) == 0 {
+		return nil, &ContactsError{Reason: "no schools in the file"}
+	}
+	return out, nil
+}
+
+// SetContactEmails records many schools' contact emails for a round. Every school must
+// be in the round, or nothing is stored.
+func (rs *Rounds) SetContactEmails(ctx context.Context, year string, contacts []SchoolContact) error {
+	if _, err := rs.Get(ctx, year); err != nil {
+		return err
+	}
+	inRound := map[int]bool{}
+	err := rs.EachReturn(ctx, year, false, func(r Return) error { inRound[r.URN] = true; return nil })
+	if err != nil {
+		return err
+	}
+	for _, c := range contacts {
+		if !inRound[c.URN] {
+			return &ContactsError{Line: c.Line, Reason: fmt.Sprintf("URN %d is not in round %s", c.URN, year)}
+		}
+	}
+	for _, c := range contacts {
+		if err := rs.SetContactEmail(ctx, year, c.URN, c.Email); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EachReturn calls fn with each of a round's returns in URN order, reading them one at a
+// time so memory stays flat however many schools there are. Without answers it reads
+// only what lists and figures need.
+func (rs *Rounds) EachReturn(ctx context.Context, year string, answers bool, fn func(Return) error) error {
+	opts := options.Find().SetSort(bson.D{{Key: "urn", Value: 1}})
+	if !answers {
+		opts.SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}})
+	}
+	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: year}}, opts)
+	if err != nil {
+		return fmt.Errorf("returns: reading %s: %w", year, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var r Return
+		if err := cur.Decode(&r); err != nil {
+			return fmt.Errorf("returns: reading %s: %w", year, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return cur.Err()
+}
