@@ -52,17 +52,17 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 		t.Fatal(err)
 	}
 	var contacts []SchoolContact
-	for _, r := range returns[:30] {
+	for _, r := range returns[:12] {
 		contacts = append(contacts, SchoolContact{URN: r.URN, Email: "gov" + r.ID[8:] + "@example.org"})
 	}
 	if err := rs.SetContactEmails(ctx, round.ID, contacts); err != nil {
 		t.Fatal(err)
 	}
-	// Returns 0-9 submit, 10 is exempt, 11 is in progress; 30 onwards have no email.
-	for _, r := range returns[:10] {
+	// Returns 0-2 submit, 3 is exempt; 12 onwards have no email.
+	for _, r := range returns[:3] {
 		submitAll(t, rs, round, r)
 	}
-	if err := rs.SetExempt(ctx, round.ID, returns[10].URN, true, "closed"); err != nil {
+	if err := rs.SetExempt(ctx, round.ID, returns[3].URN, true, "closed"); err != nil {
 		t.Fatal(err)
 	}
 	return rs, c, m, round, returns
@@ -113,13 +113,13 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 	for _, r := range runs {
 		sent += r.Sent
 	}
-	if sent != 19 {
-		t.Fatalf("sent %d reminders, want 19 (30 with email, less 10 returned and 1 exempt): %+v", sent, runs)
+	if sent != 8 {
+		t.Fatalf("sent %d reminders, want 8 (12 with email, less 3 returned and 1 exempt): %+v", sent, runs)
 	}
 	// Again the same day, and later in the same step: nothing new.
 	for _, at := range []time.Time{step21.Add(time.Hour), deadline.AddDate(0, 0, -10)} {
 		run, err := c.RunDue(ctx, at)
-		if err != nil || run.Sent != 0 || run.AlreadyDone != 19 {
+		if err != nil || run.Sent != 0 || run.AlreadyDone != 8 {
 			t.Fatalf("rerun at %s: %+v, %v", at, run, err)
 		}
 	}
@@ -131,9 +131,9 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 			t.Errorf("message lacks a link or subject: %+v", msg)
 		}
 	}
-	for i, r := range returns[:30] {
+	for i, r := range returns[:12] {
 		to := "gov" + r.ID[8:] + "@example.org"
-		if want := map[bool]int{true: 0, false: 1}[i <= 10]; got[to] != want {
+		if want := map[bool]int{true: 0, false: 1}[i <= 3]; got[to] != want {
 			t.Errorf("%s got %d reminders, want %d", to, got[to], want)
 		}
 	}
@@ -147,14 +147,14 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 	// The next step goes out once more, to the same schools, less any that returned since.
 	submitAll(t, rs, round, returns[11])
 	run, err = c.RunDue(ctx, deadline.AddDate(0, 0, -7).Add(9*time.Hour))
-	if err != nil || run.Sent != 18 {
+	if err != nil || run.Sent != 7 {
 		t.Fatalf("7-day step: %+v, %v", run, err)
 	}
-	r, _ := rs.Return(ctx, round.ID, returns[12].URN)
+	r, _ := rs.Return(ctx, round.ID, returns[5].URN)
 	if r.Reminders != 2 || r.LinksIssued != 2 || r.LastContact.IsZero() {
 		t.Errorf("counters after two steps: reminders %d links %d last %v", r.Reminders, r.LinksIssued, r.LastContact)
 	}
-	log, err := c.Log(ctx, round.ID, returns[12].URN)
+	log, err := c.Log(ctx, round.ID, returns[5].URN)
 	if err != nil || len(log) != 2 || log[0].Step != 7 || log[1].Step != 21 || log[0].Kind != ContactReminder {
 		t.Errorf("chase log %+v, %v", log, err)
 	}
@@ -167,30 +167,30 @@ func TestManualReminderAndContacts(t *testing.T) {
 	if _, err := c.SendReminder(ctx, round.ID, returns[0].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to a returned school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, returns[10].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, round.ID, returns[3].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to an exempt school: %v", err)
 	}
 	if _, err := c.SendReminder(ctx, round.ID, returns[40].URN, "admin@example.org", now); !errors.Is(err, ErrNoContactEmail) {
 		t.Errorf("reminder with no email: %v", err)
 	}
-	e, err := c.SendReminder(ctx, round.ID, returns[20].URN, "admin@example.org", now)
+	e, err := c.SendReminder(ctx, round.ID, returns[6].URN, "admin@example.org", now)
 	if err != nil || e.Kind != ContactManualReminder || e.Delivery != mail.StatusOutbox {
 		t.Fatalf("manual reminder: %+v, %v", e, err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[20].URN, "carrier pigeon", "x", "admin@example.org", now); !errors.Is(err, ErrContactKind) {
+	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, "carrier pigeon", "x", "admin@example.org", now); !errors.Is(err, ErrContactKind) {
 		t.Errorf("odd kind: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[20].URN, ContactPhone, "  ", "admin@example.org", now); !errors.Is(err, ErrNoteMissing) {
+	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, ContactPhone, "  ", "admin@example.org", now); !errors.Is(err, ErrNoteMissing) {
 		t.Errorf("empty note: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[20].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", "admin@example.org", now.Add(time.Minute)); err != nil {
+	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", "admin@example.org", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := c.Log(ctx, round.ID, returns[20].URN)
+	log, _ := c.Log(ctx, round.ID, returns[6].URN)
 	if len(log) != 2 || log[0].Kind != ContactPhone || log[0].By != "admin@example.org" || log[1].Kind != ContactManualReminder {
 		t.Errorf("log: %+v", log)
 	}
-	r, _ := rs.Return(ctx, round.ID, returns[20].URN)
+	r, _ := rs.Return(ctx, round.ID, returns[6].URN)
 	if r.Reminders != 1 || !r.LastContact.Equal(now.Add(time.Minute).UTC().Truncate(time.Millisecond)) {
 		t.Errorf("counters: %d, %v", r.Reminders, r.LastContact)
 	}

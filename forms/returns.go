@@ -111,6 +111,18 @@ func (r Return) AnswerMap() map[string]Answer {
 	return m
 }
 
+// StatusLabel is how an admin reads a return's state.
+func (r Return) StatusLabel() string {
+	switch {
+	case r.Exempt:
+		return "exempt"
+	case r.Status == StatusSubmitted && r.Late:
+		return "submitted late"
+	}
+	return map[string]string{StatusNotStarted: "not started", StatusInProgress: "in progress",
+		StatusSubmitted: "submitted", StatusReopened: "reopened"}[r.Status]
+}
+
 // Editable says whether a governor may change the return.
 func (r Return) Editable() bool {
 	return !r.Exempt && (r.Status == StatusNotStarted || r.Status == StatusInProgress || r.Status == StatusReopened)

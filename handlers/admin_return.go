@@ -50,7 +50,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if err != nil {
 		return err
 	}
-	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: returnStatus(ret), NewLink: newLink}
+	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: ret.StatusLabel(), NewLink: newLink}
 	answers := ret.AnswerMap()
 	for _, sec := range round.Definition.For(ret.School.Record) {
 		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))

@@ -114,18 +114,6 @@ type CannotAssure struct {
 	School, ActionPlan, ByWhen string
 }
 
-// returnStatus is how an admin reads a return's state.
-func returnStatus(r forms.Return) string {
-	switch {
-	case r.Exempt:
-		return "exempt"
-	case r.Status == forms.StatusSubmitted && r.Late:
-		return "submitted late"
-	}
-	return map[string]string{forms.StatusNotStarted: "not started", forms.StatusInProgress: "in progress",
-		forms.StatusSubmitted: "submitted", forms.StatusReopened: "reopened"}[r.Status]
-}
-
 func (s *Server) roundPage(c *fiber.Ctx) error { return s.roundPageWith(c, nil) }
 
 func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
@@ -140,7 +128,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	}
 	p := RoundPage{Page: s.basePage(c, "Round "+round.ID), Round: round, Counts: map[string]int{}, StatusFilter: c.Query("status")}
 	for _, r := range all {
-		st := returnStatus(r)
+		st := r.StatusLabel()
 		p.Counts[st]++
 		if !r.Exempt {
 			p.Expected++

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/static"
 )
 
@@ -97,7 +98,7 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // templateFuncs are the few helpers templates use.
 var templateFuncs = template.FuncMap{
 	"list":     func(items ...string) []string { return items },
-	"statusOf": returnStatus,
+	"statusOf": forms.Return.StatusLabel,
 	"title": func(s string) string {
 		if s == "" {
 			return s
