@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/lscp/assure/internal/storetest"
 )
@@ -80,3 +81,51 @@ func benchListPage(b *testing.B, n int) {
 
 func BenchmarkRegisterPage400(b *testing.B)   { benchListPage(b, 400) }
 func BenchmarkRegisterPage24000(b *testing.B) { benchListPage(b, 24000) }
+
+// BenchRound gives a store holding a register of n schools (the demo county when n is
+// 0) and a closed round 2022-23 in which nine in ten schools returned, with answers.
+func BenchRound(b testing.TB, n int) *Rounds {
+	st := storetest.New(b)
+	g := NewRegister(st)
+	ctx := context.Background()
+	ex := syntheticExtract(n)
+	if n == 0 {
+		var err error
+		if ex, err = ReadGIAS(bytes.NewReader(DemoGIAS()), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := g.Import(ctx, ex, ImportOptions{Actor: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	rs := NewRounds(st, g)
+	schools, _, err := g.List(ctx, SchoolFilter{Status: StatusOpen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	def, _ := DefaultDefinition()
+	counts := map[demoTarget]int{}
+	for _, s := range schools {
+		counts[demoTarget{phase: s.Phase, governance: s.Governance}]++
+	}
+	sp := demoRoundSpec{year: "2022-23", opens: "2022-10-03", deadline: "2022-12-16", state: RoundClosed}
+	for k, c := range counts {
+		sp.targets = append(sp.targets, demoTarget{phase: k.phase, governance: k.governance, returned: c * 9 / 10})
+	}
+	if err := demoRound(ctx, rs, sp, *def, schools); err != nil {
+		b.Fatal(err)
+	}
+	return rs
+}
+
+func benchReport(b *testing.B, n int) {
+	rs := BenchRound(b, n)
+	for b.Loop() {
+		if _, err := rs.Report(context.Background(), "2022-23", time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRoundReportCounty(b *testing.B) { benchReport(b, 0) }
+func BenchmarkRoundReport24000(b *testing.B)  { benchReport(b, 24000) }

@@ -197,7 +197,11 @@ func (c *Chase) RunDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 		run.Rounds = append(run.Rounds, round.ID)
 		// Read the list first: the sends write, and a cursor is not held open across them.
 		var chase []Return
-		err := c.rounds.EachReturn(ctx, round.ID, false, func(r Return) error {
+		all, err := c.rounds.RoundReturns(ctx, round.ID)
+		if err != nil {
+			return run, err
+		}
+		for _, r := range all {
 			switch {
 			case !r.Chaseable():
 			case r.ContactEmail == "":
@@ -205,10 +209,6 @@ func (c *Chase) RunDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 			default:
 				chase = append(chase, r)
 			}
-			return nil
-		})
-		if err != nil {
-			return run, err
 		}
 		for _, r := range chase {
 			claimed, err := c.claim(ctx, r, step, now)
@@ -349,7 +349,7 @@ func (c *Chase) append(ctx context.Context, e ChaseEntry, reminded bool) error {
 	if reminded {
 		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: "reminders", Value: 1}}})
 	}
-	return c.rounds.st.Write(ctx, func(ctx context.Context) error {
+	return c.rounds.writeReturn(ctx, e.Return, func(ctx context.Context) error {
 		_, err := c.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Return}}, update)
 		return err
 	})
@@ -464,9 +464,12 @@ func (rs *Rounds) SetContactEmails(ctx context.Context, year string, contacts []
 		return err
 	}
 	inRound := map[int]bool{}
-	err := rs.EachReturn(ctx, year, false, func(r Return) error { inRound[r.URN] = true; return nil })
+	all, err := rs.RoundReturns(ctx, year)
 	if err != nil {
 		return err
+	}
+	for _, r := range all {
+		inRound[r.URN] = true
 	}
 	for _, c := range contacts {
 		if !inRound[c.URN] {

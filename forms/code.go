@@ -55,7 +55,7 @@ func (rs *Rounds) SetContactEmail(ctx context.Context, year string, urn int, ema
 		return errors.New("enter an email address in the correct format, like name@example.org")
 	}
 	var res *mongo.UpdateResult
-	err := rs.st.Write(ctx, func(ctx context.Context) error {
+	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
 		var err error
 		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "contact_email", Value: email}}}})

@@ -286,16 +286,21 @@ func (rs *Rounds) Report(ctx context.Context, year string, now time.Time) (Round
 			break
 		}
 	}
+	years := []string{year}
+	if rep.Previous != nil {
+		years = append(years, rep.Previous.ID)
+	}
+	lists, err := rs.leanReturns(ctx, years...)
+	if err != nil {
+		return rep, err
+	}
 	t := NewTally()
-	expected, firsts, err := rs.countReturns(ctx, year, func(r Return) {
+	expected, firsts := countReturns(lists[year], func(r Return) {
 		t.Add(r)
 		if r.Chaseable() {
 			rep.Outstanding = append(rep.Outstanding, r)
 		}
 	})
-	if err != nil {
-		return rep, err
-	}
 	until := time.Time{}
 	if round.State == RoundOpen {
 		until = now
@@ -304,20 +309,17 @@ func (rs *Rounds) Report(ctx context.Context, year string, now time.Time) (Round
 	previous := ""
 	if rep.Previous != nil {
 		previous = rep.Previous.ID
-		pexpected, pfirsts, err := rs.countReturns(ctx, previous, t.AddPrevious)
-		if err != nil {
-			return rep, err
-		}
+		pexpected, pfirsts := countReturns(lists[previous], t.AddPrevious)
 		rep.PreviousCurve = Curve(*rep.Previous, pexpected, pfirsts, time.Time{})
 	}
 	rep.Figures = t.Figures(year, previous)
 	return rep, nil
 }
 
-// countReturns passes each of a round's returns to add and gives the number expected and
-// when each returned school first returned.
-func (rs *Rounds) countReturns(ctx context.Context, year string, add func(Return)) (expected int, firsts []time.Time, err error) {
-	err = rs.EachReturn(ctx, year, false, func(r Return) error {
+// countReturns passes each return to add and gives the number expected and when each
+// returned school first returned.
+func countReturns(returns []Return, add func(Return)) (expected int, firsts []time.Time) {
+	for _, r := range returns {
 		add(r)
 		exp, ret := r.Counted()
 		if exp {
@@ -326,9 +328,8 @@ func (rs *Rounds) countReturns(ctx context.Context, year string, add func(Return
 		if ret {
 			firsts = append(firsts, cmp.Or(r.FirstSubmitted, r.Submitted))
 		}
-		return nil
-	})
-	return expected, firsts, err
+	}
+	return expected, firsts
 }
 
 // daysBetween counts calendar days from a to b (negative when b is before a), whatever

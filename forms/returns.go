@@ -198,7 +198,7 @@ func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, 
 	if err != nil {
 		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
 	}
-	err = rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
 		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_issued", Value: now}}},
 				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
@@ -212,7 +212,7 @@ func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, 
 
 // RevokeLink stops a school's link working without issuing another.
 func (rs *Rounds) RevokeLink(ctx context.Context, year string, urn int) error {
-	return rs.st.Write(ctx, func(ctx context.Context) error {
+	return rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
 		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
 		return err
@@ -283,7 +283,7 @@ func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, secti
 	}
 	now := time.Now().UTC()
 	var res *mongo.UpdateResult
-	err = rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
 		res, err = rs.returns.UpdateOne(ctx,
 			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: kept}, {Key: "completed", Value: completed},
@@ -378,7 +378,7 @@ func (rs *Rounds) Submit(ctx context.Context, id string, version int, key string
 		set = append(set, bson.E{Key: "first_submitted", Value: at.UTC()})
 	}
 	var res *mongo.UpdateResult
-	err = rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
 		res, err = rs.returns.UpdateOne(ctx,
 			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
 			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
@@ -445,7 +445,7 @@ func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error)
 		return Return{}, errors.New("give a reason for reopening the return")
 	}
 	var res *mongo.UpdateResult
-	err := rs.st.Write(ctx, func(ctx context.Context) error {
+	err := rs.writeReturn(ctx, id, func(ctx context.Context) error {
 		var err error
 		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: StatusSubmitted}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened}, {Key: "reopen_reason", Value: reason},
@@ -474,7 +474,7 @@ func (rs *Rounds) SetExempt(ctx context.Context, year string, urn int, exempt bo
 		reason = ""
 	}
 	var res *mongo.UpdateResult
-	err := rs.st.Write(ctx, func(ctx context.Context) error {
+	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
 		var err error
 		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "exempt", Value: exempt}, {Key: "exempt_reason", Value: reason}}}})
@@ -504,7 +504,7 @@ func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
 	}
 	ret := newReturn(year, s.Record, time.Now().UTC())
 	ret.AddedLate = true
-	err = rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.writeReturn(ctx, ret.ID, func(ctx context.Context) error {
 		_, err := rs.returns.InsertOne(ctx, ret)
 		return err
 	})

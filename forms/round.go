@@ -85,13 +85,16 @@ type Rounds struct {
 	returns  *mongo.Collection
 	links    *mongo.Collection
 	versions *mongo.Collection
+	stamps   *mongo.Collection
 	register *Register
+	lean     leanCache
 }
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
 	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: st.Collection("links"),
-		versions: st.Collection("return_versions"), register: register}
+		versions: st.Collection("return_versions"), stamps: st.Collection("round_stamps"), register: register,
+		lean: leanCache{byRound: map[string]leanEntry{}}}
 }
 
 // NewRoundInput is what an admin gives to create a round.
@@ -221,6 +224,9 @@ func (rs *Rounds) Open(ctx context.Context, year string) (Round, error) {
 	}
 	if err := rs.register.insertMany(ctx, rs.returns, docs, func(int) {}); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)
+	}
+	if err := rs.touch(ctx, year); err != nil {
+		return r, err
 	}
 	if r.State == RoundDraft {
 		if err := rs.setState(ctx, year, RoundDraft, RoundOpen, bson.D{{Key: "opened", Value: now}, {Key: "expected", Value: len(docs)}}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lscp/assure/internal/mail"
 )
@@ -25,6 +26,9 @@ type config struct {
 	LogFormat   string // text, json
 	PublicURL   string // where governors' links point
 	SMTP        mail.SMTP
+	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
+	// (another instance, or `assure reminders run` from cron, may send them).
+	ReminderEvery time.Duration
 }
 
 // setting describes one setting for `assure help` and for parsing.
@@ -48,6 +52,7 @@ var settings = []setting{
 	{"SMTP_PASSWORD", "smtp-password", "", "SMTP password (prefer the environment variable to the flag)"},
 	{"SMTP_FROM", "smtp-from", "", "the From address of the service's email"},
 	{"SMTP_TLS", "smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none (a relay on localhost)"},
+	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and sends what is due (0: never)"},
 	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},
 }
 
@@ -126,6 +131,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		errs = append(errs, errors.New("SMTP_FROM must be set when SMTP_HOST is"))
+	}
+	if c.ReminderEvery, err = time.ParseDuration(*vals["REMINDER_INTERVAL"]); err != nil || c.ReminderEvery < 0 || (c.ReminderEvery > 0 && c.ReminderEvery < time.Minute) {
+		errs = append(errs, fmt.Errorf("REMINDER_INTERVAL %q must be a duration of a minute or more, like 10m, or 0", *vals["REMINDER_INTERVAL"]))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))

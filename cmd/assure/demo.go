@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
@@ -54,6 +55,13 @@ func (a *app) loadDemo(ctx context.Context, e env) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	if err := forms.DemoRounds(ctx, a.rounds); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	live, err := forms.DemoLiveRound(ctx, a.rounds, time.Now())
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	password := accounts.GeneratePassword()
 	_, err = a.accounts.Create(ctx, demoAdminEmail, password)
 	switch {
@@ -66,7 +74,9 @@ func (a *app) loadDemo(ctx context.Context, e env) error {
 		Detail: fmt.Sprintf("%d demo schools", rep.Added)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nDemo data loaded: %d schools in the demo county.\n", rep.Added)
+	fmt.Fprintf(e.stdout, "\nDemo data loaded: %d schools in the demo county; rounds 2021-22 and 2022-23 (closed, as the annual report\n"+
+		"gives them) and %s (open, deadline %s, reminders %s days before it; email goes to the outbox).\n",
+		rep.Added, live.ID, live.Deadline, daysText(live.ReminderDays))
 	fmt.Fprintf(e.stdout, "Sign in as the demo admin:\n  email:    %s\n  password: %s\n", demoAdminEmail, password)
 	fmt.Fprintf(e.stdout, "(shown once; make another admin with: assure admin create --email you@example.org)\n\n")
 	return nil

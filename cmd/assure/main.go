@@ -60,7 +60,11 @@ func commands() []command {
 		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags},
 		{"round form", "--year 2024-25 [--load form.json]", "print a round's form as JSON, or load an edited one into a draft round", roundFormFlags},
 		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags},
-		{"demo", "", "load the demo county and a demo admin into an empty store", demoFlags},
+		{"round reminders", "--year 2024-25 --days 21,7,1", "set a round's reminder schedule: days before the deadline (empty: none)", roundRemindersFlags},
+		{"round contacts", "--year 2024-25 FILE.csv", "load schools' contact emails (columns urn,email) into a round; any bad line refuses the file", roundContactsFlags},
+		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step", remindersRunFlags},
+		{"export returns", "--round 2022-23 --out FILE [--format xlsx|csv]", "write the return-rate workbook (or the school rows as CSV)", exportReturnsFlags},
+		{"demo", "", "load the demo county, its rounds and a demo admin into an empty store", demoFlags},
 		{"help", "", "list commands and settings", nil},
 	}
 }
@@ -172,6 +176,7 @@ type app struct {
 	accounts *accounts.Accounts
 	audit    *audit.Log
 	mail     *mail.Mailer
+	chase    *forms.Chase
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -192,6 +197,7 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 	reg := forms.NewRegister(st)
 	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st),
 		mail: mail.New(st, cfg.SMTP)}
+	a.chase = forms.NewChase(a.rounds, a.mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	if err := a.register.EnsureIndexes(ctx); err != nil {
 		a.close()
 		return nil, err

@@ -47,6 +47,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	a.log.Info("serving", "url", "http://"+ln.Addr().String(), "partnership", a.cfg.Partnership)
 
 	go purgeExpired(ctx, a, storage)
+	go remindReturns(ctx, a, a.cfg.ReminderEvery)
 	served := make(chan error, 1)
 	go func() { served <- web.Listener(ln) }()
 	select {

@@ -47,6 +47,10 @@ type Store struct {
 	writeMu *sync.Mutex
 
 	stopEmbedded func()
+
+	// sqliteFile is the embedded store's database file, for the _id index (see idindex.go).
+	sqliteFile string
+	prepared   sync.Map // collection names whose _id index is in place
 }
 
 // Open starts the embedded store if needed, connects the driver and pings it.
@@ -66,7 +70,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		stop()
 		return nil, err
 	}
+	s.EmbeddedIn(cfg.DataDir)
 	return s, nil
+}
+
+// EmbeddedIn tells a store wrapped around an embedded server (Wrap) where its SQLite
+// files are, so its collections get the _id index (see idindex.go).
+func (s *Store) EmbeddedIn(dir string) {
+	abs, _ := filepath.Abs(dir)
+	s.sqliteFile = filepath.Join(abs, s.DB.Name()+".sqlite")
 }
 
 // StartEmbedded runs FerretDB in this process on SQLite files under dir, listening on a free
@@ -173,8 +185,21 @@ func (s *Store) Close(ctx context.Context) error {
 	return err
 }
 
-// Collection is a shorthand for s.DB.Collection.
-func (s *Store) Collection(name string) *mongo.Collection { return s.DB.Collection(name) }
+// Collection returns a collection of the store. For the embedded store it first makes
+// sure the collection exists with an index FerretDB's lookups by _id can use.
+func (s *Store) Collection(name string) *mongo.Collection {
+	if s.sqliteFile != "" {
+		if _, done := s.prepared.Load(name); !done {
+			if err := s.indexID(name); err != nil {
+				// Only slower without it: lookups by _id then scan the collection.
+				slog.Warn("store: indexing _id of the embedded store", "collection", name, "err", err)
+			} else {
+				s.prepared.Store(name, true)
+			}
+		}
+	}
+	return s.DB.Collection(name)
+}
 
 // maxBusyRetries bounds how long Write keeps trying a write SQLite calls busy: with the
 // backoff below it spans several seconds, far longer than any write holds the lock.

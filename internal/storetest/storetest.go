@@ -16,10 +16,11 @@ import (
 )
 
 var (
-	once     sync.Once
-	uri      string
-	kind     string
-	startErr error
+	once        sync.Once
+	uri         string
+	kind        string
+	startErr    error
+	embeddedDir string
 )
 
 // server starts (once) the store every test in this binary shares.
@@ -37,6 +38,7 @@ func server() (string, string, error) {
 		// The embedded server lives as long as the test binary; its files are in a
 		// temporary directory the OS cleans.
 		uri, _, startErr = store.StartEmbedded(dir, nil)
+		embeddedDir = dir
 		kind = store.KindEmbedded
 	})
 	return uri, kind, startErr
@@ -59,6 +61,9 @@ func New(t testing.TB) *store.Store {
 	s, err := store.Wrap(context.Background(), client, name, k)
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
+	}
+	if k == store.KindEmbedded {
+		s.EmbeddedIn(embeddedDir)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

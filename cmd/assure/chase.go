@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lscp/assure/exports"
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+func roundRemindersFlags(fs *flag.FlagSet) action {
+	year := fs.String("year", "", "academic year, like 2024-25")
+	days := fs.String("days", "", "days before the deadline, like 21,7,1 (empty: no reminders)")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		d, err := forms.ParseReminderDays(*days)
+		if err != nil {
+			return err
+		}
+		if err := a.rounds.SetReminderDays(ctx, *year, d); err != nil {
+			return err
+		}
+		detail := "no reminders"
+		if len(d) > 0 {
+			detail = "reminders " + daysText(d) + " days before the deadline"
+		}
+		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionReminderSchedule, Target: *year, Detail: detail}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Round %s: %s.\n", *year, detail)
+		return nil
+	}
+}
+
+func daysText(d []int) string {
+	s := make([]string, len(d))
+	for i, n := range d {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+func roundContactsFlags(fs *flag.FlagSet) action {
+	year := fs.String("year", "", "academic year, like 2024-25")
+	return func(ctx context.Context, e env, a *app, rest []string) error {
+		if len(rest) != 1 {
+			return errors.New("give one contacts file: assure round contacts --year 2024-25 FILE.csv")
+		}
+		f, err := os.Open(rest[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		contacts, err := forms.ReadContacts(f)
+		if err != nil {
+			return err
+		}
+		if err := a.rounds.SetContactEmails(ctx, *year, contacts); err != nil {
+			return err
+		}
+		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionContactsLoaded, Target: *year,
+			Detail: fmt.Sprintf("%d contact emails from %s", len(contacts), filepath.Base(rest[0]))}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Round %s: contact emails set for %d schools.\n", *year, len(contacts))
+		return nil
+	}
+}
+
+func remindersRunFlags(fs *flag.FlagSet) action {
+	today := fs.String("today", "", "act as if it were this day (yyyy-mm-dd, at noon London time), to send a step early or test a schedule")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		now := time.Now()
+		if *today != "" {
+			d, err := time.ParseInLocation(time.DateOnly, *today, forms.London)
+			if err != nil {
+				return fmt.Errorf("--today %q must be yyyy-mm-dd", *today)
+			}
+			now = d.Add(12 * time.Hour)
+		}
+		run, err := a.sendDueReminders(ctx, now)
+		if err != nil {
+			return err
+		}
+		if run.Busy {
+			fmt.Fprintln(e.stdout, "Another instance is sending reminders now; nothing sent.")
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "Reminders: %d sent, %d failed, %d already had this step, %d schools have no contact email (rounds: %s).\n",
+			run.Sent, run.Failed, run.AlreadyDone, run.NoEmail, strings.Join(run.Rounds, ", "))
+		return nil
+	}
+}
+
+// sendDueReminders runs the reminder schedule and audits what it sent.
+func (a *app) sendDueReminders(ctx context.Context, now time.Time) (forms.ReminderRun, error) {
+	run, err := a.chase.RunDue(ctx, now)
+	if err != nil {
+		return run, err
+	}
+	if run.Sent+run.Failed > 0 {
+		err = a.audit.Record(ctx, audit.Entry{Actor: "system", Action: audit.ActionRemindersSent, Target: strings.Join(run.Rounds, ","),
+			Detail: fmt.Sprintf("%d sent, %d failed", run.Sent, run.Failed)})
+	}
+	return run, err
+}
+
+// remindReturns runs the reminder schedule every interval until ctx ends.
+func remindReturns(ctx context.Context, a *app, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	for {
+		run, err := a.sendDueReminders(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("sending reminders", "err", err)
+		case run.Sent+run.Failed > 0:
+			a.log.Info("reminders sent", "sent", run.Sent, "failed", run.Failed, "rounds", strings.Join(run.Rounds, ","))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+func exportReturnsFlags(fs *flag.FlagSet) action {
+	year := fs.String("round", "", "the round's academic year, like 2022-23")
+	out := fs.String("out", "", "file to write (- for standard output)")
+	format := fs.String("format", "xlsx", "xlsx (the workbook) or csv (the school rows)")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		if *format != "xlsx" && *format != "csv" {
+			return fmt.Errorf("--format %q must be xlsx or csv", *format)
+		}
+		if *out == "" {
+			return errors.New("give the file to write with --out")
+		}
+		rep, err := a.rounds.Report(ctx, *year, time.Now())
+		if err != nil {
+			return err
+		}
+		w := e.stdout
+		var f *os.File
+		if *out != "-" {
+			// Write beside the target and rename, so a failed export never leaves half a file.
+			f, err = os.CreateTemp(filepath.Dir(*out), ".assure-export-*")
+			if err != nil {
+				return err
+			}
+			defer os.Remove(f.Name())
+			defer f.Close()
+			w = f
+		}
+		bw := bufio.NewWriterSize(w, 1<<16)
+		each := func(fn func(forms.Return) error) error { return a.rounds.EachReturn(ctx, *year, *format == "xlsx", fn) }
+		if *format == "csv" {
+			err = exports.WriteReturnsCSV(bw, each)
+		} else {
+			err = exports.WriteReturnsWorkbook(bw, exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
+		}
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			return err
+		}
+		if f != nil {
+			if err := f.Close(); err != nil {
+				return err
+			}
+			if err := os.Rename(f.Name(), *out); err != nil {
+				return err
+			}
+			all := rep.Figures.Summary[0].Now
+			fmt.Fprintf(e.stdout, "Wrote %s: round %s, %d of %d returned (%d%%).\n", *out, *year, all.Returned, all.Expected, all.Percent())
+		}
+		return a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionExported, Target: *year, Detail: "returns " + *format})
+	}
+}

@@ -1,0 +1,142 @@
+package forms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// The dashboard, the chase list and the reminder schedule read every return of a round
+// without its answers. The embedded store cannot filter by round without decoding every
+// return of every round (about 1.5 ms each), so each Rounds keeps the lists it has read,
+// stamped with the round's change count: a document per round that every write to one of
+// its returns increments. A list is reused while the stamp is unchanged (any instance's
+// write moves it) and for at most leanMaxAge, which bounds how stale a list could be if
+// a process died between a write and its stamp.
+
+const leanMaxAge = 5 * time.Minute
+
+type leanEntry struct {
+	stamp int64
+	read  time.Time
+	list  []Return
+}
+
+type leanCache struct {
+	mu      sync.Mutex
+	byRound map[string]leanEntry
+}
+
+type stampDoc struct {
+	ID      string `bson:"_id"`
+	Changes int64  `bson:"changes"`
+}
+
+// writeReturn runs a write to the return id and stamps its round as changed. The write
+// is what matters: were the stamp to fail, lists would only be stale for leanMaxAge, so
+// its error does not turn a stored write into a reported failure.
+func (rs *Rounds) writeReturn(ctx context.Context, id string, fn func(ctx context.Context) error) error {
+	if err := rs.st.Write(ctx, fn); err != nil {
+		return err
+	}
+	year, _, _ := strings.Cut(id, ":")
+	_ = rs.touch(ctx, year)
+	return nil
+}
+
+// touch records that a return of the round changed.
+func (rs *Rounds) touch(ctx context.Context, year string) error {
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.stamps.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "changes", Value: 1}}}},
+			options.UpdateOne().SetUpsert(true))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("returns: stamping a change to %s: %w", year, err)
+	}
+	return nil
+}
+
+func (rs *Rounds) stamp(ctx context.Context, year string) (int64, error) {
+	var d stampDoc
+	err := rs.stamps.FindOne(ctx, bson.D{{Key: "_id", Value: year}}).Decode(&d)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, fmt.Errorf("returns: reading the change stamp of %s: %w", year, err)
+	}
+	return d.Changes, nil
+}
+
+// leanReturns gives each named round's returns without answers, in URN order, reading
+// from the store only the rounds that changed since last read, in one pass.
+func (rs *Rounds) leanReturns(ctx context.Context, years ...string) (map[string][]Return, error) {
+	out := map[string][]Return{}
+	stamps := map[string]int64{}
+	var stale []string
+	now := time.Now()
+	for _, y := range years {
+		n, err := rs.stamp(ctx, y)
+		if err != nil {
+			return nil, err
+		}
+		stamps[y] = n
+		rs.lean.mu.Lock()
+		e, ok := rs.lean.byRound[y]
+		rs.lean.mu.Unlock()
+		if ok && e.stamp == n && now.Sub(e.read) < leanMaxAge {
+			out[y] = e.list
+		} else {
+			stale = append(stale, y)
+			out[y] = []Return{}
+		}
+	}
+	if len(stale) == 0 {
+		return out, nil
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}).
+		SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}})
+	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: bson.D{{Key: "$in", Value: stale}}}}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("returns: reading %v: %w", stale, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var r Return
+		if err := cur.Decode(&r); err != nil {
+			return nil, fmt.Errorf("returns: reading %v: %w", stale, err)
+		}
+		out[r.Round] = append(out[r.Round], r)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, err
+	}
+	rs.lean.mu.Lock()
+	for _, y := range stale {
+		rs.lean.byRound[y] = leanEntry{stamp: stamps[y], read: now, list: out[y]}
+	}
+	rs.lean.mu.Unlock()
+	return out, nil
+}
+
+// RoundReturns lists a round's returns without their answers, in URN order. The list is
+// shared: callers must not change it.
+func (rs *Rounds) RoundReturns(ctx context.Context, year string) ([]Return, error) {
+	m, err := rs.leanReturns(ctx, year)
+	return m[year], err
+}
+
+// Outstanding lists the schools of a round still to return, filtered, in URN order.
+func (rs *Rounds) Outstanding(ctx context.Context, year string, keep func(Return) bool) ([]Return, error) {
+	all, err := rs.RoundReturns(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(all), func(r Return) bool { return !r.Chaseable() || (keep != nil && !keep(r)) }), nil
+}
