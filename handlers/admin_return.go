@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +20,11 @@ type AdminReturnPage struct {
 	Sections []CheckSection
 	Versions []VersionView
 	NewLink  string // shown once, just after it is issued
+	// Chasing: the contact log, and the form to record a contact.
+	ChaseLog     []forms.ChaseEntry
+	ContactKinds []Option
+	Note         string
+	CanRemind    bool
 }
 
 // VersionView is one submission and what changed since the one before.
@@ -50,7 +56,12 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if err != nil {
 		return err
 	}
-	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: ret.StatusLabel(), NewLink: newLink}
+	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: ret.StatusLabel(), NewLink: newLink,
+		CanRemind: round.State == forms.RoundOpen && ret.Chaseable() && ret.ContactEmail != "", Note: c.FormValue("note")}
+	if p.ChaseLog, err = s.deps.Chase.Log(ctx, round.ID, urn); err != nil {
+		return err
+	}
+	p.ContactKinds = options(forms.RecordedContactKinds, capitalise, c.FormValue("kind"))
 	answers := ret.AnswerMap()
 	for _, sec := range round.Definition.For(ret.School.Record) {
 		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))
@@ -117,7 +128,29 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 			}
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: "contact-email-set", Target: target})
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactEmail, Target: target})
+	case "remind":
+		if _, err := s.deps.Chase.SendReminder(ctx, year, urn, adminOf(c), time.Now()); err != nil {
+			if errors.Is(err, forms.ErrNotChaseable) || errors.Is(err, forms.ErrNoContactEmail) || errors.Is(err, forms.ErrRoundNotOpen) {
+				return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
+			}
+			if !strings.HasPrefix(err.Error(), "mail:") {
+				return err
+			}
+			// A delivery failure is in the chase log and the outbox; the page shows it.
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: target})
+	case "log":
+		_, err := s.deps.Chase.RecordContact(ctx, year, urn, c.FormValue("kind"), c.FormValue("note"), adminOf(c), time.Now())
+		switch {
+		case errors.Is(err, forms.ErrContactKind):
+			return s.renderAdminReturn(c, "", []FieldError{{Field: "kind", Message: "Select the kind of contact"}})
+		case errors.Is(err, forms.ErrNoteMissing), errors.Is(err, forms.ErrNoteTooLong):
+			return s.renderAdminReturn(c, "", []FieldError{{Field: "note", Message: capitalise(err.Error())}})
+		case err != nil:
+			return err
+		}
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactRecorded, Target: target, Detail: c.FormValue("kind")})
 	case "revoke":
 		if err := s.deps.Rounds.RevokeLink(ctx, year, urn); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -106,6 +107,10 @@ type RoundPage struct {
 	StatusFilter  string
 	StatusOptions []Option
 	URNError      *FieldError
+	DaysError     *FieldError
+	ContactsError *FieldError
+	ReminderDays  string
+	ContactCount  int
 }
 
 // CannotAssure is a school whose board could not give assurance, with its action plan.
@@ -133,6 +138,9 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		if !r.Exempt {
 			p.Expected++
 		}
+		if r.ContactEmail != "" {
+			p.ContactCount++
+		}
 		if r.Status == forms.StatusSubmitted {
 			if a := r.AnswerMap(); a["assurance.given"].Value == "no" {
 				p.CannotAssure = append(p.CannotAssure, CannotAssure{URN: r.URN, School: r.School.Name,
@@ -146,9 +154,18 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	for _, st := range []string{"not started", "in progress", "submitted", "submitted late", "reopened", "exempt"} {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
 	}
-	p.Back, p.Errors = "/admin/rounds", errs
+	p.Back, p.Errors, p.ReminderDays = "/admin/rounds", errs, daysList(round.ReminderDays)
 	if len(errs) > 0 {
-		p.URNError = &errs[0]
+		for i := range errs {
+			switch errs[i].Field {
+			case "urn":
+				p.URNError = &errs[i]
+			case "days":
+				p.DaysError, p.ReminderDays = &errs[i], c.FormValue("days")
+			case "contacts":
+				p.ContactsError = &errs[i]
+			}
+		}
 		return s.render(c, fiber.StatusUnprocessableEntity, "round", p)
 	}
 	return s.render(c, fiber.StatusOK, "round", p)
@@ -169,6 +186,12 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 	case "archive":
 		err = s.deps.Rounds.Archive(ctx, year)
 		action = audit.ActionRoundArchived
+	case "remind":
+		return s.remindGroup(c, year)
+	case "schedule":
+		return s.setSchedule(c, year)
+	case "contacts":
+		return s.uploadContacts(c, year)
 	case "add":
 		urn, convErr := strconv.Atoi(strings.TrimSpace(c.FormValue("urn")))
 		if convErr != nil || urn <= 0 {
@@ -231,4 +254,41 @@ func (s *Server) roundLinks(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="links-`+year+`.csv"`)
 	return c.Send(buf.Bytes())
+}
+
+// uploadContacts loads schools' contact emails for the round from a CSV (urn,email); a
+// bad line refuses the whole file.
+func (s *Server) uploadContacts(c *fiber.Ctx, year string) error {
+	refuse := func(msg string) error { return s.roundPageWith(c, []FieldError{{Field: "contacts", Message: msg}}) }
+	fh, err := c.FormFile("contacts")
+	if err != nil || fh.Size == 0 {
+		return refuse("Select a CSV file of contact emails")
+	}
+	if !strings.EqualFold(filepath.Ext(fh.Filename), ".csv") {
+		return refuse("The selected file must be a CSV file")
+	}
+	if fh.Size > forms.MaxContactsFileSize {
+		return refuse("The selected file must be smaller than 4 MB")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	contacts, err := forms.ReadContacts(f)
+	if err == nil {
+		err = s.deps.Rounds.SetContactEmails(c.UserContext(), year, contacts)
+	}
+	var ce *forms.ContactsError
+	if errors.As(err, &ce) {
+		if ce.Line > 0 {
+			return refuse(fmt.Sprintf("Line %d of the file: %s. No contact emails were changed", ce.Line, ce.Reason))
+		}
+		return refuse("The file cannot be used: " + ce.Reason + ". No contact emails were changed")
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactsLoaded, Target: year, Detail: fmt.Sprintf("%d contact emails", len(contacts))})
+	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
 }

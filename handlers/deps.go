@@ -45,6 +45,18 @@ type roundsStore interface {
 	SetContactEmail(ctx context.Context, year string, urn int, email string) error
 	NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error)
 	CheckCode(ctx context.Context, id, code string, now time.Time) error
+	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
+	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
+	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
+	SetReminderDays(ctx context.Context, year string, days []int) error
+	SetContactEmails(ctx context.Context, year string, contacts []forms.SchoolContact) error
+}
+
+// chaser is what chasing needs of forms.Chase.
+type chaser interface {
+	SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (forms.ChaseEntry, error)
+	RecordContact(ctx context.Context, year string, urn int, kind, note, by string, now time.Time) (forms.ChaseEntry, error)
+	Log(ctx context.Context, year string, urn int) ([]forms.ChaseEntry, error)
 }
 
 // mailer sends email, or keeps it in the outbox when no SMTP is configured.

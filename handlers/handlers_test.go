@@ -35,6 +35,8 @@ const (
 type testServer struct {
 	app      *fiber.App
 	register *forms.Register
+	rounds   *forms.Rounds
+	mail     *mail.Mailer
 	audit    *audit.Log
 	store    *store.Store
 }
@@ -58,11 +60,13 @@ func newTestServerWith(t *testing.T, cfg Config) *testServer {
 	}
 	al := audit.New(st)
 	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
-	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Mail: mail.New(st, mail.SMTP{}), Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
+	rounds, mailer := forms.NewRounds(st, reg), mail.New(st, mail.SMTP{})
+	chase := forms.NewChase(rounds, mailer, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
+	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: rounds, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{app: app, register: reg, audit: al, store: st}
+	return &testServer{app: app, register: reg, rounds: rounds, mail: mailer, audit: al, store: st}
 }
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
@@ -376,13 +380,19 @@ func TestOversizedFormRefused(t *testing.T) {
 
 func (c *client) upload(name string, data []byte) (int, string, http.Header) {
 	c.t.Helper()
+	return c.uploadTo("/admin/schools/import", "file", name, data)
+}
+
+// uploadTo posts a file as a form's field, with the CSRF token.
+func (c *client) uploadTo(path, field, name string, data []byte) (int, string, http.Header) {
+	c.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	_ = w.WriteField("_csrf", c.csrf)
-	fw, _ := w.CreateFormFile("file", name)
+	fw, _ := w.CreateFormFile(field, name)
 	_, _ = fw.Write(data)
 	_ = w.Close()
-	return c.do(httptestRequest("POST", "/admin/schools/import", &buf, w.FormDataContentType()))
+	return c.do(httptestRequest("POST", path, &buf, w.FormDataContentType()))
 }
 
 func TestUploadGIAS(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -99,12 +100,25 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 var templateFuncs = template.FuncMap{
 	"list":     func(items ...string) []string { return items },
 	"statusOf": forms.Return.StatusLabel,
+	"london": func(t time.Time) string { return t.In(forms.London).Format("2 Jan 2006 15:04") },
+	// add and sub place chart labels: {{.Y | add 14}} is .Y+14.
+	"add": func(d, v float64) float64 { return v + d },
+	"sub": func(d, v float64) float64 { return v - d },
+	"rateTable": func(caption, group, previous string, rows []RateView) RateTable {
+		return RateTable{Caption: caption, Group: group, Previous: previous, Rows: rows}
+	},
 	"title": func(s string) string {
 		if s == "" {
 			return s
 		}
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
+}
+
+// RateTable is a table of return rates, with the previous round beside when there is one.
+type RateTable struct {
+	Caption, Group, Previous string
+	Rows                     []RateView
 }
 
 // safeNext accepts only a local path to return to after sign-in, never another site.

@@ -67,6 +67,8 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/rounds", s.roundsPage)
 	admin.Post("/rounds", s.createRound)
 	admin.Get("/rounds/:year", s.roundPage)
+	admin.Get("/rounds/:year/dashboard", s.dashboard)
+	admin.Get("/rounds/:year/returns.:format<regex(^(xlsx|csv)$)>", s.downloadReturns)
 	admin.Post("/rounds/:year/links.csv", s.roundLinks)
 	admin.Post("/rounds/:year/:action", s.roundAction)
 	admin.Get("/rounds/:year/returns/:urn<int>", s.adminReturn)

@@ -41,7 +41,7 @@ func (s *Server) securityHeaders() fiber.Handler {
 // parses it.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	limit := maxFormBytes
-	if c.Path() == "/admin/schools/import" {
+	if c.Path() == "/admin/schools/import" || strings.HasSuffix(c.Path(), "/contacts") && strings.HasPrefix(c.Path(), "/admin/rounds/") {
 		limit = MaxUploadBytes
 	}
 	if len(c.Request().Body()) > limit || c.Request().Header.ContentLength() > limit {

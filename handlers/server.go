@@ -31,6 +31,7 @@ type Deps struct {
 	Register schoolsRegister
 	Rounds   roundsStore
 	Mail     mailer
+	Chase    chaser
 	Accounts adminAccounts
 	Audit    auditLog
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).

@@ -1,0 +1,251 @@
+package handlers
+
+import (
+	"bufio"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/exports"
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+// DashboardPage is a round's return rates, its curve of returns, and the chase list.
+type DashboardPage struct {
+	Page
+	Round        forms.Round
+	Previous     string
+	Summary      []RateView
+	Districts    []RateView
+	Trusts       []RateView
+	AllThrough   forms.Rate
+	DaysLeft     int
+	Curve        CurveChart
+	CurveRows    []forms.DayCount // weekly, for the table beside the chart
+	Bars         BarChart
+	Outstanding  []ChaseRow
+	Selects      []Select
+	Filter       chaseFilter
+	FilterQuery  string
+	NoEmail      int
+	ReminderDays string
+	CanRemind    bool
+	MailOffline  bool
+}
+
+// RateView is one line of a rate table.
+type RateView struct {
+	forms.RateRow
+	NowPercent, BeforePercent int
+	Change                    string
+}
+
+// ChaseRow is one school still to return.
+type ChaseRow struct {
+	forms.Return
+	Status      string
+	LastContact string
+}
+
+func rateViews(rows []forms.RateRow) []RateView {
+	out := make([]RateView, len(rows))
+	for i, r := range rows {
+		v := RateView{RateRow: r, NowPercent: r.Now.Percent(), BeforePercent: r.Before.Percent()}
+		if r.HadBefore {
+			switch ch := r.Change(); {
+			case ch > 0:
+				v.Change = "+" + strconv.Itoa(ch)
+			case ch < 0:
+				v.Change = "−" + strconv.Itoa(-ch)
+			default:
+				v.Change = "0"
+			}
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// chaseFilter narrows the list of schools still to return.
+type chaseFilter struct {
+	Phase, Governance, District, Status, Email string
+}
+
+func chaseFilterOf(get func(string) string) chaseFilter {
+	return chaseFilter{Phase: get("phase"), Governance: get("governance"), District: get("district"), Status: get("status"), Email: get("email")}
+}
+
+func (f chaseFilter) keep(r forms.Return) bool {
+	return (f.Phase == "" || string(r.School.Phase) == f.Phase) &&
+		(f.Governance == "" || string(r.School.Governance) == f.Governance) &&
+		(f.District == "" || r.School.District == f.District) &&
+		(f.Status == "" || r.Status == f.Status) &&
+		(f.Email == "" || (f.Email == "yes") == (r.ContactEmail != ""))
+}
+
+func (f chaseFilter) query() string {
+	v := url.Values{}
+	for k, val := range map[string]string{"phase": f.Phase, "governance": f.Governance, "district": f.District, "status": f.Status, "email": f.Email} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	return v.Encode()
+}
+
+func (s *Server) dashboard(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	now := time.Now()
+	rep, err := s.deps.Rounds.Report(ctx, c.Params("year"), now)
+	if err != nil {
+		return err
+	}
+	f := rep.Figures
+	p := DashboardPage{Page: s.basePage(c, "Return rates, round "+rep.Round.ID), Round: rep.Round, Previous: f.Previous,
+		Summary: rateViews(f.Summary), Districts: rateViews(f.Districts), Trusts: rateViews(f.Trusts), AllThrough: f.AllThrough,
+		DaysLeft: rep.Round.DaysToDeadline(now), Bars: phaseBars(f), Filter: chaseFilterOf(func(k string) string { return c.Query(k) }),
+		ReminderDays: daysList(rep.Round.ReminderDays), CanRemind: rep.Round.State == forms.RoundOpen, MailOffline: !s.deps.Mail.Configured()}
+	p.Back = "/admin/rounds/" + rep.Round.ID
+	p.Curve = curveChart(rep.Round.ID, rep.Curve, f.Previous, rep.PreviousCurve)
+	for i, d := range rep.Curve {
+		if d.Day%7 == 0 || i == len(rep.Curve)-1 {
+			p.CurveRows = append(p.CurveRows, d)
+		}
+	}
+	districts := map[string]bool{}
+	for _, r := range rep.Outstanding {
+		districts[r.School.District] = true
+		if !p.Filter.keep(r) {
+			continue
+		}
+		if r.ContactEmail == "" {
+			p.NoEmail++
+		}
+		row := ChaseRow{Return: r, Status: r.StatusLabel(), LastContact: "None"}
+		if !r.LastContact.IsZero() {
+			row.LastContact = r.LastContact.In(forms.London).Format("2 Jan 2006")
+		}
+		p.Outstanding = append(p.Outstanding, row)
+	}
+	var names []string
+	for d := range districts {
+		if d != "" {
+			names = append(names, d)
+		}
+	}
+	slices.Sort(names)
+	p.FilterQuery = p.Filter.query()
+	p.Selects = []Select{
+		{Name: "phase", Label: "Phase", All: "All phases", Options: options(forms.Phases, forms.Phase.Label, forms.Phase(p.Filter.Phase))},
+		{Name: "governance", Label: "Governance", All: "All", Options: options(forms.Governances, forms.Governance.Label, forms.Governance(p.Filter.Governance))},
+		{Name: "district", Label: "District", All: "All districts", Options: options(names, func(s string) string { return s }, p.Filter.District)},
+		{Name: "status", Label: "Progress", All: "Any", Options: options([]string{forms.StatusNotStarted, forms.StatusInProgress}, func(s string) string {
+			return map[string]string{forms.StatusNotStarted: "Not started", forms.StatusInProgress: "In progress"}[s]
+		}, p.Filter.Status)},
+		{Name: "email", Label: "Contact email", All: "Any", Options: options([]string{"yes", "no"}, func(s string) string {
+			return map[string]string{"yes": "Held", "no": "Missing"}[s]
+		}, p.Filter.Email)},
+	}
+	if n, err := strconv.Atoi(c.Query("sent")); err == nil {
+		p.Flash = fmt.Sprintf("%d reminders sent", n)
+		if m, err := strconv.Atoi(c.Query("failed")); err == nil && m > 0 {
+			p.Flash += fmt.Sprintf("; %d could not be delivered (see Email)", m)
+		}
+		if m, err := strconv.Atoi(c.Query("noemail")); err == nil && m > 0 {
+			p.Flash += fmt.Sprintf("; %d schools have no contact email", m)
+		}
+		p.Flash += "."
+	}
+	return s.render(c, fiber.StatusOK, "dashboard", p)
+}
+
+func daysList(days []int) string {
+	s := make([]string, len(days))
+	for i, d := range days {
+		s[i] = strconv.Itoa(d)
+	}
+	return strings.Join(s, ", ")
+}
+
+// remindGroup sends a reminder now to every school of the filtered chase list that has
+// a contact email.
+func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
+	ctx := c.UserContext()
+	f := chaseFilterOf(func(k string) string { return c.FormValue(k) })
+	list, err := s.deps.Rounds.Outstanding(ctx, year, f.keep)
+	if err != nil {
+		return err
+	}
+	sent, failed, noEmail := 0, 0, 0
+	for _, r := range list {
+		if r.ContactEmail == "" {
+			noEmail++
+			continue
+		}
+		e, err := s.deps.Chase.SendReminder(ctx, year, r.URN, adminOf(c), time.Now())
+		switch {
+		case e.Delivery == "failed":
+			failed++
+		case err != nil:
+			return err
+		default:
+			sent++
+		}
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: year,
+		Detail: fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", sent, failed, noEmail, f.query())})
+	q := f.query()
+	if q != "" {
+		q += "&"
+	}
+	return c.Redirect(fmt.Sprintf("/admin/rounds/%s/dashboard?%ssent=%d&failed=%d&noemail=%d#chase", year, q, sent, failed, noEmail), fiber.StatusSeeOther)
+}
+
+// setSchedule sets the round's reminder schedule.
+func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
+	days, err := forms.ParseReminderDays(c.FormValue("days"))
+	if err != nil {
+		return s.roundPageWith(c, []FieldError{{Field: "days", Message: "Enter days before the deadline as whole numbers from 0 to 120, like 21, 7, 1"}})
+	}
+	if err := s.deps.Rounds.SetReminderDays(c.UserContext(), year, days); err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + daysList(days)})
+	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+}
+
+// downloadReturns sends the round's return-rate workbook, or its school rows as CSV.
+func (s *Server) downloadReturns(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	year, format := c.Params("year"), c.Params("format")
+	rep, err := s.deps.Rounds.Report(ctx, year, time.Now())
+	if err != nil {
+		return err
+	}
+	each := func(fn func(forms.Return) error) error { return s.deps.Rounds.EachReturn(ctx, year, format == "xlsx", fn) }
+	// Written to a buffer first, so a failure shows an error page, not half a file.
+	var buf strings.Builder
+	w := bufio.NewWriter(&buf)
+	if format == "csv" {
+		err = exports.WriteReturnsCSV(w, each)
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	} else {
+		err = exports.WriteReturnsWorkbook(w, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: year, Detail: "returns " + format})
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assurance-returns-%s.%s"`, year, format))
+	return c.SendString(buf.String())
+}
