@@ -203,11 +203,11 @@ func TestReadContactsRefusesBadLines(t *testing.T) {
 		t.Fatalf("%+v, %v", got, err)
 	}
 	for in, line := range map[string]int{
-		"urn,email\n990001,a@example.org\n99x,b@example.org\n": 3,
-		"urn,email\n990001,not-an-email\n":                     2,
+		"urn,email\n990001,a@example.org\n99x,b@example.org\n":    3,
+		"urn,email\n990001,not-an-email\n":                        2,
 		"urn,email\n990001,a@example.org\n990001,b@example.org\n": 3,
-		"urn,name\n990001,a\n":                                  1,
-		"urn,email\n990001,\"a@example.org\n":                   2,
+		"urn,name\n990001,a\n":                                    1,
+		"urn,email\n990001,\"a@example.org\n":                     2,
 	} {
 		_, err := ReadContacts(strings.NewReader(in))
 		var ce *ContactsError

@@ -228,7 +228,9 @@ func (s *Server) downloadReturns(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	each := func(fn func(forms.Return) error) error { return s.deps.Rounds.EachReturn(ctx, year, format == "xlsx", fn) }
+	each := func(fn func(forms.Return) error) error {
+		return s.deps.Rounds.EachReturn(ctx, year, format == "xlsx", fn)
+	}
 	// Written to a buffer first, so a failure shows an error page, not half a file.
 	var buf strings.Builder
 	w := bufio.NewWriter(&buf)
