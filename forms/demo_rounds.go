@@ -111,6 +111,34 @@ func DemoLiveRound(ctx context.Context, rs *Rounds, now time.Time) (Round, error
 	return rs.Get(ctx, year)
 }
 
+// DemoFullRound adds a closed round in which nine in ten schools of every phase and
+// governance of the register returned, with answers: a round the size of any register,
+// for measuring the dashboard and the workbook.
+func DemoFullRound(ctx context.Context, rs *Rounds, year string) error {
+	schools, _, err := rs.register.List(ctx, SchoolFilter{Status: StatusOpen})
+	if err != nil {
+		return err
+	}
+	def, err := DefaultDefinition()
+	if err != nil {
+		return err
+	}
+	start, _ := strconv.Atoi(year[:4])
+	sp := demoRoundSpec{year: year, opens: fmt.Sprintf("%d-10-03", start), deadline: fmt.Sprintf("%d-12-16", start), state: RoundClosed}
+	counts := map[demoTarget]int{}
+	for _, s := range schools {
+		counts[demoTarget{phase: s.Phase, governance: s.Governance}]++
+	}
+	for _, p := range Phases {
+		for _, g := range Governances {
+			if c := counts[demoTarget{phase: p, governance: g}]; c > 0 {
+				sp.targets = append(sp.targets, demoTarget{phase: p, governance: g, returned: c * 9 / 10})
+			}
+		}
+	}
+	return demoRound(ctx, rs, sp, *def, schools)
+}
+
 func demoRound(ctx context.Context, rs *Rounds, sp demoRoundSpec, def Definition, schools []School) error {
 	year := sp.year
 	opens, _ := time.ParseInLocation(time.DateOnly, sp.opens, London)
