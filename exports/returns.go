@@ -260,13 +260,13 @@ func (b *workbook) add(r forms.Return) error {
 		return nil
 	}
 	answers := r.AnswerMap()
-	if answers["assurance.given"].Value == "no" {
+	if answers[forms.QuestionAssuranceGiven].Value == "no" {
 		target := any(nil)
-		if d, err := time.Parse(time.DateOnly, answers["assurance.target_date"].Value); err == nil {
+		if d, err := time.Parse(time.DateOnly, answers[forms.QuestionTargetDate].Value); err == nil {
 			target = excelize.Cell{StyleID: b.date, Value: d}
 		}
 		row := []any{r.URN, text(s.Name), phase, gov, b.when(r.Submitted, b.dateTime), r.Reference,
-			excelize.Cell{StyleID: b.wrap, Value: SafeText(answers["assurance.action_plan"].Value)}, target}
+			excelize.Cell{StyleID: b.wrap, Value: SafeText(answers[forms.QuestionActionPlan].Value)}, target}
 		if err := b.cannotAssure.SetRow(b.next(SheetCannotAssure), row); err != nil {
 			return err
 		}

@@ -39,6 +39,14 @@ var (
 	ErrAlreadyInRound = errors.New("that school is already in the round")
 )
 
+// QuestionAssuranceGiven is the declaration's question whose "no" means the board could
+// not give assurance, and the two that then give the action plan and its date.
+const (
+	QuestionAssuranceGiven = "assurance.given"
+	QuestionActionPlan     = "assurance.action_plan"
+	QuestionTargetDate     = "assurance.target_date"
+)
+
 // ReturnSchool is what a return keeps of its school, as it was when the round opened.
 type ReturnSchool struct {
 	Name       string     `bson:"name"`
@@ -75,6 +83,9 @@ type Return struct {
 	Completed    []string       `bson:"completed"` // section IDs the governor has completed
 	Version      int            `bson:"version"`
 	Submitted    time.Time      `bson:"submitted,omitempty"`
+	// CannotAssure says the board could not give assurance (set on submission), so lists
+	// that read returns without their answers can still find these schools.
+	CannotAssure bool `bson:"cannot_assure,omitempty"`
 	// FirstSubmitted is when the school first returned: the day it counts on the chart.
 	FirstSubmitted time.Time `bson:"first_submitted,omitempty"`
 	Late           bool      `bson:"late,omitempty"`
@@ -373,7 +384,8 @@ func (rs *Rounds) Submit(ctx context.Context, id string, version int, key string
 	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
 	set := bson.D{{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at.UTC()},
 		{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: key},
-		{Key: "submissions", Value: n}, {Key: "updated", Value: at.UTC()}}
+		{Key: "submissions", Value: n}, {Key: "updated", Value: at.UTC()},
+		{Key: "cannot_assure", Value: r.AnswerMap()[QuestionAssuranceGiven].Value == "no"}}
 	if n == 1 {
 		set = append(set, bson.E{Key: "first_submitted", Value: at.UTC()})
 	}

@@ -127,7 +127,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.deps.Rounds.Returns(ctx, round.ID)
+	all, err := s.deps.Rounds.RoundReturns(ctx, round.ID)
 	if err != nil {
 		return err
 	}
@@ -141,11 +141,15 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		if r.ContactEmail != "" {
 			p.ContactCount++
 		}
-		if r.Status == forms.StatusSubmitted {
-			if a := r.AnswerMap(); a["assurance.given"].Value == "no" {
-				p.CannotAssure = append(p.CannotAssure, CannotAssure{URN: r.URN, School: r.School.Name,
-					ActionPlan: a["assurance.action_plan"].Value, ByWhen: longDate(a["assurance.target_date"].Value)})
+		if r.Status == forms.StatusSubmitted && r.CannotAssure {
+			// The list has no answers: read the few such returns whole.
+			full, err := s.deps.Rounds.Return(ctx, round.ID, r.URN)
+			if err != nil {
+				return err
 			}
+			a := full.AnswerMap()
+			p.CannotAssure = append(p.CannotAssure, CannotAssure{URN: r.URN, School: r.School.Name,
+				ActionPlan: a[forms.QuestionActionPlan].Value, ByWhen: longDate(a[forms.QuestionTargetDate].Value)})
 		}
 		if p.StatusFilter == "" || p.StatusFilter == st {
 			p.Returns = append(p.Returns, r)
@@ -230,7 +234,7 @@ func (s *Server) roundLinks(c *fiber.Ctx) error {
 	if round.State != forms.RoundOpen {
 		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
 	}
-	returns, err := s.deps.Rounds.Returns(ctx, year)
+	returns, err := s.deps.Rounds.RoundReturns(ctx, year)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ type roundsStore interface {
 	SetContactEmail(ctx context.Context, year string, urn int, email string) error
 	NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error)
 	CheckCode(ctx context.Context, id, code string, now time.Time) error
+	RoundReturns(ctx context.Context, year string) ([]forms.Return, error)
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
 	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)

@@ -101,7 +101,7 @@ func issueLinks(ctx context.Context, a *app, year string, onlyURN int, reissue b
 	if round.State != forms.RoundOpen {
 		return nil, errors.New("links are issued for an open round: run `assure round open --year " + year + "` first")
 	}
-	returns, err := a.rounds.Returns(ctx, year)
+	returns, err := a.rounds.RoundReturns(ctx, year)
 	if err != nil {
 		return nil, err
 	}
