@@ -75,7 +75,7 @@ func (r Return) Chaseable() bool {
 
 // Sender sends an email, or keeps it in the outbox when no SMTP is set.
 type Sender interface {
-	Send(ctx context.Context, to, subject, body, purpose, about string) (outbox.Message, error)
+	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (outbox.Message, error)
 }
 
 // ChaseConfig is what reminder emails say about the partnership.
@@ -279,7 +279,7 @@ func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, 
 		return ChaseEntry{}, err
 	}
 	subject, body := c.reminderText(round, r, token, now)
-	msg, sendErr := c.mail.Send(ctx, r.ContactEmail, subject, body, "reminder", r.ID)
+	msg, sendErr := c.mail.Send(ctx, r.ContactEmail, subject, body, "reminder", r.ID, token)
 	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: round.ID, URN: r.URN, Kind: kind, Step: step, By: by, At: now.UTC(),
 		To: r.ContactEmail, Message: msg.ID.Hex(), Delivery: msg.Status, Error: msg.Error}
 	if sendErr != nil && msg.Status != outbox.StatusFailed {

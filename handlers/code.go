@@ -57,7 +57,7 @@ func (s *Server) sendCode(c *fiber.Ctx) error {
 	}
 	body := "Your code to open " + g.ret.School.Name + "'s safeguarding assurance " + g.round.ID + " is:\n\n    " + code +
 		"\n\nIt works for 15 minutes. If you did not ask for it, you can ignore this email.\n\n" + s.cfg.Partnership + "\n"
-	if _, err := s.deps.Mail.Send(c.UserContext(), to, "Your code for the safeguarding assurance", body, "one-time code", g.ret.ID); err != nil {
+	if _, err := s.deps.Mail.Send(c.UserContext(), to, "Your code for the safeguarding assurance", body, "one-time code", g.ret.ID, code); err != nil {
 		s.log.Error("one-time code not delivered", "return", g.ret.ID, "err", err)
 		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code",
 			Message: "The email could not be sent just now: try again in a few minutes"})

@@ -62,7 +62,7 @@ type chaser interface {
 
 // mailer sends email, or keeps it in the outbox when no SMTP is configured.
 type mailer interface {
-	Send(ctx context.Context, to, subject, body, purpose, about string) (mail.Message, error)
+	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
 	Recent(ctx context.Context, limit int) ([]mail.Message, error)
 	Configured() bool
 }

@@ -63,13 +63,26 @@ func New(st *store.Store, smtp SMTP) *Mailer {
 // Configured says whether messages leave the service (SMTP) or stay in the outbox.
 func (m *Mailer) Configured() bool { return m.smtp.Host != "" }
 
+// Removed stands in the stored copy of a message for a secret it carried.
+const Removed = "[removed: sent by email only]"
+
 // Send records a message and, with SMTP configured, delivers it. A delivery failure is
-// recorded on the message and returned.
-func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about string) (Message, error) {
+// recorded on the message and returned. secrets (a link token, a one-time code) are in
+// the email but, when it goes by SMTP, not in the stored copy, so the outbox never holds a
+// working link; with no SMTP the outbox is how the message is read, so it keeps them.
+func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (Message, error) {
 	if _, err := mail.ParseAddress(to); err != nil || strings.ContainsAny(to, "\r\n") {
 		return Message{}, fmt.Errorf("mail: %q is not an email address", to)
 	}
-	msg := Message{ID: bson.NewObjectID(), To: to, Subject: subject, Body: body, Purpose: purpose, About: about,
+	stored := body
+	if m.Configured() {
+		for _, sec := range secrets {
+			if sec != "" {
+				stored = strings.ReplaceAll(stored, sec, Removed)
+			}
+		}
+	}
+	msg := Message{ID: bson.NewObjectID(), To: to, Subject: subject, Body: stored, Purpose: purpose, About: about,
 		Created: time.Now().UTC(), Status: StatusOutbox}
 	if err := m.st.Write(ctx, func(ctx context.Context) error {
 		_, err := m.c.InsertOne(ctx, msg)
@@ -83,7 +96,7 @@ func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about str
 	if !m.Configured() {
 		return msg, nil
 	}
-	sendErr := m.deliver(ctx, msg)
+	sendErr := m.deliver(ctx, msg, body)
 	msg.Status = StatusSent
 	if sendErr != nil {
 		msg.Status, msg.Error = StatusFailed, sendErr.Error()
@@ -101,7 +114,7 @@ func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about str
 	return msg, nil
 }
 
-func (m *Mailer) deliver(ctx context.Context, msg Message) error {
+func (m *Mailer) deliver(ctx context.Context, msg Message, body string) error {
 	gm := gomail.NewMsg()
 	if err := gm.From(m.smtp.From); err != nil {
 		return err
@@ -110,7 +123,7 @@ func (m *Mailer) deliver(ctx context.Context, msg Message) error {
 		return err
 	}
 	gm.Subject(msg.Subject)
-	gm.SetBodyString(gomail.TypeTextPlain, msg.Body)
+	gm.SetBodyString(gomail.TypeTextPlain, body)
 	opts := []gomail.Option{gomail.WithPort(m.smtp.Port), gomail.WithTimeout(m.dialTO)}
 	switch m.smtp.TLS {
 	case "tls":

@@ -94,9 +94,13 @@ func TestDeliveryThroughSMTP(t *testing.T) {
 	st := storetest.New(t)
 	m := New(st, SMTP{Host: "127.0.0.1", Port: port, From: "assure@lscp.example", Username: "assure", Password: "s3cret", TLS: "none"})
 	ctx := context.Background()
-	msg, err := m.Send(ctx, "governors@school.example", "Reminder: safeguarding assurance", "Open your school's form:\nhttps://x/r/abc\n", "reminder", "2024-25:1")
+	msg, err := m.Send(ctx, "governors@school.example", "Reminder: safeguarding assurance", "Open your school's form:\nhttps://x/r/abc\n", "reminder", "2024-25:1", "abc")
 	if err != nil || msg.Status != StatusSent {
 		t.Fatalf("send: %+v %v", msg, err)
+	}
+	// The stored copy does not hold the link's token; the email did.
+	if stored, _ := m.Recent(ctx, 1); strings.Contains(stored[0].Body, "/r/abc") || !strings.Contains(stored[0].Body, Removed) {
+		t.Errorf("stored body %q", stored[0].Body)
 	}
 	b.mu.Lock()
 	got := b.messages
