@@ -483,28 +483,3 @@ func (rs *Rounds) SetContactEmails(ctx context.Context, year string, contacts []
 	}
 	return nil
 }
-
-// EachReturn calls fn with each of a round's returns in URN order, reading them one at a
-// time so memory stays flat however many schools there are. Without answers it reads
-// only what lists and figures need.
-func (rs *Rounds) EachReturn(ctx context.Context, year string, answers bool, fn func(Return) error) error {
-	opts := options.Find().SetSort(bson.D{{Key: "urn", Value: 1}})
-	if !answers {
-		opts.SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}})
-	}
-	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: year}}, opts)
-	if err != nil {
-		return fmt.Errorf("returns: reading %s: %w", year, err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var r Return
-		if err := cur.Decode(&r); err != nil {
-			return fmt.Errorf("returns: reading %s: %w", year, err)
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return cur.Err()
-}

@@ -12,6 +12,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/store"
 )
 
 // The dashboard, the chase list and the reminder schedule read every return of a round
@@ -139,4 +141,58 @@ func (rs *Rounds) Outstanding(ctx context.Context, year string, keep func(Return
 		return nil, err
 	}
 	return slices.DeleteFunc(slices.Clone(all), func(r Return) bool { return !r.Chaseable() || (keep != nil && !keep(r)) }), nil
+}
+
+// EachReturn calls fn with each of a round's returns in URN order. Without answers it
+// walks the round's list (see leanReturns). With answers, MongoDB streams them through a
+// cursor sorted by its {round, urn} index; the embedded store would sort by holding every
+// matching document in memory (2 GB for 24,000 returns), so there each return is read
+// alone by _id, in the order of the list, and memory stays flat.
+func (rs *Rounds) EachReturn(ctx context.Context, year string, answers bool, fn func(Return) error) error {
+	if !answers || rs.st.Kind == store.KindEmbedded {
+		list, err := rs.RoundReturns(ctx, year)
+		if err != nil {
+			return err
+		}
+		for _, r := range list {
+			if answers {
+				if r, err = rs.returnByID(ctx, r.ID); err != nil {
+					return err
+				}
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: year}}, options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}))
+	if err != nil {
+		return fmt.Errorf("returns: reading %s: %w", year, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var r Return
+		if err := cur.Decode(&r); err != nil {
+			return fmt.Errorf("returns: reading %s: %w", year, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return cur.Err()
+}
+
+// EnsureIndexes creates the indexes rounds and chasing use on MongoDB (the embedded store
+// keeps them too, but looks up only by _id).
+func (rs *Rounds) EnsureIndexes(ctx context.Context) error {
+	err := rs.st.EnsureIndexes(ctx, rs.returns, []store.Index{
+		{Name: "round_urn", Model: mongo.IndexModel{Keys: bson.D{{Key: "round", Value: 1}, {Key: "urn", Value: 1}}}},
+	})
+	if err != nil {
+		return err
+	}
+	return rs.st.EnsureIndexes(ctx, rs.st.Collection("chase_log"), []store.Index{
+		{Name: "return_at", Model: mongo.IndexModel{Keys: bson.D{{Key: "return", Value: 1}, {Key: "at", Value: -1}}}},
+	})
 }

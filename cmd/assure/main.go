@@ -202,6 +202,10 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 		a.close()
 		return nil, err
 	}
+	if err := a.rounds.EnsureIndexes(ctx); err != nil {
+		a.close()
+		return nil, err
+	}
 	return a, nil
 }
 
