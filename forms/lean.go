@@ -102,8 +102,9 @@ func (rs *Rounds) leanReturns(ctx context.Context, years ...string) (map[string]
 	if len(stale) == 0 {
 		return out, nil
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}).
-		SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}})
+	// No sort in the query: the embedded store sorts by holding every matching document,
+	// answers and all, in memory (1.7 GB for 24,000 returns). The lean list is sorted here.
+	opts := options.Find().SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}})
 	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: bson.D{{Key: "$in", Value: stale}}}}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("returns: reading %v: %w", stale, err)
@@ -118,6 +119,9 @@ func (rs *Rounds) leanReturns(ctx context.Context, years ...string) (map[string]
 	}
 	if err := cur.Err(); err != nil {
 		return nil, err
+	}
+	for _, y := range stale {
+		slices.SortFunc(out[y], func(a, b Return) int { return a.URN - b.URN })
 	}
 	rs.lean.mu.Lock()
 	for _, y := range stale {
