@@ -47,17 +47,16 @@ var cannotAssureHeader = []string{"URN", "School", "Phase", "Governance", "Submi
 
 // workbook holds the styles and stream writers while the workbook is written.
 type workbook struct {
-	f                      *excelize.File
-	date, dateTime, pct    int
-	wrap, header, bold     int
-	indent, change         int
-	bySchool, notReturned  *excelize.StreamWriter
-	cannotAssure, answers  *excelize.StreamWriter
-	rows                   map[string]int
-	questions              []answerColumn
-	deadlineDays           int
-	byCols, nrCols, caCols int
-	answerCols             int
+	f                     *excelize.File
+	date, dateTime, pct   int
+	wrap, header, bold    int
+	indent, change        int
+	bySchool, notReturned *excelize.StreamWriter
+	cannotAssure, answers *excelize.StreamWriter
+	rows                  map[string]int // the last row written, by sheet
+	cols                  map[string]int // the header's width, by sheet
+	questions             []answerColumn
+	deadlineDays          int
 }
 
 // answerColumn is one column of the Answers sheet.
@@ -75,7 +74,7 @@ func WriteReturnsWorkbook(w io.Writer, in ReturnsInput) (err error) {
 			err = cerr
 		}
 	}()
-	b := &workbook{f: f, rows: map[string]int{}, deadlineDays: in.Report.Round.DaysToDeadline(in.Now)}
+	b := &workbook{f: f, rows: map[string]int{}, cols: map[string]int{}, deadlineDays: in.Report.Round.DaysToDeadline(in.Now)}
 	if err := b.styles(); err != nil {
 		return err
 	}
@@ -178,7 +177,7 @@ func (b *workbook) stream(name string, header []string, widths []float64, above 
 	if err := sw.SetRow(cell, headerCells(header, b.header)); err != nil {
 		return nil, err
 	}
-	b.rows[name] = headerRow
+	b.rows[name], b.cols[name] = headerRow, len(header)
 	return sw, nil
 }
 
@@ -187,15 +186,12 @@ func (b *workbook) startSheets() error {
 	if b.bySchool, err = b.stream(SheetBySchool, BySchoolHeader, []float64{9, 40, 13, 12, 11, 16, 30, 15, 18, 6, 11, 8, 9, 18}, nil); err != nil {
 		return err
 	}
-	b.byCols = len(BySchoolHeader)
 	if b.notReturned, err = b.stream(SheetNotReturned, notReturnedHeader, []float64{9, 40, 13, 12, 16, 30, 15, 10, 10, 8, 9, 18}, nil); err != nil {
 		return err
 	}
-	b.nrCols = len(notReturnedHeader)
 	if b.cannotAssure, err = b.stream(SheetCannotAssure, cannotAssureHeader, []float64{9, 40, 13, 12, 18, 11, 80, 13}, nil); err != nil {
 		return err
 	}
-	b.caCols = len(cannotAssureHeader)
 	lead := []string{"URN", "School", "Phase", "Governance", "Reference", "Submitted"}
 	ids := append([]string{}, lead...)
 	widths := []float64{9, 40, 13, 12, 11, 18}
@@ -210,7 +206,6 @@ func (b *workbook) startSheets() error {
 	}
 	// Two header rows: each question's text above its ID; the IDs head the table.
 	b.answers, err = b.stream(SheetAnswers, ids, widths, texts)
-	b.answerCols = len(ids)
 	return err
 }
 
@@ -309,15 +304,14 @@ func (b *workbook) finishSheets() error {
 		sw    *excelize.StreamWriter
 		name  string
 		table string
-		cols  int
 		top   int
 	}{
-		{b.bySchool, SheetBySchool, "BySchool", b.byCols, 1},
-		{b.notReturned, SheetNotReturned, "NotReturned", b.nrCols, 1},
-		{b.cannotAssure, SheetCannotAssure, "CannotAssure", b.caCols, 1},
-		{b.answers, SheetAnswers, "Answers", b.answerCols, 2},
+		{b.bySchool, SheetBySchool, "BySchool", 1},
+		{b.notReturned, SheetNotReturned, "NotReturned", 1},
+		{b.cannotAssure, SheetCannotAssure, "CannotAssure", 1},
+		{b.answers, SheetAnswers, "Answers", 2},
 	} {
-		last, _ := excelize.CoordinatesToCellName(s.cols, max(b.rows[s.name], s.top+1))
+		last, _ := excelize.CoordinatesToCellName(b.cols[s.name], max(b.rows[s.name], s.top+1))
 		first, _ := excelize.CoordinatesToCellName(1, s.top)
 		noStripes := false
 		if err := s.sw.AddTable(&excelize.Table{Range: first + ":" + last, Name: s.table, StyleName: "TableStyleLight1", ShowRowStripes: &noStripes}); err != nil {

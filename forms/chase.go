@@ -123,6 +123,15 @@ func ParseReminderDays(s string) ([]int, error) {
 	return days, nil
 }
 
+// FormatReminderDays writes a schedule as ParseReminderDays reads it: "21, 7, 1".
+func FormatReminderDays(days []int) string {
+	s := make([]string, len(days))
+	for i, d := range days {
+		s[i] = strconv.Itoa(d)
+	}
+	return strings.Join(s, ", ")
+}
+
 // SetReminderDays sets a round's reminder schedule; an empty schedule sends none.
 func (rs *Rounds) SetReminderDays(ctx context.Context, year string, days []int) error {
 	if days == nil {

@@ -47,7 +47,7 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 	ctx := context.Background()
 	m := mail.New(rs.st, mail.SMTP{})
 	c := NewChase(rs, m, ChaseConfig{Partnership: "Demo LSCP", PublicURL: "https://assure.example.org"})
-	returns, err := rs.Returns(ctx, round.ID)
+	returns, err := rs.RoundReturns(ctx, round.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

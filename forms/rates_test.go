@@ -113,7 +113,7 @@ func TestDemoRoundsReproduceTheReport(t *testing.T) {
 func TestExemptSchoolsAreNotExpected(t *testing.T) {
 	rs := demoStore(t)
 	ctx := context.Background()
-	returns, err := rs.Returns(ctx, "2022-23")
+	returns, err := rs.RoundReturns(ctx, "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -152,15 +152,6 @@ func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
 	return r, err
 }
 
-// Returns lists a round's returns in URN order.
-func (rs *Rounds) Returns(ctx context.Context, year string) ([]Return, error) {
-	out, err := store.FindAll[Return](ctx, rs.returns, bson.D{{Key: "round", Value: year}}, options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("returns: listing %s: %w", year, err)
-	}
-	return out, nil
-}
-
 // Links: a school's link carries a random 128-bit token; the store keeps only its
 // SHA-256, in a links document keyed by that hash (the embedded store's fast lookup) and
 // on the return. A link works only while it is the return's current one, so reissuing a

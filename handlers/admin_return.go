@@ -9,6 +9,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 )
 
 // AdminReturnPage is one school's return as the partnership sees it.
@@ -130,15 +131,14 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactEmail, Target: target})
 	case "remind":
-		if _, err := s.deps.Chase.SendReminder(ctx, year, urn, adminOf(c), time.Now()); err != nil {
-			if errors.Is(err, forms.ErrNotChaseable) || errors.Is(err, forms.ErrNoContactEmail) || errors.Is(err, forms.ErrRoundNotOpen) {
-				return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
-			}
-			if !strings.HasPrefix(err.Error(), "mail:") {
-				return err
-			}
-			// A delivery failure is in the chase log and the outbox; the page shows it.
+		e, err := s.deps.Chase.SendReminder(ctx, year, urn, adminOf(c), time.Now())
+		switch {
+		case errors.Is(err, forms.ErrNotChaseable), errors.Is(err, forms.ErrNoContactEmail), errors.Is(err, forms.ErrRoundNotOpen):
+			return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
+		case err != nil && e.Delivery != mail.StatusFailed:
+			return err
 		}
+		// A delivery failure is in the chase log and the outbox, and the page shows it.
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: target})
 	case "log":
 		_, err := s.deps.Chase.RecordContact(ctx, year, urn, c.FormValue("kind"), c.FormValue("note"), adminOf(c), time.Now())

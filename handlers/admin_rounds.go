@@ -158,7 +158,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	for _, st := range []string{"not started", "in progress", "submitted", "submitted late", "reopened", "exempt"} {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
 	}
-	p.Back, p.Errors, p.ReminderDays = "/admin/rounds", errs, daysList(round.ReminderDays)
+	p.Back, p.Errors, p.ReminderDays = "/admin/rounds", errs, forms.FormatReminderDays(round.ReminderDays)
 	if len(errs) > 0 {
 		for i := range errs {
 			switch errs[i].Field {

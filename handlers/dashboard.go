@@ -1,12 +1,11 @@
 package handlers
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,6 +13,7 @@ import (
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 )
 
 // DashboardPage is a round's return rates, its curve of returns, and the chase list.
@@ -110,7 +110,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	p := DashboardPage{Page: s.basePage(c, "Return rates, round "+rep.Round.ID), Round: rep.Round, Previous: f.Previous,
 		Summary: rateViews(f.Summary), Districts: rateViews(f.Districts), Trusts: rateViews(f.Trusts), AllThrough: f.AllThrough,
 		DaysLeft: rep.Round.DaysToDeadline(now), Bars: phaseBars(f), Filter: chaseFilterOf(func(k string) string { return c.Query(k) }),
-		ReminderDays: daysList(rep.Round.ReminderDays), CanRemind: rep.Round.State == forms.RoundOpen, MailOffline: !s.deps.Mail.Configured()}
+		ReminderDays: forms.FormatReminderDays(rep.Round.ReminderDays), CanRemind: rep.Round.State == forms.RoundOpen, MailOffline: !s.deps.Mail.Configured()}
 	p.Back = "/admin/rounds/" + rep.Round.ID
 	p.Curve = curveChart(rep.Round.ID, rep.Curve, f.Previous, rep.PreviousCurve)
 	for i, d := range rep.Curve {
@@ -165,14 +165,6 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 
-func daysList(days []int) string {
-	s := make([]string, len(days))
-	for i, d := range days {
-		s[i] = strconv.Itoa(d)
-	}
-	return strings.Join(s, ", ")
-}
-
 // remindGroup sends a reminder now to every school of the filtered chase list that has
 // a contact email.
 func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
@@ -190,7 +182,7 @@ func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
 		}
 		e, err := s.deps.Chase.SendReminder(ctx, year, r.URN, adminOf(c), time.Now())
 		switch {
-		case e.Delivery == "failed":
+		case e.Delivery == mail.StatusFailed:
 			failed++
 		case err != nil:
 			return err
@@ -216,7 +208,7 @@ func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
 	if err := s.deps.Rounds.SetReminderDays(c.UserContext(), year, days); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + daysList(days)})
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + forms.FormatReminderDays(days)})
 	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
 }
 
@@ -232,22 +224,18 @@ func (s *Server) downloadReturns(c *fiber.Ctx) error {
 		return s.deps.Rounds.EachReturn(ctx, year, format == "xlsx", fn)
 	}
 	// Written to a buffer first, so a failure shows an error page, not half a file.
-	var buf strings.Builder
-	w := bufio.NewWriter(&buf)
+	var buf bytes.Buffer
 	if format == "csv" {
-		err = exports.WriteReturnsCSV(w, each)
+		err = exports.WriteReturnsCSV(&buf, each)
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	} else {
-		err = exports.WriteReturnsWorkbook(w, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
+		err = exports.WriteReturnsWorkbook(&buf, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
 		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	}
-	if err == nil {
-		err = w.Flush()
 	}
 	if err != nil {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: year, Detail: "returns " + format})
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assurance-returns-%s.%s"`, year, format))
-	return c.SendString(buf.String())
+	return c.Send(buf.Bytes())
 }

@@ -33,7 +33,6 @@ type roundsStore interface {
 	Archive(ctx context.Context, year string) error
 	AddLate(ctx context.Context, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
-	Returns(ctx context.Context, year string) ([]forms.Return, error)
 	ResolveLink(ctx context.Context, token string) (forms.Return, error)
 	IssueLink(ctx context.Context, year string, urn int) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error

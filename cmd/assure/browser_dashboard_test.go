@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -29,17 +28,7 @@ func TestBrowserDashboardAndChasing(t *testing.T) {
 	live := liveRoundYear(time.Now())
 	for _, js := range []bool{true, false} {
 		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
-			ctx := newBrowser(t)
-			if !js {
-				disableJS(t, ctx, base)
-				ctx = context.WithValue(ctx, noJSKey{}, true)
-			}
-			run := func(what string, actions ...chromedp.Action) {
-				t.Helper()
-				if err := chromedp.Run(ctx, actions...); err != nil {
-					t.Fatalf("%s: %v", what, err)
-				}
-			}
+			ctx, run := browserWithJS(t, base, js)
 			load(t, ctx, "sign-in page", chromedp.Navigate(base+"/sign-in"))
 			run("type", chromedp.SendKeys("#email", demoAdminEmail, chromedp.ByQuery), chromedp.SendKeys("#password", password, chromedp.ByQuery))
 			load(t, ctx, "sign in", chromedp.Click(`form button[type=submit]`, chromedp.ByQuery))

@@ -153,6 +153,23 @@ func disableJS(t *testing.T, ctx context.Context, base string) {
 	}
 }
 
+// browserWithJS starts a browser, with the page's JavaScript on or off, and a runner of
+// steps that fails the test with the step's name.
+func browserWithJS(t *testing.T, base string, js bool) (context.Context, func(what string, actions ...chromedp.Action)) {
+	t.Helper()
+	ctx := newBrowser(t)
+	if !js {
+		disableJS(t, ctx, base)
+		ctx = context.WithValue(ctx, noJSKey{}, true)
+	}
+	return ctx, func(what string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
 // noJSKey marks a browser context whose page scripts are switched off.
 type noJSKey struct{}
 
@@ -256,17 +273,7 @@ func TestBrowserAdminJourney(t *testing.T) {
 	base, password := liveServer(t)
 	for _, js := range []bool{true, false} {
 		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
-			ctx := newBrowser(t)
-			if !js {
-				disableJS(t, ctx, base)
-				ctx = context.WithValue(ctx, noJSKey{}, true)
-			}
-			run := func(what string, actions ...chromedp.Action) {
-				t.Helper()
-				if err := chromedp.Run(ctx, actions...); err != nil {
-					t.Fatalf("%s: %v", what, err)
-				}
-			}
+			ctx, run := browserWithJS(t, base, js)
 			load(t, ctx, "open the start page", chromedp.Navigate(base+"/"))
 			checkAxe(t, ctx, axe, "start page")
 

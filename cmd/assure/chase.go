@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,7 +29,7 @@ func roundRemindersFlags(fs *flag.FlagSet) action {
 		}
 		detail := "no reminders"
 		if len(d) > 0 {
-			detail = "reminders " + daysText(d) + " days before the deadline"
+			detail = "reminders " + forms.FormatReminderDays(d) + " days before the deadline"
 		}
 		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionReminderSchedule, Target: *year, Detail: detail}); err != nil {
 			return err
@@ -38,14 +37,6 @@ func roundRemindersFlags(fs *flag.FlagSet) action {
 		fmt.Fprintf(e.stdout, "Round %s: %s.\n", *year, detail)
 		return nil
 	}
-}
-
-func daysText(d []int) string {
-	s := make([]string, len(d))
-	for i, n := range d {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ", ")
 }
 
 func roundContactsFlags(fs *flag.FlagSet) action {

@@ -76,7 +76,7 @@ func (a *app) loadDemo(ctx context.Context, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "\nDemo data loaded: %d schools in the demo county; rounds 2021-22 and 2022-23 (closed, as the annual report\n"+
 		"gives them) and %s (open, deadline %s, reminders %s days before it; email goes to the outbox).\n",
-		rep.Added, live.ID, live.Deadline, daysText(live.ReminderDays))
+		rep.Added, live.ID, live.Deadline, forms.FormatReminderDays(live.ReminderDays))
 	fmt.Fprintf(e.stdout, "Sign in as the demo admin:\n  email:    %s\n  password: %s\n", demoAdminEmail, password)
 	fmt.Fprintf(e.stdout, "(shown once; make another admin with: assure admin create --email you@example.org)\n\n")
 	return nil
