@@ -1,0 +1,318 @@
+package missions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/store"
+)
+
+// Activity statuses. A returned activity went back to the link teacher to change.
+const (
+	ActivityDraft     = "draft"
+	ActivitySubmitted = "submitted"
+	ActivityApproved  = "approved"
+	ActivityReturned  = "returned"
+)
+
+// ActivityStatusLabel is a status in words.
+func ActivityStatusLabel(s string) string {
+	switch s {
+	case ActivityDraft:
+		return "Draft"
+	case ActivitySubmitted:
+		return "Waiting for approval"
+	case ActivityApproved:
+		return "Approved"
+	case ActivityReturned:
+		return "Returned for changes"
+	}
+	return s
+}
+
+// Activity is something a school's JOSOs did for a mission, as the link teacher logged it.
+type Activity struct {
+	ID          string     `bson:"_id"`
+	Team        string     `bson:"team"`
+	Year        string     `bson:"year"`
+	URN         int        `bson:"urn"`
+	Type        string     `bson:"type"` // the activity type (and so its mission and rule)
+	Date        string     `bson:"date"` // yyyy-mm-dd
+	JOSOs       []string   `bson:"josos"`
+	WholeTeam   bool       `bson:"whole_team"`
+	Audiences   []string   `bson:"audiences"`
+	Reach       int        `bson:"reach"` // an estimate of how many people it reached
+	Description string     `bson:"description"`
+	Evidence    []Evidence `bson:"evidence"`
+	Status      string     `bson:"status"`
+	Note        string     `bson:"note,omitempty"` // the partnership's note when it returned it
+	Approvals   []Approval `bson:"approvals"`
+	Version     int        `bson:"version"`
+	Created     time.Time  `bson:"created"`
+	Updated     time.Time  `bson:"updated"`
+	By          string     `bson:"by"`
+}
+
+// Approval is one time an activity was approved: what it earned then, and whether that
+// approval was later withdrawn. Its ledger entries are keyed by its cycle number.
+type Approval struct {
+	Cycle       int       `bson:"cycle"`
+	Award       []Award   `bson:"award"`
+	JOSOs       []string  `bson:"josos"` // who is credited: the participants at approval
+	Mission     string    `bson:"mission"`
+	Area        string    `bson:"area"`
+	Strands     []string  `bson:"strands"`
+	By          string    `bson:"by"`
+	At          time.Time `bson:"at"`
+	Withdrawn   time.Time `bson:"withdrawn,omitempty"`
+	WithdrawnBy string    `bson:"withdrawn_by,omitempty"`
+	Reason      string    `bson:"reason,omitempty"`
+}
+
+// Award is one component of an approval's XP under one rule version.
+type Award struct {
+	Component   string `bson:"component"`
+	Amount      int    `bson:"amount"`
+	RuleVersion int    `bson:"rule_version"`
+}
+
+// Total is the XP of an approval.
+func (a Approval) Total() int {
+	n := 0
+	for _, c := range a.Award {
+		n += c.Amount
+	}
+	return n
+}
+
+// Editable says whether the link teacher may still change the activity.
+func (a Activity) Editable() bool { return a.Status == ActivityDraft || a.Status == ActivityReturned }
+
+// Current is the approval in force, if the activity is approved.
+func (a Activity) Current() (Approval, bool) {
+	if a.Status != ActivityApproved || len(a.Approvals) == 0 {
+		return Approval{}, false
+	}
+	return a.Approvals[len(a.Approvals)-1], true
+}
+
+// ActivityInput is what a link teacher fills in.
+type ActivityInput struct {
+	Type        string
+	Date        string
+	JOSOs       []string
+	WholeTeam   bool
+	Audiences   []string
+	Reach       int
+	Description string
+}
+
+// FieldError ties a problem to the form field it concerns.
+type FieldError struct {
+	Field, Message string
+}
+
+// ValidationErrors are every problem with an input at once.
+type ValidationErrors []FieldError
+
+func (v ValidationErrors) Error() string {
+	msgs := make([]string, len(v))
+	for i, e := range v {
+		msgs[i] = e.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// check lists what is wrong with an activity's input for this year and team.
+func (in ActivityInput) check(y Year, t Team, submitting bool) ValidationErrors {
+	var errs ValidationErrors
+	if _, _, ok := y.Activity(in.Type); !ok {
+		errs = append(errs, FieldError{"type", "Choose the mission activity"})
+	}
+	if err := checkDate(in.Date); err != nil {
+		errs = append(errs, FieldError{"date", "Enter the date of the activity as a real date"})
+	} else if d, _ := time.Parse(time.DateOnly, in.Date); d.After(time.Now().AddDate(0, 0, 1)) {
+		errs = append(errs, FieldError{"date", "The date of the activity must be today or in the past"})
+	}
+	for _, j := range in.JOSOs {
+		if jo, ok := t.JOSO(j); !ok || jo.Withdrawn {
+			errs = append(errs, FieldError{"josos", "Choose JOSOs from this team"})
+			break
+		}
+	}
+	if submitting && !in.WholeTeam && len(in.JOSOs) == 0 {
+		errs = append(errs, FieldError{"josos", "Choose the JOSOs who took part, or the whole team"})
+	}
+	for _, a := range in.Audiences {
+		if !slices.Contains(Audiences, a) {
+			errs = append(errs, FieldError{"audiences", "Choose audiences from the list"})
+			break
+		}
+	}
+	if in.Reach < 0 || in.Reach > 100000 {
+		errs = append(errs, FieldError{"reach", "Estimated number reached must be between 0 and 100,000"})
+	}
+	n := utf8.RuneCountInString(strings.TrimSpace(in.Description))
+	if (submitting && n == 0) || n > 2000 {
+		errs = append(errs, FieldError{"description", "Describe the activity in up to 2,000 characters"})
+	}
+	return errs
+}
+
+// SaveActivity creates (id "") or changes a school's activity as a draft, or submits it.
+// A submitted activity goes for approval, or is approved at once if the year says so.
+func (p *Programme) SaveActivity(ctx context.Context, team, id string, version int, in ActivityInput, submit bool, by string) (Activity, error) {
+	y, _, err := p.yearOfTeam(ctx, team)
+	if err != nil {
+		return Activity{}, err
+	}
+	if !y.Open() {
+		return Activity{}, ErrYearClosed
+	}
+	t, err := p.Team(ctx, team)
+	if err != nil {
+		return Activity{}, err
+	}
+	if !t.Released(y) {
+		return Activity{}, ErrNotReleased
+	}
+	in.Description = strings.TrimSpace(in.Description)
+	if errs := in.check(y, t, submit); len(errs) > 0 {
+		return Activity{}, errs
+	}
+	slices.Sort(in.Audiences)
+	in.Audiences = slices.Compact(in.Audiences)
+	now := time.Now().UTC()
+	status := ActivityDraft
+	if submit {
+		status = ActivitySubmitted
+	}
+	a := Activity{Team: team, Year: t.Year, URN: t.URN, Type: in.Type, Date: in.Date, JOSOs: in.JOSOs, WholeTeam: in.WholeTeam,
+		Audiences: in.Audiences, Reach: in.Reach, Description: in.Description, Status: status, Updated: now, By: by}
+	if a.JOSOs == nil {
+		a.JOSOs = []string{}
+	}
+	if id == "" {
+		a.ID, a.Created, a.Version, a.Evidence, a.Approvals = bson.NewObjectID().Hex(), now, 1, []Evidence{}, []Approval{}
+		err = p.st.Write(ctx, func(ctx context.Context) error {
+			_, err := p.activities.InsertOne(ctx, a)
+			return err
+		})
+		if err != nil {
+			return a, fmt.Errorf("missions: logging an activity: %w", err)
+		}
+	} else {
+		a, err = p.changeActivity(ctx, id, version, func(old *Activity) error {
+			if old.Team != team {
+				return ErrNotFound
+			}
+			if !old.Editable() {
+				return ErrNotEditable
+			}
+			a.ID, a.Created, a.Evidence, a.Approvals, a.Note = old.ID, old.Created, old.Evidence, old.Approvals, old.Note
+			*old = a
+			return nil
+		})
+		if err != nil {
+			return a, err
+		}
+	}
+	if submit && y.AutoApprove {
+		a, _, err = p.Approve(ctx, a.ID, "automatic approval")
+	}
+	return a, err
+}
+
+// Activity reads an activity.
+func (p *Programme) Activity(ctx context.Context, id string) (Activity, error) {
+	a, err := store.FindByID[Activity](ctx, p.activities, id, ErrNotFound)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return a, fmt.Errorf("missions: reading activity %s: %w", id, err)
+	}
+	return a, err
+}
+
+// Activities lists a team's activities, newest first.
+func (p *Programme) Activities(ctx context.Context, team string) ([]Activity, error) {
+	return p.findActivities(ctx, bson.D{{Key: "team", Value: team}})
+}
+
+// YearActivities lists every activity of a year, newest first.
+func (p *Programme) YearActivities(ctx context.Context, year string) ([]Activity, error) {
+	return p.findActivities(ctx, bson.D{{Key: "year", Value: year}})
+}
+
+func (p *Programme) findActivities(ctx context.Context, filter bson.D) ([]Activity, error) {
+	as, err := store.FindAll[Activity](ctx, p.activities, filter)
+	if err != nil {
+		return nil, fmt.Errorf("missions: listing activities: %w", err)
+	}
+	slices.SortFunc(as, func(a, b Activity) int {
+		if c := strings.Compare(b.Date, a.Date); c != 0 {
+			return c
+		}
+		return b.Created.Compare(a.Created)
+	})
+	return as, nil
+}
+
+// changeActivity applies change to an activity if it is still at version (0: any), and
+// writes it with the next version, else ErrConflict.
+func (p *Programme) changeActivity(ctx context.Context, id string, version int, change func(*Activity) error) (Activity, error) {
+	a, err := p.Activity(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if version != 0 && a.Version != version {
+		return a, ErrConflict
+	}
+	v := a.Version
+	if err := change(&a); err != nil {
+		return a, err
+	}
+	a.Version, a.Updated = v+1, time.Now().UTC()
+	var matched int64
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		res, err := p.activities.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: v}}, a)
+		if err == nil {
+			matched = res.MatchedCount
+		}
+		return err
+	})
+	if err != nil {
+		return a, fmt.Errorf("missions: changing activity %s: %w", id, err)
+	}
+	if matched == 0 {
+		return a, ErrConflict
+	}
+	return a, nil
+}
+
+// ReturnActivity sends a submitted activity back to the link teacher with a note.
+func (p *Programme) ReturnActivity(ctx context.Context, id, note, by string) (Activity, error) {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return Activity{}, ErrReasonNeeded
+	}
+	return p.changeActivity(ctx, id, 0, func(a *Activity) error {
+		if a.Status != ActivitySubmitted {
+			return ErrNotEditable
+		}
+		a.Status, a.Note = ActivityReturned, note
+		return nil
+	})
+}
+
+// Pending lists a year's activities waiting for approval, oldest first.
+func (p *Programme) Pending(ctx context.Context, year string) ([]Activity, error) {
+	as, err := p.findActivities(ctx, bson.D{{Key: "year", Value: year}, {Key: "status", Value: ActivitySubmitted}})
+	slices.Reverse(as)
+	return as, err
+}

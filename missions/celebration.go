@@ -1,0 +1,111 @@
+package missions
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Nomination decisions.
+const (
+	DecisionPending  = "pending"
+	DecisionAwarded  = "awarded"
+	DecisionDeclined = "declined"
+)
+
+// Nomination is a link teacher's nomination of a JOSO (or the whole team, JOSO "") for a
+// celebration category, and the partnership's decision.
+type Nomination struct {
+	ID        string    `bson:"id"`
+	Category  string    `bson:"category"`
+	JOSO      string    `bson:"joso"`
+	Reason    string    `bson:"reason"`
+	Decision  string    `bson:"decision"`
+	Nominated time.Time `bson:"nominated"`
+	DecidedBy string    `bson:"decided_by,omitempty"`
+	Decided   time.Time `bson:"decided,omitempty"`
+}
+
+// Nominate records a nomination.
+func (p *Programme) Nominate(ctx context.Context, team string, version int, category, joso, reason string) (Team, error) {
+	y, _, err := p.yearOfTeam(ctx, team)
+	if err != nil {
+		return Team{}, err
+	}
+	if y.State != YearLive {
+		return Team{}, ErrYearState
+	}
+	var errs ValidationErrors
+	if !slices.Contains(y.Categories, category) {
+		errs = append(errs, FieldError{"category", "Choose a category"})
+	}
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n == 0 || n > 500 {
+		errs = append(errs, FieldError{"reason", "Say why, in up to 500 characters"})
+	}
+	if len(errs) > 0 {
+		return Team{}, errs
+	}
+	return p.updateTeam(ctx, team, version, func(t *Team) error {
+		if joso != "" {
+			if j, ok := t.JOSO(joso); !ok || j.Withdrawn {
+				return ValidationErrors{{"joso", "Choose a JOSO of this team, or the whole team"}}
+			}
+		}
+		t.Nominations = append(t.Nominations, Nomination{ID: "n" + strconv.Itoa(t.NextID), Category: category, JOSO: joso,
+			Reason: reason, Decision: DecisionPending, Nominated: time.Now().UTC()})
+		t.NextID++
+		return nil
+	})
+}
+
+// Decide records the partnership's decision on a nomination.
+func (p *Programme) Decide(ctx context.Context, team, nomination, decision, by string) (Team, error) {
+	if decision != DecisionAwarded && decision != DecisionDeclined && decision != DecisionPending {
+		return Team{}, fmt.Errorf("%w: unknown decision", ErrInvalid)
+	}
+	return p.updateTeam(ctx, team, 0, func(t *Team) error {
+		i := slices.IndexFunc(t.Nominations, func(n Nomination) bool { return n.ID == nomination })
+		if i < 0 {
+			return ErrNotFound
+		}
+		t.Nominations[i].Decision, t.Nominations[i].DecidedBy, t.Nominations[i].Decided = decision, by, time.Now().UTC()
+		return nil
+	})
+}
+
+// CertificateLine is one certificate to print. Name is empty when the JOSO's consent does
+// not allow their name on a certificate (or it is the team's award).
+type CertificateLine struct {
+	Name, Category, School, Year string
+	Team                         bool
+}
+
+// Certificates are the certificates for a team's awarded nominations, in order.
+func (t Team) Certificates() []CertificateLine {
+	var out []CertificateLine
+	for _, n := range t.Nominations {
+		if n.Decision != DecisionAwarded {
+			continue
+		}
+		c := CertificateLine{Category: n.Category, School: t.School, Year: t.Year, Team: n.JOSO == ""}
+		if j, ok := t.JOSO(n.JOSO); ok && j.Consent.Certificate && !j.Anonymised {
+			c.Name = j.Name
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// CelebrationName is how a JOSO appears at the celebration: their name if consent
+// allows, else nothing.
+func (j JOSO) CelebrationName() string {
+	if j.Consent.Celebration && !j.Anonymised {
+		return j.Name
+	}
+	return ""
+}

@@ -1,0 +1,213 @@
+package missions
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+// Band names a school's XP per trained JOSO in words, so schools can be compared without
+// a table of pupils: there is no ranking of children anywhere.
+func Band(perTrained float64) string {
+	switch {
+	case perTrained >= 150:
+		return "Gold"
+	case perTrained >= 75:
+		return "Silver"
+	case perTrained >= 25:
+		return "Bronze"
+	}
+	return "Getting started"
+}
+
+// Bands lists the bands from the top, with the XP per trained JOSO each starts at.
+var Bands = []struct {
+	Name string
+	From int
+}{{"Gold", 150}, {"Silver", 75}, {"Bronze", 25}, {"Getting started", 0}}
+
+// Standing is one school's year: its team, activity and XP.
+type Standing struct {
+	Team         Team
+	JOSOs        int // taking part (not withdrawn)
+	Trained      int
+	Activities   int // approved
+	Pending      int // waiting for approval
+	XP           int
+	PerTrained   float64
+	Band         string
+	StrandXP     map[string]int // XP by strand (an area's XP counts in each strand it covers)
+	MissionsDone int            // missions with at least one approved activity
+}
+
+// StrandsCovered counts the strands with any XP.
+func (s Standing) StrandsCovered() int {
+	n := 0
+	for _, v := range s.StrandXP {
+		if v > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Count is a figure with a label, for tables of figures.
+type Count struct {
+	ID, Label  string
+	Activities int
+	XP         int
+	Reach      int
+}
+
+// YearFigures are the figures the partnership reports for a year.
+type YearFigures struct {
+	Year         Year
+	Schools      int
+	JOSOs        int
+	Trained      int
+	Activities   int // approved
+	XP           int
+	Reach        int // estimated people reached, each approved activity counted once
+	ByArea       []Count
+	ByStrand     []Count
+	ByAudience   []Count // activities reaching each audience and their estimated reach
+	Attendance   []Count // JOSOs attending each session (Activities holds the count)
+	Certificates int
+	ByCategory   []Count // certificates by category (Activities holds the count)
+	Standings    []Standing
+	NoActivity   []Team // schools with no approved or pending activity yet
+}
+
+// PerSchool is the mean number of trained JOSOs per school taking part.
+func (f YearFigures) PerSchool() float64 {
+	if f.Schools == 0 {
+		return 0
+	}
+	return float64(f.Trained) / float64(f.Schools)
+}
+
+// Figures computes a year's figures from its teams, activities and ledger.
+func (p *Programme) Figures(ctx context.Context, year string) (YearFigures, error) {
+	y, err := p.Year(ctx, year)
+	if err != nil {
+		return YearFigures{}, err
+	}
+	teams, err := p.Teams(ctx, year)
+	if err != nil {
+		return YearFigures{}, err
+	}
+	acts, err := p.YearActivities(ctx, year)
+	if err != nil {
+		return YearFigures{}, err
+	}
+	entries, err := p.Entries(ctx, EntryFilter{Year: year})
+	if err != nil {
+		return YearFigures{}, err
+	}
+	return ComputeFigures(y, teams, acts, entries), nil
+}
+
+// ComputeFigures is Figures' arithmetic, apart from the store.
+func ComputeFigures(y Year, teams []Team, acts []Activity, entries []Entry) YearFigures {
+	f := YearFigures{Year: y, Schools: len(teams)}
+	byTeam := map[string]*Standing{}
+	for _, t := range teams {
+		s := &Standing{Team: t, JOSOs: len(t.Active()), Trained: t.Trained(y), StrandXP: map[string]int{}}
+		byTeam[t.ID] = s
+		f.JOSOs += s.JOSOs
+		f.Trained += s.Trained
+		for _, n := range t.Nominations {
+			if n.Decision == DecisionAwarded {
+				f.Certificates++
+				f.ByCategory = addTo(f.ByCategory, n.Category, n.Category, 1, 0, 0)
+			}
+		}
+	}
+	for _, a := range y.Areas {
+		f.ByArea = addTo(f.ByArea, a.ID, a.Name, 0, 0, 0)
+	}
+	for _, s := range Strands {
+		f.ByStrand = addTo(f.ByStrand, s.ID, s.Name, 0, 0, 0)
+	}
+	for _, au := range Audiences {
+		f.ByAudience = addTo(f.ByAudience, au, AudienceLabel(au), 0, 0, 0)
+	}
+	for _, s := range y.Sessions {
+		f.Attendance = addTo(f.Attendance, s.ID, s.Title, 0, 0, 0)
+	}
+	for _, t := range teams {
+		for _, j := range t.JOSOs {
+			for _, sid := range j.Attended {
+				f.Attendance = addTo(f.Attendance, sid, sid, 1, 0, 0)
+			}
+		}
+	}
+	done := map[string]map[string]bool{}
+	for _, a := range acts {
+		s := byTeam[a.Team]
+		if s == nil {
+			continue
+		}
+		if a.Status == ActivitySubmitted {
+			s.Pending++
+		}
+		ap, ok := a.Current()
+		if !ok {
+			continue
+		}
+		s.Activities++
+		f.Activities++
+		f.Reach += a.Reach
+		if done[a.Team] == nil {
+			done[a.Team] = map[string]bool{}
+		}
+		done[a.Team][ap.Mission] = true
+		f.ByArea = addTo(f.ByArea, ap.Area, ap.Area, 1, 0, 0)
+		for _, st := range ap.Strands {
+			f.ByStrand = addTo(f.ByStrand, st, st, 1, 0, 0)
+		}
+		for _, au := range a.Audiences {
+			f.ByAudience = addTo(f.ByAudience, au, au, 1, 0, a.Reach)
+		}
+	}
+	for _, e := range entries {
+		f.XP += e.Amount
+		f.ByArea = addTo(f.ByArea, e.Area, e.Area, 0, e.Amount, 0)
+		for _, st := range e.Strands {
+			f.ByStrand = addTo(f.ByStrand, st, st, 0, e.Amount, 0)
+		}
+		if s := byTeam[e.Team]; s != nil {
+			s.XP += e.Amount
+			for _, st := range e.Strands {
+				s.StrandXP[st] += e.Amount
+			}
+		}
+	}
+	for _, t := range teams {
+		s := byTeam[t.ID]
+		s.MissionsDone = len(done[t.ID])
+		if s.Trained > 0 {
+			s.PerTrained = float64(s.XP) / float64(s.Trained)
+		}
+		s.Band = Band(s.PerTrained)
+		f.Standings = append(f.Standings, *s)
+		if s.Activities == 0 && s.Pending == 0 {
+			f.NoActivity = append(f.NoActivity, t)
+		}
+	}
+	slices.SortStableFunc(f.Standings, func(a, b Standing) int { return cmp.Compare(b.PerTrained, a.PerTrained) })
+	return f
+}
+
+// addTo adds to the count with this ID, appending it (labelled) if it is new.
+func addTo(cs []Count, id, label string, activities, xp, reach int) []Count {
+	for i := range cs {
+		if cs[i].ID == id {
+			cs[i].Activities += activities
+			cs[i].XP += xp
+			cs[i].Reach += reach
+			return cs
+		}
+	}
+	return append(cs, Count{ID: id, Label: label, Activities: activities, XP: xp, Reach: reach})
+}

@@ -1,0 +1,110 @@
+package missions
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/store"
+)
+
+// Link teachers have no password: they sign in by a link emailed to the address the
+// partnership enrolled them with. The link carries 128 random bits; the store keeps only
+// its SHA-256, and a link works once, before it expires.
+
+// How long emailed sign-in links last: an invitation waits in an inbox for days, a link
+// asked for on the sign-in page is used at once.
+const (
+	InvitationLasts = 7 * 24 * time.Hour
+	SignInLasts     = 30 * time.Minute
+)
+
+// ErrLinkInvalid covers every link that does not sign in: malformed, unknown, used,
+// expired, or for a teacher who is no longer the school's link teacher.
+var ErrLinkInvalid = errors.New("this sign-in link does not work")
+
+type signinDoc struct {
+	ID      string    `bson:"_id"` // SHA-256 of the token
+	Team    string    `bson:"team"`
+	Email   string    `bson:"email"`
+	Expires time.Time `bson:"expires"`
+	Used    bool      `bson:"used"`
+}
+
+// NewSignInLink makes a sign-in link token for a team's link teacher.
+func (p *Programme) NewSignInLink(ctx context.Context, team string, lasts time.Duration) (token string, t Team, err error) {
+	t, err = p.Team(ctx, team)
+	if err != nil {
+		return "", t, err
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", t, err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	d := signinDoc{ID: forms.HashToken(token), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)}
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		_, err := p.signins.InsertOne(ctx, d)
+		return err
+	})
+	if err != nil {
+		return "", t, fmt.Errorf("missions: sign-in link for %s: %w", team, err)
+	}
+	return token, t, nil
+}
+
+// UseSignInLink spends a sign-in link and returns the team it signs in to.
+func (p *Programme) UseSignInLink(ctx context.Context, token string, now time.Time) (Team, error) {
+	if !forms.ValidToken(token) {
+		return Team{}, ErrLinkInvalid
+	}
+	hash := forms.HashToken(token)
+	d, err := store.FindByID[signinDoc](ctx, p.signins, hash, ErrLinkInvalid)
+	if err != nil {
+		return Team{}, err
+	}
+	if d.Used || now.After(d.Expires) {
+		return Team{}, ErrLinkInvalid
+	}
+	// Spend it first: of two uses at once, only one matches "not used".
+	var matched int64
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		res, err := p.signins.UpdateOne(ctx, bson.D{{Key: "_id", Value: hash}, {Key: "used", Value: false}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}})
+		if err == nil {
+			matched = res.MatchedCount
+		}
+		return err
+	})
+	if err != nil {
+		return Team{}, fmt.Errorf("missions: using a sign-in link: %w", err)
+	}
+	if matched == 0 {
+		return Team{}, ErrLinkInvalid
+	}
+	t, err := p.Team(ctx, d.Team)
+	if errors.Is(err, ErrNotFound) || (err == nil && t.Teacher != d.Email) {
+		return Team{}, ErrLinkInvalid
+	}
+	return t, err
+}
+
+// PurgeSignInLinks removes links that have expired or been used.
+func (p *Programme) PurgeSignInLinks(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := p.st.Write(ctx, func(ctx context.Context) error {
+		res, err := p.signins.DeleteMany(ctx, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "used", Value: true}}, bson.D{{Key: "expires", Value: bson.D{{Key: "$lt", Value: now}}}}}}})
+		if err == nil {
+			n = res.DeletedCount
+		}
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,337 @@
+package missions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/store"
+)
+
+// Team is a school taking part in a programme year: its link teacher, its JOSOs with
+// their attendance, and its celebration nominations. It is one document, changed under
+// its version number, so two people editing the team at once cannot overwrite each other.
+type Team struct {
+	ID          string       `bson:"_id"` // year:URN
+	Year        string       `bson:"year"`
+	URN         int          `bson:"urn"`
+	School      string       `bson:"school"`
+	Teacher     string       `bson:"teacher"` // the link teacher's email, lower case
+	TeacherName string       `bson:"teacher_name"`
+	Enrolled    time.Time    `bson:"enrolled"`
+	Invited     time.Time    `bson:"invited,omitempty"`
+	JOSOs       []JOSO       `bson:"josos"`
+	Nominations []Nomination `bson:"nominations"`
+	NextID      int          `bson:"next_id"`
+	Version     int          `bson:"version"`
+}
+
+// JOSO is a Junior Online Safety Officer: a display name and consent flags, and the
+// sessions attended. Nothing else about a child is held.
+type JOSO struct {
+	ID         string   `bson:"id"`
+	Name       string   `bson:"name"` // first name and surname initial
+	Withdrawn  bool     `bson:"withdrawn"`
+	Consent    Consent  `bson:"consent"`
+	Attended   []string `bson:"attended"` // session IDs
+	Anonymised bool     `bson:"anonymised,omitempty"`
+}
+
+// Consent is what the school has agreed may be done with a JOSO's name and image.
+type Consent struct {
+	Certificate bool `bson:"certificate"` // name on a certificate
+	Celebration bool `bson:"celebration"` // name shown at the celebration
+	Photos      bool `bson:"photos"`      // off unless the school says so
+}
+
+// JOSO statuses: nominated until trained.
+const (
+	StatusNominated = "nominated"
+	StatusTrained   = "trained"
+	StatusWithdrawn = "withdrawn"
+)
+
+// Trained says whether the JOSO attended both taught sessions (a catch-up counts as the
+// session it repeats).
+func (j JOSO) Trained(y Year) bool {
+	var one, two bool
+	for _, id := range j.Attended {
+		s, ok := y.Session(id)
+		if !ok {
+			continue
+		}
+		one = one || s.Kind == SessionTaught1
+		two = two || s.Kind == SessionTaught2
+	}
+	return one && two
+}
+
+// Status is the JOSO's status in words the brief uses.
+func (j JOSO) Status(y Year) string {
+	switch {
+	case j.Withdrawn:
+		return StatusWithdrawn
+	case j.Trained(y):
+		return StatusTrained
+	}
+	return StatusNominated
+}
+
+// Trained counts the team's trained JOSOs who have not withdrawn.
+func (t Team) Trained(y Year) int {
+	n := 0
+	for _, j := range t.JOSOs {
+		if !j.Withdrawn && j.Trained(y) {
+			n++
+		}
+	}
+	return n
+}
+
+// Released says whether the school's missions are open: at least one JOSO trained.
+func (t Team) Released(y Year) bool { return t.Trained(y) > 0 }
+
+// Active are the JOSOs who have not withdrawn.
+func (t Team) Active() []JOSO {
+	return slices.DeleteFunc(slices.Clone(t.JOSOs), func(j JOSO) bool { return j.Withdrawn })
+}
+
+// JOSO finds a JOSO of the team.
+func (t Team) JOSO(id string) (JOSO, bool) {
+	i := slices.IndexFunc(t.JOSOs, func(j JOSO) bool { return j.ID == id })
+	if i < 0 {
+		return JOSO{}, false
+	}
+	return t.JOSOs[i], true
+}
+
+// TeamID is the key of a school's team in a year.
+func TeamID(year string, urn int) string { return year + ":" + strconv.Itoa(urn) }
+
+// SplitTeamID reads a team key back.
+func SplitTeamID(id string) (string, int, bool) {
+	year, u, ok := strings.Cut(id, ":")
+	urn, err := strconv.Atoi(u)
+	return year, urn, ok && err == nil && urn > 0
+}
+
+// SchoolRef is what enrolment needs of a school in the register.
+type SchoolRef struct {
+	URN  int
+	Name string
+}
+
+// Enrol adds a school to a year with its link teacher. Enrolling again changes the link
+// teacher (a new teacher's sign-in then replaces the old one's).
+func (p *Programme) Enrol(ctx context.Context, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
+	email, err := accounts.NormaliseEmail(teacherEmail)
+	if err != nil {
+		return Team{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	teacherName = strings.TrimSpace(teacherName)
+	if teacherName == "" || len(teacherName) > 80 {
+		return Team{}, fmt.Errorf("%w: give the link teacher's name (up to 80 characters)", ErrInvalid)
+	}
+	y, err := p.Year(ctx, year)
+	if err != nil {
+		return Team{}, err
+	}
+	if y.State == YearClosed || y.State == YearArchived {
+		return Team{}, ErrYearState
+	}
+	id := TeamID(year, s.URN)
+	t := Team{ID: id, Year: year, URN: s.URN, School: s.Name, Teacher: email, TeacherName: teacherName,
+		Enrolled: time.Now().UTC(), JOSOs: []JOSO{}, Nominations: []Nomination{}, NextID: 1, Version: 1}
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		_, err := p.teams.InsertOne(ctx, t)
+		return err
+	})
+	if store.IsDuplicateKey(err) {
+		return p.updateTeam(ctx, id, 0, func(t *Team) error {
+			t.Teacher, t.TeacherName = email, teacherName
+			return nil
+		})
+	}
+	if err != nil {
+		return Team{}, fmt.Errorf("missions: enrolling %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// Team reads a school's team.
+func (p *Programme) Team(ctx context.Context, id string) (Team, error) {
+	t, err := store.FindByID[Team](ctx, p.teams, id, ErrNotFound)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return t, fmt.Errorf("missions: reading team %s: %w", id, err)
+	}
+	return t, err
+}
+
+// Teams lists the schools taking part in a year, by school name.
+func (p *Programme) Teams(ctx context.Context, year string) ([]Team, error) {
+	ts, err := store.FindAll[Team](ctx, p.teams, bson.D{{Key: "year", Value: year}})
+	if err != nil {
+		return nil, fmt.Errorf("missions: listing teams of %s: %w", year, err)
+	}
+	slices.SortFunc(ts, func(a, b Team) int { return strings.Compare(a.School, b.School) })
+	return ts, nil
+}
+
+// updateTeam changes a team if it is still at version (0: whatever version it is at now,
+// for changes that do not depend on what the person saw), else ErrConflict.
+func (p *Programme) updateTeam(ctx context.Context, id string, version int, change func(*Team) error) (Team, error) {
+	t, err := p.Team(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	if version != 0 && t.Version != version {
+		return t, ErrConflict
+	}
+	v := t.Version
+	if err := change(&t); err != nil {
+		return t, err
+	}
+	t.Version = v + 1
+	var matched int64
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		res, err := p.teams.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: v}}, t)
+		if err == nil {
+			matched = res.MatchedCount
+		}
+		return err
+	})
+	if err != nil {
+		return t, fmt.Errorf("missions: updating team %s: %w", id, err)
+	}
+	if matched == 0 {
+		return t, ErrConflict
+	}
+	return t, nil
+}
+
+// displayName accepts a first name and surname initial, like "Amira K" or "Amira K.".
+var displayName = regexp.MustCompile(`^[\p{L}][\p{L}'\- ]{0,29} \p{Lu}\.?$`)
+
+// CheckDisplayName refuses anything but a first name and a surname initial, so a full
+// name never reaches the store.
+func CheckDisplayName(name string) (string, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	if !displayName.MatchString(name) {
+		return "", fmt.Errorf("%w: enter the first name and surname initial only, like Amira K", ErrInvalid)
+	}
+	return strings.TrimSuffix(name, "."), nil
+}
+
+// AddJOSO adds a JOSO to a team. Photo consent starts off.
+func (p *Programme) AddJOSO(ctx context.Context, team string, version int, name string, c Consent) (Team, JOSO, error) {
+	name, err := CheckDisplayName(name)
+	if err != nil {
+		return Team{}, JOSO{}, err
+	}
+	var j JOSO
+	t, err := p.updateTeam(ctx, team, version, func(t *Team) error {
+		if len(t.JOSOs) >= 40 {
+			return fmt.Errorf("%w: a team has at most 40 JOSOs", ErrInvalid)
+		}
+		j = JOSO{ID: "j" + strconv.Itoa(t.NextID), Name: name, Consent: c, Attended: []string{}}
+		t.NextID++
+		t.JOSOs = append(t.JOSOs, j)
+		return nil
+	})
+	return t, j, err
+}
+
+// JOSOChange is a change to one JOSO: a new name, consent, or withdrawal.
+type JOSOChange struct {
+	Name      string
+	Consent   Consent
+	Withdrawn bool
+}
+
+// ChangeJOSO renames a JOSO, sets their consent, or withdraws (or reinstates) them.
+func (p *Programme) ChangeJOSO(ctx context.Context, team string, version int, id string, ch JOSOChange) (Team, error) {
+	name, err := CheckDisplayName(ch.Name)
+	if err != nil {
+		return Team{}, err
+	}
+	return p.updateTeam(ctx, team, version, func(t *Team) error {
+		i := slices.IndexFunc(t.JOSOs, func(j JOSO) bool { return j.ID == id })
+		if i < 0 {
+			return ErrNotFound
+		}
+		if t.JOSOs[i].Anonymised {
+			return ErrYearState
+		}
+		t.JOSOs[i].Name, t.JOSOs[i].Consent, t.JOSOs[i].Withdrawn = name, ch.Consent, ch.Withdrawn
+		return nil
+	})
+}
+
+// SetAttendance records who attended one session: attended lists JOSO IDs present.
+func (p *Programme) SetAttendance(ctx context.Context, team string, version int, session string, attended []string) (Team, error) {
+	y, _, err := p.yearOfTeam(ctx, team)
+	if err != nil {
+		return Team{}, err
+	}
+	if _, ok := y.Session(session); !ok {
+		return Team{}, ErrNotFound
+	}
+	if y.State == YearClosed || y.State == YearArchived {
+		return Team{}, ErrYearState
+	}
+	return p.updateTeam(ctx, team, version, func(t *Team) error {
+		for _, id := range attended {
+			if _, ok := t.JOSO(id); !ok {
+				return fmt.Errorf("%w: no JOSO %q in this team", ErrInvalid, id)
+			}
+		}
+		for i := range t.JOSOs {
+			j := &t.JOSOs[i]
+			j.Attended = slices.DeleteFunc(j.Attended, func(s string) bool { return s == session })
+			if slices.Contains(attended, j.ID) {
+				j.Attended = append(j.Attended, session)
+			}
+		}
+		return nil
+	})
+}
+
+func (p *Programme) yearOfTeam(ctx context.Context, team string) (Year, string, error) {
+	year, _, ok := SplitTeamID(team)
+	if !ok {
+		return Year{}, "", ErrNotFound
+	}
+	y, err := p.Year(ctx, year)
+	return y, year, err
+}
+
+// TeamsOfTeacher lists the teams whose link teacher has this email, newest year first.
+func (p *Programme) TeamsOfTeacher(ctx context.Context, email string) ([]Team, error) {
+	email, err := accounts.NormaliseEmail(email)
+	if err != nil {
+		return nil, nil
+	}
+	ts, err := store.FindAll[Team](ctx, p.teams, bson.D{{Key: "teacher", Value: email}})
+	if err != nil {
+		return nil, fmt.Errorf("missions: teams of a teacher: %w", err)
+	}
+	slices.SortFunc(ts, func(a, b Team) int { return strings.Compare(b.Year, a.Year) })
+	return ts, nil
+}
+
+// MarkInvited records when the link teacher was last sent an invitation.
+func (p *Programme) MarkInvited(ctx context.Context, team string) error {
+	_, err := p.updateTeam(ctx, team, 0, func(t *Team) error {
+		t.Invited = time.Now().UTC()
+		return nil
+	})
+	return err
+}

@@ -1,0 +1,508 @@
+package missions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/store"
+)
+
+// Programme year states: set up, running, over (no new XP), and put away.
+const (
+	YearSetup    = "setup"
+	YearLive     = "live"
+	YearClosed   = "closed"
+	YearArchived = "archived"
+)
+
+// Errors a caller can show.
+var (
+	ErrYearNotFound  = errors.New("no programme year with that name")
+	ErrYearExists    = errors.New("that programme year already exists")
+	ErrYearState     = errors.New("the programme year is not in a state that allows this")
+	ErrYearClosed    = errors.New("the programme year is closed: it accepts no new XP")
+	ErrConflict      = errors.New("someone else changed this in the meantime: look again and retry")
+	ErrNotFound      = errors.New("not found")
+	ErrInvalid       = errors.New("not valid")
+	ErrReasonNeeded  = errors.New("give a reason")
+	ErrUnknownRule   = errors.New("no such activity in this year's missions")
+	ErrNotReleased   = errors.New("missions open once at least one JOSO has attended both taught sessions")
+	ErrNotEditable   = errors.New("this activity can no longer be changed")
+	ErrNoParticipant = errors.New("choose the JOSOs who took part, or the whole team")
+)
+
+// Year is one programme year: its state, settings and catalogue. Changes to a year go
+// through update, which checks the version the change was based on.
+type Year struct {
+	ID    string `bson:"_id"` // like 2022-23
+	State string `bson:"state"`
+	// AutoApprove approves a submitted activity at once instead of waiting for the partnership.
+	AutoApprove bool        `bson:"auto_approve"`
+	Areas       []Area      `bson:"areas"`
+	Missions    []Mission   `bson:"missions"`
+	Sessions    []Session   `bson:"sessions"`
+	Categories  []string    `bson:"categories"`
+	AnonymiseOn string      `bson:"anonymise_on"` // yyyy-mm-dd: JOSO names and evidence go on this day once closed
+	Anonymised  time.Time   `bson:"anonymised,omitempty"`
+	Created     time.Time   `bson:"created"`
+	Version     int         `bson:"version"`
+	History     []YearEvent `bson:"history,omitempty"`
+}
+
+// YearEvent is one change of state, kept on the year.
+type YearEvent struct {
+	At    time.Time `bson:"at"`
+	By    string    `bson:"by"`
+	State string    `bson:"state"`
+}
+
+// Area is one of the partnership's mission areas and the strands it covers.
+type Area struct {
+	ID      string   `bson:"id"`
+	Name    string   `bson:"name"`
+	Strands []string `bson:"strands"`
+}
+
+// Mission is a task in an area, with the activities that earn XP for it.
+type Mission struct {
+	ID         string         `bson:"id"`
+	Area       string         `bson:"area"`
+	Title      string         `bson:"title"`
+	Activities []ActivityType `bson:"activities"`
+}
+
+// ActivityType is one kind of activity and its XP rule's versions, oldest first.
+type ActivityType struct {
+	ID    string `bson:"id"`
+	Title string `bson:"title"`
+	Rules []Rule `bson:"rules"`
+}
+
+// Rule says what an activity earns. A change makes a new version; XP already awarded
+// keeps the version it was awarded under.
+type Rule struct {
+	Version     int       `bson:"version"`
+	Base        int       `bson:"base"`
+	WholeSchool int       `bson:"whole_school"`
+	Parents     int       `bson:"parents"`
+	KS1         int       `bson:"ks1"`
+	KS2         int       `bson:"ks2"`
+	Cap         int       `bson:"cap,omitempty"` // most XP a school can earn from this activity in the year; 0: no cap
+	Since       time.Time `bson:"since"`
+	By          string    `bson:"by"`
+}
+
+// Bonus is the rule's bonus for reaching an audience.
+func (r Rule) Bonus(audience string) int {
+	switch audience {
+	case AudienceWholeSchool:
+		return r.WholeSchool
+	case AudienceParents:
+		return r.Parents
+	case AudienceKS1:
+		return r.KS1
+	case AudienceKS2:
+		return r.KS2
+	}
+	return 0
+}
+
+// Current is the rule in force.
+func (a ActivityType) Current() Rule {
+	if len(a.Rules) == 0 {
+		return Rule{}
+	}
+	return a.Rules[len(a.Rules)-1]
+}
+
+// Session kinds: the two taught sessions and the group review.
+const (
+	SessionTaught1 = "taught-1"
+	SessionTaught2 = "taught-2"
+	SessionReview  = "review"
+)
+
+// Session is one scheduled training session. A catch-up session counts as the taught
+// session of its kind.
+type Session struct {
+	ID      string `bson:"id"`
+	Kind    string `bson:"kind"`
+	Title   string `bson:"title"`
+	Date    string `bson:"date"` // yyyy-mm-dd
+	CatchUp bool   `bson:"catch_up"`
+}
+
+// SessionKindLabel names a session kind.
+func SessionKindLabel(k string) string {
+	switch k {
+	case SessionTaught1:
+		return "First taught session"
+	case SessionTaught2:
+		return "Second taught session"
+	case SessionReview:
+		return "Review session"
+	}
+	return k
+}
+
+// DefaultCategories are the celebration's award categories a year starts with.
+var DefaultCategories = []string{"Brilliant Engagement", "Awesome Creativity", "Super Commitment"}
+
+// Area returns an area of the year.
+func (y Year) Area(id string) (Area, bool) {
+	i := slices.IndexFunc(y.Areas, func(a Area) bool { return a.ID == id })
+	if i < 0 {
+		return Area{}, false
+	}
+	return y.Areas[i], true
+}
+
+// Activity finds an activity type and its mission.
+func (y Year) Activity(id string) (Mission, ActivityType, bool) {
+	for _, m := range y.Missions {
+		for _, a := range m.Activities {
+			if a.ID == id {
+				return m, a, true
+			}
+		}
+	}
+	return Mission{}, ActivityType{}, false
+}
+
+// Session returns a session of the year.
+func (y Year) Session(id string) (Session, bool) {
+	i := slices.IndexFunc(y.Sessions, func(s Session) bool { return s.ID == id })
+	if i < 0 {
+		return Session{}, false
+	}
+	return y.Sessions[i], true
+}
+
+// Open says whether the year takes new XP.
+func (y Year) Open() bool { return y.State == YearLive }
+
+// Programme is the JOSO programme's store: its collections, and the store they live in.
+type Programme struct {
+	st         *store.Store
+	years      *mongo.Collection
+	teams      *mongo.Collection
+	activities *mongo.Collection
+	ledger     *mongo.Collection
+	totals     *mongo.Collection
+	signins    *mongo.Collection
+}
+
+// New opens the programme in st.
+func New(st *store.Store) *Programme {
+	return &Programme{st: st, years: st.Collection("joso_years"), teams: st.Collection("joso_teams"),
+		activities: st.Collection("joso_activities"), ledger: st.Collection("xp_ledger"),
+		totals: st.Collection("xp_totals"), signins: st.Collection("joso_signins")}
+}
+
+// EnsureIndexes creates the indexes the programme's queries use on MongoDB (the embedded
+// store scans small collections and looks up by _id).
+func (p *Programme) EnsureIndexes(ctx context.Context) error {
+	if p.st.Kind != store.KindMongoDB {
+		return nil
+	}
+	for c, keys := range map[*mongo.Collection]bson.D{
+		p.teams:      {{Key: "year", Value: 1}},
+		p.activities: {{Key: "team", Value: 1}},
+		p.ledger:     {{Key: "year", Value: 1}, {Key: "urn", Value: 1}},
+	} {
+		if _, err := c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
+			return fmt.Errorf("missions: indexes: %w", err)
+		}
+	}
+	_, err := p.teams.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "teacher", Value: 1}}})
+	if err == nil {
+		_, err = p.ledger.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "activity", Value: 1}}})
+	}
+	return err
+}
+
+var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// checkDate accepts yyyy-mm-dd dates that exist.
+func checkDate(s string) error {
+	if !dateOnly.MatchString(s) {
+		return fmt.Errorf("%w: enter the date as yyyy-mm-dd", ErrInvalid)
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return fmt.Errorf("%w: %q is not a real date", ErrInvalid, s)
+	}
+	return nil
+}
+
+// DefaultAnonymiseOn is the end of the autumn term after the programme year: JOSOs' names
+// are kept through the celebration and the following term's questions, then go.
+func DefaultAnonymiseOn(year string) string {
+	end, _ := strconv.Atoi(year[:4])
+	return fmt.Sprintf("%d-12-31", end+1)
+}
+
+// CreateYear makes a programme year in setup, starting from the latest year's catalogue,
+// sessions' shape and categories (or the built-in catalogue for the first year).
+func (p *Programme) CreateYear(ctx context.Context, id, by string) (Year, error) {
+	if err := forms.CheckYear(id); err != nil {
+		return Year{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	now := time.Now().UTC()
+	y := Year{ID: id, State: YearSetup, Categories: slices.Clone(DefaultCategories), AnonymiseOn: DefaultAnonymiseOn(id),
+		Created: now, Version: 1, History: []YearEvent{{At: now, By: by, State: YearSetup}}}
+	years, err := p.Years(ctx)
+	if err != nil {
+		return Year{}, err
+	}
+	if len(years) > 0 {
+		last := years[0]
+		y.Areas, y.Missions, y.Categories, y.AutoApprove = last.Areas, last.Missions, last.Categories, last.AutoApprove
+	} else {
+		y.Areas, y.Missions = StartingCatalogue(now, by)
+	}
+	y.Sessions = defaultSessions(id)
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		_, err := p.years.InsertOne(ctx, y)
+		return err
+	})
+	if store.IsDuplicateKey(err) {
+		return Year{}, ErrYearExists
+	}
+	if err != nil {
+		return Year{}, fmt.Errorf("missions: creating year %s: %w", id, err)
+	}
+	return y, nil
+}
+
+// defaultSessions are the usual autumn sessions: two taught, a catch-up, the review.
+func defaultSessions(year string) []Session {
+	start, _ := strconv.Atoi(year[:4])
+	d := func(m time.Month, day int) string {
+		return time.Date(start, m, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	}
+	return []Session{
+		{ID: "s1", Kind: SessionTaught1, Title: "Taught session 1: being a JOSO", Date: d(time.October, 5)},
+		{ID: "s2", Kind: SessionTaught2, Title: "Taught session 2: missions and XP", Date: d(time.October, 19)},
+		{ID: "s3", Kind: SessionTaught2, Title: "Catch-up for taught session 2", Date: d(time.November, 2), CatchUp: true},
+		{ID: "s4", Kind: SessionReview, Title: "Group review session", Date: time.Date(start+1, time.February, 8, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)},
+	}
+}
+
+// Year reads a programme year.
+func (p *Programme) Year(ctx context.Context, id string) (Year, error) {
+	y, err := store.FindByID[Year](ctx, p.years, id, ErrYearNotFound)
+	if err != nil && !errors.Is(err, ErrYearNotFound) {
+		return y, fmt.Errorf("missions: reading year %s: %w", id, err)
+	}
+	return y, err
+}
+
+// Years lists programme years, newest first.
+func (p *Programme) Years(ctx context.Context) ([]Year, error) {
+	ys, err := store.FindAll[Year](ctx, p.years, bson.D{}, options.Find().SetProjection(bson.D{{Key: "history", Value: 0}}))
+	if err != nil {
+		return nil, fmt.Errorf("missions: listing years: %w", err)
+	}
+	slices.SortFunc(ys, func(a, b Year) int { return strings.Compare(b.ID, a.ID) })
+	return ys, nil
+}
+
+// updateYear applies change to the year as last read and writes it back if nobody
+// changed it since (else ErrConflict).
+func (p *Programme) updateYear(ctx context.Context, id string, change func(*Year) error) (Year, error) {
+	y, err := p.Year(ctx, id)
+	if err != nil {
+		return y, err
+	}
+	v := y.Version
+	if err := change(&y); err != nil {
+		return y, err
+	}
+	y.Version = v + 1
+	var matched int64
+	err = p.st.Write(ctx, func(ctx context.Context) error {
+		res, err := p.years.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: v}}, y)
+		if err == nil {
+			matched = res.MatchedCount
+		}
+		return err
+	})
+	if err != nil {
+		return y, fmt.Errorf("missions: updating year %s: %w", id, err)
+	}
+	if matched == 0 {
+		return y, ErrConflict
+	}
+	return y, nil
+}
+
+// nextState says which state each move leads to, from which.
+var nextState = map[string][2]string{
+	"open":    {YearSetup, YearLive},
+	"close":   {YearLive, YearClosed},
+	"reopen":  {YearClosed, YearLive},
+	"archive": {YearClosed, YearArchived},
+}
+
+// Move changes a year's state: open, close, reopen or archive.
+func (p *Programme) Move(ctx context.Context, id, move, by string) (Year, error) {
+	st, ok := nextState[move]
+	if !ok {
+		return Year{}, fmt.Errorf("%w: no such change %q", ErrInvalid, move)
+	}
+	return p.updateYear(ctx, id, func(y *Year) error {
+		if y.State != st[0] {
+			return ErrYearState
+		}
+		if move == "reopen" && !y.Anonymised.IsZero() {
+			return fmt.Errorf("%w: its names have been anonymised", ErrYearState)
+		}
+		y.State = st[1]
+		y.History = append(y.History, YearEvent{At: time.Now().UTC(), By: by, State: st[1]})
+		return nil
+	})
+}
+
+// Settings are the year's choices an admin can change at any time before archiving.
+type Settings struct {
+	AutoApprove bool
+	AnonymiseOn string
+	Categories  []string
+}
+
+// SetSettings changes a year's settings.
+func (p *Programme) SetSettings(ctx context.Context, id string, s Settings) (Year, error) {
+	if err := checkDate(s.AnonymiseOn); err != nil {
+		return Year{}, err
+	}
+	var cats []string
+	for _, c := range s.Categories {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(cats, c) {
+			if len(c) > 60 {
+				return Year{}, fmt.Errorf("%w: a category name must be 60 characters or fewer", ErrInvalid)
+			}
+			cats = append(cats, c)
+		}
+	}
+	if len(cats) == 0 {
+		return Year{}, fmt.Errorf("%w: give at least one celebration category", ErrInvalid)
+	}
+	return p.updateYear(ctx, id, func(y *Year) error {
+		if y.State == YearArchived {
+			return ErrYearState
+		}
+		y.AutoApprove, y.AnonymiseOn, y.Categories = s.AutoApprove, s.AnonymiseOn, cats
+		return nil
+	})
+}
+
+// SetSessions replaces the year's training schedule. A session that has attendance
+// recorded against it keeps its ID, so attendance stays attached.
+func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Session) (Year, error) {
+	seen := map[string]bool{}
+	for _, s := range sessions {
+		if s.ID == "" || seen[s.ID] || strings.TrimSpace(s.Title) == "" {
+			return Year{}, fmt.Errorf("%w: every session needs a title", ErrInvalid)
+		}
+		if s.Kind != SessionTaught1 && s.Kind != SessionTaught2 && s.Kind != SessionReview {
+			return Year{}, fmt.Errorf("%w: unknown kind of session %q", ErrInvalid, s.Kind)
+		}
+		if err := checkDate(s.Date); err != nil {
+			return Year{}, fmt.Errorf("%s: %w", s.Title, err)
+		}
+		seen[s.ID] = true
+	}
+	return p.updateYear(ctx, id, func(y *Year) error {
+		if y.State == YearClosed || y.State == YearArchived {
+			return ErrYearState
+		}
+		y.Sessions = sessions
+		return nil
+	})
+}
+
+// SetAreaStrands maps one mission area onto strands (the year's own mapping).
+func (p *Programme) SetAreaStrands(ctx context.Context, id, area string, strands []string) (Year, error) {
+	for _, s := range strands {
+		if StrandName(s) == "" {
+			return Year{}, fmt.Errorf("%w: unknown strand %q", ErrInvalid, s)
+		}
+	}
+	if len(strands) == 0 {
+		return Year{}, fmt.Errorf("%w: an area must cover at least one strand", ErrInvalid)
+	}
+	return p.updateYear(ctx, id, func(y *Year) error {
+		i := slices.IndexFunc(y.Areas, func(a Area) bool { return a.ID == area })
+		if i < 0 {
+			return ErrNotFound
+		}
+		y.Areas[i].Strands = strands
+		return nil
+	})
+}
+
+// SetRule makes a new version of an activity's XP rule. Entries already posted keep the
+// version they name; only approvals from now on use the new one.
+func (p *Programme) SetRule(ctx context.Context, id, activity string, r Rule, by string) (Year, error) {
+	for _, n := range []int{r.Base, r.WholeSchool, r.Parents, r.KS1, r.KS2, r.Cap} {
+		if n < 0 || n > 1000 {
+			return Year{}, fmt.Errorf("%w: points must be between 0 and 1000", ErrInvalid)
+		}
+	}
+	return p.updateYear(ctx, id, func(y *Year) error {
+		if y.State == YearClosed || y.State == YearArchived {
+			return ErrYearState
+		}
+		for mi := range y.Missions {
+			for ai := range y.Missions[mi].Activities {
+				a := &y.Missions[mi].Activities[ai]
+				if a.ID != activity {
+					continue
+				}
+				r.Version, r.Since, r.By = a.Current().Version+1, time.Now().UTC(), by
+				a.Rules = append(a.Rules, r)
+				return nil
+			}
+		}
+		return ErrUnknownRule
+	})
+}
+
+// AddMission adds a mission with one activity to an area.
+func (p *Programme) AddMission(ctx context.Context, id, area, title, activity string, r Rule, by string) (Year, error) {
+	title, activity = strings.TrimSpace(title), strings.TrimSpace(activity)
+	if title == "" || activity == "" || len(title) > 120 || len(activity) > 120 {
+		return Year{}, fmt.Errorf("%w: give the mission and its first activity a title (up to 120 characters)", ErrInvalid)
+	}
+	return p.updateYear(ctx, id, func(y *Year) error {
+		if y.State == YearClosed || y.State == YearArchived {
+			return ErrYearState
+		}
+		if _, ok := y.Area(area); !ok {
+			return fmt.Errorf("%w: choose a mission area", ErrInvalid)
+		}
+		n := len(y.Missions) + 1
+		for {
+			if !slices.ContainsFunc(y.Missions, func(m Mission) bool { return m.ID == fmt.Sprintf("m%d", n) }) {
+				break
+			}
+			n++
+		}
+		mid := fmt.Sprintf("m%d", n)
+		r.Version, r.Since, r.By = 1, time.Now().UTC(), by
+		y.Missions = append(y.Missions, Mission{ID: mid, Area: area, Title: title,
+			Activities: []ActivityType{{ID: mid + "-a1", Title: activity, Rules: []Rule{r}}}})
+		return nil
+	})
+}
