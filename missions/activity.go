@@ -278,18 +278,11 @@ func (p *Programme) changeActivity(ctx context.Context, id string, version int, 
 		return a, err
 	}
 	a.Version, a.Updated = v+1, time.Now().UTC()
-	var matched int64
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		res, err := p.activities.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: v}}, a)
-		if err == nil {
-			matched = res.MatchedCount
-		}
-		return err
-	})
+	replaced, err := p.st.ReplaceIfVersion(ctx, p.activities, id, v, a)
 	if err != nil {
 		return a, fmt.Errorf("missions: changing activity %s: %w", id, err)
 	}
-	if matched == 0 {
+	if !replaced {
 		return a, ErrConflict
 	}
 	return a, nil

@@ -117,9 +117,11 @@ func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, 
 	if !ok {
 		return a, 0, ErrUnknownRule
 	}
-	earned, err := p.earned(ctx, a.Team, a.Type)
-	if err != nil {
-		return a, 0, err
+	earned := 0
+	if typ.Current().Cap > 0 {
+		if earned, err = p.earned(ctx, a.Team, a.Type); err != nil {
+			return a, 0, err
+		}
 	}
 	t, err := p.Team(ctx, a.Team)
 	if err != nil {

@@ -200,18 +200,11 @@ func (p *Programme) updateTeam(ctx context.Context, id string, version int, chan
 		return t, err
 	}
 	t.Version = v + 1
-	var matched int64
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		res, err := p.teams.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: v}}, t)
-		if err == nil {
-			matched = res.MatchedCount
-		}
-		return err
-	})
+	replaced, err := p.st.ReplaceIfVersion(ctx, p.teams, id, v, t)
 	if err != nil {
 		return t, fmt.Errorf("missions: updating team %s: %w", id, err)
 	}
-	if matched == 0 {
+	if !replaced {
 		return t, ErrConflict
 	}
 	return t, nil

@@ -330,18 +330,11 @@ func (p *Programme) updateYear(ctx context.Context, id string, change func(*Year
 		return y, err
 	}
 	y.Version = v + 1
-	var matched int64
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		res, err := p.years.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: v}}, y)
-		if err == nil {
-			matched = res.MatchedCount
-		}
-		return err
-	})
+	replaced, err := p.st.ReplaceIfVersion(ctx, p.years, id, v, y)
 	if err != nil {
 		return y, fmt.Errorf("missions: updating year %s: %w", id, err)
 	}
-	if matched == 0 {
+	if !replaced {
 		return y, ErrConflict
 	}
 	return y, nil

@@ -73,3 +73,13 @@ func New(t testing.TB) *store.Store {
 	})
 	return s
 }
+
+// URI is the shared test store's connection string, for a test that needs its own client.
+func URI(t testing.TB) string {
+	t.Helper()
+	u, _, err := server()
+	if err != nil {
+		t.Fatalf("storetest: the test store did not start: %v", err)
+	}
+	return u
+}
