@@ -107,6 +107,25 @@ func (p *Programme) Figures(ctx context.Context, year string) (YearFigures, erro
 	return ComputeFigures(y, teams, acts, entries), nil
 }
 
+// FiguresBeside computes a year's figures and the previous year's (nil if none).
+func (p *Programme) FiguresBeside(ctx context.Context, year string) (YearFigures, *YearFigures, error) {
+	cur, err := p.Figures(ctx, year)
+	if err != nil {
+		return cur, nil, err
+	}
+	years, err := p.Years(ctx)
+	if err != nil {
+		return cur, nil, err
+	}
+	for _, y := range years { // newest first: the first earlier one is the previous year
+		if y.ID < year {
+			prev, err := p.Figures(ctx, y.ID)
+			return cur, &prev, err
+		}
+	}
+	return cur, nil, nil
+}
+
 // ComputeFigures is Figures' arithmetic, apart from the store.
 func ComputeFigures(y Year, teams []Team, acts []Activity, entries []Entry) YearFigures {
 	f := YearFigures{Year: y, Schools: len(teams)}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,41 +141,49 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		w := e.stdout
-		var f *os.File
-		if *out != "-" {
-			// Write beside the target and rename, so a failed export never leaves half a file.
-			f, err = os.CreateTemp(filepath.Dir(*out), ".assure-export-*")
-			if err != nil {
-				return err
-			}
-			defer os.Remove(f.Name())
-			defer f.Close()
-			w = f
-		}
-		bw := bufio.NewWriterSize(w, 1<<16)
 		each := func(fn func(forms.Return) error) error { return a.rounds.EachReturn(ctx, *year, *format == "xlsx", fn) }
-		if *format == "csv" {
-			err = exports.WriteReturnsCSV(bw, each)
-		} else {
-			err = exports.WriteReturnsWorkbook(bw, exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
-		}
-		if err == nil {
-			err = bw.Flush()
-		}
+		err = writeOut(*out, e.stdout, func(w io.Writer) error {
+			if *format == "csv" {
+				return exports.WriteReturnsCSV(w, each)
+			}
+			return exports.WriteReturnsWorkbook(w, exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
+		})
 		if err != nil {
 			return err
 		}
-		if f != nil {
-			if err := f.Close(); err != nil {
-				return err
-			}
-			if err := os.Rename(f.Name(), *out); err != nil {
-				return err
-			}
+		if *out != "-" {
 			all := rep.Figures.Summary[0].Now
 			fmt.Fprintf(e.stdout, "Wrote %s: round %s, %d of %d returned (%d%%).\n", *out, *year, all.Returned, all.Expected, all.Percent())
 		}
 		return a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionExported, Target: *year, Detail: "returns " + *format})
 	}
+}
+
+// writeOut writes a file through write, or standard output for "-". A file is written
+// beside its target and renamed into place, so a failed export never leaves half a file.
+func writeOut(out string, stdout io.Writer, write func(io.Writer) error) error {
+	if out == "-" {
+		bw := bufio.NewWriterSize(stdout, 1<<16)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), ".assure-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), out)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/missions"
 )
 
 func main() {
@@ -64,6 +65,13 @@ func commands() []command {
 		{"round contacts", "--year 2024-25 FILE.csv", "load schools' contact emails (columns urn,email) into a round; any bad line refuses the file", roundContactsFlags},
 		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step", remindersRunFlags},
 		{"export returns", "--round 2022-23 --out FILE [--format xlsx|csv]", "write the return-rate workbook (or the school rows as CSV)", exportReturnsFlags},
+		{"joso year create", "--year 2023-24", "create a JOSO programme year, starting from the last year's missions and XP rules", josoYearCreateFlags},
+		{"joso year move", "--year 2023-24 open|close|reopen|archive", "move a JOSO programme year on (a closed year takes no new XP)", josoYearMoveFlags},
+		{"joso enrol", "--year 2023-24 --urn N --teacher EMAIL --name NAME [--invite]", "enrol a school in a JOSO year with its link teacher (and email the invitation)", josoEnrolFlags},
+		{"joso verify", "--year 2022-23 [--repair]", "rebuild XP totals from the ledger and report (or repair) any mismatch", josoVerifyFlags},
+		{"joso anonymise", "[--today yyyy-mm-dd]", "anonymise JOSO names and evidence of closed years whose date has come", josoAnonymiseFlags},
+		{"joso certificates", "--year 2022-23 [--urn N] --out FILE.pdf", "write the year's awarded certificates (or one school's) as PDF", josoCertificatesFlags},
+		{"export joso", "--year 2022-23 --out FILE.xlsx", "write the JOSO programme's yearly workbook, the previous year beside", exportJOSOFlags},
 		{"demo", "", "load the demo county, its rounds and a demo admin into an empty store", demoFlags},
 		{"help", "", "list commands and settings", nil},
 	}
@@ -177,6 +185,8 @@ type app struct {
 	audit    *audit.Log
 	mail     *mail.Mailer
 	chase    *forms.Chase
+	joso     *missions.Programme
+	josoMail missions.Mailer
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -198,6 +208,12 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st),
 		mail: mail.New(st, cfg.SMTP)}
 	a.chase = forms.NewChase(a.rounds, a.mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
+	a.joso = missions.New(st)
+	a.josoMail = missions.Mailer{Programme: a.joso, Mail: a.mail, Partnership: cfg.Partnership, PublicURL: cfg.PublicURL}
+	if err := a.joso.EnsureIndexes(ctx); err != nil {
+		a.close()
+		return nil, err
+	}
 	if err := a.register.EnsureIndexes(ctx); err != nil {
 		a.close()
 		return nil, err

@@ -40,6 +40,26 @@ const (
 	ActionReminderSent     = "reminder-sent"
 	ActionContactRecorded  = "contact-recorded"
 	ActionExported         = "exported"
+	// The JOSO programme.
+	ActionJOSOYear        = "joso-year-changed"
+	ActionJOSOEnrolled    = "joso-school-enrolled"
+	ActionJOSOInvited     = "joso-teacher-invited"
+	ActionJOSOSignIn      = "joso-teacher-signed-in"
+	ActionJOSOTeam        = "joso-team-changed"
+	ActionJOSOAttendance  = "joso-attendance-recorded"
+	ActionJOSOActivity    = "joso-activity-saved"
+	ActionJOSOEvidence    = "joso-evidence-added"
+	ActionJOSOPulled      = "joso-evidence-pulled"
+	ActionJOSOApproved    = "joso-activity-approved"
+	ActionJOSOUnapproved  = "joso-activity-unapproved"
+	ActionJOSOReturned    = "joso-activity-returned"
+	ActionJOSOReversal    = "joso-xp-reversed"
+	ActionJOSONominated   = "joso-nominated"
+	ActionJOSODecided     = "joso-nomination-decided"
+	ActionJOSOCatalogue   = "joso-catalogue-changed"
+	ActionJOSOVerified    = "joso-ledger-verified"
+	ActionJOSOAnonymised  = "joso-year-anonymised"
+	ActionJOSOCertificate = "joso-certificates-made"
 )
 
 // Entry is one thing someone did.
