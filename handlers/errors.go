@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/missions"
 )
 
 var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
@@ -31,7 +32,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, paras = http.StatusForbidden, "This form has expired",
 			[]string{"Go back, reload the page and try again. This protects you from forms sent by other websites."}
 	case errors.Is(err, forms.ErrSchoolNotFound), errors.Is(err, forms.ErrJobNotFound), errors.Is(err, forms.ErrRoundNotFound),
-		errors.Is(err, forms.ErrReturnNotFound):
+		errors.Is(err, forms.ErrReturnNotFound), errors.Is(err, missions.ErrYearNotFound), errors.Is(err, missions.ErrNotFound):
 		status, heading, paras = http.StatusNotFound, "Page not found", []string{err.Error() + "."}
 	case errors.As(err, &fe):
 		status = fe.Code
@@ -47,6 +48,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		default:
 			heading, paras = http.StatusText(fe.Code), nil
 		}
+	case errors.Is(err, missions.ErrYearClosed), errors.Is(err, missions.ErrYearState), errors.Is(err, missions.ErrNotEditable),
+		errors.Is(err, missions.ErrNotReleased), errors.Is(err, missions.ErrNotSubmitted), errors.Is(err, missions.ErrNotApproved):
+		status, heading, paras = http.StatusConflict, "That cannot be done now", []string{capitalise(err.Error()) + "."}
+	case errors.Is(err, missions.ErrConflict):
+		status, heading, paras = http.StatusConflict, "Someone else changed this", []string{"Go back, reload the page and make your change again. Nothing was lost."}
 	case isStoreDown(err):
 		status, heading = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
 		paras = []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}

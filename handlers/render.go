@@ -27,10 +27,10 @@ func loadPages() (*pages, error) {
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
-		if n == "layout.html" || n == "questions.html" {
+		if n == "layout.html" || n == "questions.html" || n == "joso-shared.html" {
 			continue
 		}
-		t, err := template.New(n).Funcs(templateFuncs).ParseFS(static.Templates, "layout.html", "questions.html", n)
+		t, err := template.New(n).Funcs(templateFuncs).ParseFS(static.Templates, "layout.html", "questions.html", "joso-shared.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("handlers: parsing template %s: %w", n, err)
 		}
@@ -71,6 +71,7 @@ func (s *Server) basePage(c *fiber.Ctx, title string) Page {
 	if p.Admin != "" {
 		path := c.Path()
 		for _, n := range []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/rounds", Text: "Rounds"}, {Href: "/admin/schools", Text: "Schools register"},
+			{Href: "/admin/joso", Text: "JOSO programme"},
 			{Href: "/admin/outbox", Text: "Email"},
 			{Href: "/admin/audit", Text: "Audit log"}, {Href: "/sign-out", Text: "Sign out"}} {
 			n.Active = path == n.Href || (n.Href != "/admin" && strings.HasPrefix(path, n.Href+"/"))

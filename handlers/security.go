@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"github.com/lscp/assure/missions"
+
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -41,8 +43,11 @@ func (s *Server) securityHeaders() fiber.Handler {
 // parses it.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	limit := maxFormBytes
-	if c.Path() == "/admin/schools/import" || strings.HasSuffix(c.Path(), "/contacts") && strings.HasPrefix(c.Path(), "/admin/rounds/") {
+	switch path := c.Path(); {
+	case path == "/admin/schools/import" || strings.HasSuffix(path, "/contacts") && strings.HasPrefix(path, "/admin/rounds/"):
 		limit = MaxUploadBytes
+	case strings.HasPrefix(path, "/joso/school/activities/") && strings.HasSuffix(path, "/evidence"):
+		limit = missions.MaxEvidenceBytes + maxFormBytes // the file and the form around it
 	}
 	if len(c.Request().Body()) > limit || c.Request().Header.ContentLength() > limit {
 		return fiber.ErrRequestEntityTooLarge

@@ -34,6 +34,8 @@ type Deps struct {
 	Chase    chaser
 	Accounts adminAccounts
 	Audit    auditLog
+	JOSO     josoProgramme
+	JOSOMail josoMailer
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).
 	Storage fiber.Storage
 	Logger  *slog.Logger

@@ -284,7 +284,7 @@ func (p *Programme) earned(ctx context.Context, team, rule string) (int, error) 
 
 // ReverseEntry posts the reversal of one entry with a reason: the admin's correction,
 // and the only XP a closed year accepts. Archived years accept nothing.
-func (p *Programme) ReverseEntry(ctx context.Context, key, reason, by string) (Entry, error) {
+func (p *Programme) ReverseEntry(ctx context.Context, year, key, reason, by string) (Entry, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return Entry{}, ErrReasonNeeded
@@ -292,6 +292,9 @@ func (p *Programme) ReverseEntry(ctx context.Context, key, reason, by string) (E
 	e, err := store.FindByID[Entry](ctx, p.ledger, key, ErrNotFound)
 	if err != nil {
 		return e, err
+	}
+	if e.Year != year {
+		return e, ErrNotFound
 	}
 	if e.Reverses != "" {
 		return e, fmt.Errorf("%w: a reversal cannot itself be reversed", ErrInvalid)

@@ -165,17 +165,17 @@ func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
 		t.Fatalf("logging in a closed year: %v", err)
 	}
 	es, _ := p.Entries(ctx, EntryFilter{Activity: done.ID})
-	if _, err := p.ReverseEntry(ctx, es[0].Key, "", "admin@lscp.example"); !errors.Is(err, ErrReasonNeeded) {
+	if _, err := p.ReverseEntry(ctx, "2022-23", es[0].Key, "", "admin@lscp.example"); !errors.Is(err, ErrReasonNeeded) {
 		t.Fatalf("reversal without reason: %v", err)
 	}
-	r, err := p.ReverseEntry(ctx, es[0].Key, "Base points awarded in error", "admin@lscp.example")
+	r, err := p.ReverseEntry(ctx, "2022-23", es[0].Key, "Base points awarded in error", "admin@lscp.example")
 	if err != nil || r.Amount != -es[0].Amount {
 		t.Fatalf("admin reversal: %+v %v", r, err)
 	}
-	if _, err := p.ReverseEntry(ctx, es[0].Key, "again", "admin@lscp.example"); !errors.Is(err, ErrAlreadyReversed) {
+	if _, err := p.ReverseEntry(ctx, "2022-23", es[0].Key, "again", "admin@lscp.example"); !errors.Is(err, ErrAlreadyReversed) {
 		t.Fatalf("second reversal: %v", err)
 	}
-	if _, err := p.ReverseEntry(ctx, r.Key, "reverse the reversal", "admin@lscp.example"); !errors.Is(err, ErrInvalid) {
+	if _, err := p.ReverseEntry(ctx, "2022-23", r.Key, "reverse the reversal", "admin@lscp.example"); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("reversing a reversal: %v", err)
 	}
 }

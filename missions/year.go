@@ -400,12 +400,24 @@ func (p *Programme) SetSettings(ctx context.Context, id string, s Settings) (Yea
 	})
 }
 
-// SetSessions replaces the year's training schedule. A session that has attendance
-// recorded against it keeps its ID, so attendance stays attached.
+// SetSessions replaces the year's training schedule. A session keeps its ID, so
+// attendance stays attached; a new session (no ID) gets the next free one.
 func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Session) (Year, error) {
 	seen := map[string]bool{}
+	next := 1
 	for _, s := range sessions {
-		if s.ID == "" || seen[s.ID] || strings.TrimSpace(s.Title) == "" {
+		if n, err := strconv.Atoi(strings.TrimPrefix(s.ID, "s")); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	for i := range sessions {
+		if sessions[i].ID == "" {
+			sessions[i].ID = "s" + strconv.Itoa(next)
+			next++
+		}
+	}
+	for _, s := range sessions {
+		if seen[s.ID] || strings.TrimSpace(s.Title) == "" {
 			return Year{}, fmt.Errorf("%w: every session needs a title", ErrInvalid)
 		}
 		if s.Kind != SessionTaught1 && s.Kind != SessionTaught2 && s.Kind != SessionReview {

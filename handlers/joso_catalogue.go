@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/missions"
+)
+
+// CataloguePage is a year's mission areas (and the strands each covers), its missions
+// with their XP rules and every earlier version, and its training sessions.
+type CataloguePage struct {
+	Page
+	Year        missions.Year
+	Editable    bool
+	Areas       []AreaForm
+	Missions    []MissionView
+	AreaOpts    []Option
+	Sessions    []SessionRow
+	KindOpts    []string
+	Field       map[string]*FieldError
+	NewTitle    string
+	NewActivity string
+}
+
+// AreaForm is an area with its strand checkboxes.
+type AreaForm struct {
+	missions.Area
+	Strands []Choice
+}
+
+// MissionView is a mission with its activities and rules.
+type MissionView struct {
+	missions.Mission
+	AreaName   string
+	Activities []ActivityTypeView
+}
+
+// ActivityTypeView is an activity type, its current rule and its history.
+type ActivityTypeView struct {
+	missions.ActivityType
+	Current missions.Rule
+	Earlier []missions.Rule
+}
+
+// SessionRow is one line of the sessions form.
+type SessionRow struct {
+	missions.Session
+	N     int
+	Kinds []Option
+}
+
+func (s *Server) cataloguePage(c *fiber.Ctx) error {
+	return s.renderCatalogue(c, fiber.StatusOK, nil)
+}
+
+func (s *Server) renderCatalogue(c *fiber.Ctx, status int, errs []FieldError) error {
+	y, err := s.deps.JOSO.Year(c.UserContext(), c.Params("year"))
+	if err != nil {
+		return err
+	}
+	p := CataloguePage{Page: s.basePage(c, "Missions and XP rules "+y.ID), Year: y, Field: map[string]*FieldError{},
+		Editable: y.State == missions.YearSetup || y.State == missions.YearLive, NewTitle: c.FormValue("title"), NewActivity: c.FormValue("activity")}
+	p.Back = "/admin/joso/" + y.ID
+	for _, a := range y.Areas {
+		af := AreaForm{Area: a}
+		for _, st := range missions.Strands {
+			af.Strands = append(af.Strands, Choice{Value: st.ID, Text: st.Name, Checked: slices.Contains(a.Strands, st.ID)})
+		}
+		p.Areas = append(p.Areas, af)
+		p.AreaOpts = append(p.AreaOpts, Option{Value: a.ID, Text: a.Name, Selected: c.FormValue("area") == a.ID})
+	}
+	for _, m := range y.Missions {
+		area, _ := y.Area(m.Area)
+		mv := MissionView{Mission: m, AreaName: area.Name}
+		for _, at := range m.Activities {
+			v := ActivityTypeView{ActivityType: at, Current: at.Current()}
+			if len(at.Rules) > 1 {
+				v.Earlier = slices.Clone(at.Rules[:len(at.Rules)-1])
+				slices.Reverse(v.Earlier)
+			}
+			mv.Activities = append(mv.Activities, v)
+		}
+		p.Missions = append(p.Missions, mv)
+	}
+	kinds := []string{missions.SessionTaught1, missions.SessionTaught2, missions.SessionReview}
+	for i, ses := range append(slices.Clone(y.Sessions), missions.Session{}) {
+		p.Sessions = append(p.Sessions, SessionRow{Session: ses, N: i, Kinds: options(kinds, missions.SessionKindLabel, ses.Kind)})
+	}
+	p.Errors = errs
+	for i := range p.Errors {
+		p.Field[p.Errors[i].Field] = &p.Errors[i]
+	}
+	p.Flash = c.Query("done")
+	if !containsString([]string{"Strands saved", "New rule version made", "Mission added", "Sessions saved"}, p.Flash) {
+		p.Flash = ""
+	}
+	return s.render(c, status, "joso-catalogue", p)
+}
+
+// ruleFrom reads an XP rule's points from a form; a blank is 0.
+func ruleFrom(c *fiber.Ctx) (missions.Rule, bool) {
+	var r missions.Rule
+	ok := true
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"base", &r.Base}, {"whole-school", &r.WholeSchool}, {"parents", &r.Parents}, {"ks1", &r.KS1}, {"ks2", &r.KS2}, {"cap", &r.Cap}} {
+		v := strings.TrimSpace(c.FormValue(f.name))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1000 {
+			ok = false
+		}
+		*f.to = n
+	}
+	return r, ok
+}
+
+// changeCatalogue maps an area's strands, makes a new version of a rule, or adds a mission.
+func (s *Server) changeCatalogue(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	year, by := c.Params("year"), adminOf(c)
+	var err error
+	var done, detail string
+	switch c.Params("what") {
+	case "area":
+		area := c.FormValue("area")
+		_, err = s.deps.JOSO.SetAreaStrands(ctx, year, area, formValues(c)["strands"])
+		if errors.Is(err, missions.ErrInvalid) {
+			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "strands-" + area, Message: "Choose at least one strand for the area"}})
+		}
+		done, detail = "Strands saved", "area "+area+" strands "+strings.Join(formValues(c)["strands"], ",")
+	case "rule":
+		activity := c.FormValue("activity")
+		r, ok := ruleFrom(c)
+		if !ok {
+			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "base-" + activity, Message: "Points must be whole numbers from 0 to 1,000"}})
+		}
+		_, err = s.deps.JOSO.SetRule(ctx, year, activity, r, by)
+		done, detail = "New rule version made", fmt.Sprintf("rule %s: base %d, whole school %d, parents %d, KS1 %d, KS2 %d, cap %d", activity, r.Base, r.WholeSchool, r.Parents, r.KS1, r.KS2, r.Cap)
+	case "mission":
+		r, ok := ruleFrom(c)
+		if !ok {
+			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "new-base", Message: "Points must be whole numbers from 0 to 1,000"}})
+		}
+		_, err = s.deps.JOSO.AddMission(ctx, year, c.FormValue("area"), c.FormValue("title"), c.FormValue("activity"), r, by)
+		if errors.Is(err, missions.ErrInvalid) {
+			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
+		}
+		done, detail = "Mission added", "mission "+c.FormValue("title")
+	case "sessions":
+		var sessions []missions.Session
+		for i := 0; i < 20; i++ {
+			n := strconv.Itoa(i)
+			title := strings.TrimSpace(c.FormValue("title-" + n))
+			if title == "" {
+				continue
+			}
+			sessions = append(sessions, missions.Session{ID: c.FormValue("id-" + n), Title: title, Kind: c.FormValue("kind-" + n), Date: strings.TrimSpace(c.FormValue("date-" + n)), CatchUp: c.FormValue("catch-up-"+n) == "yes"})
+		}
+		_, err = s.deps.JOSO.SetSessions(ctx, year, sessions)
+		if errors.Is(err, missions.ErrInvalid) {
+			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-0", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
+		}
+		done, detail = "Sessions saved", fmt.Sprintf("%d sessions", len(sessions))
+	default:
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: by, Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
+	return c.Redirect("/admin/joso/"+year+"/catalogue?done="+strings.ReplaceAll(done, " ", "+"), fiber.StatusSeeOther)
+}

@@ -1,0 +1,285 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/exports"
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/missions"
+)
+
+// NominationsPage lists a school's nominations and takes a new one.
+type NominationsPage struct {
+	Page
+	Team        missions.Team
+	Nominations []NominationView
+	Categories  []Option
+	Nominees    []Option
+	Reason      string
+	Field       map[string]*FieldError
+	CanNominate bool
+}
+
+// NominationView is a nomination in words.
+type NominationView struct {
+	missions.Nomination
+	Who, DecisionLabel string
+}
+
+func nominationViews(t missions.Team) []NominationView {
+	var out []NominationView
+	for _, n := range t.Nominations {
+		v := NominationView{Nomination: n, Who: "The whole team", DecisionLabel: decisionLabel(n.Decision)}
+		if j, ok := t.JOSO(n.JOSO); ok {
+			v.Who = j.Name
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func decisionLabel(d string) string {
+	switch d {
+	case missions.DecisionAwarded:
+		return "Awarded"
+	case missions.DecisionDeclined:
+		return "Not awarded"
+	}
+	return "Waiting for the partnership"
+}
+
+func (s *Server) nominationsPage(c *fiber.Ctx) error {
+	return s.renderNominations(c, fiber.StatusOK, nil)
+}
+
+func (s *Server) renderNominations(c *fiber.Ctx, status int, errs []FieldError) error {
+	t := teacherOf(c)
+	p := NominationsPage{Page: s.teacherPage(c, "Celebration nominations"), Team: t.team, Nominations: nominationViews(t.team),
+		Reason: c.FormValue("reason"), Field: map[string]*FieldError{}, CanNominate: t.year.State == missions.YearLive}
+	p.Categories = options(t.year.Categories, func(s string) string { return s }, c.FormValue("category"))
+	p.Nominees = []Option{{Value: "", Text: "The whole team", Selected: c.FormValue("joso") == ""}}
+	for _, j := range t.team.Active() {
+		p.Nominees = append(p.Nominees, Option{Value: j.ID, Text: j.Name, Selected: c.FormValue("joso") == j.ID})
+	}
+	p.Errors = errs
+	for i := range p.Errors {
+		p.Field[p.Errors[i].Field] = &p.Errors[i]
+	}
+	p.Flash = flashFrom(c)
+	return s.render(c, status, "joso-nominations", p)
+}
+
+func (s *Server) nominate(c *fiber.Ctx) error {
+	t := teacherOf(c)
+	_, err := s.deps.JOSO.Nominate(c.UserContext(), t.team.ID, 0, c.FormValue("category"), c.FormValue("joso"), c.FormValue("reason"))
+	var verrs missions.ValidationErrors
+	if errors.As(err, &verrs) {
+		var errs []FieldError
+		for _, e := range verrs {
+			errs = append(errs, FieldError{Field: e.Field, Message: e.Message})
+		}
+		return s.renderNominations(c, fiber.StatusUnprocessableEntity, errs)
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSONominated, Target: t.team.ID, Detail: c.FormValue("category")})
+	return c.Redirect("/joso/school/nominations?done=Nomination+sent", fiber.StatusSeeOther)
+}
+
+// CelebrationPage is the year's work as the celebration shows it: school by school, with
+// JOSOs named only where their school has consent to show the name.
+type CelebrationPage struct {
+	Page
+	Year    missions.Year
+	Schools []CelebrationSchool
+	XP      int
+}
+
+// CelebrationSchool is one school's part of the celebration.
+type CelebrationSchool struct {
+	School     string
+	Activities int
+	XP         int
+	Band       string
+	Missions   []string
+	Awards     []CelebrationAward
+	Named      []string
+	Unnamed    int
+}
+
+// CelebrationAward is an award shown at the celebration.
+type CelebrationAward struct {
+	Category, Who string
+}
+
+func (s *Server) celebrationPage(c *fiber.Ctx) error {
+	f, err := s.deps.JOSO.Figures(c.UserContext(), c.Params("year"))
+	if err != nil {
+		return err
+	}
+	p := CelebrationPage{Page: s.basePage(c, "Celebration "+f.Year.ID), Year: f.Year, XP: f.XP}
+	p.Back = "/admin/joso/" + f.Year.ID
+	acts := map[string][]string{}
+	for _, st := range f.Standings {
+		if st.Activities == 0 {
+			continue
+		}
+		cs := CelebrationSchool{School: st.Team.School, Activities: st.Activities, XP: st.XP, Band: st.Band}
+		all, err := s.deps.JOSO.Activities(c.UserContext(), st.Team.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range all {
+			if _, ok := a.Current(); ok {
+				m, _, _ := f.Year.Activity(a.Type)
+				if !containsString(acts[st.Team.ID], m.Title) {
+					acts[st.Team.ID] = append(acts[st.Team.ID], m.Title)
+				}
+			}
+		}
+		cs.Missions = acts[st.Team.ID]
+		for _, j := range st.Team.Active() {
+			if n := j.CelebrationName(); n != "" {
+				cs.Named = append(cs.Named, n)
+			} else {
+				cs.Unnamed++
+			}
+		}
+		for _, n := range st.Team.Nominations {
+			if n.Decision != missions.DecisionAwarded {
+				continue
+			}
+			who := "The JOSO team"
+			if j, ok := st.Team.JOSO(n.JOSO); ok {
+				who = "A JOSO"
+				if name := j.CelebrationName(); name != "" {
+					who = name
+				}
+			}
+			cs.Awards = append(cs.Awards, CelebrationAward{Category: n.Category, Who: who})
+		}
+		p.Schools = append(p.Schools, cs)
+	}
+	return s.render(c, fiber.StatusOK, "joso-celebration", p)
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// decideNomination records the partnership's decision on one nomination.
+func (s *Server) decideNomination(c *fiber.Ctx) error {
+	year := c.Params("year")
+	urn, err := c.ParamsInt("urn")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	team := missions.TeamID(year, urn)
+	if _, err := s.deps.JOSO.Decide(c.UserContext(), team, c.Params("nomination"), c.FormValue("decision"), adminOf(c)); err != nil {
+		if errors.Is(err, missions.ErrInvalid) {
+			return fiber.ErrBadRequest
+		}
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSODecided, Target: team, Detail: c.Params("nomination") + " " + c.FormValue("decision")})
+	return c.Redirect("/admin/joso/"+year+"/nominations#"+strconv.Itoa(urn), fiber.StatusSeeOther)
+}
+
+// NominationsAdminPage lists every school's nominations for decision.
+type NominationsAdminPage struct {
+	Page
+	Year    missions.Year
+	Schools []SchoolNominations
+}
+
+// SchoolNominations is one school's nominations.
+type SchoolNominations struct {
+	Team        missions.Team
+	Nominations []NominationView
+	Awarded     int
+}
+
+func (s *Server) nominationsAdmin(c *fiber.Ctx) error {
+	y, err := s.deps.JOSO.Year(c.UserContext(), c.Params("year"))
+	if err != nil {
+		return err
+	}
+	teams, err := s.deps.JOSO.Teams(c.UserContext(), y.ID)
+	if err != nil {
+		return err
+	}
+	p := NominationsAdminPage{Page: s.basePage(c, "Nominations "+y.ID), Year: y}
+	p.Back = "/admin/joso/" + y.ID
+	for _, t := range teams {
+		if len(t.Nominations) > 0 {
+			p.Schools = append(p.Schools, SchoolNominations{Team: t, Nominations: nominationViews(t), Awarded: len(t.Certificates())})
+		}
+	}
+	return s.render(c, fiber.StatusOK, "joso-nominations-admin", p)
+}
+
+// certificates sends the year's awarded certificates as one PDF, or one school's (?urn=).
+func (s *Server) certificates(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	year := c.Params("year")
+	var teams []missions.Team
+	if u := c.Query("urn"); u != "" {
+		urn, err := strconv.Atoi(u)
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		t, err := s.deps.JOSO.Team(ctx, missions.TeamID(year, urn))
+		if err != nil {
+			return err
+		}
+		teams = append(teams, t)
+	} else {
+		var err error
+		if teams, err = s.deps.JOSO.Teams(ctx, year); err != nil {
+			return err
+		}
+	}
+	var certs []missions.CertificateLine
+	for _, t := range teams {
+		certs = append(certs, t.Certificates()...)
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteCertificatesPDF(&buf, s.cfg.Partnership, certs); err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCertificate, Target: year, Detail: strconv.Itoa(len(certs)) + " certificates " + c.Query("urn")})
+	name := "joso-certificates-" + year
+	if u := c.Query("urn"); u != "" {
+		name += "-" + u
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.pdf"`)
+	return c.Send(buf.Bytes())
+}
+
+// josoWorkbook sends the year's JOSO workbook.
+func (s *Server) josoWorkbook(c *fiber.Ctx) error {
+	cur, prev, err := s.deps.JOSO.FiguresBeside(c.UserContext(), c.Params("year"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteJOSOWorkbook(&buf, exports.JOSOInput{Partnership: s.cfg.Partnership, Year: cur, Previous: prev}); err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: cur.Year.ID, Detail: "joso workbook"})
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="joso-`+strings.ReplaceAll(cur.Year.ID, "/", "")+`.xlsx"`)
+	return c.Send(buf.Bytes())
+}

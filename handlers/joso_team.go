@@ -1,0 +1,283 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/missions"
+)
+
+// TeamView is a school's year as its link teacher (and the partnership) sees it: the team
+// total, each JOSO's contribution, progress through missions and strands, and the
+// activity history. Pupils' contributions appear only here, never ranked.
+type TeamView struct {
+	Team       missions.Team
+	Year       missions.Year
+	Trained    int
+	Released   bool
+	XP         int
+	JOSOs      []JOSOView
+	Missions   []MissionProgress
+	Strands    []StrandProgress
+	Covered    int
+	Activities []ActivityRow
+	Base       string // where this team's activity pages are
+}
+
+// JOSOView is one JOSO with their status and XP.
+type JOSOView struct {
+	missions.JOSO
+	Status   string
+	XP       int
+	Sessions []SessionMark
+}
+
+// SessionMark says whether a JOSO attended one session.
+type SessionMark struct {
+	Title    string
+	Attended bool
+}
+
+// MissionProgress is one mission and whether the school has an approved activity for it.
+type MissionProgress struct {
+	Title, Area string
+	Done        bool
+	XP          int
+}
+
+// StrandProgress is one strand and the school's XP in it.
+type StrandProgress struct {
+	Name string
+	XP   int
+}
+
+// ActivityRow is one line of an activity history.
+type ActivityRow struct {
+	ID, Date, Mission, Activity, Status, Href string
+	XP                                        int
+}
+
+func (s *Server) teamView(ctx context.Context, t missions.Team, y missions.Year, base string) (TeamView, error) {
+	v := TeamView{Team: t, Year: y, Trained: t.Trained(y), Released: t.Released(y), Base: base}
+	tot, err := s.deps.JOSO.CachedTotals(ctx, t.ID)
+	if err != nil {
+		return v, err
+	}
+	v.XP = tot.XP
+	for _, j := range t.JOSOs {
+		jv := JOSOView{JOSO: j, Status: j.Status(y), XP: tot.JOSOs[j.ID]}
+		for _, ses := range y.Sessions {
+			jv.Sessions = append(jv.Sessions, SessionMark{Title: ses.Title, Attended: slices.Contains(j.Attended, ses.ID)})
+		}
+		v.JOSOs = append(v.JOSOs, jv)
+	}
+	acts, err := s.deps.JOSO.Activities(ctx, t.ID)
+	if err != nil {
+		return v, err
+	}
+	missionXP, strandXP := map[string]int{}, map[string]int{}
+	for _, a := range acts {
+		m, typ, _ := y.Activity(a.Type)
+		row := ActivityRow{ID: a.ID, Date: longDate(a.Date), Mission: m.Title, Activity: typ.Title, Status: missions.ActivityStatusLabel(a.Status), Href: base + "/activities/" + a.ID}
+		if ap, ok := a.Current(); ok {
+			row.XP = ap.Total()
+			missionXP[ap.Mission] += row.XP
+			if _, seen := missionXP[ap.Mission+":done"]; !seen {
+				missionXP[ap.Mission+":done"] = 1
+			}
+			for _, st := range ap.Strands {
+				strandXP[st] += row.XP
+			}
+		}
+		v.Activities = append(v.Activities, row)
+	}
+	for _, m := range y.Missions {
+		a, _ := y.Area(m.Area)
+		v.Missions = append(v.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: missionXP[m.ID+":done"] == 1, XP: missionXP[m.ID]})
+	}
+	for _, st := range missions.Strands {
+		v.Strands = append(v.Strands, StrandProgress{Name: st.Name, XP: strandXP[st.ID]})
+		if strandXP[st.ID] > 0 {
+			v.Covered++
+		}
+	}
+	return v, nil
+}
+
+// TeacherHomePage is the link teacher's front page.
+type TeacherHomePage struct {
+	Page
+	TeamView
+}
+
+func (s *Server) teacherHome(c *fiber.Ctx) error {
+	t := teacherOf(c)
+	v, err := s.teamView(c.UserContext(), t.team, t.year, "/joso/school")
+	if err != nil {
+		return err
+	}
+	p := TeacherHomePage{Page: s.teacherPage(c, t.team.School+": Junior Online Safety Officers "+t.year.ID), TeamView: v}
+	p.Flash = c.Query("done")
+	if !slices.Contains(flashes, p.Flash) {
+		p.Flash = ""
+	}
+	return s.render(c, fiber.StatusOK, "joso-home", p)
+}
+
+// flashes are the confirmations a redirect may ask a page to show.
+var flashes = []string{"Activity saved as a draft", "Activity sent for approval", "Activity approved", "JOSO added", "JOSO changed",
+	"Attendance saved", "Nomination sent", "Evidence added", "Evidence removed"}
+
+// JOSOsPage lists a team's JOSOs with a form to add one and a form per JOSO to change.
+type JOSOsPage struct {
+	Page
+	TeamView
+	CanChange bool
+	Name      string
+	NameError *FieldError
+	Editing   string // the JOSO whose form had an error
+}
+
+func (s *Server) josoList(c *fiber.Ctx) error {
+	return s.renderJOSOs(c, fiber.StatusOK, nil, "", "")
+}
+
+func (s *Server) renderJOSOs(c *fiber.Ctx, status int, errs []FieldError, name, editing string) error {
+	t := teacherOf(c)
+	v, err := s.teamView(c.UserContext(), t.team, t.year, "/joso/school")
+	if err != nil {
+		return err
+	}
+	p := JOSOsPage{Page: s.teacherPage(c, "JOSOs"), TeamView: v, Name: name, Editing: editing,
+		CanChange: t.year.State == missions.YearLive || t.year.State == missions.YearSetup}
+	p.Errors = errs
+	if len(errs) > 0 {
+		p.NameError = &p.Errors[0]
+	}
+	p.Flash = flashFrom(c)
+	return s.render(c, status, "joso-josos", p)
+}
+
+func flashFrom(c *fiber.Ctx) string {
+	f := c.Query("done")
+	if slices.Contains(flashes, f) {
+		return f
+	}
+	return ""
+}
+
+func consentFrom(c *fiber.Ctx) missions.Consent {
+	return missions.Consent{Certificate: c.FormValue("certificate") == "yes", Celebration: c.FormValue("celebration") == "yes", Photos: c.FormValue("photos") == "yes"}
+}
+
+// addJOSO adds a JOSO: a first name and surname initial only.
+func (s *Server) addJOSO(c *fiber.Ctx) error {
+	t := teacherOf(c)
+	name := strings.TrimSpace(c.FormValue("name"))
+	version, _ := formInt(c, "version")
+	_, j, err := s.deps.JOSO.AddJOSO(c.UserContext(), t.team.ID, version, name, consentFrom(c))
+	if errors.Is(err, missions.ErrInvalid) {
+		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "name", Message: "Enter the first name and surname initial only, like Amira K"}}, name, "")
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOTeam, Target: t.team.ID, Detail: "added " + j.ID})
+	return c.Redirect("/joso/school/josos?done=JOSO+added", fiber.StatusSeeOther)
+}
+
+// changeJOSO renames a JOSO, changes their consent, or withdraws or reinstates them.
+func (s *Server) changeJOSO(c *fiber.Ctx) error {
+	t := teacherOf(c)
+	id := c.Params("joso")
+	version, _ := formInt(c, "version")
+	name := strings.TrimSpace(c.FormValue("name"))
+	_, err := s.deps.JOSO.ChangeJOSO(c.UserContext(), t.team.ID, version, id, missions.JOSOChange{Name: name, Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"})
+	if errors.Is(err, missions.ErrInvalid) {
+		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "name-" + id, Message: "Enter the first name and surname initial only, like Amira K"}}, "", id)
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOTeam, Target: t.team.ID, Detail: "changed " + id})
+	return c.Redirect("/joso/school/josos?done=JOSO+changed", fiber.StatusSeeOther)
+}
+
+// TrainingPage records who attended each session: one form per session.
+type TrainingPage struct {
+	Page
+	TeamView
+	Sessions  []SessionForm
+	Action    string
+	CanChange bool
+}
+
+// SessionForm is one session's attendance form.
+type SessionForm struct {
+	missions.Session
+	Kind  string
+	JOSOs []Choice
+}
+
+// Choice is a checkbox.
+type Choice struct {
+	Value, Text string
+	Checked     bool
+}
+
+func (s *Server) trainingPage(c *fiber.Ctx) error {
+	t := teacherOf(c)
+	return s.renderTraining(c, t.team, t.year, s.teacherPage(c, "Training"), "/joso/school/training")
+}
+
+func (s *Server) renderTraining(c *fiber.Ctx, team missions.Team, y missions.Year, page Page, action string) error {
+	v, err := s.teamView(c.UserContext(), team, y, "")
+	if err != nil {
+		return err
+	}
+	p := TrainingPage{Page: page, TeamView: v, Action: action, CanChange: y.State == missions.YearLive || y.State == missions.YearSetup}
+	for _, ses := range y.Sessions {
+		f := SessionForm{Session: ses, Kind: missions.SessionKindLabel(ses.Kind)}
+		for _, j := range team.JOSOs {
+			if !j.Withdrawn {
+				f.JOSOs = append(f.JOSOs, Choice{Value: j.ID, Text: j.Name, Checked: slices.Contains(j.Attended, ses.ID)})
+			}
+		}
+		p.Sessions = append(p.Sessions, f)
+	}
+	p.Flash = flashFrom(c)
+	return s.render(c, fiber.StatusOK, "joso-training", p)
+}
+
+func (s *Server) saveTraining(c *fiber.Ctx) error {
+	t := teacherOf(c)
+	if err := s.recordAttendance(c, t.team, teacherActor(t)); err != nil {
+		return err
+	}
+	return c.Redirect("/joso/school/training?done=Attendance+saved", fiber.StatusSeeOther)
+}
+
+// recordAttendance saves one session's attendance from a training form.
+func (s *Server) recordAttendance(c *fiber.Ctx, team missions.Team, actor string) error {
+	version, _ := formInt(c, "version")
+	session := c.FormValue("session")
+	attended := formValues(c)["attended"]
+	if _, err := s.deps.JOSO.SetAttendance(c.UserContext(), team.ID, version, session, attended); err != nil {
+		if errors.Is(err, missions.ErrInvalid) {
+			return fiber.ErrBadRequest
+		}
+		return err
+	}
+	s.audit(c, audit.Entry{Actor: actor, Action: audit.ActionJOSOAttendance, Target: team.ID, Detail: "session " + session})
+	return nil
+}
+
+func formInt(c *fiber.Ctx, name string) (int, error) {
+	return strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
+}
