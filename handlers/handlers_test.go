@@ -25,6 +25,7 @@ import (
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
+	"github.com/lscp/assure/missions"
 )
 
 const (
@@ -39,6 +40,7 @@ type testServer struct {
 	mail     *mail.Mailer
 	audit    *audit.Log
 	store    *store.Store
+	joso     *missions.Programme
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -62,11 +64,13 @@ func newTestServerWith(t *testing.T, cfg Config) *testServer {
 	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
 	rounds, mailer := forms.NewRounds(st, reg), mail.New(st, mail.SMTP{})
 	chase := forms.NewChase(rounds, mailer, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
-	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: rounds, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web")})
+	jp := missions.New(st)
+	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: rounds, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
+		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{app: app, register: reg, rounds: rounds, mail: mailer, audit: al, store: st}
+	return &testServer{app: app, register: reg, rounds: rounds, mail: mailer, audit: al, store: st, joso: jp}
 }
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
@@ -148,7 +152,7 @@ func TestAccessToEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	adminOnly := []string{"/admin", "/admin/schools", "/admin/schools?phase=special&q=academy", "/admin/schools/990001",
-		"/admin/schools/import", "/admin/schools/import/" + job.ID, "/admin/schools/import/" + job.ID + "/status", "/admin/audit", "/sign-out"}
+		"/admin/schools/import", "/admin/schools/import/" + job.ID, "/admin/schools/import/" + job.ID + "/status", "/admin/audit", "/sign-out", "/admin/joso"}
 	public := []string{"/", "/sign-in", "/healthz", "/assets/assure.css", "/assets/app.js"}
 
 	anon := srv.client(t)

@@ -209,6 +209,10 @@ func (p *Programme) SaveActivity(ctx context.Context, team, id string, version i
 			return a, fmt.Errorf("missions: logging an activity: %w", err)
 		}
 	} else {
+		// Another school's activity is not found, whatever version the form names.
+		if old, err := p.Activity(ctx, id); err != nil || old.Team != team {
+			return Activity{}, ErrNotFound
+		}
 		a, err = p.changeActivity(ctx, id, version, func(old *Activity) error {
 			if old.Team != team {
 				return ErrNotFound
