@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +154,7 @@ func (s *Server) renderJOSOYear(c *fiber.Ctx, status int, enrol EnrolForm, errs 
 		p.Enrol.Field[p.Errors[i].Field] = &p.Errors[i]
 	}
 	p.Flash = c.Query("done")
-	if !containsString([]string{"Invitation sent", "School enrolled and invitation sent", "Settings saved", "Year moved on", "Evidence pulled"}, p.Flash) {
+	if !slices.Contains([]string{"Invitation sent", "School enrolled and invitation sent", "Settings saved", "Year moved on", "Evidence pulled"}, p.Flash) {
 		p.Flash = ""
 	}
 	return s.render(c, status, "joso-year", p)
@@ -286,7 +287,7 @@ func (s *Server) adminTeam(c *fiber.Ctx) error {
 		f := SessionForm{Session: ses, Kind: missions.SessionKindLabel(ses.Kind)}
 		for _, j := range t.JOSOs {
 			if !j.Withdrawn {
-				f.JOSOs = append(f.JOSOs, Choice{Value: j.ID, Text: j.Name, Checked: containsString(j.Attended, ses.ID)})
+				f.JOSOs = append(f.JOSOs, Choice{Value: j.ID, Text: j.Name, Checked: slices.Contains(j.Attended, ses.ID)})
 			}
 		}
 		p.Training.Sessions = append(p.Training.Sessions, f)

@@ -98,7 +98,7 @@ func (s *Server) renderCatalogue(c *fiber.Ctx, status int, errs []FieldError) er
 		p.Field[p.Errors[i].Field] = &p.Errors[i]
 	}
 	p.Flash = c.Query("done")
-	if !containsString([]string{"Strands saved", "New rule version made", "Mission added", "Sessions saved"}, p.Flash) {
+	if !slices.Contains([]string{"Strands saved", "New rule version made", "Mission added", "Sessions saved"}, p.Flash) {
 		p.Flash = ""
 	}
 	return s.render(c, status, "joso-catalogue", p)

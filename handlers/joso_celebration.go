@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -138,7 +139,7 @@ func (s *Server) celebrationPage(c *fiber.Ctx) error {
 		for _, a := range all {
 			if _, ok := a.Current(); ok {
 				m, _, _ := f.Year.Activity(a.Type)
-				if !containsString(acts[st.Team.ID], m.Title) {
+				if !slices.Contains(acts[st.Team.ID], m.Title) {
 					acts[st.Team.ID] = append(acts[st.Team.ID], m.Title)
 				}
 			}
@@ -167,15 +168,6 @@ func (s *Server) celebrationPage(c *fiber.Ctx) error {
 		p.Schools = append(p.Schools, cs)
 	}
 	return s.render(c, fiber.StatusOK, "joso-celebration", p)
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // decideNomination records the partnership's decision on one nomination.
@@ -252,7 +244,12 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 	}
 	var certs []missions.CertificateLine
 	for _, t := range teams {
-		certs = append(certs, t.Certificates()...)
+		for _, cert := range t.Certificates() {
+			// ?nomination= picks one JOSO's certificate out of their school's.
+			if n := c.Query("nomination"); n == "" || n == cert.Nomination {
+				certs = append(certs, cert)
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if err := exports.WriteCertificatesPDF(&buf, s.cfg.Partnership, certs); err != nil {
@@ -262,6 +259,9 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 	name := "joso-certificates-" + year
 	if u := c.Query("urn"); u != "" {
 		name += "-" + u
+	}
+	if n := c.Query("nomination"); n != "" && len(certs) == 1 {
+		name += "-" + n
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.pdf"`)

@@ -226,3 +226,70 @@ func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
 		t.Errorf("evidence download: %d %s %s", code, hdr.Get("Content-Type"), hdr.Get("Content-Disposition"))
 	}
 }
+
+func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
+	srv, _, _ := josoServer(t)
+	ctx := context.Background()
+	aTeam := missions.TeamID("2022-23", urnA)
+	act, err := srv.joso.SaveActivity(ctx, aTeam, "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07", WholeTeam: true,
+		Audiences: []string{"parents", "ks1"}, Reach: 150, Description: "Safer Internet Day"}, true, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.joso.Nominate(ctx, aTeam, 0, "Super Commitment", "j1", "Ran the day"); err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/joso/2022-23/activities/" + act.ID)
+	for range 2 { // approving twice posts once
+		if code, _, _ := admin.post("/admin/joso/2022-23/activities/"+act.ID+"/approve", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+			t.Fatalf("approve: %d", code)
+		}
+	}
+	es, _ := srv.joso.Entries(ctx, missions.EntryFilter{Activity: act.ID})
+	if len(es) != 3 || es[0].Amount+es[1].Amount+es[2].Amount != 30+15+10 {
+		t.Fatalf("entries after two approvals: %+v", es)
+	}
+	if code, body, _ := admin.get("/admin/joso/2022-23"); code != http.StatusOK || !strings.Contains(body, "Strand coverage by school") || !strings.Contains(body, `role="img"`) {
+		t.Fatalf("year page: %d", code)
+	}
+	// Closed: no approval, but an admin reversal with a reason.
+	admin.get("/admin/joso/2022-23")
+	if code, _, _ := admin.post("/admin/joso/2022-23/move", url.Values{"_csrf": {admin.csrf}, "move": {"close"}}); code != http.StatusSeeOther {
+		t.Fatalf("close: %d", code)
+	}
+	admin.get("/admin/joso/2022-23/ledger")
+	if code, body, _ := admin.post("/admin/joso/2022-23/ledger/reverse", url.Values{"_csrf": {admin.csrf}, "key": {es[0].Key}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Give the reason") {
+		t.Fatalf("reversal without a reason: %d", code)
+	}
+	if code, _, _ := admin.post("/admin/joso/2022-23/ledger/reverse", url.Values{"_csrf": {admin.csrf}, "key": {es[0].Key}, "reason": {"Counted twice"}}); code != http.StatusSeeOther {
+		t.Fatalf("reversal: %d", code)
+	}
+	if code, body, _ := admin.get("/admin/joso/2022-23/ledger"); code != http.StatusOK || !strings.Contains(body, "rev:"+es[0].Key) || !strings.Contains(body, "Counted twice") {
+		t.Fatalf("ledger page: %d", code)
+	}
+	entries, _ := srv.audit.Recent(ctx, 20)
+	found := false
+	for _, e := range entries {
+		found = found || (e.Action == "joso-xp-reversed" && strings.Contains(e.Detail, "Counted twice"))
+	}
+	if !found {
+		t.Error("the reversal is not in the audit log")
+	}
+	// Certificates: the year's, a school's, one JOSO's.
+	team, _ := srv.joso.Team(ctx, aTeam)
+	if _, err := srv.joso.Decide(ctx, aTeam, team.Nominations[0].ID, missions.DecisionAwarded, testEmail); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "?urn=990006", "?urn=990006&nomination=" + team.Nominations[0].ID} {
+		code, body, h := admin.get("/admin/joso/2022-23/certificates.pdf" + q)
+		if code != http.StatusOK || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") {
+			t.Errorf("certificates%s: %d %s", q, code, h.Get("Content-Type"))
+		}
+	}
+	code, body, h := admin.get("/admin/joso/2022-23/joso.xlsx")
+	if code != http.StatusOK || !strings.HasPrefix(body, "PK") || !strings.Contains(h.Get("Content-Disposition"), "joso-2022-23.xlsx") {
+		t.Errorf("workbook: %d %s", code, h.Get("Content-Disposition"))
+	}
+}

@@ -81,6 +81,7 @@ func (p *Programme) Decide(ctx context.Context, team, nomination, decision, by s
 // CertificateLine is one certificate to print. Name is empty when the JOSO's consent does
 // not allow their name on a certificate (or it is the team's award).
 type CertificateLine struct {
+	Nomination                   string
 	Name, Category, School, Year string
 	Team                         bool
 }
@@ -92,7 +93,7 @@ func (t Team) Certificates() []CertificateLine {
 		if n.Decision != DecisionAwarded {
 			continue
 		}
-		c := CertificateLine{Category: n.Category, School: t.School, Year: t.Year, Team: n.JOSO == ""}
+		c := CertificateLine{Nomination: n.ID, Category: n.Category, School: t.School, Year: t.Year, Team: n.JOSO == ""}
 		if j, ok := t.JOSO(n.JOSO); ok && j.Consent.Certificate && !j.Anonymised {
 			c.Name = j.Name
 		}

@@ -183,7 +183,6 @@ func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
 func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
-	var ids []string
 	for i, aud := range [][]string{{AudienceKS1}, {AudienceParents, AudienceWholeSchool}, nil, {AudienceKS2, AudienceKS1}} {
 		a := submitted(t, p, team, aud...)
 		if _, _, err := p.Approve(ctx, a.ID, "admin@lscp.example"); err != nil {
@@ -194,7 +193,6 @@ func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ids = append(ids, a.ID)
 	}
 	incremental, _ := p.CachedTotals(ctx, team.ID)
 	if m, err := p.Verify(ctx, "2022-23", false); err != nil || len(m) != 0 {

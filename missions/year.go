@@ -403,21 +403,8 @@ func (p *Programme) SetSettings(ctx context.Context, id string, s Settings) (Yea
 // SetSessions replaces the year's training schedule. A session keeps its ID, so
 // attendance stays attached; a new session (no ID) gets the next free one.
 func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Session) (Year, error) {
-	seen := map[string]bool{}
-	next := 1
 	for _, s := range sessions {
-		if n, err := strconv.Atoi(strings.TrimPrefix(s.ID, "s")); err == nil && n >= next {
-			next = n + 1
-		}
-	}
-	for i := range sessions {
-		if sessions[i].ID == "" {
-			sessions[i].ID = "s" + strconv.Itoa(next)
-			next++
-		}
-	}
-	for _, s := range sessions {
-		if seen[s.ID] || strings.TrimSpace(s.Title) == "" {
+		if strings.TrimSpace(s.Title) == "" {
 			return Year{}, fmt.Errorf("%w: every session needs a title", ErrInvalid)
 		}
 		if s.Kind != SessionTaught1 && s.Kind != SessionTaught2 && s.Kind != SessionReview {
@@ -426,11 +413,29 @@ func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Sessi
 		if err := checkDate(s.Date); err != nil {
 			return Year{}, fmt.Errorf("%s: %w", s.Title, err)
 		}
-		seen[s.ID] = true
 	}
 	return p.updateYear(ctx, id, func(y *Year) error {
 		if y.State == YearClosed || y.State == YearArchived {
 			return ErrYearState
+		}
+		// A new session's ID is above every ID the year has had, so it never picks up the
+		// attendance of a session removed earlier.
+		next := 1
+		for _, s := range append(slices.Clone(y.Sessions), sessions...) {
+			if n, err := strconv.Atoi(strings.TrimPrefix(s.ID, "s")); err == nil && n >= next {
+				next = n + 1
+			}
+		}
+		seen := map[string]bool{}
+		for i := range sessions {
+			if sessions[i].ID == "" {
+				sessions[i].ID = "s" + strconv.Itoa(next)
+				next++
+			}
+			if seen[sessions[i].ID] {
+				return fmt.Errorf("%w: a session is listed twice", ErrInvalid)
+			}
+			seen[sessions[i].ID] = true
 		}
 		y.Sessions = sessions
 		return nil
