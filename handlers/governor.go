@@ -63,18 +63,8 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.sessionStore(c).Get(c)
-	if err != nil {
-		return err
-	}
-	if err := sess.Regenerate(); err != nil {
-		return err
-	}
-	// A link opens a governor session only; an admin signed in on this browser is signed out.
-	sess.Delete(sessAdmin)
-	sess.Set(sessReturn, ret.ID)
-	sess.Set(sessLink, ret.LinkHash)
-	if err := sess.Save(); err != nil {
+	// A link opens a governor session only; anyone else signed in on this browser is signed out.
+	if err := s.freshSession(c, map[string]any{sessReturn: ret.ID, sessLink: ret.LinkHash}); err != nil {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: "link-opened", Target: ret.ID})

@@ -32,7 +32,6 @@ type ActivityPage struct {
 	Desc       string
 	Field      map[string]*FieldError
 	Evidence   []EvidenceView
-	Approval   *missions.Approval
 	Awards     []AwardView
 	Action     string // where the form posts
 	Base       string // the activity's page
@@ -157,7 +156,6 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 	}
 	if len(a.Approvals) > 0 {
 		last := a.Approvals[len(a.Approvals)-1]
-		p.Approval = &last
 		for _, aw := range last.Award {
 			p.Awards = append(p.Awards, AwardView{Label: missions.ComponentLabel(aw.Component), Amount: aw.Amount, Rule: aw.RuleVersion})
 		}

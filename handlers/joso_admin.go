@@ -70,7 +70,6 @@ type JOSOYearPage struct {
 	Enrol        EnrolForm
 	Categories   string
 	AnonymiseOn  string
-	NewLink      string
 	Strands      []missions.Strand
 	StrandsTable []StrandRow
 }
@@ -153,10 +152,7 @@ func (s *Server) renderJOSOYear(c *fiber.Ctx, status int, enrol EnrolForm, errs 
 	for i := range p.Errors {
 		p.Enrol.Field[p.Errors[i].Field] = &p.Errors[i]
 	}
-	p.Flash = c.Query("done")
-	if !slices.Contains([]string{"Invitation sent", "School enrolled and invitation sent", "Settings saved", "Year moved on", "Evidence pulled"}, p.Flash) {
-		p.Flash = ""
-	}
+	p.Flash = flashFrom(c)
 	return s.render(c, status, "joso-year", p)
 }
 
@@ -279,10 +275,7 @@ func (s *Server) adminTeam(c *fiber.Ctx) error {
 	}
 	p := AdminTeamPage{Page: s.basePage(c, t.School), TeamView: v, Nominations: nominationViews(t)}
 	p.Back = "/admin/joso/" + year
-	p.Flash = c.Query("done")
-	if p.Flash != "Invitation sent" && p.Flash != "Attendance saved" {
-		p.Flash = ""
-	}
+	p.Flash = flashFrom(c)
 	for _, ses := range y.Sessions {
 		f := SessionForm{Session: ses, Kind: missions.SessionKindLabel(ses.Kind)}
 		for _, j := range t.JOSOs {

@@ -97,10 +97,7 @@ func (s *Server) renderCatalogue(c *fiber.Ctx, status int, errs []FieldError) er
 	for i := range p.Errors {
 		p.Field[p.Errors[i].Field] = &p.Errors[i]
 	}
-	p.Flash = c.Query("done")
-	if !slices.Contains([]string{"Strands saved", "New rule version made", "Mission added", "Sessions saved"}, p.Flash) {
-		p.Flash = ""
-	}
+	p.Flash = flashFrom(c)
 	return s.render(c, status, "joso-catalogue", p)
 }
 

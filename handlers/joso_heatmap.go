@@ -13,7 +13,6 @@ type Heatmap struct {
 	Width, Height int
 	Columns       []HeatColumn
 	Rows          []HeatRow
-	Legend        []HeatCell
 	Title, Desc   string
 }
 

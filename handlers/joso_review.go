@@ -149,10 +149,7 @@ func (s *Server) renderLedger(c *fiber.Ctx, status int, errs []FieldError) error
 	for i := range p.Errors {
 		p.Field[p.Errors[i].Field] = &p.Errors[i]
 	}
-	p.Flash = c.Query("done")
-	if p.Flash != "Entry reversed" {
-		p.Flash = ""
-	}
+	p.Flash = flashFrom(c)
 	return s.render(c, status, "joso-ledger", p)
 }
 

@@ -138,19 +138,7 @@ func (s *Server) openTeacherLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.sessionStore(c).Get(c)
-	if err != nil {
-		return err
-	}
-	if err := sess.Regenerate(); err != nil {
-		return err
-	}
-	for _, k := range []string{sessAdmin, sessReturn, sessLink} {
-		sess.Delete(k)
-	}
-	sess.Set(sessTeam, t.ID)
-	sess.Set(sessTeacher, t.Teacher)
-	if err := sess.Save(); err != nil {
+	if err := s.freshSession(c, map[string]any{sessTeam: t.ID, sessTeacher: t.Teacher}); err != nil {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: "link teacher:" + t.Teacher, Action: audit.ActionJOSOSignIn, Target: t.ID})

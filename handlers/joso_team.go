@@ -81,16 +81,14 @@ func (s *Server) teamView(ctx context.Context, t missions.Team, y missions.Year,
 	if err != nil {
 		return v, err
 	}
-	missionXP, strandXP := map[string]int{}, map[string]int{}
+	missionXP, strandXP, done := map[string]int{}, map[string]int{}, map[string]bool{}
 	for _, a := range acts {
 		m, typ, _ := y.Activity(a.Type)
 		row := ActivityRow{ID: a.ID, Date: longDate(a.Date), Mission: m.Title, Activity: typ.Title, Status: missions.ActivityStatusLabel(a.Status), Href: base + "/activities/" + a.ID}
 		if ap, ok := a.Current(); ok {
 			row.XP = ap.Total()
 			missionXP[ap.Mission] += row.XP
-			if _, seen := missionXP[ap.Mission+":done"]; !seen {
-				missionXP[ap.Mission+":done"] = 1
-			}
+			done[ap.Mission] = true
 			for _, st := range ap.Strands {
 				strandXP[st] += row.XP
 			}
@@ -99,7 +97,7 @@ func (s *Server) teamView(ctx context.Context, t missions.Team, y missions.Year,
 	}
 	for _, m := range y.Missions {
 		a, _ := y.Area(m.Area)
-		v.Missions = append(v.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: missionXP[m.ID+":done"] == 1, XP: missionXP[m.ID]})
+		v.Missions = append(v.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: done[m.ID], XP: missionXP[m.ID]})
 	}
 	for _, st := range missions.Strands {
 		v.Strands = append(v.Strands, StrandProgress{Name: st.Name, XP: strandXP[st.ID]})
@@ -123,16 +121,16 @@ func (s *Server) teacherHome(c *fiber.Ctx) error {
 		return err
 	}
 	p := TeacherHomePage{Page: s.teacherPage(c, t.team.School+": Junior Online Safety Officers "+t.year.ID), TeamView: v}
-	p.Flash = c.Query("done")
-	if !slices.Contains(flashes, p.Flash) {
-		p.Flash = ""
-	}
+	p.Flash = flashFrom(c)
 	return s.render(c, fiber.StatusOK, "joso-home", p)
 }
 
-// flashes are the confirmations a redirect may ask a page to show.
+// flashes are the confirmations a redirect may ask a JOSO page to show (?done=...); any
+// other text in the address is ignored, so a link cannot make the page say something.
 var flashes = []string{"Activity saved as a draft", "Activity sent for approval", "Activity approved", "JOSO added", "JOSO changed",
-	"Attendance saved", "Nomination sent", "Evidence added", "Evidence removed"}
+	"Attendance saved", "Nomination sent", "Evidence added", "Evidence removed", "Invitation sent", "School enrolled and invitation sent",
+	"Settings saved", "Year moved on", "Evidence pulled", "Strands saved", "New rule version made", "Mission added", "Sessions saved",
+	"Entry reversed"}
 
 // JOSOsPage lists a team's JOSOs with a form to add one and a form per JOSO to change.
 type JOSOsPage struct {

@@ -175,6 +175,21 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	if code, _, h := gov.get("/admin/joso/2022-23"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/sign-in") {
 		t.Errorf("governor reached the partnership's JOSO page: %d", code)
 	}
+	// One browser, one role: a link teacher who then opens a governor's link is signed out
+	// of the school's team, and a governor who signs in as a teacher loses the return.
+	both := srv.client(t)
+	both.teacherSignIn(teacherOfTest(urnA))
+	tok, _ = srv.rounds.IssueLink(context.Background(), "2024-25", urnB)
+	if code, _ := both.openLink(tok); code != http.StatusOK {
+		t.Fatalf("governor link after teacher sign-in: %d", code)
+	}
+	if code, _, h := both.get("/joso/school"); code != http.StatusSeeOther || h.Get("Location") != "/joso/sign-in" {
+		t.Errorf("the teacher's session outlived a governor's link: %d %s", code, h.Get("Location"))
+	}
+	both.teacherSignIn(teacherOfTest(urnA))
+	if code, _, _ := both.get("/return"); code != http.StatusForbidden {
+		t.Errorf("the governor's session outlived a teacher's sign-in: %d", code)
+	}
 }
 
 func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {

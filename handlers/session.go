@@ -64,20 +64,32 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 	return c.Redirect("/sign-in?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 }
 
-// startSession signs an admin in on a fresh session ID, so an ID planted before sign-in
-// (session fixation) is worthless after it.
-func (s *Server) startSession(c *fiber.Ctx, email string) error {
-	store := s.sessionStore(c)
-	sess, err := store.Get(c)
+// roleKeys are everything a session can carry for the three kinds of user.
+var roleKeys = []string{sessAdmin, sessSeen, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher}
+
+// freshSession starts a session for one kind of user on a new session ID, so an ID planted
+// before (session fixation) is worthless, holding only values: whoever was signed in on
+// this browser before (an admin, a governor's link, a link teacher) is not any more.
+func (s *Server) freshSession(c *fiber.Ctx, values map[string]any) error {
+	sess, err := s.sessionStore(c).Get(c)
 	if err != nil {
 		return err
 	}
 	if err := sess.Regenerate(); err != nil {
 		return err
 	}
-	sess.Set(sessAdmin, email)
-	sess.Set(sessSeen, time.Now().Unix())
+	for _, k := range roleKeys {
+		sess.Delete(k)
+	}
+	for k, v := range values {
+		sess.Set(k, v)
+	}
 	return sess.Save()
+}
+
+// startSession signs an admin in.
+func (s *Server) startSession(c *fiber.Ctx, email string) error {
+	return s.freshSession(c, map[string]any{sessAdmin: email, sessSeen: time.Now().Unix()})
 }
 
 func (s *Server) endSession(c *fiber.Ctx) error {

@@ -209,14 +209,7 @@ func (p *Programme) SaveActivity(ctx context.Context, team, id string, version i
 			return a, fmt.Errorf("missions: logging an activity: %w", err)
 		}
 	} else {
-		// Another school's activity is not found, whatever version the form names.
-		if old, err := p.Activity(ctx, id); err != nil || old.Team != team {
-			return Activity{}, ErrNotFound
-		}
-		a, err = p.changeActivity(ctx, id, version, func(old *Activity) error {
-			if old.Team != team {
-				return ErrNotFound
-			}
+		a, err = p.changeActivity(ctx, id, team, version, func(old *Activity) error {
 			if !old.Editable() {
 				return ErrNotEditable
 			}
@@ -267,29 +260,24 @@ func (p *Programme) findActivities(ctx context.Context, filter bson.D) ([]Activi
 	return as, nil
 }
 
-// changeActivity applies change to an activity if it is still at version (0: any), and
-// writes it with the next version, else ErrConflict.
-func (p *Programme) changeActivity(ctx context.Context, id string, version int, change func(*Activity) error) (Activity, error) {
-	a, err := p.Activity(ctx, id)
-	if err != nil {
+// changeActivity applies change to an activity if it is still at version (0: any) and,
+// when team is not "", belongs to that team (another school's activity is not found,
+// whatever version a form names).
+func (p *Programme) changeActivity(ctx context.Context, id, team string, version int, change func(*Activity) error) (Activity, error) {
+	read := func(ctx context.Context, id string) (Activity, error) {
+		a, err := p.Activity(ctx, id)
+		if err == nil && team != "" && a.Team != team {
+			return Activity{}, ErrNotFound
+		}
 		return a, err
 	}
-	if version != 0 && a.Version != version {
-		return a, ErrConflict
-	}
-	v := a.Version
-	if err := change(&a); err != nil {
-		return a, err
-	}
-	a.Version, a.Updated = v+1, time.Now().UTC()
-	replaced, err := p.st.ReplaceIfVersion(ctx, p.activities, id, v, a)
-	if err != nil {
-		return a, fmt.Errorf("missions: changing activity %s: %w", id, err)
-	}
-	if !replaced {
-		return a, ErrConflict
-	}
-	return a, nil
+	return update(ctx, p, p.activities, id, version, read, func(a *Activity) *int { return &a.Version }, func(a *Activity) error {
+		if err := change(a); err != nil {
+			return err
+		}
+		a.Updated = time.Now().UTC()
+		return nil
+	})
 }
 
 // ReturnActivity sends a submitted activity back to the link teacher with a note.
@@ -298,7 +286,7 @@ func (p *Programme) ReturnActivity(ctx context.Context, id, note, by string) (Ac
 	if note == "" {
 		return Activity{}, ErrReasonNeeded
 	}
-	return p.changeActivity(ctx, id, 0, func(a *Activity) error {
+	return p.changeActivity(ctx, id, "", 0, func(a *Activity) error {
 		if a.Status != ActivitySubmitted {
 			return ErrNotEditable
 		}

@@ -145,7 +145,7 @@ func (p *Programme) AddEvidence(ctx context.Context, team, activity, name string
 	if err != nil {
 		return ev, fmt.Errorf("missions: storing evidence: %w", err)
 	}
-	_, err = p.changeActivity(ctx, activity, 0, func(a *Activity) error {
+	_, err = p.changeActivity(ctx, activity, team, 0, func(a *Activity) error {
 		if !a.Editable() || len(a.Evidence) >= MaxEvidencePerActivity {
 			return ErrNotEditable
 		}
@@ -185,10 +185,7 @@ func (p *Programme) EvidenceFile(ctx context.Context, team, activity, id string)
 
 // PullEvidence removes one file from an activity and deletes it, so no view shows it.
 func (p *Programme) PullEvidence(ctx context.Context, team, activity, id string) error {
-	_, err := p.changeActivity(ctx, activity, 0, func(a *Activity) error {
-		if a.Team != team {
-			return ErrNotFound
-		}
+	_, err := p.changeActivity(ctx, activity, team, 0, func(a *Activity) error {
 		n := len(a.Evidence)
 		a.Evidence = slices.DeleteFunc(a.Evidence, func(e Evidence) bool { return e.ID == id })
 		if len(a.Evidence) == n {

@@ -97,16 +97,9 @@ func (p *Programme) schoolLock(ctx context.Context, team, holder string) (func()
 // already approved posts nothing new and is not an error. It returns how many ledger
 // entries this call posted.
 func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, error) {
-	a, err := p.Activity(ctx, id)
+	a, y, err := p.activityInOpenYear(ctx, id)
 	if err != nil {
 		return a, 0, err
-	}
-	y, err := p.Year(ctx, a.Year)
-	if err != nil {
-		return a, 0, err
-	}
-	if !y.Open() {
-		return a, 0, ErrYearClosed
 	}
 	release, err := p.schoolLock(ctx, a.Team, "approve:"+id+":"+bson.NewObjectID().Hex())
 	if err != nil {
@@ -128,7 +121,7 @@ func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, 
 		return a, 0, err
 	}
 	area, _ := y.Area(m.Area)
-	a, err = p.changeActivity(ctx, id, 0, func(a *Activity) error {
+	a, err = p.changeActivity(ctx, id, "", 0, func(a *Activity) error {
 		if a.Status == ActivityApproved {
 			return errAlreadyDone
 		}
@@ -162,6 +155,19 @@ func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, 
 	return a, n, err
 }
 
+// activityInOpenYear reads an activity and its year, refusing a year that takes no XP.
+func (p *Programme) activityInOpenYear(ctx context.Context, id string) (Activity, Year, error) {
+	a, err := p.Activity(ctx, id)
+	if err != nil {
+		return a, Year{}, err
+	}
+	y, err := p.Year(ctx, a.Year)
+	if err == nil && !y.Open() {
+		err = ErrYearClosed
+	}
+	return a, y, err
+}
+
 // errAlreadyDone stops a change that has already been made.
 var errAlreadyDone = errors.New("already done")
 
@@ -172,18 +178,11 @@ func (p *Programme) Unapprove(ctx context.Context, id, reason, by string) (Activ
 	if reason == "" {
 		return Activity{}, 0, ErrReasonNeeded
 	}
-	a, err := p.Activity(ctx, id)
+	a, _, err := p.activityInOpenYear(ctx, id)
 	if err != nil {
 		return a, 0, err
 	}
-	y, err := p.Year(ctx, a.Year)
-	if err != nil {
-		return a, 0, err
-	}
-	if !y.Open() {
-		return a, 0, ErrYearClosed
-	}
-	a, err = p.changeActivity(ctx, id, 0, func(a *Activity) error {
+	a, err = p.changeActivity(ctx, id, "", 0, func(a *Activity) error {
 		if a.Status != ActivityApproved {
 			return ErrNotApproved
 		}

@@ -223,7 +223,7 @@ func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)
 	// Record the approval on the activity only, as a process killed before posting would.
-	_, err := p.changeActivity(ctx, a.ID, 0, func(a *Activity) error {
+	_, err := p.changeActivity(ctx, a.ID, "", 0, func(a *Activity) error {
 		a.Status = ActivityApproved
 		a.Approvals = append(a.Approvals, Approval{Cycle: 1, Award: []Award{{ComponentBase, 25, 1}, {AudienceKS1, 10, 1}},
 			JOSOs: []string{"j1"}, Mission: "m5", Area: "a4", Strands: []string{"information"}, By: "admin@lscp.example"})

@@ -188,26 +188,7 @@ func (p *Programme) Teams(ctx context.Context, year string) ([]Team, error) {
 // updateTeam changes a team if it is still at version (0: whatever version it is at now,
 // for changes that do not depend on what the person saw), else ErrConflict.
 func (p *Programme) updateTeam(ctx context.Context, id string, version int, change func(*Team) error) (Team, error) {
-	t, err := p.Team(ctx, id)
-	if err != nil {
-		return t, err
-	}
-	if version != 0 && t.Version != version {
-		return t, ErrConflict
-	}
-	v := t.Version
-	if err := change(&t); err != nil {
-		return t, err
-	}
-	t.Version = v + 1
-	replaced, err := p.st.ReplaceIfVersion(ctx, p.teams, id, v, t)
-	if err != nil {
-		return t, fmt.Errorf("missions: updating team %s: %w", id, err)
-	}
-	if !replaced {
-		return t, ErrConflict
-	}
-	return t, nil
+	return update(ctx, p, p.teams, id, version, p.Team, func(t *Team) *int { return &t.Version }, change)
 }
 
 // displayName accepts a first name and surname initial, like "Amira K" or "Amira K.".

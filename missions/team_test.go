@@ -87,6 +87,18 @@ func TestSignInLinksWorkOnceForTheCurrentTeacher(t *testing.T) {
 	if _, err := p.UseSignInLink(ctx, "../../etc/passwd", time.Now()); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("malformed: %v", err)
 	}
+	// The two spent links (the one used, the old teacher's) go now; an unused one stays
+	// and still works, and the rest go once spent or expired.
+	tok, _, _ = p.NewSignInLink(ctx, team.ID, SignInLasts)
+	if n, err := p.PurgeSignInLinks(ctx, time.Now()); err != nil || n != 2 {
+		t.Fatalf("purged %d, %v; want the two spent links", n, err)
+	}
+	if _, err := p.UseSignInLink(ctx, tok, time.Now()); err != nil {
+		t.Fatalf("a fresh link after the purge: %v", err)
+	}
+	if n, _ := p.PurgeSignInLinks(ctx, time.Now().Add(time.Hour)); n != 2 {
+		t.Fatalf("an hour on, purged %d, want the expired one and the one just used", n)
+	}
 }
 
 func pngBytes(t *testing.T) []byte {
@@ -147,8 +159,15 @@ func TestAnonymisingAClosedYearKeepsTotals(t *testing.T) {
 	if _, _, err := p.Approve(ctx, a.ID, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Nominate(ctx, team.ID, 0, "Super Commitment", "j1", "Amira ran every assembly"); err != nil {
+	nominated, err := p.Nominate(ctx, team.ID, 0, "Super Commitment", "j1", "Amira ran every assembly")
+	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := p.Decide(ctx, team.ID, nominated.Nominations[0].ID, DecisionAwarded, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if c := nominated.Certificates(); len(c) != 0 {
+		t.Fatalf("an undecided nomination has a certificate: %+v", c)
 	}
 	if reps, err := p.AnonymiseDue(ctx, "2030-01-01"); err != nil || len(reps) != 0 {
 		t.Fatalf("a live year was anonymised: %v %v", reps, err)
@@ -164,8 +183,10 @@ func TestAnonymisingAClosedYearKeepsTotals(t *testing.T) {
 		t.Fatalf("anonymise: %+v %v", reps, err)
 	}
 	got, _ := p.Team(ctx, team.ID)
-	if got.JOSOs[0].Name != "JOSO 1" || got.Nominations[0].Reason != RemovedReason || got.Certificates() != nil {
-		t.Fatalf("after anonymising: %+v", got)
+	// The award stands, but its certificate no longer carries the name.
+	certs := got.Certificates()
+	if got.JOSOs[0].Name != "JOSO 1" || got.Nominations[0].Reason != RemovedReason || len(certs) != 1 || certs[0].Name != "" || got.JOSOs[0].CelebrationName() != "" {
+		t.Fatalf("after anonymising: %+v, certificates %+v", got, certs)
 	}
 	f, err := p.Figures(ctx, "2022-23")
 	if err != nil || f.XP != 35 || f.Trained != 2 {

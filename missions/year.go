@@ -28,18 +28,17 @@ const (
 
 // Errors a caller can show.
 var (
-	ErrYearNotFound  = errors.New("no programme year with that name")
-	ErrYearExists    = errors.New("that programme year already exists")
-	ErrYearState     = errors.New("the programme year is not in a state that allows this")
-	ErrYearClosed    = errors.New("the programme year is closed: it accepts no new XP")
-	ErrConflict      = errors.New("someone else changed this in the meantime: look again and retry")
-	ErrNotFound      = errors.New("not found")
-	ErrInvalid       = errors.New("not valid")
-	ErrReasonNeeded  = errors.New("give a reason")
-	ErrUnknownRule   = errors.New("no such activity in this year's missions")
-	ErrNotReleased   = errors.New("missions open once at least one JOSO has attended both taught sessions")
-	ErrNotEditable   = errors.New("this activity can no longer be changed")
-	ErrNoParticipant = errors.New("choose the JOSOs who took part, or the whole team")
+	ErrYearNotFound = errors.New("no programme year with that name")
+	ErrYearExists   = errors.New("that programme year already exists")
+	ErrYearState    = errors.New("the programme year is not in a state that allows this")
+	ErrYearClosed   = errors.New("the programme year is closed: it accepts no new XP")
+	ErrConflict     = errors.New("someone else changed this in the meantime: look again and retry")
+	ErrNotFound     = errors.New("not found")
+	ErrInvalid      = errors.New("not valid")
+	ErrReasonNeeded = errors.New("give a reason")
+	ErrUnknownRule  = errors.New("no such activity in this year's missions")
+	ErrNotReleased  = errors.New("missions open once at least one JOSO has attended both taught sessions")
+	ErrNotEditable  = errors.New("this activity can no longer be changed")
 )
 
 // Year is one programme year: its state, settings and catalogue. Changes to a year go
@@ -321,23 +320,7 @@ func (p *Programme) Years(ctx context.Context) ([]Year, error) {
 // updateYear applies change to the year as last read and writes it back if nobody
 // changed it since (else ErrConflict).
 func (p *Programme) updateYear(ctx context.Context, id string, change func(*Year) error) (Year, error) {
-	y, err := p.Year(ctx, id)
-	if err != nil {
-		return y, err
-	}
-	v := y.Version
-	if err := change(&y); err != nil {
-		return y, err
-	}
-	y.Version = v + 1
-	replaced, err := p.st.ReplaceIfVersion(ctx, p.years, id, v, y)
-	if err != nil {
-		return y, fmt.Errorf("missions: updating year %s: %w", id, err)
-	}
-	if !replaced {
-		return y, ErrConflict
-	}
-	return y, nil
+	return update(ctx, p, p.years, id, 0, p.Year, func(y *Year) *int { return &y.Version }, change)
 }
 
 // nextState says which state each move leads to, from which.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/lscp/assure/exports"
@@ -94,7 +95,7 @@ func josoVerifyFlags(fs *flag.FlagSet) action {
 		}
 		fmt.Fprintf(e.stdout, "Programme year %s: %d ledger entries, %d XP in all.\n", *year, len(es), total)
 		for _, m := range ms {
-			if m.What == "school total" || len(m.What) > 5 && m.What[:5] == "JOSO " {
+			if m.What == "school total" || strings.HasPrefix(m.What, "JOSO ") {
 				fmt.Fprintf(e.stdout, "  mismatch %s, %s: ledger %d, cached %d\n", m.Team, m.What, m.Ledger, m.Cached)
 			} else {
 				fmt.Fprintf(e.stdout, "  mismatch %s: %s\n", m.Team, m.What)

@@ -67,7 +67,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	return nil
 }
 
-// purgeExpired clears lapsed sessions and rate-limit counters now and then.
+// purgeExpired clears lapsed sessions, rate-limit counters and spent sign-in links now and then.
 func purgeExpired(ctx context.Context, a *app, storage *kv.Storage) {
 	t := time.NewTicker(15 * time.Minute)
 	defer t.Stop()
@@ -80,6 +80,11 @@ func purgeExpired(ctx context.Context, a *app, storage *kv.Storage) {
 				a.log.Warn("purging expired sessions", "err", err)
 			} else if n > 0 {
 				a.log.Info("purged expired sessions and counters", "count", n)
+			}
+			if n, err := a.joso.PurgeSignInLinks(ctx, time.Now()); err != nil {
+				a.log.Warn("purging used and expired JOSO sign-in links", "err", err)
+			} else if n > 0 {
+				a.log.Info("purged used and expired JOSO sign-in links", "count", n)
 			}
 		}
 	}
