@@ -54,6 +54,18 @@ func (rs *Rounds) writeReturn(ctx context.Context, id string, fn func(ctx contex
 	return nil
 }
 
+// updateReturn applies update to the return id if it is still at version (optimistic
+// concurrency), stamps its round as changed like writeReturn, and says whether it did.
+func (rs *Rounds) updateReturn(ctx context.Context, id string, version int, update bson.D) (bool, error) {
+	done, err := rs.st.UpdateIfVersion(ctx, rs.returns, id, version, update)
+	if err != nil || !done {
+		return done, err
+	}
+	year, _, _ := strings.Cut(id, ":")
+	_ = rs.touch(ctx, year)
+	return true, nil
+}
+
 // touch records that a return of the round changed.
 func (rs *Rounds) touch(ctx context.Context, year string) error {
 	err := rs.st.Write(ctx, func(ctx context.Context) error {

@@ -284,18 +284,13 @@ func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, secti
 		status = StatusInProgress
 	}
 	now := time.Now().UTC()
-	var res *mongo.UpdateResult
-	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
-		res, err = rs.returns.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: kept}, {Key: "completed", Value: completed},
-				{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
-		return err
-	})
+	saved, err := rs.updateReturn(ctx, id, version,
+		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: kept}, {Key: "completed", Value: completed},
+			{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
 		return r, fmt.Errorf("returns: saving %s: %w", id, err)
 	}
-	if res.MatchedCount == 0 {
+	if !saved {
 		// Someone saved between our read and our write: hand back what they saved.
 		latest, err := rs.returnByID(ctx, id)
 		if err != nil {
@@ -380,17 +375,11 @@ func (rs *Rounds) Submit(ctx context.Context, id string, version int, key string
 	if n == 1 {
 		set = append(set, bson.E{Key: "first_submitted", Value: at.UTC()})
 	}
-	var res *mongo.UpdateResult
-	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
-		res, err = rs.returns.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
-		return err
-	})
+	submittedNow, err := rs.updateReturn(ctx, id, version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
 		return r, fmt.Errorf("returns: submitting %s: %w", id, err)
 	}
-	if res.MatchedCount == 0 {
+	if !submittedNow {
 		latest, err := rs.returnByID(ctx, id)
 		if err != nil {
 			return r, err

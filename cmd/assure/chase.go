@@ -182,6 +182,9 @@ func writeOut(out string, stdout io.Writer, write func(io.Writer) error) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
+	if err := f.Sync(); err != nil { // on disk before it takes the name: a backup must be whole
+		return err
+	}
 	if err := f.Close(); err != nil {
 		return err
 	}

@@ -46,6 +46,9 @@ type env struct {
 type command struct {
 	name, args, help string
 	flags            func(fs *flag.FlagSet) action
+	// ownStore: the command opens its own store(s) from a.cfg (a load test, a restore
+	// into an empty store); runCommand opens none.
+	ownStore bool
 }
 
 // action is a command's work: positional arguments in rest.
@@ -53,27 +56,30 @@ type action func(ctx context.Context, e env, a *app, rest []string) error
 
 func commands() []command {
 	return []command{
-		{"serve", "", "serve the web service (the default)", serveFlags},
-		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", importSchoolsFlags},
-		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", schoolsListFlags},
-		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", adminCreateFlags},
-		{"round create", "--year 2024-25 --opens 2024-10-01 --deadline 2024-12-13 [--grace-days N]", "create a draft assurance round", roundCreateFlags},
-		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags},
-		{"round form", "--year 2024-25 [--load form.json]", "print a round's form as JSON, or load an edited one into a draft round", roundFormFlags},
-		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags},
-		{"round reminders", "--year 2024-25 --days 21,7,1", "set a round's reminder schedule: days before the deadline (empty: none)", roundRemindersFlags},
-		{"round contacts", "--year 2024-25 FILE.csv", "load schools' contact emails (columns urn,email) into a round; any bad line refuses the file", roundContactsFlags},
-		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step", remindersRunFlags},
-		{"export returns", "--round 2022-23 --out FILE [--format xlsx|csv]", "write the return-rate workbook (or the school rows as CSV)", exportReturnsFlags},
-		{"joso year create", "--year 2023-24", "create a JOSO programme year, starting from the last year's missions and XP rules", josoYearCreateFlags},
-		{"joso year move", "--year 2023-24 open|close|reopen|archive", "move a JOSO programme year on (a closed year takes no new XP)", josoYearMoveFlags},
-		{"joso enrol", "--year 2023-24 --urn N --teacher EMAIL --name NAME [--invite]", "enrol a school in a JOSO year with its link teacher (and email the invitation)", josoEnrolFlags},
-		{"joso verify", "--year 2022-23 [--repair]", "rebuild XP totals from the ledger and report (or repair) any mismatch", josoVerifyFlags},
-		{"joso anonymise", "[--today yyyy-mm-dd]", "anonymise JOSO names and evidence of closed years whose date has come", josoAnonymiseFlags},
-		{"joso certificates", "--year 2022-23 [--urn N] --out FILE.pdf", "write the year's awarded certificates (or one school's) as PDF", josoCertificatesFlags},
-		{"export joso", "--year 2022-23 --out FILE.xlsx", "write the JOSO programme's yearly workbook, the previous year beside", exportJOSOFlags},
-		{"demo", "", "load the demo county, its rounds and a demo admin into an empty store", demoFlags},
-		{"help", "", "list commands and settings", nil},
+		{"serve", "", "serve the web service (the default)", serveFlags, false},
+		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", importSchoolsFlags, false},
+		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", schoolsListFlags, false},
+		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", adminCreateFlags, false},
+		{"round create", "--year 2024-25 --opens 2024-10-01 --deadline 2024-12-13 [--grace-days N]", "create a draft assurance round", roundCreateFlags, false},
+		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags, false},
+		{"round form", "--year 2024-25 [--load form.json]", "print a round's form as JSON, or load an edited one into a draft round", roundFormFlags, false},
+		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags, false},
+		{"round reminders", "--year 2024-25 --days 21,7,1", "set a round's reminder schedule: days before the deadline (empty: none)", roundRemindersFlags, false},
+		{"round contacts", "--year 2024-25 FILE.csv", "load schools' contact emails (columns urn,email) into a round; any bad line refuses the file", roundContactsFlags, false},
+		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step", remindersRunFlags, false},
+		{"export returns", "--round 2022-23 --out FILE [--format xlsx|csv]", "write the return-rate workbook (or the school rows as CSV)", exportReturnsFlags, false},
+		{"joso year create", "--year 2023-24", "create a JOSO programme year, starting from the last year's missions and XP rules", josoYearCreateFlags, false},
+		{"joso year move", "--year 2023-24 open|close|reopen|archive", "move a JOSO programme year on (a closed year takes no new XP)", josoYearMoveFlags, false},
+		{"joso enrol", "--year 2023-24 --urn N --teacher EMAIL --name NAME [--invite]", "enrol a school in a JOSO year with its link teacher (and email the invitation)", josoEnrolFlags, false},
+		{"joso verify", "--year 2022-23 [--repair]", "rebuild XP totals from the ledger and report (or repair) any mismatch", josoVerifyFlags, false},
+		{"joso anonymise", "[--today yyyy-mm-dd]", "anonymise JOSO names and evidence of closed years whose date has come", josoAnonymiseFlags, false},
+		{"joso certificates", "--year 2022-23 [--urn N] --out FILE.pdf", "write the year's awarded certificates (or one school's) as PDF", josoCertificatesFlags, false},
+		{"export joso", "--year 2022-23 --out FILE.xlsx", "write the JOSO programme's yearly workbook, the previous year beside", exportJOSOFlags, false},
+		{"loadtest", "[--governors 200] [--teachers 20] [--crash N] [--keep]", "simulate a deadline day against a server of its own on a fresh store, then check every acknowledged write is stored once", loadtestFlags, true},
+		{"backup", "--out FILE", "write a consistent, compressed dump of every collection, evidence files included (the service can keep running)", backupFlags, true},
+		{"restore", "FILE", "restore a backup into an empty store (a new DATA_DIR, or a new MongoDB database)", restoreFlags, true},
+		{"demo", "", "load the demo county, its rounds and a demo admin into an empty store", demoFlags, false},
+		{"help", "", "list commands and settings", nil, false},
 	}
 }
 
@@ -84,6 +90,13 @@ func runCommand(ctx context.Context, e env, c command, args []string) error {
 	fs.SetOutput(e.stderr)
 	act := c.flags(fs)
 	defineSettings(fs, e.getenv)
+	if c.ownStore {
+		cfg, err := loadConfig(fs, interspersed(fs, args))
+		if err != nil {
+			return err
+		}
+		return act(ctx, e, &app{cfg: cfg, log: newLogger(e.stderr, cfg.LogFormat, slog.LevelInfo)}, fs.Args())
+	}
 	a, err := open(ctx, e, fs, interspersed(fs, args))
 	if err != nil {
 		return err
@@ -196,6 +209,11 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 	if err != nil {
 		return nil, err
 	}
+	return openStore(ctx, e, cfg)
+}
+
+// openStore opens the store cfg names, with every domain package over it.
+func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 	log := newLogger(e.stderr, cfg.LogFormat, slog.LevelInfo)
 	// The embedded FerretDB logs every connection at info and every error reply (a missing
 	// collection on first start, say) at warn; only its own errors matter here.

@@ -1,0 +1,219 @@
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lscp/assure/forms"
+)
+
+// GovernorPlan is one governor's part: their school's link and the sections its form asks.
+type GovernorPlan struct {
+	URN      int
+	Token    string
+	Sections []forms.Section // as the round's definition gives them for the school
+}
+
+// TeacherPlan is one link teacher's part: a sign-in link and what to log.
+type TeacherPlan struct {
+	URN        int
+	Token      string
+	Activity   string // an activity type of the year's catalogue
+	Activities int    // how many to log and send
+}
+
+// AdminPlan is the partnership officer downloading the round's workbook.
+type AdminPlan struct {
+	Email, Password string
+	Round           string
+	Downloads       int
+}
+
+// answersFor fills a section as this school's governor would: valid answers that differ
+// from school to school (and some text a hostile user might type), with the answers the
+// server must store, parsed by the same rules it uses.
+func answersFor(urn int, sec forms.Section, today time.Time) (url.Values, map[string]Answer) {
+	form := url.Values{}
+	for i, q := range sec.Questions {
+		if q.ShowIf != nil {
+			continue // hidden unless an earlier answer shows it; ours never do
+		}
+		switch q.Kind {
+		case forms.KindYesNo, forms.KindYesPartlyNo:
+			form.Set(q.ID, "yes")
+		case forms.KindDate:
+			form.Set(q.ID+"-day", strconv.Itoa(1+(urn+i)%28))
+			form.Set(q.ID+"-month", strconv.Itoa(1+(urn+i)%12))
+			form.Set(q.ID+"-year", strconv.Itoa(today.Year()-1))
+		case forms.KindNumber:
+			lo := 0
+			if q.Min != nil {
+				lo = *q.Min
+			}
+			form.Set(q.ID, strconv.Itoa(lo+(urn+i)%4))
+		case forms.KindOneOf:
+			form.Set(q.ID, q.Choices[(urn+i)%len(q.Choices)].Value)
+		case forms.KindManyOf:
+			form.Add(q.ID, q.Choices[0].Value)
+			form.Add(q.ID, q.Choices[(urn+i)%len(q.Choices)].Value)
+		case forms.KindShortText, forms.KindLongText:
+			if q.Format == "email" {
+				form.Set(q.ID, fmt.Sprintf("governor.%d@school.example.org", urn))
+			} else {
+				form.Set(q.ID, fmt.Sprintf("Governor of %d <script>alert(1)</script> =SUM(A1) & co", urn))
+			}
+		case forms.KindDeclaration:
+			form.Set(q.ID, "confirmed")
+		}
+	}
+	want := map[string]Answer{}
+	for _, q := range sec.Questions {
+		if a, err := forms.ParseAnswer(q, form, today); err == nil && !a.Empty() {
+			want[q.ID] = a
+		}
+	}
+	return form, want
+}
+
+const declaration = "declaration"
+
+// governor opens the link, saves every section, checks the answers and submits.
+func governor(ctx context.Context, b *browser, p GovernorPlan, acks *Acks) error {
+	today := time.Now().In(forms.London)
+	open, err := b.get(ctx, "governor: open link", "/r/"+p.Token, http.StatusSeeOther)
+	if err != nil {
+		return err
+	}
+	if _, err := b.get(ctx, "governor: task list", open.location, http.StatusOK); err != nil {
+		return err
+	}
+	for _, sec := range p.Sections {
+		if sec.ID == declaration {
+			continue
+		}
+		pg, err := b.get(ctx, "governor: section page", "/return/section/"+sec.ID, http.StatusOK)
+		if err != nil {
+			return err
+		}
+		version, err := field(versionInput, pg)
+		if err != nil {
+			return err
+		}
+		form, want := answersFor(p.URN, sec, today)
+		form.Set("version", version)
+		form.Set("action", "continue")
+		saved, err := b.post(ctx, "governor: save section", "/return/section/"+sec.ID, form, http.StatusSeeOther)
+		if err != nil {
+			return err
+		}
+		acks.saved(p.URN, sec.ID, want)
+		if _, err := b.get(ctx, "governor: section check", saved.location, http.StatusOK); err != nil {
+			return err
+		}
+	}
+	if _, err := b.get(ctx, "governor: check answers", "/return/check", http.StatusOK); err != nil {
+		return err
+	}
+	pg, err := b.get(ctx, "governor: declaration page", "/return/submit", http.StatusOK)
+	if err != nil {
+		return err
+	}
+	version, err := field(versionInput, pg)
+	if err != nil {
+		return err
+	}
+	key, err := field(keyInput, pg)
+	if err != nil {
+		return err
+	}
+	form, want := url.Values{}, map[string]Answer{}
+	for _, sec := range p.Sections {
+		if sec.ID == declaration {
+			form, want = answersFor(p.URN, sec, today)
+		}
+	}
+	form.Set("version", version)
+	form.Set("submit_key", key)
+	done, err := b.post(ctx, "governor: submit", "/return/submit", form, http.StatusSeeOther)
+	if err != nil {
+		return err
+	}
+	acks.saved(p.URN, declaration, want)
+	acks.submitted(p.URN, "")
+	conf, err := b.get(ctx, "governor: confirmation", done.location, http.StatusOK)
+	if err != nil {
+		return err
+	}
+	ref := referenceShown.FindStringSubmatch(conf.body)
+	if ref == nil {
+		return errors.New("the confirmation page shows no reference")
+	}
+	acks.submitted(p.URN, ref[1])
+	return nil
+}
+
+var (
+	referenceShown = regexp.MustCompile(`Your reference<br><strong>([A-Z0-9]{8})</strong>`)
+	activityPath   = regexp.MustCompile(`^/joso/school/activities/([^/?]+)\?`)
+)
+
+// teacher signs in with the emailed link and logs activities, each sent for approval.
+func teacher(ctx context.Context, b *browser, p TeacherPlan, acks *Acks) error {
+	open, err := b.get(ctx, "teacher: open link", "/joso/link/"+p.Token, http.StatusSeeOther)
+	if err != nil {
+		return err
+	}
+	if _, err := b.get(ctx, "teacher: team page", open.location, http.StatusOK); err != nil {
+		return err
+	}
+	today := time.Now().In(forms.London)
+	for k := range p.Activities {
+		if _, err := b.get(ctx, "teacher: activity form", "/joso/school/activities/new", http.StatusOK); err != nil {
+			return err
+		}
+		form := url.Values{"type": {p.Activity}, "date-day": {strconv.Itoa(today.Day())}, "date-month": {strconv.Itoa(int(today.Month()))},
+			"date-year": {strconv.Itoa(today.Year())}, "whole-team": {"yes"}, "audiences": {"parents", "ks1"}, "reach": {strconv.Itoa(30 + k)},
+			"description": {fmt.Sprintf("Load test activity %d of school %d", k+1, p.URN)}, "send": {"approval"}}
+		res, err := b.post(ctx, "teacher: log activity", "/joso/school/activities", form, http.StatusSeeOther)
+		if err != nil {
+			return err
+		}
+		m := activityPath.FindStringSubmatch(res.location)
+		if m == nil {
+			return fmt.Errorf("logging an activity led to %q", res.location)
+		}
+		acks.logged(p.URN, m[1])
+	}
+	return nil
+}
+
+// admin signs in and downloads the round's returns workbook while governors submit.
+func admin(ctx context.Context, b *browser, p AdminPlan, acks *Acks) error {
+	if _, err := b.get(ctx, "admin: sign-in page", "/sign-in", http.StatusOK); err != nil {
+		return err
+	}
+	if _, err := b.post(ctx, "admin: sign in", "/sign-in", url.Values{"email": {p.Email}, "password": {p.Password}}, http.StatusSeeOther); err != nil {
+		return err
+	}
+	for range p.Downloads {
+		wb, err := b.get(ctx, "admin: workbook", "/admin/rounds/"+p.Round+"/returns.xlsx", http.StatusOK)
+		if err != nil {
+			return err
+		}
+		if !strings.HasPrefix(wb.body, "PK") {
+			return errors.New("the workbook is not an xlsx file")
+		}
+		acks.downloaded()
+	}
+	return nil
+}
+
+// Answer is an answer as the store keeps it.
+type Answer = forms.Answer

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+)
+
+// SnapshotEmbedded copies the embedded store's database (dataDir/database.sqlite) into
+// dir as it is at one instant: SQLite's VACUUM INTO reads the whole database in one read
+// transaction, so a service writing meanwhile neither blocks nor tears the copy. Open
+// the copy with Open(Config{DataDir: dir}).
+func SnapshotEmbedded(ctx context.Context, dataDir, database, dir string) error {
+	src, err := filepath.Abs(filepath.Join(dataDir, database+".sqlite"))
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(src); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("store: no embedded store at %s (is DATA_DIR right?)", src)
+		}
+		return err
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+src+"?"+q.Encode())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, filepath.Join(dir, database+".sqlite")); err != nil {
+		return fmt.Errorf("store: snapshot of %s: %w", src, err)
+	}
+	return nil
+}
