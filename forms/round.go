@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -88,7 +89,19 @@ type Rounds struct {
 	stamps   *mongo.Collection
 	register *Register
 	lean     leanCache
+	recent   sync.Map // year → recentRound, for Recent
 }
+
+// recentRound is a round as read at a time.
+type recentRound struct {
+	round Round
+	read  time.Time
+}
+
+// recentFor is how long Recent may hand back a round already read. A round (with its
+// whole form definition) is the largest document a governor's page reads, and every page
+// reads it: the load test showed its decoding as the largest cost of a deadline day.
+const recentFor = 2 * time.Second
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
@@ -164,6 +177,19 @@ func (rs *Rounds) Get(ctx context.Context, year string) (Round, error) {
 	r, err := store.FindByID[Round](ctx, rs.rounds, year, ErrRoundNotFound)
 	if err != nil && !errors.Is(err, ErrRoundNotFound) {
 		return r, fmt.Errorf("rounds: reading %s: %w", year, err)
+	}
+	return r, err
+}
+
+// Recent returns the round as read at most two seconds ago, for showing pages. Anything
+// that decides on the round's state (Submit) reads it afresh with Get.
+func (rs *Rounds) Recent(ctx context.Context, year string) (Round, error) {
+	if v, ok := rs.recent.Load(year); ok && time.Since(v.(recentRound).read) < recentFor {
+		return v.(recentRound).round, nil
+	}
+	r, err := rs.Get(ctx, year)
+	if err == nil {
+		rs.recent.Store(year, recentRound{round: r, read: time.Now()})
 	}
 	return r, err
 }

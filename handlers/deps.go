@@ -26,6 +26,7 @@ type schoolsRegister interface {
 // roundsStore is what the round, link and return pages need of forms.Rounds.
 type roundsStore interface {
 	Get(ctx context.Context, year string) (forms.Round, error)
+	Recent(ctx context.Context, year string) (forms.Round, error)
 	List(ctx context.Context) ([]forms.Round, error)
 	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
 	Open(ctx context.Context, year string) (forms.Round, error)

@@ -116,7 +116,7 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 		_ = sess.Destroy()
 		return s.render(c, fiber.StatusForbidden, "link-problem", LinkProblemPage{Page: s.basePage(c, "This link does not work")})
 	}
-	round, err := s.deps.Rounds.Get(c.UserContext(), year)
+	round, err := s.deps.Rounds.Recent(c.UserContext(), year)
 	if err != nil {
 		return err
 	}

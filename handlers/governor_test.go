@@ -14,7 +14,7 @@ import (
 )
 
 // roundServer is a test server with the demo county and an open round 2024-25.
-func roundServer(t *testing.T) (*testServer, *forms.Rounds) {
+func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 	t.Helper()
 	srv := newTestServer(t)
 	ctx := context.Background()

@@ -43,12 +43,12 @@ type testServer struct {
 	joso     *missions.Programme
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	return newTestServerWith(t, Config{Partnership: "Test Partnership"})
 }
 
-func newTestServerWith(t *testing.T, cfg Config) *testServer {
+func newTestServerWith(t testing.TB, cfg Config) *testServer {
 	t.Helper()
 	st := storetest.New(t)
 	reg := forms.NewRegister(st)
@@ -75,13 +75,13 @@ func newTestServerWith(t *testing.T, cfg Config) *testServer {
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *testServer
 	cookies map[string]string
 	csrf    string
 }
 
-func (s *testServer) client(t *testing.T) *client {
+func (s *testServer) client(t testing.TB) *client {
 	return &client{t: t, srv: s, cookies: map[string]string{}}
 }
 

@@ -36,10 +36,10 @@ type AdminPlan struct {
 	Downloads       int
 }
 
-// answersFor fills a section as this school's governor would: valid answers that differ
+// AnswersFor fills a section as this school's governor would: valid answers that differ
 // from school to school (and some text a hostile user might type), with the answers the
 // server must store, parsed by the same rules it uses.
-func answersFor(urn int, sec forms.Section, today time.Time) (url.Values, map[string]Answer) {
+func AnswersFor(urn int, sec forms.Section, today time.Time) (url.Values, map[string]Answer) {
 	form := url.Values{}
 	for i, q := range sec.Questions {
 		if q.ShowIf != nil {
@@ -106,7 +106,7 @@ func governor(ctx context.Context, b *browser, p GovernorPlan, acks *Acks) error
 		if err != nil {
 			return err
 		}
-		form, want := answersFor(p.URN, sec, today)
+		form, want := AnswersFor(p.URN, sec, today)
 		form.Set("version", version)
 		form.Set("action", "continue")
 		saved, err := b.post(ctx, "governor: save section", "/return/section/"+sec.ID, form, http.StatusSeeOther)
@@ -136,7 +136,7 @@ func governor(ctx context.Context, b *browser, p GovernorPlan, acks *Acks) error
 	form, want := url.Values{}, map[string]Answer{}
 	for _, sec := range p.Sections {
 		if sec.ID == declaration {
-			form, want = answersFor(p.URN, sec, today)
+			form, want = AnswersFor(p.URN, sec, today)
 		}
 	}
 	form.Set("version", version)

@@ -1,0 +1,117 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/loadtest"
+)
+
+// A governor's whole return through the HTTP stack (Fiber, middleware, session, CSRF,
+// validation, templates, the store) against the same writes made directly by the driver:
+// the README gives the ratio. Run with -benchtime 100x (the county has 387 schools).
+func BenchmarkSubmitThroughHTTP(b *testing.B) {
+	srv, rs := roundServer(b)
+	ctx := context.Background()
+	returns, err := rs.RoundReturns(ctx, "2024-25")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if b.N > len(returns) {
+		b.Fatalf("%d iterations, but the round has %d schools: use -benchtime 100x", b.N, len(returns))
+	}
+	round, _ := rs.Get(ctx, "2024-25")
+	type school struct {
+		token string
+		secs  []forms.Section
+		urn   int
+	}
+	var schools []school
+	for _, r := range returns[:b.N] {
+		tok, _ := rs.IssueLink(ctx, "2024-25", r.URN)
+		full, _ := rs.Return(ctx, "2024-25", r.URN)
+		schools = append(schools, school{tok, round.Definition.For(full.School.Record), r.URN})
+	}
+	today := time.Now().In(forms.London)
+	b.ResetTimer()
+	for i := range b.N {
+		s := schools[i]
+		g := srv.client(b)
+		g.openLink(s.token)
+		for _, sec := range s.secs {
+			if sec.ID == declarationSection {
+				continue
+			}
+			_, body, _ := g.get("/return/section/" + sec.ID)
+			form, _ := loadtest.AnswersFor(s.urn, sec, today)
+			form.Set("_csrf", g.csrf)
+			form.Set("version", versionInput.FindStringSubmatch(body)[1])
+			form.Set("action", "continue")
+			if code, _, _ := g.post("/return/section/"+sec.ID, form); code != http.StatusSeeOther {
+				b.Fatalf("save %s: %d", sec.ID, code)
+			}
+		}
+		_, body, _ := g.get("/return/submit")
+		form := url.Values{}
+		for _, sec := range s.secs {
+			if sec.ID == declarationSection {
+				form, _ = loadtest.AnswersFor(s.urn, sec, today)
+			}
+		}
+		form.Set("_csrf", g.csrf)
+		form.Set("version", versionInput.FindStringSubmatch(body)[1])
+		form.Set("submit_key", keyInput.FindStringSubmatch(body)[1])
+		if code, _, _ := g.post("/return/submit", form); code != http.StatusSeeOther {
+			b.Fatalf("submit: %d", code)
+		}
+	}
+}
+
+// The same return's writes by the driver alone, on the same kind of store: one update
+// by _id per section with the answers so far, the submission's update and its kept
+// version. No session, link, CSRF, validation, audit, page or version check.
+func BenchmarkSubmitDirectDriver(b *testing.B) {
+	srv, rs := roundServer(b)
+	ctx := context.Background()
+	round, _ := rs.Get(ctx, "2024-25")
+	ret, _ := rs.Return(ctx, "2024-25", urnA)
+	secs := round.Definition.For(ret.School.Record)
+	today := time.Now().In(forms.London)
+	returns, versions := srv.store.Collection("bench_returns"), srv.store.Collection("bench_versions")
+	for i := range b.N {
+		ret.ID = fmt.Sprintf("bench:%d", i)
+		if _, err := returns.InsertOne(ctx, ret); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		id := fmt.Sprintf("bench:%d", i)
+		var answers []forms.StoredAnswer
+		for _, sec := range secs {
+			_, want := loadtest.AnswersFor(ret.URN, sec, today)
+			for q, a := range want {
+				answers = append(answers, forms.StoredAnswer{Question: q, Answer: a})
+			}
+			if _, err := returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answers}, {Key: "status", Value: forms.StatusInProgress},
+					{Key: "updated", Value: time.Now()}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: forms.StatusSubmitted}, {Key: "reference", Value: forms.NewReference()}}}}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := versions.InsertOne(ctx, bson.D{{Key: "_id", Value: id + ":v1"}, {Key: "answers", Value: answers}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
