@@ -76,6 +76,7 @@ type adminAccounts interface {
 type auditLog interface {
 	Record(ctx context.Context, e audit.Entry) error
 	Recent(ctx context.Context, limit int) ([]audit.Entry, error)
+	Each(ctx context.Context, f audit.Filter, limit int, fn func(audit.Entry) error) error
 }
 
 // pinger says whether the store answers, for /healthz.

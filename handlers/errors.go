@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/metrics"
 	"github.com/lscp/assure/missions"
 )
 
@@ -54,6 +55,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.Is(err, missions.ErrConflict):
 		status, heading, paras = http.StatusConflict, "Someone else changed this", []string{"Go back, reload the page and make your change again. Nothing was lost."}
 	case isStoreDown(err):
+		metrics.StoreError()
 		status, heading = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
 		paras = []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}
 	}

@@ -15,11 +15,13 @@ import (
 
 // routes lists every route of the service.
 func (s *Server) routes(app *fiber.App) {
+	app.Use(s.measure)
 	app.Use(recover.New())
 	app.Use(s.securityHeaders())
 	app.Use(s.limitBody)
 
 	app.Get("/healthz", s.healthz)
+	app.Get("/metrics", s.metricsEndpoint())
 	app.Use("/assets", filesystem.New(filesystem.Config{
 		Root:   http.FS(static.Assets),
 		MaxAge: int((24 * time.Hour).Seconds()),
@@ -86,6 +88,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/schools/import/:id/status", s.importJobStatus)
 	admin.Get("/schools/:urn<int>", s.schoolPage)
 	admin.Get("/audit", s.auditPage)
+	admin.Get("/audit.csv", s.auditCSV)
 	admin.Get("/outbox", s.outboxPage)
 	admin.Get("/rounds", s.roundsPage)
 	admin.Post("/rounds", s.createRound)

@@ -23,6 +23,9 @@ type Config struct {
 	CSRFKey []byte
 	// PublicURL is where people reach the service, for links shown to admins.
 	PublicURL string
+	// MetricsToken, if set, is the bearer token /metrics asks for; unset, /metrics
+	// answers only requests from the machine itself.
+	MetricsToken string
 }
 
 // Deps are the domain stores the handlers call.

@@ -15,17 +15,18 @@ import (
 
 // config is every setting, from the environment and then flags (flags win).
 type config struct {
-	Addr        string
-	DataDir     string
-	MongoURI    string
-	MongoDB     string
-	Partnership string
-	LAs         []string
-	Demo        string // auto, true, false
-	TrustProxy  bool
-	LogFormat   string // text, json
-	PublicURL   string // where governors' links point
-	SMTP        mail.SMTP
+	Addr         string
+	DataDir      string
+	MongoURI     string
+	MongoDB      string
+	Partnership  string
+	LAs          []string
+	Demo         string // auto, true, false
+	TrustProxy   bool
+	LogFormat    string // text, json
+	PublicURL    string // where governors' links point
+	MetricsToken string // bearer token for /metrics
+	SMTP         mail.SMTP
 	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
 	// (another instance, or `assure reminders run` from cron, may send them).
 	ReminderEvery time.Duration
@@ -53,6 +54,7 @@ var settings = []setting{
 	{"SMTP_FROM", "smtp-from", "", "the From address of the service's email"},
 	{"SMTP_TLS", "smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none (a relay on localhost)"},
 	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and sends what is due (0: never)"},
+	{"METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to /metrics; unset: /metrics answers only requests from this machine"},
 	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},
 }
 
@@ -114,6 +116,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	if c.TrustProxy, err = strconv.ParseBool(*vals["TRUST_PROXY"]); err != nil {
 		errs = append(errs, fmt.Errorf("TRUST_PROXY %q must be true or false", *vals["TRUST_PROXY"]))
 	}
+	c.MetricsToken = strings.TrimSpace(*vals["METRICS_TOKEN"])
 	c.PublicURL = strings.TrimRight(strings.TrimSpace(*vals["PUBLIC_URL"]), "/")
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Addr

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -40,6 +41,7 @@ const (
 	ActionReminderSent     = "reminder-sent"
 	ActionContactRecorded  = "contact-recorded"
 	ActionExported         = "exported"
+	ActionReturnsPurged    = "returns-purged"
 	// The JOSO programme.
 	ActionJOSOYear        = "joso-year-changed"
 	ActionJOSOEnrolled    = "joso-school-enrolled"
@@ -103,9 +105,71 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 
 // Recent returns the newest entries first.
 func (l *Log) Recent(ctx context.Context, limit int) ([]Entry, error) {
-	out, err := store.FindAll[Entry](ctx, l.c, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("audit: reading: %w", err)
-	}
-	return out, nil
+	var out []Entry
+	err := l.Each(ctx, Filter{}, limit, func(e Entry) error { out = append(out, e); return nil })
+	return out, err
 }
+
+// Filter narrows the log: entries whose actor or target contains Who (any case), whose
+// action is Action, at or after From and before To (zero: no bound).
+type Filter struct {
+	Who, Action string
+	From, To    time.Time
+}
+
+func (f Filter) query() bson.D {
+	q := bson.D{}
+	if f.Who != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(f.Who), Options: "i"}
+		q = append(q, bson.E{Key: "$or", Value: bson.A{bson.D{{Key: "actor", Value: re}}, bson.D{{Key: "target", Value: re}}}})
+	}
+	if f.Action != "" {
+		q = append(q, bson.E{Key: "action", Value: f.Action})
+	}
+	at := bson.D{}
+	if !f.From.IsZero() {
+		at = append(at, bson.E{Key: "$gte", Value: f.From})
+	}
+	if !f.To.IsZero() {
+		at = append(at, bson.E{Key: "$lt", Value: f.To})
+	}
+	if len(at) > 0 {
+		q = append(q, bson.E{Key: "at", Value: at})
+	}
+	return q
+}
+
+// Each calls fn for the entries f selects, newest first, at most limit of them (0: all),
+// reading them as a stream so an export of the whole log holds one entry at a time.
+func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) error) error {
+	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}})
+	if limit > 0 {
+		opts.SetLimit(int64(limit))
+	}
+	cur, err := l.c.Find(ctx, f.query(), opts)
+	if err != nil {
+		return fmt.Errorf("audit: reading: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var e Entry
+		if err := cur.Decode(&e); err != nil {
+			return fmt.Errorf("audit: reading: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return cur.Err()
+}
+
+// Actions lists every action the log records, for a filter's choices.
+var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionImport, ActionImportFailed, ActionAdminCreated,
+	ActionDemoLoaded, ActionRoundCreated, ActionRoundOpened, ActionRoundClosed, ActionRoundArchived, ActionFormChanged,
+	ActionLinksIssued, ActionLinkRevoked, ActionExempted, ActionAddedLate, ActionReturnSaved, ActionSubmitted, ActionReopened,
+	ActionReminderSchedule, ActionContactsLoaded, ActionContactEmail, ActionRemindersSent, ActionReminderSent,
+	ActionContactRecorded, ActionExported, ActionJOSOYear, ActionJOSOEnrolled, ActionJOSOInvited, ActionJOSOSignIn,
+	ActionJOSOTeam, ActionJOSOAttendance, ActionJOSOActivity, ActionJOSOEvidence, ActionJOSOPulled, ActionJOSOApproved,
+	ActionJOSOUnapproved, ActionJOSOReturned, ActionJOSOReversal, ActionJOSONominated, ActionJOSODecided,
+	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged,
+	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}

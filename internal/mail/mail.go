@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/metrics"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -94,12 +95,16 @@ func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about str
 		return msg, fmt.Errorf("mail: recording the message: %w", err)
 	}
 	if !m.Configured() {
+		metrics.EmailSent(false)
 		return msg, nil
 	}
 	sendErr := m.deliver(ctx, msg, body)
 	msg.Status = StatusSent
 	if sendErr != nil {
 		msg.Status, msg.Error = StatusFailed, sendErr.Error()
+		metrics.EmailFailed()
+	} else {
+		metrics.EmailSent(true)
 	}
 	if err := m.st.Write(ctx, func(ctx context.Context) error {
 		_, err := m.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: msg.ID}},
