@@ -49,6 +49,10 @@ type Round struct {
 	// ReminderDays is the reminder schedule: days before the deadline on which schools
 	// that have not returned are emailed, largest first.
 	ReminderDays []int `bson:"reminder_days"`
+	// RetentionYears is how long after the deadline the returns' answers are kept (0:
+	// DefaultRetentionYears); Purged is when they were removed.
+	RetentionYears int       `bson:"retention_years,omitempty"`
+	Purged         time.Time `bson:"purged,omitempty"`
 }
 
 // DefaultReminderDays is the schedule a new round starts with.

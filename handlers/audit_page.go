@@ -24,7 +24,7 @@ type AuditPage struct {
 	From, To string
 	Actions  []string
 	Field    map[string]*FieldError
-	Query    string // the filter as a query string, for the CSV link
+	CSV      string // the export's address, with the same filter
 	More     bool
 }
 
@@ -60,7 +60,10 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, AuditPage, []FieldError) {
 		return d.AddDate(0, 0, next)
 	}
 	f.From, f.To = day(p.From, "from", "From", 0), day(p.To, "to", "To", 1)
-	p.Query = c.Context().QueryArgs().String()
+	p.CSV = "/admin/audit.csv"
+	if q := c.Context().QueryArgs().String(); q != "" {
+		p.CSV += "?" + q
+	}
 	return f, p, errs
 }
 

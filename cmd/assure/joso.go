@@ -152,22 +152,6 @@ func (a *app) anonymiseDue(ctx context.Context, day string) ([]missions.Anonymis
 	return reps, err
 }
 
-// anonymiseOnSchedule runs the anonymisation schedule hourly while the service runs.
-func anonymiseOnSchedule(ctx context.Context, a *app) {
-	for {
-		if reps, err := a.anonymiseDue(ctx, time.Now().In(forms.London).Format(time.DateOnly)); err != nil && ctx.Err() == nil {
-			a.log.Warn("anonymising JOSO names", "err", err)
-		} else if len(reps) > 0 {
-			a.log.Info("anonymised JOSO names", "years", len(reps))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Hour):
-		}
-	}
-}
-
 func josoCertificatesFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "the programme year")
 	urn := fs.Int("urn", 0, "one school's certificates only")

@@ -66,6 +66,8 @@ func commands() []command {
 		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags, false},
 		{"round reminders", "--year 2024-25 --days 21,7,1", "set a round's reminder schedule: days before the deadline (empty: none)", roundRemindersFlags, false},
 		{"round contacts", "--year 2024-25 FILE.csv", "load schools' contact emails (columns urn,email) into a round; any bad line refuses the file", roundContactsFlags, false},
+		{"round retention", "--year 2024-25 --years 6", "set how many years after the deadline a round's answers are kept", roundRetentionFlags, false},
+		{"returns purge", "[--today yyyy-mm-dd]", "purge the answers of rounds whose retention has ended (the service also does this hourly)", returnsPurgeFlags, false},
 		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step", remindersRunFlags, false},
 		{"export returns", "--round 2022-23 --out FILE [--format xlsx|csv]", "write the return-rate workbook (or the school rows as CSV)", exportReturnsFlags, false},
 		{"joso year create", "--year 2023-24", "create a JOSO programme year, starting from the last year's missions and XP rules", josoYearCreateFlags, false},

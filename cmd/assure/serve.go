@@ -48,7 +48,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 
 	go purgeExpired(ctx, a, storage)
 	go remindReturns(ctx, a, a.cfg.ReminderEvery)
-	go anonymiseOnSchedule(ctx, a)
+	go retentionOnSchedule(ctx, a)
 	served := make(chan error, 1)
 	go func() { served <- web.Listener(ln) }()
 	select {

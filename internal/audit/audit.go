@@ -42,6 +42,7 @@ const (
 	ActionContactRecorded  = "contact-recorded"
 	ActionExported         = "exported"
 	ActionReturnsPurged    = "returns-purged"
+	ActionRetentionSet     = "retention-set"
 	// The JOSO programme.
 	ActionJOSOYear        = "joso-year-changed"
 	ActionJOSOEnrolled    = "joso-school-enrolled"
@@ -171,5 +172,5 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionContactRecorded, ActionExported, ActionJOSOYear, ActionJOSOEnrolled, ActionJOSOInvited, ActionJOSOSignIn,
 	ActionJOSOTeam, ActionJOSOAttendance, ActionJOSOActivity, ActionJOSOEvidence, ActionJOSOPulled, ActionJOSOApproved,
 	ActionJOSOUnapproved, ActionJOSOReturned, ActionJOSOReversal, ActionJOSONominated, ActionJOSODecided,
-	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged,
+	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged, ActionRetentionSet,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+)
+
+func roundRetentionFlags(fs *flag.FlagSet) action {
+	year := fs.String("year", "", "academic year, like 2024-25")
+	years := fs.Int("years", forms.DefaultRetentionYears, "years after the deadline the answers are kept")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		if err := a.rounds.SetRetention(ctx, *year, *years); err != nil {
+			return err
+		}
+		r, err := a.rounds.Get(ctx, *year)
+		if err != nil {
+			return err
+		}
+		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionRetentionSet, Target: *year,
+			Detail: fmt.Sprintf("%d years: answers purged from %s", *years, r.PurgeOn())}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Round %s: answers kept %d years after the deadline, purged from %s.\n", *year, *years, r.PurgeOn())
+		return nil
+	}
+}
+
+func returnsPurgeFlags(fs *flag.FlagSet) action {
+	today := fs.String("today", "", "purge as on this day, yyyy-mm-dd (default: today)")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		day := *today
+		if day == "" {
+			day = time.Now().In(forms.London).Format(time.DateOnly)
+		}
+		reps, err := a.purgeDue(ctx, day)
+		for _, r := range reps {
+			fmt.Fprintf(e.stdout, "Round %s: answers of %d returns and %d kept versions purged, %d links removed.\n", r.Round, r.Returns, r.Versions, r.Links)
+		}
+		if err == nil && len(reps) == 0 {
+			fmt.Fprintln(e.stdout, "No round's retention has ended.")
+		}
+		return err
+	}
+}
+
+// purgeDue purges the rounds whose retention has ended, each purge audited.
+func (a *app) purgeDue(ctx context.Context, day string) ([]forms.PurgeReport, error) {
+	reps, err := a.rounds.PurgeDue(ctx, day)
+	for _, r := range reps {
+		if aerr := a.audit.Record(ctx, audit.Entry{Actor: "system", Action: audit.ActionReturnsPurged, Target: r.Round,
+			Detail: fmt.Sprintf("answers of %d returns, %d kept versions, %d links", r.Returns, r.Versions, r.Links)}); aerr != nil && err == nil {
+			err = aerr
+		}
+	}
+	return reps, err
+}
+
+// retentionOnSchedule runs the retention jobs hourly while the service runs: returns'
+// answers purged when their round's retention ends, JOSO names anonymised on their
+// year's date. Each runs under a store lock and marks what it did, so several instances
+// can all run this and each job still happens once.
+func retentionOnSchedule(ctx context.Context, a *app) {
+	for {
+		day := time.Now().In(forms.London).Format(time.DateOnly)
+		if reps, err := a.anonymiseDue(ctx, day); err != nil && ctx.Err() == nil {
+			a.log.Warn("anonymising JOSO names", "err", err)
+		} else if len(reps) > 0 {
+			a.log.Info("anonymised JOSO names", "years", len(reps))
+		}
+		if reps, err := a.purgeDue(ctx, day); err != nil && ctx.Err() == nil {
+			a.log.Warn("purging returns past their retention", "err", err)
+		} else if len(reps) > 0 {
+			a.log.Info("purged returns past their retention", "rounds", len(reps))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package forms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/store"
+)
+
+// DefaultRetentionYears is how long a round's answers are kept after its deadline unless
+// the partnership sets otherwise for the round: six years, a common records schedule for
+// safeguarding assurance. Retention is the partnership's decision.
+const DefaultRetentionYears = 6
+
+// Retention is how many years the round's answers are kept after its deadline.
+func (r Round) Retention() int {
+	if r.RetentionYears > 0 {
+		return r.RetentionYears
+	}
+	return DefaultRetentionYears
+}
+
+// PurgeOn is the day (yyyy-mm-dd) from which the round's answers may be purged.
+func (r Round) PurgeOn() string {
+	d, err := time.Parse(time.DateOnly, r.Deadline)
+	if err != nil {
+		return ""
+	}
+	return d.AddDate(r.Retention(), 0, 0).Format(time.DateOnly)
+}
+
+// SetRetention sets how many years (1 to 50) a round's answers are kept after its deadline.
+func (rs *Rounds) SetRetention(ctx context.Context, year string, years int) error {
+	if years < 1 || years > 50 {
+		return errors.New("rounds: retention must be 1 to 50 years")
+	}
+	if _, err := rs.Get(ctx, year); err != nil {
+		return err
+	}
+	return rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$set", Value: bson.D{{Key: "retention_years", Value: years}}}})
+		return err
+	})
+}
+
+// PurgeReport says what a purge removed from one round.
+type PurgeReport struct {
+	Round                     string
+	Returns, Versions, Links int64
+}
+
+// PurgeDue purges every closed or archived round whose retention has ended by today
+// (yyyy-mm-dd). Purging removes what governors wrote (the answers of the return and of
+// every kept version, the contact email, links) and keeps what the partnership's
+// year-on-year figures need: each school's status, dates, lateness, phase and type, its
+// reference, and whether assurance was given. It runs under a store lock, so with
+// several instances one purges and the others skip, and a purged round is marked so it
+// is never purged twice.
+func (rs *Rounds) PurgeDue(ctx context.Context, today string) ([]PurgeReport, error) {
+	release, err := rs.st.Lock(ctx, "returns-purge", "purge:"+today+":"+strconv.FormatInt(time.Now().UnixNano(), 36), 10*time.Minute)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	rounds, err := rs.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []PurgeReport
+	for _, r := range rounds {
+		if (r.State != RoundClosed && r.State != RoundArchived) || !r.Purged.IsZero() || r.PurgeOn() == "" || r.PurgeOn() > today {
+			continue
+		}
+		rep, err := rs.purge(ctx, r.ID)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rep)
+	}
+	return out, nil
+}
+
+func (rs *Rounds) purge(ctx context.Context, year string) (PurgeReport, error) {
+	rep := PurgeReport{Round: year}
+	ofRound := bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(year) + ":"}}
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		res, err := rs.returns.UpdateMany(ctx, bson.D{{Key: "round", Value: year}}, bson.D{
+			{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}},
+			{Key: "$unset", Value: bson.D{{Key: "contact_email", Value: ""}, {Key: "link_hash", Value: ""}, {Key: "submit_key", Value: ""}}}})
+		if err != nil {
+			return err
+		}
+		rep.Returns = res.ModifiedCount
+		// Kept versions stay as the record of who submitted when, with their reference,
+		// but lose their answers.
+		vers, err := rs.versions.UpdateMany(ctx, bson.D{{Key: "_id", Value: ofRound}}, bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}}})
+		if err != nil {
+			return err
+		}
+		rep.Versions = vers.ModifiedCount
+		del, err := rs.links.DeleteMany(ctx, bson.D{{Key: "return", Value: ofRound}})
+		if err != nil {
+			return err
+		}
+		rep.Links = del.DeletedCount
+		_, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$set", Value: bson.D{{Key: "purged", Value: time.Now().UTC()}}}})
+		return err
+	})
+	if err != nil {
+		return rep, fmt.Errorf("rounds: purging %s: %w", year, err)
+	}
+	_ = rs.touch(ctx, year)
+	return rep, nil
+}

@@ -1,0 +1,86 @@
+package forms
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A closed round's answers go when its retention ends, not before; its return-rate
+// figures stay; two instances purging at once purge it once.
+func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	ret, _ := rs.Return(ctx, "2024-25", 990006)
+	secs := round.Definition.For(ret.School.Record)
+	var err error
+	for _, sec := range secs {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := rs.Submit(ctx, ret.ID, ret.Version, "k", secs, time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.SetContactEmail(ctx, "2024-25", 990007, "head@school.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.SetRetention(ctx, "2024-25", 0); err == nil {
+		t.Fatal("retention of 0 years accepted")
+	}
+	if err := rs.SetRetention(ctx, "2024-25", 2); err != nil {
+		t.Fatal(err)
+	}
+	// Open rounds are never purged, whatever the date.
+	if reps, err := rs.PurgeDue(ctx, "2099-01-01"); err != nil || len(reps) != 0 {
+		t.Fatalf("open round purged: %v %v", reps, err)
+	}
+	if err := rs.Close(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	before, err := rs.Report(ctx, "2024-25", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reps, _ := rs.PurgeDue(ctx, "2026-12-12"); len(reps) != 0 {
+		t.Fatalf("purged a day early: %v", reps)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var all []PurgeReport
+	for range 3 {
+		wg.Go(func() {
+			reps, err := rs.PurgeDue(ctx, "2026-12-13")
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			all = append(all, reps...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if len(all) != 1 || all[0].Round != "2024-25" || all[0].Versions != 1 || all[0].Returns == 0 {
+		t.Fatalf("three instances purged: %+v", all)
+	}
+	got, _ := rs.Return(ctx, "2024-25", 990006)
+	other, _ := rs.Return(ctx, "2024-25", 990007)
+	if len(got.Answers) != 0 || got.Status != StatusSubmitted || got.Reference == "" || other.ContactEmail != "" || got.LinkHash != "" {
+		t.Fatalf("after purge: %d answers, %s, contact %q", len(got.Answers), got.Status, other.ContactEmail)
+	}
+	if v, _ := rs.Versions(ctx, got); len(v) != 1 || len(v[0].Answers) != 0 {
+		t.Fatalf("kept versions after purge: %+v", v)
+	}
+	after, err := rs.Report(ctx, "2024-25", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after.Figures, before.Figures) {
+		t.Fatalf("figures changed: %+v then %+v", before.Figures, after.Figures)
+	}
+	if reps, _ := rs.PurgeDue(ctx, "2030-01-01"); len(reps) != 0 {
+		t.Fatalf("purged twice: %v", reps)
+	}
+}
