@@ -48,4 +48,3 @@ func (s *Server) metricsAllowed(c *fiber.Ctx) bool {
 	ip := net.ParseIP(c.IP())
 	return ip != nil && ip.IsLoopback() && c.Get(fiber.HeaderXForwardedFor) == ""
 }
-

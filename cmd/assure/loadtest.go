@@ -289,4 +289,3 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 	p.Admin = &loadtest.AdminPlan{Email: "loadtest.admin@example.org", Password: password, Round: p.round, Downloads: o.downloads}
 	return p, nil
 }
-

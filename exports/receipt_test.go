@@ -1,0 +1,43 @@
+package exports
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Whatever a governor typed is drawn in the receipt as text: markup stays literal, and a
+// string built to break out of a PDF text operator cannot add a script or a link.
+func TestReceiptDrawsHostileTextAsText(t *testing.T) {
+	hostile := `<script>alert(1)</script> x) Tj /JavaScript << /S /JS /JS (app.alert(1)) >> (`
+	var buf bytes.Buffer
+	err := WriteReceiptPDF(&buf, Receipt{Partnership: "Test LSCP", School: "<b>School</b>", Round: "2024-25", Reference: "ACDEFGHJ",
+		URN: 990006, Submitted: time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC),
+		Sections: []ReceiptSection{{Title: "Leadership", Rows: []ReceiptRow{{Question: "Q", Answer: hostile, Comment: "=SUM(A1)"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, m := range regexp.MustCompile(`(?s)stream\r?\n(.*?)endstream`).FindAllSubmatch(buf.Bytes(), -1) {
+		zr, err := zlib.NewReader(bytes.NewReader(m[1]))
+		if err != nil {
+			continue // not a compressed page stream (a font, say)
+		}
+		b, _ := io.ReadAll(zr)
+		text.Write(b)
+	}
+	page := text.String()
+	if !strings.Contains(page, `<script>alert\(1\)</script>`) || !strings.Contains(page, `x\) Tj /JavaScript`) || !strings.Contains(page, "=SUM") {
+		t.Fatalf("hostile text not drawn literally and escaped:\n%s", page)
+	}
+	raw := buf.String()
+	for _, bad := range []string{"/JavaScript", "/JS ", "/OpenAction", "/Launch", "/URI"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("the PDF's own structure has %s", bad)
+		}
+	}
+}
