@@ -22,6 +22,7 @@ import (
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/kv"
+	"github.com/lscp/assure/internal/loadtest"
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
@@ -50,7 +51,12 @@ func newTestServer(t testing.TB) *testServer {
 
 func newTestServerWith(t testing.TB, cfg Config) *testServer {
 	t.Helper()
-	st := storetest.New(t)
+	return newTestServerOn(t, cfg, storetest.New(t))
+}
+
+// newTestServerOn is a test server on a given store.
+func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
+	t.Helper()
 	reg := forms.NewRegister(st)
 	acc := accounts.New(st)
 	if _, err := acc.Create(context.Background(), testEmail, testPassword); err != nil {
@@ -341,6 +347,59 @@ func TestStoreGoneAway(t *testing.T) {
 	}
 	if code, body, _ := c.get("/admin"); code != http.StatusServiceUnavailable || !strings.Contains(body, "the service is unavailable") {
 		t.Fatalf("page: %d\n%s", code, body)
+	}
+}
+
+// An external store that stops and comes back: 503s and a failing /healthz while it is
+// away, no panic, and the same running service recovers by itself when it returns.
+func TestExternalStoreStopsAndReturns(t *testing.T) {
+	dir := t.TempDir()
+	addr, err := loadtest.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stop, err := store.StartEmbeddedOn(dir, addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), store.Config{MongoURI: "mongodb://" + addr + "/", Database: "assure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	srv := newTestServerOn(t, Config{Partnership: "Test Partnership"}, st)
+	c := srv.client(t)
+	c.signIn()
+	if code, _, _ := c.get("/healthz"); code != http.StatusOK {
+		t.Fatalf("healthz before: %d", code)
+	}
+	stop()
+	if code, body, _ := c.get("/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "unavailable") {
+		t.Fatalf("healthz while away: %d %s", code, body)
+	}
+	for _, p := range []string{"/admin", "/admin/schools", "/admin/audit"} {
+		if code, body, _ := c.get(p); code != http.StatusServiceUnavailable || !strings.Contains(body, "the service is unavailable") {
+			t.Fatalf("%s while away: %d", p, code)
+		}
+	}
+	if _, stop, err = store.StartEmbeddedOn(dir, addr, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		code, _, _ := c.get("/healthz")
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery within a minute: %d", code)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The admin's session (in the store) survived, and pages work again.
+	if code, _, _ := c.get("/admin/schools"); code != http.StatusOK {
+		t.Fatalf("after recovery: %d", code)
 	}
 }
 

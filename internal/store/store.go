@@ -84,6 +84,12 @@ func (s *Store) EmbeddedIn(dir string) {
 // StartEmbedded runs FerretDB in this process on SQLite files under dir, listening on a free
 // loopback port, and returns its connection string and a function that stops it cleanly.
 func StartEmbedded(dir string, logger *slog.Logger) (uri string, stop func(), err error) {
+	return StartEmbeddedOn(dir, "127.0.0.1:0", logger)
+}
+
+// StartEmbeddedOn is StartEmbedded listening on addr: a test stops the server and starts
+// it again where the service's driver expects it, as an external MongoDB would come back.
+func StartEmbeddedOn(dir, addr string, logger *slog.Logger) (uri string, stop func(), err error) {
 	if dir == "" {
 		return "", nil, errors.New("store: the embedded store needs a data directory (DATA_DIR)")
 	}
@@ -105,7 +111,7 @@ func StartEmbedded(dir string, logger *slog.Logger) (uri string, stop func(), er
 	q.Add("_pragma", "synchronous(full)")
 	q.Set("_txlock", "immediate")
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/?" + q.Encode(),
 		Logger:    logger,
