@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,8 +23,9 @@ func (s *Server) measure(c *fiber.Ctx) error {
 		}
 	}
 	// The matched pattern: for a path no route knows, the catch-all's "/", so a scan of
-	// made-up paths adds no series.
-	metrics.Request(c.Method(), c.Route().Path, c.Response().StatusCode(), time.Since(start))
+	// made-up paths adds no series. Both strings are copied: Fiber's point into request
+	// buffers that fasthttp reuses, and the metric keeps its labels.
+	metrics.Request(strings.Clone(c.Method()), strings.Clone(c.Route().Path), c.Response().StatusCode(), time.Since(start))
 	return nil
 }
 

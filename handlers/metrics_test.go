@@ -32,7 +32,8 @@ func TestMetricsCountRequestsEmailsAndStoreErrors(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer s3cret-token")
 		res, err := srv.app.Test(req, 30000)
 		if err != nil || res.StatusCode != http.StatusOK {
-			t.Fatalf("metrics: %v %v", err, res)
+			b, _ := io.ReadAll(res.Body)
+			t.Fatalf("metrics: %v %d %s", err, res.StatusCode, b)
 		}
 		defer res.Body.Close()
 		body, _ := io.ReadAll(res.Body)
