@@ -51,7 +51,7 @@ func (rs *Rounds) SetRetention(ctx context.Context, year string, years int) erro
 
 // PurgeReport says what a purge removed from one round.
 type PurgeReport struct {
-	Round                     string
+	Round                    string
 	Returns, Versions, Links int64
 }
 
