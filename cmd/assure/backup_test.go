@@ -10,10 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/missions"
 )
 
@@ -31,7 +29,7 @@ func testConfig(t *testing.T, dataDir string) config {
 	return cfg
 }
 
-// storeContents is every document of every collection in _id order, as extended JSON.
+// storeContents opens the embedded store in dataDir and reads every document of it.
 func storeContents(t *testing.T, dataDir string) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
@@ -40,21 +38,7 @@ func storeContents(t *testing.T, dataDir string) map[string][]string {
 		t.Fatal(err)
 	}
 	defer st.Close(ctx)
-	names, err := st.DB.ListCollectionNames(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]string{}
-	for _, n := range names {
-		cur, err := st.DB.Collection(n).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for cur.Next(ctx) {
-			out[n] = append(out[n], cur.Current.String())
-		}
-	}
-	return out
+	return storetest.Contents(t, st)
 }
 
 // The demo (with an evidence file) backed up while nothing else runs, restored into a

@@ -61,24 +61,12 @@ func seed(t *testing.T, st *store.Store) []byte {
 	return file
 }
 
-// contents is every document of every collection, in _id order, as extended JSON.
+// contents is every non-empty collection's documents.
 func contents(t *testing.T, st *store.Store) map[string][]string {
 	t.Helper()
-	ctx := context.Background()
-	names, err := st.DB.ListCollectionNames(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]string{}
-	for _, n := range names {
-		cur, err := st.DB.Collection(n).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for cur.Next(ctx) {
-			out[n] = append(out[n], cur.Current.String())
-		}
-		if len(out[n]) == 0 {
+	out := storetest.Contents(t, st)
+	for n, docs := range out {
+		if len(docs) == 0 {
 			delete(out, n)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -82,4 +83,29 @@ func URI(t testing.TB) string {
 		t.Fatalf("storetest: the test store did not start: %v", err)
 	}
 	return u
+}
+
+// Contents is every document of every non-empty collection of st, in _id order, as
+// extended JSON: what two stores are compared by (a backup and its restore).
+func Contents(t testing.TB, st *store.Store) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	names, err := st.DB.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, n := range names {
+		cur, err := st.DB.Collection(n).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cur.Next(ctx) {
+			out[n] = append(out[n], cur.Current.String())
+		}
+		if err := cur.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
