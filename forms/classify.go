@@ -76,11 +76,16 @@ func Classify(typeName, group, giasPhase string) Classification {
 	return c
 }
 
-// governance decides who runs a school from its type group, with the special-school types
-// that GIAS groups apart from their governance.
+// governance decides who runs a school: from its type where the type settles it, then from
+// its type group. The type comes first because GIAS groups some types apart from their
+// governance: maintained specials and "Other independent special school" (about 950 open in
+// England) sit in the "Special schools" group, so a group-only rule would drop every
+// independent special school from the register and from the independent return rate.
 func governance(typeName, group string) Governance {
 	t := fold(typeName)
 	switch {
+	case independentTypes[t]:
+		return GovIndependent
 	case t == fold("Non-maintained special school"):
 		return GovNonMaintained
 	case maintainedSpecialTypes[t]:

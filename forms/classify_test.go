@@ -31,7 +31,13 @@ func TestClassifyEveryRule(t *testing.T) {
 		{"Non-maintained special school", sp, "Not applicable", PhaseSpecial, GovNonMaintained, false, ""},
 		// 3. independent, by type
 		{"Other independent school", ind, "Not applicable", PhaseIndependent, GovIndependent, false, ""},
-		{"Other independent special school", ind, "Secondary", PhaseIndependent, GovIndependent, false, ""},
+		// In real GIAS extracts this type sits in the "Special schools" group; the type
+		// settles governance whatever the group.
+		{"Other independent special school", sp, "Secondary", PhaseIndependent, GovIndependent, false, ""},
+		{"Other independent special school", sp, "Not applicable", PhaseIndependent, GovIndependent, false, ""},
+		{"Other independent special school", ind, "Not applicable", PhaseIndependent, GovIndependent, false, ""},
+		{"Other independent school", sp, "Not applicable", PhaseIndependent, GovIndependent, false, ""},
+		{"City technology college", ind, "Secondary", PhaseSecondary, GovIndependent, false, ""},
 		// 4. nursery, by phase
 		{"Local authority nursery school", la, "Nursery", PhaseNursery, GovMaintained, false, ""},
 		// 5. primary, by phase; all-through flagged
@@ -53,6 +59,9 @@ func TestClassifyEveryRule(t *testing.T) {
 		{"Higher education institutions", "Universities", "Not applicable", "", "", false, SkipExcludedGroup("Universities")},
 		{"Welsh establishment", "Welsh schools", "Primary", "", "", false, SkipExcludedGroup("Welsh schools")},
 		{"Secure units", "Other types", "Secondary", "", "", false, SkipExcludedGroup("Other types")},
+		{"Special post 16 institution", "Other types", "16 plus", "", "", false, SkipExcludedGroup("Other types")},
+		{"Academy secure 16 to 19", ac, "16 plus", PhaseSecondary, GovAcademy, false, ""},
+		{"Academy 16 to 19 sponsor led", ac, "16 plus", PhaseSecondary, GovAcademy, false, ""},
 		{"Online provider", "Online provider", "Not applicable", "", "", false, SkipExcludedGroup("Online provider")},
 		{"Children's centre", "Children's Centres", "Not applicable", "", "", false, SkipExcludedGroup("Children's Centres")},
 		{"Community school", la, "Not applicable", "", "", false, SkipNoRule},

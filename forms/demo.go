@@ -41,7 +41,7 @@ var demoCounty = []demoGroup{
 	{9, "Academy special converter", "Academies", "Not applicable", []string{"Special Academy"}},
 	{4, "Academy special sponsor led", "Academies", "Not applicable", []string{"Special Academy"}},
 	{20, "Other independent school", "Independent schools", "Not applicable", []string{"Independent School", "Preparatory School", "College"}},
-	{4, "Other independent special school", "Independent schools", "Not applicable", []string{"Independent Special School"}},
+	{4, "Other independent special school", "Special schools", "Not applicable", []string{"Independent Special School"}},
 	{3, "Pupil referral unit", "Local authority maintained schools", "Not applicable", []string{"Pupil Referral Unit"}},
 	{2, "Academy alternative provision sponsor led", "Academies", "Not applicable", []string{"Alternative Provision Academy"}},
 }
