@@ -3,12 +3,12 @@ module github.com/lscp/assure
 go 1.27.3
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/FerretDB/FerretDB v1.24.2
 	github.com/chromedp/cdproto v0.0.0-20260714215040-dc233986426f
 	github.com/chromedp/chromedp v0.16.0
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.25.1
-	github.com/go-pdf/fpdf v0.9.0
 	github.com/go-playground/validator/v10 v10.30.6
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/prometheus/client_golang v1.22.0

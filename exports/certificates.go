@@ -3,7 +3,7 @@ package exports
 import (
 	"io"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/lscp/assure/missions"
 )
