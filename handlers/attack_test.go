@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,5 +82,63 @@ func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
 	after, _ := rs.Return(context.Background(), "2024-25", urnA)
 	if after.Version != before.Version || len(after.Answers) != 0 {
 		t.Fatalf("a refused request changed the return: v%d → v%d", before.Version, after.Version)
+	}
+}
+
+// The page to return to after sign-in comes from the address bar, so anyone can write it
+// into a link: it must never inject a header (CR/LF), plant a cookie or lead to another
+// site, whichever way the browser would read it.
+func TestSignInNextIsOnlyALocalPath(t *testing.T) {
+	srv := newTestServer(t)
+	hostile := []string{
+		"/admin\r\nSet-Cookie: planted=1", "/admin\nSet-Cookie: planted=1", "/admin\rX-Evil: 1",
+		"/%0d%0aSet-Cookie:%20planted=1", "%0d%0a/admin", "/admin%0aX-Evil:%201",
+		"//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example", "/\\/evil.example",
+		"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "\t//evil.example", " //evil.example",
+		"/\x00/evil.example", "/\x7f/evil.example", "/\u0085/evil.example",
+		"https://evil.example", "http:/evil.example", "javascript:alert(1)", "evil.example", "admin",
+		"/\u3000/evil.example", "/\uff0f/evil.example", "\uff0f\uff0fevil.example", "/\u2215\u2215evil.example",
+		"/admin\u202e", "/\ufeff/evil.example", "/%E3%80%80/evil.example", "",
+	}
+	// Hostile values arrive both decoded once (as a browser sends a typed link) and as
+	// they stand.
+	admin := srv.client(t)
+	admin.signIn()
+	for _, next := range hostile {
+		for _, raw := range []string{url.QueryEscape(next), escapeLightly(next)} {
+			code, _, h := admin.get("/sign-in?next=" + raw)
+			checkLocation(t, "signed in, next="+raw, code, h, "/admin")
+			c := srv.client(t)
+			c.get("/sign-in")
+			code, _, h = c.post("/sign-in?next="+raw, url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {testPassword}})
+			checkLocation(t, "sign-in, next="+raw, code, h, "/admin")
+		}
+	}
+	for _, next := range []string{"/admin/schools?q=Alton+Infant&phase=primary", "/admin/rounds/2024-25/dashboard", "/admin/audit"} {
+		code, _, h := admin.get("/sign-in?next=" + url.QueryEscape(next))
+		checkLocation(t, "good next "+next, code, h, next)
+	}
+}
+
+// escapeLightly percent-encodes only what cannot stand in a request line, as a browser does.
+func escapeLightly(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '\\' || c == '#' {
+			fmt.Fprintf(&b, "%%%02x", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func checkLocation(t *testing.T, what string, code int, h http.Header, want string) {
+	t.Helper()
+	if code != http.StatusSeeOther || len(h.Values("Location")) != 1 || h.Get("Location") != want {
+		t.Errorf("%s: %d Location %q, want %q", what, code, h.Values("Location"), want)
+	}
+	if h.Get("X-Evil") != "" || strings.Contains(strings.Join(h.Values("Set-Cookie"), ";"), "planted") {
+		t.Errorf("%s: a header was injected: %v", what, h)
 	}
 }

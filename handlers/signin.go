@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -102,3 +103,35 @@ func (s *Server) audit(c *fiber.Ctx, e audit.Entry) {
 
 // normaliseForKey folds an email for a rate-limit key.
 func normaliseForKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// safeNext accepts only a local path to return to after sign-in, never another site: a
+// single leading slash, printable ASCII without backslashes (a browser drops tabs and
+// newlines from a URL and reads a backslash as a slash, so "/\t/evil" and "/\evil" lead
+// away), the same once percent-decoded, and no scheme or host. Anything else goes to the
+// admin's home page. CR and LF never reach the Location header.
+func safeNext(next string) string {
+	const home = "/admin"
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !localPath(next) || !localPath(decoded) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	return next
+}
+
+// localPath says whether p starts with exactly one slash and is printable ASCII with no
+// space or backslash.
+func localPath(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b := p[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	return true
+}
