@@ -122,7 +122,6 @@ type RateTable struct {
 	Rows                     []RateView
 }
 
-
 // Option is one choice of a select, with whether it is chosen.
 type Option struct {
 	Value, Text string
