@@ -142,3 +142,74 @@ func checkLocation(t *testing.T, what string, code int, h http.Header, want stri
 		t.Errorf("%s: a header was injected: %v", what, h)
 	}
 }
+
+// X-Forwarded-* headers are anyone's to write: without a configured proxy they must not make
+// a cross-site Origin look same-site, make a cookie Secure or change the client's address;
+// from the configured proxy's address they are believed.
+func TestForwardedHeadersOnlyFromATrustedProxy(t *testing.T) {
+	forged := func(c *client, xffFor string) (int, []*http.Cookie) {
+		t.Helper()
+		c.get("/sign-in")
+		req := httptestRequest("POST", "/sign-in", strings.NewReader(url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {testPassword}}.Encode()), "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		req.Header.Set("X-Forwarded-Host", "evil.example")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-For", xffFor)
+		for k, v := range c.cookies {
+			req.AddCookie(&http.Cookie{Name: k, Value: v})
+		}
+		res, err := c.srv.app.Test(req, 30000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, res.Cookies()
+	}
+	secure := func(cookies []*http.Cookie, name string) bool {
+		for _, ck := range cookies {
+			if ck.Name == name {
+				return ck.Secure
+			}
+		}
+		return false
+	}
+
+	srv := newTestServer(t)
+	if code, _ := forged(srv.client(t), "203.0.113.9"); code != http.StatusForbidden {
+		t.Fatalf("untrusted: a forged X-Forwarded-Host let a cross-site Origin through: %d", code)
+	}
+	req := httptestRequest("GET", "/sign-in", nil, "")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	res, err := srv.app.Test(req, 30000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if secure(res.Cookies(), csrfCookie) {
+		t.Fatal("untrusted: a forged X-Forwarded-Proto made the cookie Secure")
+	}
+	c := srv.client(t)
+	c.get("/sign-in")
+	wrong := httptestRequest("POST", "/sign-in", strings.NewReader(url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {"not the password"}}.Encode()), "application/x-www-form-urlencoded")
+	wrong.Header.Set("X-Forwarded-For", "203.0.113.9")
+	c.do(wrong)
+	if e, _ := srv.audit.Recent(context.Background(), 1); len(e) != 1 || e[0].IP == "203.0.113.9" {
+		t.Fatalf("untrusted: the audit believed X-Forwarded-For: %+v", e)
+	}
+
+	// The test client's address (0.0.0.0) is the proxy's.
+	trusted := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0"}})
+	code, cookies := forged(trusted.client(t), "203.0.113.9")
+	if code != http.StatusSeeOther || !secure(cookies, "assure_session") {
+		t.Fatalf("trusted proxy: %d, Secure session cookie %v", code, secure(cookies, "assure_session"))
+	}
+	if e, _ := trusted.audit.Recent(context.Background(), 1); len(e) != 1 || e[0].IP != "203.0.113.9" {
+		t.Fatalf("trusted proxy: the client's address is not the forwarded one: %+v", e)
+	}
+	// A proxy listed by range is trusted too; another address is not.
+	if code, _ := forged(newTestServerWith(t, Config{Partnership: "P", TrustProxy: []string{"0.0.0.0/8"}}).client(t), "203.0.113.9"); code != http.StatusSeeOther {
+		t.Fatalf("trusted range: %d", code)
+	}
+	if code, _ := forged(newTestServerWith(t, Config{Partnership: "P", TrustProxy: []string{"10.0.0.0/8"}}).client(t), "203.0.113.9"); code != http.StatusForbidden {
+		t.Fatalf("proxy elsewhere: %d", code)
+	}
+}

@@ -405,7 +405,7 @@ func TestExternalStoreStopsAndReturns(t *testing.T) {
 
 // Behind a TLS-terminating proxy the session cookie is Secure; on plain HTTP it cannot be.
 func TestSecureCookiesOverTLS(t *testing.T) {
-	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: true})
+	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0"}})
 	c := srv.client(t)
 	c.get("/sign-in")
 	req := httptestRequest("POST", "/sign-in", strings.NewReader(url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {testPassword}}.Encode()), "application/x-www-form-urlencoded")
