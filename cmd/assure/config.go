@@ -21,11 +21,11 @@ type config struct {
 	MongoDB      string
 	Partnership  string
 	LAs          []string
-	Demo         string // auto, true, false
+	Demo         string   // auto, true, false
 	TrustProxy   []string // addresses and CIDR ranges of the reverse proxies in front
-	LogFormat    string // text, json
-	PublicURL    string // where governors' links point
-	MetricsToken string // bearer token for /metrics
+	LogFormat    string   // text, json
+	PublicURL    string   // where governors' links point
+	MetricsToken string   // bearer token for /metrics
 	SMTP         mail.SMTP
 	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
 	// (another instance, or `assure reminders run` from cron, may send them).
