@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lscp/assure/internal/audit"
 )
@@ -56,10 +57,10 @@ func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 	if code, _, _ := c.get("/joso/link/AAAAAAAAAAAAAAAAAAAAAA"); code != http.StatusTooManyRequests {
 		t.Fatalf("teacher link from the same address: %d", code)
 	}
-	var limited int
-	_ = srv.audit.Each(context.Background(), audit.Filter{Action: "link-rate-limited"}, 0, func(audit.Entry) error { limited++; return nil })
-	if limited < 2 {
-		t.Fatalf("%d refusals audited", limited)
+	var limited []audit.Entry
+	_ = srv.audit.Each(context.Background(), audit.Filter{Action: "link-rate-limited"}, 0, func(e audit.Entry) error { limited = append(limited, e); return nil })
+	if len(limited) != 1 || limited[0].Count != 2 {
+		t.Fatalf("refusals audited: %+v", limited)
 	}
 }
 
@@ -211,5 +212,86 @@ func TestForwardedHeadersOnlyFromATrustedProxy(t *testing.T) {
 	}
 	if code, _ := forged(newTestServerWith(t, Config{Partnership: "P", TrustProxy: []string{"10.0.0.0/8"}}).client(t), "203.0.113.9"); code != http.StatusForbidden {
 		t.Fatalf("proxy elsewhere: %d", code)
+	}
+}
+
+// A client hammering a rate-limited page makes one audit entry per limit and window, with
+// a count, not one per refused request.
+func TestRateLimitRefusalsAuditedOncePerWindow(t *testing.T) {
+	srv, _ := roundServer(t)
+	c := srv.client(t)
+	for i := range 30 + 120 {
+		c.openLink("AAAAAAAAAAAAAAAAAAAA" + string(rune('A'+i%26)) + "A")
+	}
+	var limited []audit.Entry
+	_ = srv.audit.Each(context.Background(), audit.Filter{Action: "link-rate-limited"}, 0, func(e audit.Entry) error { limited = append(limited, e); return nil })
+	if len(limited) != 1 || limited[0].Count != 120 || !strings.Contains(limited[0].Detail, "120 times") {
+		t.Fatalf("%d entries for 120 refusals (first %+v)", len(limited), limited[0])
+	}
+}
+
+// A stranger guessing the admin's password from one address is limited there, and the real
+// admin still signs in from another; the stranger cannot lock the admin out.
+func TestPasswordGuessingDoesNotLockTheAdminOut(t *testing.T) {
+	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0"}})
+	from := func(c *client, addr string, form url.Values) int {
+		t.Helper()
+		form.Set("_csrf", c.csrf)
+		req := httptestRequest("POST", "/sign-in", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", addr)
+		code, _, _ := c.do(req)
+		return code
+	}
+	attacker := srv.client(t)
+	attacker.get("/sign-in")
+	var code int
+	for range 30 {
+		code = from(attacker, "203.0.113.66", url.Values{"email": {testEmail}, "password": {"a guess of a password"}})
+	}
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("the guessing address is not limited: %d", code)
+	}
+	// Other accounts from the guessing address are limited too (per address).
+	for i := range 25 {
+		code = from(attacker, "203.0.113.66", url.Values{"email": {fmt.Sprintf("someone%d@example.org", i)}, "password": {"a guess of a password"}})
+	}
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("the guessing address is not limited across accounts: %d", code)
+	}
+	admin := srv.client(t)
+	admin.get("/sign-in")
+	if code := from(admin, "198.51.100.7", url.Values{"email": {testEmail}, "password": {"a typo"}}); code != http.StatusUnauthorized {
+		t.Fatalf("the admin's own typo: %d", code)
+	}
+	if code := from(admin, "198.51.100.7", url.Values{"email": {testEmail}, "password": {testPassword}}); code != http.StatusSeeOther {
+		t.Fatalf("the real admin from another address is locked out: %d", code)
+	}
+	// A teacher's sign-in form: a stranger's requests do not stop the teacher's own.
+	for range 12 {
+		code = from(attacker, "203.0.113.66", url.Values{"email": {"lead@school.sch.uk"}})
+	}
+	teacher := srv.client(t)
+	teacher.get("/joso/sign-in")
+	form := url.Values{"_csrf": {teacher.csrf}, "email": {"lead@school.sch.uk"}}
+	req := httptestRequest("POST", "/joso/sign-in", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", "198.51.100.8")
+	if code, _, _ := teacher.do(req); code == http.StatusTooManyRequests {
+		t.Fatal("a stranger's requests locked the teacher's sign-in")
+	}
+}
+
+// An account's failures from everywhere slow each further failure, doubling to a cap.
+func TestFailureDelayGrowsToACap(t *testing.T) {
+	base := 250 * time.Millisecond
+	prev := time.Duration(0)
+	for n := 1; n <= 40; n++ {
+		d := failureDelay(n, base)
+		if n <= signInFreeFails && d != 0 || d < prev || d > signInDelayCap {
+			t.Fatalf("failure %d waits %v (after %v)", n, d, prev)
+		}
+		prev = d
+	}
+	if failureDelay(signInFreeFails+1, base) != base || failureDelay(signInFreeFails+2, base) != 2*base || prev != signInDelayCap {
+		t.Fatalf("delays: %v %v … %v", failureDelay(signInFreeFails+1, base), failureDelay(signInFreeFails+2, base), prev)
 	}
 }

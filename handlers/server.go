@@ -26,6 +26,8 @@ type Config struct {
 	// MetricsToken, if set, is the bearer token /metrics asks for; unset, /metrics
 	// answers only requests from the machine itself.
 	MetricsToken string
+	// signInDelayBase is the first delay of a much-failed account (tests shorten it).
+	signInDelayBase time.Duration
 }
 
 // Deps are the domain stores the handlers call.

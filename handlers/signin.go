@@ -56,6 +56,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	admin, err := s.deps.Accounts.Authenticate(c.UserContext(), f.Email, f.Password)
 	if errors.Is(err, accounts.ErrBadCredentials) {
 		s.audit(c, audit.Entry{Actor: f.Email, Action: audit.ActionSignInFailed})
+		s.slowFailure(c.UserContext(), normaliseForKey(f.Email))
 		page.Errors = []FieldError{{Field: "email", Message: "The email address or password is not right"}}
 		page.EmailError = &page.Errors[0]
 		return s.render(c, fiber.StatusUnauthorized, "sign-in", page)
@@ -70,9 +71,13 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 }
 
-// tooManySignIns answers a rate-limited sign-in, and records it.
+// signInRefused is the audit entry of a rate-limited sign-in.
+func (s *Server) signInRefused(c *fiber.Ctx) audit.Entry {
+	return audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionSignInFailed, Detail: "rate limited"}
+}
+
+// tooManySignIns answers a rate-limited sign-in.
 func (s *Server) tooManySignIns(c *fiber.Ctx) error {
-	s.audit(c, audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionSignInFailed, Detail: "rate limited"})
 	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: strings.TrimSpace(c.FormValue("email")),
 		Message: "There have been too many attempts to sign in. Wait 15 minutes, then try again."}
 	return s.render(c, fiber.StatusTooManyRequests, "sign-in", page)
