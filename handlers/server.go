@@ -91,7 +91,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 
 	fc := fiber.Config{
 		AppName:               "Assure",
-		BodyLimit:             MaxUploadBytes + 1<<20,
+		// Bodies are streamed and limited per route (limitBody); BodyLimit only says
+		// how much fasthttp may read ahead, and no route allows more.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true, // else a multipart body is read whole before any handler
+		BodyLimit:                    MaxUploadBytes + maxFormBytes,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		ReadTimeout:           2 * time.Minute,
@@ -107,6 +111,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		fc.EnableIPValidation = true
 	}
 	app := fiber.New(fc)
+	app.Server().HeaderReceived = refuseOnHeaders
 	s.routes(app)
 	return app, nil
 }
