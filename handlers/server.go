@@ -90,17 +90,17 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	s.secureSessions = session.New(sessionCfg)
 
 	fc := fiber.Config{
-		AppName:               "Assure",
+		AppName: "Assure",
 		// Bodies are streamed and limited per route (limitBody); BodyLimit only says
 		// how much fasthttp may read ahead, and no route allows more.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true, // else a multipart body is read whole before any handler
 		BodyLimit:                    MaxUploadBytes + maxFormBytes,
-		ErrorHandler:          s.handleError,
-		DisableStartupMessage: true,
-		ReadTimeout:           2 * time.Minute,
-		WriteTimeout:          2 * time.Minute,
-		IdleTimeout:           2 * time.Minute,
+		ErrorHandler:                 s.handleError,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  2 * time.Minute,
+		WriteTimeout:                 2 * time.Minute,
+		IdleTimeout:                  2 * time.Minute,
 	}
 	// Fiber believes X-Forwarded-Host and -Proto from everyone unless the trusted-proxy
 	// check is on; with it on and no proxy listed, from no one.
