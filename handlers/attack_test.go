@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/store"
 )
 
 // Session fixation: a session ID an attacker planted before sign-in (or before a governor
@@ -432,4 +434,84 @@ func TestOversizedBodiesRefusedBeforeReading(t *testing.T) {
 	if code := rawStatus(t, addr, headFor("/admin/schools/import", adminCookies, "Content-Type: "+mw.FormDataContentType(), chunked), send); code != http.StatusSeeOther {
 		t.Errorf("chunked GIAS upload from an admin: %d", code)
 	}
+}
+
+// DATA_DIR deleted under the running service: no more "saved", pages and /healthz say the
+// service is unavailable.
+func TestDataDirGoneIsUnavailable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	st, err := store.Open(context.Background(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	srv := newTestServerOn(t, Config{Partnership: "Test Partnership"}, st)
+	admin := srv.client(t)
+	admin.signIn()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := admin.get("/healthz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("healthz: %d %s", code, body)
+	}
+	for _, p := range []string{"/admin", "/admin/schools", "/sign-in"} {
+		if code, body, _ := admin.get(p); code != http.StatusServiceUnavailable || !strings.Contains(body, "the service is unavailable") {
+			t.Errorf("%s: %d", p, code)
+		}
+	}
+	other := srv.client(t)
+	if code, _, _ := other.post("/sign-in", url.Values{"email": {testEmail}, "password": {testPassword}}); code != http.StatusServiceUnavailable {
+		t.Errorf("a sign-in: %d", code)
+	}
+	if _, err := srv.audit.Recent(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.audit.Record(context.Background(), audit.Entry{Action: "x"}); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("a write: %v", err)
+	}
+}
+
+// A full disk (the store's own size cap, which fails writes with SQLITE_FULL as a full disk
+// does): a save gets 503, not a generic 500, and /healthz fails until there is room again.
+func TestFullDiskIsUnavailable(t *testing.T) {
+	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	srv := newTestServerOn(t, Config{Partnership: "Test Partnership"}, st)
+	admin := srv.client(t)
+	admin.signIn()
+	// Fill the sessions' own collection (a new page is needed for a new session), with big
+	// documents until one does not fit, then smaller ones to take the last pages.
+	filler := st.Collection("kv")
+	for i, size := 0, 64<<10; size >= 64; i++ {
+		err := st.Write(context.Background(), func(ctx context.Context) error {
+			_, err := filler.InsertOne(ctx, map[string]any{"_id": fmt.Sprint("filler-", i), "v": strings.Repeat("x", size)})
+			return err
+		})
+		if store.IsFull(err) {
+			size /= 4
+		} else if err != nil || i > 5000 {
+			t.Fatalf("filling the store: %v after %d documents", err, i)
+		}
+	}
+	other := srv.client(t)
+	other.get("/sign-in")
+	if code, body, _ := other.post("/sign-in", url.Values{"_csrf": {other.csrf}, "email": {testEmail}, "password": {testPassword}}); code != http.StatusServiceUnavailable || !strings.Contains(body, "the service is unavailable") {
+		t.Fatalf("a sign-in (a session saved) on a full disk: %d", code)
+	}
+	if code, _, _ := admin.get("/healthz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("healthz on a full disk: %d", code)
+	}
+	if code, _, _ := admin.get("/admin/schools"); code != http.StatusOK {
+		t.Fatalf("reading on a full disk: %d", code)
+	}
+	if _, err := filler.DeleteMany(context.Background(), map[string]any{"_id": map[string]any{"$regex": "^filler-"}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := admin.get("/healthz"); code != http.StatusOK {
+		t.Fatalf("healthz with room again: %d", code)
+	}
+	other.signIn()
 }

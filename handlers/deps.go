@@ -83,4 +83,5 @@ type auditLog interface {
 // pinger says whether the store answers, for /healthz.
 type pinger interface {
 	Ping(ctx context.Context) error
+	Available() error
 }

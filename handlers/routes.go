@@ -26,6 +26,7 @@ func (s *Server) routes(app *fiber.App) {
 		MaxAge: int((24 * time.Hour).Seconds()),
 	}))
 
+	app.Use(s.storeAvailable)
 	app.Use(s.csrf)
 	app.Use(s.loadSession)
 
