@@ -75,6 +75,7 @@ type adminAccounts interface {
 // auditLog is what every change needs.
 type auditLog interface {
 	Record(ctx context.Context, e audit.Entry) error
+	RecordCounted(ctx context.Context, key string, window time.Duration, e audit.Entry) error
 	Recent(ctx context.Context, limit int) ([]audit.Entry, error)
 	Each(ctx context.Context, f audit.Filter, limit int, fn func(audit.Entry) error) error
 }
@@ -82,4 +83,5 @@ type auditLog interface {
 // pinger says whether the store answers, for /healthz.
 type pinger interface {
 	Ping(ctx context.Context) error
+	Available() error
 }

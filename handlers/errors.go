@@ -11,6 +11,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/metrics"
+	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/missions"
 )
 
@@ -72,8 +73,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-// isStoreDown recognises the driver's errors for a store that does not answer.
+// isStoreDown recognises the driver's errors for a store that does not answer, and the
+// store's own for one that cannot keep what is written (files gone, disk full).
 func isStoreDown(err error) bool {
-	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
+	return errors.Is(err, store.ErrUnavailable) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, mongo.ErrClientDisconnected) || strings.Contains(err.Error(), "server selection")
 }

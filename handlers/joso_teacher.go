@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
@@ -108,23 +107,24 @@ func (s *Server) teacherSignIn(c *fiber.Ctx) error {
 }
 
 // teacherSignInLimiter slows use of the sign-in form: 10 requests per address and 5 per
-// email in 15 minutes, counted in the store for every instance.
+// (email, address) pair in 15 minutes, counted in the store for every instance. There is
+// no limit per email alone, which would let anyone stop a teacher getting a link.
 func (s *Server) teacherSignInLimiter() []fiber.Handler {
-	limit := func(max int, key func(c *fiber.Ctx) string) fiber.Handler {
-		return limiter.New(limiter.Config{
-			Max: max, Expiration: 15 * time.Minute, KeyGenerator: key, Storage: s.deps.Storage,
-			LimitReached: func(c *fiber.Ctx) error {
-				s.audit(c, audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionJOSOSignIn, Detail: "rate limited"})
-				p := TeacherSignInPage{Page: s.basePage(c, "Sign in as a JOSO link teacher")}
-				p.Errors = []FieldError{{Field: "email", Message: "There have been too many requests. Wait 15 minutes, then try again."}}
-				return s.render(c, fiber.StatusTooManyRequests, "joso-sign-in", p)
-			},
-		})
+	l := rateLimit{window: 15 * time.Minute,
+		entry: func(c *fiber.Ctx) audit.Entry {
+			return audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionJOSOSignIn, Detail: "rate limited"}
+		},
+		refuse: func(c *fiber.Ctx) error {
+			p := TeacherSignInPage{Page: s.basePage(c, "Sign in as a JOSO link teacher")}
+			p.Errors = []FieldError{{Field: "email", Message: "There have been too many requests. Wait 15 minutes, then try again."}}
+			return s.render(c, fiber.StatusTooManyRequests, "joso-sign-in", p)
+		},
 	}
-	return []fiber.Handler{
-		limit(10, func(c *fiber.Ctx) string { return "joso-signin-ip:" + c.IP() }),
-		limit(5, func(c *fiber.Ctx) string { return "joso-signin:" + normaliseForKey(c.FormValue("email")) }),
-	}
+	byAddress, byPair := l, l
+	byAddress.name, byAddress.max, byAddress.key = "joso-signin-ip", 10, func(c *fiber.Ctx) string { return c.IP() }
+	byPair.name, byPair.max = "joso-signin", 5
+	byPair.key = accountAndAddress
+	return []fiber.Handler{s.rateLimit(byAddress), s.rateLimit(byPair)}
 }
 
 // openTeacherLink spends an emailed link and starts a link teacher's session on a fresh

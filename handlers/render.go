@@ -122,14 +122,6 @@ type RateTable struct {
 	Rows                     []RateView
 }
 
-// safeNext accepts only a local path to return to after sign-in, never another site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/admin"
-	}
-	return next
-}
-
 // Option is one choice of a select, with whether it is chosen.
 type Option struct {
 	Value, Text string

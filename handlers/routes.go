@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/lscp/assure/internal/audit"
@@ -27,13 +26,14 @@ func (s *Server) routes(app *fiber.App) {
 		MaxAge: int((24 * time.Hour).Seconds()),
 	}))
 
+	app.Use(s.storeAvailable)
 	app.Use(s.csrf)
 	app.Use(s.loadSession)
 
 	app.Get("/", s.home)
 	app.Get("/sign-in", s.signInPage)
-	byIP, byAccount := s.signInLimiters()
-	app.Post("/sign-in", byIP, byAccount, s.signIn)
+	byAddress, byPair := s.signInLimiters()
+	app.Post("/sign-in", byAddress, byPair, s.signIn)
 	app.Get("/sign-out", s.requireAdmin, s.signOutPage)
 	app.Post("/sign-out", s.signOut)
 
@@ -126,39 +126,24 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
-// signInLimiter slows password guessing: per address and per account, failed attempts
-// only, counted in the store so every instance shares the count.
-func (s *Server) signInLimiters() (byIP, byAccount fiber.Handler) {
-	byIP = limiter.New(limiter.Config{
-		Max:                    20,
-		Expiration:             15 * time.Minute,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "ip:" + c.IP() },
-		SkipSuccessfulRequests: true,
-		Storage:                s.deps.Storage,
-		LimitReached:           s.tooManySignIns,
-	})
-	byAccount = limiter.New(limiter.Config{
-		Max:                    10,
-		Expiration:             15 * time.Minute,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "account:" + normaliseForKey(c.FormValue("email")) },
-		SkipSuccessfulRequests: true,
-		Storage:                s.deps.Storage,
-		LimitReached:           s.tooManySignIns,
-	})
-	return byIP, byAccount
+// signInLimiters slow password guessing without letting a stranger lock an admin out:
+// 20 failed attempts per address and 10 per (account, address) pair in 15 minutes; the
+// account itself is never walled (see slowFailure).
+func (s *Server) signInLimiters() (byAddress, byPair fiber.Handler) {
+	refusal := rateLimit{window: signInWindow, failedOnly: true, entry: s.signInRefused, refuse: s.tooManySignIns}
+	address, pair := refusal, refusal
+	address.name, address.max, address.key = "signin-ip", 20, func(c *fiber.Ctx) string { return c.IP() }
+	pair.name, pair.max, pair.key = "signin-account-ip", 10, accountAndAddress
+	return s.rateLimit(address), s.rateLimit(pair)
 }
 
 // linkLimiter slows guessing of link tokens: 30 failed link openings per address in 10
 // minutes (a good link does not count).
 func (s *Server) linkLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:                    30,
-		Expiration:             10 * time.Minute,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "link:" + c.IP() },
-		SkipSuccessfulRequests: true,
-		Storage:                s.deps.Storage,
-		LimitReached: func(c *fiber.Ctx) error {
-			s.audit(c, audit.Entry{Actor: "anonymous", Action: "link-rate-limited"})
+	return s.rateLimit(rateLimit{name: "link", max: 30, window: 10 * time.Minute, failedOnly: true,
+		key:   func(c *fiber.Ctx) string { return c.IP() },
+		entry: func(*fiber.Ctx) audit.Entry { return audit.Entry{Actor: "anonymous", Action: "link-rate-limited"} },
+		refuse: func(c *fiber.Ctx) error {
 			return s.render(c, fiber.StatusTooManyRequests, "link-problem", LinkProblemPage{Page: s.basePage(c, "Too many attempts: wait 10 minutes")})
 		},
 	})

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -16,9 +15,10 @@ type Config struct {
 	Partnership string   // the partnership's name, shown in the header
 	LAs         []string // local authority codes the register keeps
 	StoreKind   string   // "embedded" or "mongodb", for /healthz
-	// TrustProxy makes the service believe X-Forwarded-For and X-Forwarded-Proto from a
-	// reverse proxy in front of it (set only when one is).
-	TrustProxy bool
+	// TrustProxy lists the addresses and CIDR ranges of the reverse proxies in front of the
+	// service: X-Forwarded-For, -Proto and -Host are believed from them and from nowhere
+	// else (anyone can write those headers). Empty: no proxy, none believed.
+	TrustProxy []string
 	// CSRFKey signs CSRF tokens; every instance must share it (it lives in the store).
 	CSRFKey []byte
 	// PublicURL is where people reach the service, for links shown to admins.
@@ -26,6 +26,8 @@ type Config struct {
 	// MetricsToken, if set, is the bearer token /metrics asks for; unset, /metrics
 	// answers only requests from the machine itself.
 	MetricsToken string
+	// signInDelayBase is the first delay of a much-failed account (tests shorten it).
+	signInDelayBase time.Duration
 }
 
 // Deps are the domain stores the handlers call.
@@ -88,28 +90,34 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	s.secureSessions = session.New(sessionCfg)
 
 	fc := fiber.Config{
-		AppName:               "Assure",
-		BodyLimit:             MaxUploadBytes + 1<<20,
-		ErrorHandler:          s.handleError,
-		DisableStartupMessage: true,
-		ReadTimeout:           2 * time.Minute,
-		WriteTimeout:          2 * time.Minute,
-		IdleTimeout:           2 * time.Minute,
+		AppName: "Assure",
+		// Bodies are streamed and limited per route (limitBody); BodyLimit only says
+		// how much fasthttp may read ahead, and no route allows more.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true, // else a multipart body is read whole before any handler
+		BodyLimit:                    MaxUploadBytes + maxFormBytes,
+		ErrorHandler:                 s.handleError,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  2 * time.Minute,
+		WriteTimeout:                 2 * time.Minute,
+		IdleTimeout:                  2 * time.Minute,
 	}
-	if cfg.TrustProxy {
+	// Fiber believes X-Forwarded-Host and -Proto from everyone unless the trusted-proxy
+	// check is on; with it on and no proxy listed, from no one.
+	fc.EnableTrustedProxyCheck = true
+	fc.TrustedProxies = cfg.TrustProxy
+	if len(cfg.TrustProxy) > 0 {
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
-		fc.EnableTrustedProxyCheck = true
-		fc.TrustedProxies = []string{"127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}
+		fc.EnableIPValidation = true
 	}
 	app := fiber.New(fc)
+	app.Server().HeaderReceived = refuseOnHeaders
 	s.routes(app)
 	return app, nil
 }
 
-// isHTTPS says whether the request reached us over TLS.
+// isHTTPS says whether the request reached us over TLS, directly or through a trusted
+// proxy (Protocol reads X-Forwarded-Proto only from one).
 func (s *Server) isHTTPS(c *fiber.Ctx) bool {
-	if c.Protocol() == "https" {
-		return true
-	}
-	return s.cfg.TrustProxy && strings.EqualFold(c.Get(fiber.HeaderXForwardedProto), "https")
+	return c.Protocol() == "https"
 }

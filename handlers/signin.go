@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,6 +56,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	admin, err := s.deps.Accounts.Authenticate(c.UserContext(), f.Email, f.Password)
 	if errors.Is(err, accounts.ErrBadCredentials) {
 		s.audit(c, audit.Entry{Actor: f.Email, Action: audit.ActionSignInFailed})
+		s.slowFailure(c.UserContext(), normaliseForKey(f.Email))
 		page.Errors = []FieldError{{Field: "email", Message: "The email address or password is not right"}}
 		page.EmailError = &page.Errors[0]
 		return s.render(c, fiber.StatusUnauthorized, "sign-in", page)
@@ -69,9 +71,13 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 }
 
-// tooManySignIns answers a rate-limited sign-in, and records it.
+// signInRefused is the audit entry of a rate-limited sign-in.
+func (s *Server) signInRefused(c *fiber.Ctx) audit.Entry {
+	return audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionSignInFailed, Detail: "rate limited"}
+}
+
+// tooManySignIns answers a rate-limited sign-in.
 func (s *Server) tooManySignIns(c *fiber.Ctx) error {
-	s.audit(c, audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionSignInFailed, Detail: "rate limited"})
 	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: strings.TrimSpace(c.FormValue("email")),
 		Message: "There have been too many attempts to sign in. Wait 15 minutes, then try again."}
 	return s.render(c, fiber.StatusTooManyRequests, "sign-in", page)
@@ -102,3 +108,35 @@ func (s *Server) audit(c *fiber.Ctx, e audit.Entry) {
 
 // normaliseForKey folds an email for a rate-limit key.
 func normaliseForKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// safeNext accepts only a local path to return to after sign-in, never another site: a
+// single leading slash, printable ASCII without backslashes (a browser drops tabs and
+// newlines from a URL and reads a backslash as a slash, so "/\t/evil" and "/\evil" lead
+// away), the same once percent-decoded, and no scheme or host. Anything else goes to the
+// admin's home page. CR and LF never reach the Location header.
+func safeNext(next string) string {
+	const home = "/admin"
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !localPath(next) || !localPath(decoded) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	return next
+}
+
+// localPath says whether p starts with exactly one slash and is printable ASCII with no
+// space or backslash.
+func localPath(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b := p[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	return true
+}

@@ -21,11 +21,11 @@ type config struct {
 	MongoDB      string
 	Partnership  string
 	LAs          []string
-	Demo         string // auto, true, false
-	TrustProxy   bool
-	LogFormat    string // text, json
-	PublicURL    string // where governors' links point
-	MetricsToken string // bearer token for /metrics
+	Demo         string   // auto, true, false
+	TrustProxy   []string // addresses and CIDR ranges of the reverse proxies in front
+	LogFormat    string   // text, json
+	PublicURL    string   // where governors' links point
+	MetricsToken string   // bearer token for /metrics
 	SMTP         mail.SMTP
 	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
 	// (another instance, or `assure reminders run` from cron, may send them).
@@ -45,7 +45,7 @@ var settings = []setting{
 	{"PARTNERSHIP_NAME", "partnership-name", "Lincolnshire Safeguarding Children Partnership", "the partnership's name, shown on every page"},
 	{"PARTNERSHIP_LA", "partnership-la", "", "local authority codes the register keeps, comma-separated (e.g. 925); unset: every LA in the file"},
 	{"DEMO", "demo", "auto", "load demo data into an empty store: auto (embedded store only), true or false"},
-	{"TRUST_PROXY", "trust-proxy", "false", "believe X-Forwarded-For/-Proto from a reverse proxy on a private network"},
+	{"TRUST_PROXY", "trust-proxy", "", "addresses or CIDR ranges of the reverse proxies in front, comma-separated (e.g. 10.0.0.5,10.1.0.0/16): X-Forwarded-For/-Proto/-Host are believed from them only; unset: from no one"},
 	{"LOG_FORMAT", "log-format", "text", "log format: text or json"},
 	{"SMTP_HOST", "smtp-host", "", "SMTP server for email; unset: email stays in the outbox for admins to read"},
 	{"SMTP_PORT", "smtp-port", "587", "SMTP port"},
@@ -113,8 +113,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("DEMO %q must be auto, true or false", c.Demo))
 	}
-	if c.TrustProxy, err = strconv.ParseBool(*vals["TRUST_PROXY"]); err != nil {
-		errs = append(errs, fmt.Errorf("TRUST_PROXY %q must be true or false", *vals["TRUST_PROXY"]))
+	if c.TrustProxy, err = parseProxies(*vals["TRUST_PROXY"]); err != nil {
+		errs = append(errs, err)
 	}
 	c.MetricsToken = strings.TrimSpace(*vals["METRICS_TOKEN"])
 	c.PublicURL = strings.TrimRight(strings.TrimSpace(*vals["PUBLIC_URL"]), "/")
@@ -145,6 +145,26 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 }
 
 // parseLAs reads a list of local authority codes: three digits each, as GIAS gives them.
+// parseProxies reads TRUST_PROXY: addresses and CIDR ranges, comma-separated. "true" is
+// refused rather than read as "every private address", which would let anyone on the
+// network forge a client's address and scheme.
+func parseProxies(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" || strings.EqualFold(p, "false") {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("TRUST_PROXY %q must list the proxies' addresses or CIDR ranges, like 10.0.0.5,10.1.0.0/16", s)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 func parseLAs(s string) ([]string, error) {
 	var out []string
 	for _, la := range strings.Split(s, ",") {

@@ -88,7 +88,7 @@ func loadTest(ctx context.Context, e env, cfg config, o loadOptions) error {
 	}
 	defer log.Close()
 	env := append(slices.Clone(o.serverEnv), "DATA_DIR="+cfg.DataDir, "MONGODB_URI="+cfg.MongoURI, "MONGODB_DB="+cfg.MongoDB,
-		"DEMO=false", "REMINDER_INTERVAL=0", "LOG_FORMAT=json", "TRUST_PROXY=true")
+		"DEMO=false", "REMINDER_INTERVAL=0", "LOG_FORMAT=json", "TRUST_PROXY=127.0.0.1,::1")
 	acks := loadtest.NewAcks()
 	waves := max(1, o.crashes)
 	for wave := range waves {

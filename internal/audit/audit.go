@@ -2,8 +2,11 @@ package audit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -74,6 +77,8 @@ type Entry struct {
 	Target string        `bson:"target,omitempty"`
 	IP     string        `bson:"ip,omitempty"`
 	Detail string        `bson:"detail,omitempty"`
+	// Count is how many times a counted entry (RecordCounted) happened in its window.
+	Count int `bson:"count,omitempty"`
 }
 
 // Log is the audit collection.
@@ -102,6 +107,50 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 		return fmt.Errorf("audit: recording %s: %w", e.Action, err)
 	}
 	return nil
+}
+
+// RecordCounted records e once per key and window: the first time as a new entry, later
+// times by adding to its count. A client hammering a refusal (a rate limit) then makes one
+// entry, not thousands of rows. The entry's ID is made from the window's start and the key,
+// so every instance upserts the same document.
+func (l *Log) RecordCounted(ctx context.Context, key string, window time.Duration, e Entry) error {
+	now := time.Now().UTC()
+	if e.At.IsZero() {
+		e.At = now
+	}
+	id := windowID(now.Truncate(window), key)
+	first := bson.D{{Key: "at", Value: e.At}, {Key: "actor", Value: e.Actor}, {Key: "action", Value: e.Action}}
+	for k, v := range map[string]string{"target": e.Target, "ip": e.IP, "detail": e.Detail} {
+		if v != "" {
+			first = append(first, bson.E{Key: k, Value: v})
+		}
+	}
+	update := bson.D{{Key: "$setOnInsert", Value: first}, {Key: "$inc", Value: bson.D{{Key: "count", Value: 1}}}}
+	err := l.st.Write(ctx, func(ctx context.Context) error {
+		upsert := func() error {
+			_, err := l.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update, options.UpdateOne().SetUpsert(true))
+			return err
+		}
+		err := upsert()
+		if store.IsDuplicateKey(err) {
+			err = upsert() // another instance inserted it first: now it is there to count on
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("audit: recording %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// windowID is an ObjectID whose time is the window's start and whose other eight bytes
+// come from the key.
+func windowID(start time.Time, key string) bson.ObjectID {
+	var id bson.ObjectID
+	binary.BigEndian.PutUint32(id[:4], uint32(start.Unix()))
+	sum := sha256.Sum256([]byte(key))
+	copy(id[4:], sum[:8])
+	return id
 }
 
 // Recent returns the newest entries first.
@@ -156,6 +205,9 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 		var e Entry
 		if err := cur.Decode(&e); err != nil {
 			return fmt.Errorf("audit: reading: %w", err)
+		}
+		if e.Count > 1 {
+			e.Detail = strings.TrimSpace(fmt.Sprintf("%s (%d times)", e.Detail, e.Count))
 		}
 		if err := fn(e); err != nil {
 			return err

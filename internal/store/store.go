@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -33,6 +34,9 @@ type Config struct {
 	Database string
 	// DataDir holds the embedded store's SQLite files; ignored for MongoDB.
 	DataDir string
+	// MaxSize caps the embedded database file in bytes (SQLite's max_page_count); a write
+	// past it fails as on a full disk. 0: no cap but the disk's.
+	MaxSize int64
 	// Logger receives the embedded store's warnings; nil discards them.
 	Logger *slog.Logger
 }
@@ -51,6 +55,9 @@ type Store struct {
 	// sqliteFile is the embedded store's database file, for the _id index (see idindex.go).
 	sqliteFile string
 	prepared   sync.Map // collection names whose _id index is in place
+
+	file atomic.Pointer[os.FileInfo] // the database file as first seen (see Available)
+	full atomic.Bool                 // the last write found no space (see Ping)
 }
 
 // Open starts the embedded store if needed, connects the driver and pings it.
@@ -61,7 +68,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.MongoURI != "" {
 		return connect(ctx, cfg.MongoURI, cfg.Database, KindMongoDB, nil)
 	}
-	uri, stop, err := StartEmbedded(cfg.DataDir, cfg.Logger)
+	uri, stop, err := startEmbedded(cfg.DataDir, "127.0.0.1:0", cfg.Logger, cfg.MaxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +97,13 @@ func StartEmbedded(dir string, logger *slog.Logger) (uri string, stop func(), er
 // StartEmbeddedOn is StartEmbedded listening on addr: a test stops the server and starts
 // it again where the service's driver expects it, as an external MongoDB would come back.
 func StartEmbeddedOn(dir, addr string, logger *slog.Logger) (uri string, stop func(), err error) {
+	return startEmbedded(dir, addr, logger, 0)
+}
+
+// sqlitePageSize is SQLite's default page size, which FerretDB keeps.
+const sqlitePageSize = 4096
+
+func startEmbedded(dir, addr string, logger *slog.Logger, maxSize int64) (uri string, stop func(), err error) {
 	if dir == "" {
 		return "", nil, errors.New("store: the embedded store needs a data directory (DATA_DIR)")
 	}
@@ -110,6 +124,9 @@ func StartEmbeddedOn(dir, addr string, logger *slog.Logger) (uri string, stop fu
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "synchronous(full)")
 	q.Set("_txlock", "immediate")
+	if maxSize > 0 {
+		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", maxSize/sqlitePageSize))
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
@@ -177,9 +194,20 @@ func connect(ctx context.Context, uri, database, kind string, stop func()) (*Sto
 	return s, nil
 }
 
-// Ping says whether the store answers now.
+// Ping says whether the store answers now and can keep what is written to it: its files
+// are in place (Available), and if the last write found the disk full, a small write fits
+// again.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.Client.Ping(ctx, readpref.Primary())
+	if err := s.Client.Ping(ctx, readpref.Primary()); err != nil {
+		return err
+	}
+	if err := s.Available(); err != nil {
+		return err
+	}
+	if s.full.Load() {
+		return s.probeWrite(ctx)
+	}
+	return nil
 }
 
 // Close disconnects and, for the embedded store, stops FerretDB after its last write.
@@ -215,9 +243,15 @@ const maxBusyRetries = 12
 // lock and retries while SQLite reports it is busy (another connection's checkpoint, say),
 // so concurrent requests never see SQLITE_BUSY. The operation must be safe to repeat: a
 // busy error means SQLite rolled the attempt back.
+//
+// A write the store cannot keep (a full disk, or the embedded store's files gone, checked
+// before and after it) is ErrUnavailable, never acknowledged.
 func (s *Store) Write(ctx context.Context, op func(ctx context.Context) error) error {
+	if err := s.Available(); err != nil {
+		return err
+	}
 	if s.writeMu == nil {
-		return op(ctx)
+		return s.written(op(ctx))
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -225,7 +259,7 @@ func (s *Store) Write(ctx context.Context, op func(ctx context.Context) error) e
 	for attempt := 0; ; attempt++ {
 		err := op(ctx)
 		if err == nil || !IsBusy(err) || attempt == maxBusyRetries {
-			return err
+			return s.written(err)
 		}
 		select {
 		case <-ctx.Done():
