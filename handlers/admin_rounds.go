@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
 )
@@ -220,44 +217,6 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
 	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
-}
-
-// roundLinks issues a link to every school of the round that has none and sends them as a
-// CSV for a mail merge. Links already issued are not in it: only their hashes are kept.
-func (s *Server) roundLinks(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	year := c.Params("year")
-	round, err := s.deps.Rounds.Get(ctx, year)
-	if err != nil {
-		return err
-	}
-	if round.State != forms.RoundOpen {
-		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
-	}
-	returns, err := s.deps.Rounds.RoundReturns(ctx, year)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"urn", "school", "phase", "link"})
-	issued := 0
-	for _, r := range returns {
-		if r.Exempt || r.LinkHash != "" {
-			continue
-		}
-		tok, err := s.deps.Rounds.IssueLink(ctx, year, r.URN)
-		if err != nil {
-			return err
-		}
-		issued++
-		_ = w.Write([]string{strconv.Itoa(r.URN), exports.SafeText(r.School.Name), string(r.School.Phase), s.cfg.PublicURL + "/r/" + tok})
-	}
-	w.Flush()
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: year, Detail: fmt.Sprintf("%d issued", issued)})
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="links-`+year+`.csv"`)
-	return c.Send(buf.Bytes())
 }
 
 // uploadContacts loads schools' contact emails for the round from a CSV (urn,email); a

@@ -37,6 +37,7 @@ type roundsStore interface {
 	ResolveLink(ctx context.Context, token string) (forms.Return, error)
 	IssueLink(ctx context.Context, year string, urn int) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error
+	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
 	SaveSection(ctx context.Context, id string, version int, section forms.Section, answers map[string]forms.Answer, complete bool) (forms.Return, error)
 	Submit(ctx context.Context, id string, version int, key string, sections []forms.Section, at time.Time) (forms.Return, error)
 	Reopen(ctx context.Context, id, reason string) (forms.Return, error)
