@@ -96,7 +96,7 @@ type Rounds struct {
 	lean     leanCache
 	linkKeys linkKeyCache
 	audit    *audit.Log // the rules here record what they do
-	recent   sync.Map // year → recentRound, for Recent
+	recent   sync.Map   // year → recentRound, for Recent
 }
 
 // recentRound is a round as read at a time.
