@@ -156,6 +156,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
 	}
 	p.Back, p.Errors, p.ReminderDays = "/admin/rounds", errs, forms.FormatReminderDays(round.ReminderDays)
+	p.Flash = flashFrom(c)
 	if len(errs) > 0 {
 		for i := range errs {
 			switch errs[i].Field {
@@ -253,5 +254,5 @@ func (s *Server) uploadContacts(c *fiber.Ctx, year string) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactsLoaded, Target: year, Detail: fmt.Sprintf("%d contact emails", len(contacts))})
-	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/rounds/"+year, fmt.Sprintf("%d contact emails loaded", len(contacts)))
 }

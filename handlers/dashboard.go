@@ -152,16 +152,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 			return map[string]string{"yes": "Held", "no": "Missing"}[s]
 		}, p.Filter.Email)},
 	}
-	if n, err := strconv.Atoi(c.Query("sent")); err == nil {
-		p.Flash = fmt.Sprintf("%d reminders sent", n)
-		if m, err := strconv.Atoi(c.Query("failed")); err == nil && m > 0 {
-			p.Flash += fmt.Sprintf("; %d could not be delivered (see Email)", m)
-		}
-		if m, err := strconv.Atoi(c.Query("noemail")); err == nil && m > 0 {
-			p.Flash += fmt.Sprintf("; %d schools have no contact email", m)
-		}
-		p.Flash += "."
-	}
+	p.Flash = flashFrom(c)
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 
@@ -192,11 +183,19 @@ func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: year,
 		Detail: fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", sent, failed, noEmail, f.query())})
-	q := f.query()
-	if q != "" {
-		q += "&"
+	return doneRedirect(c, "/admin/rounds/"+year+"/dashboard?"+f.query()+"#chase", reminderCounts(sent, failed, noEmail))
+}
+
+// reminderCounts says what a group reminder did.
+func reminderCounts(sent, failed, noEmail int) string {
+	msg := fmt.Sprintf("%d reminders sent", sent)
+	if failed > 0 {
+		msg += fmt.Sprintf("; %d could not be delivered (see Email)", failed)
 	}
-	return c.Redirect(fmt.Sprintf("/admin/rounds/%s/dashboard?%ssent=%d&failed=%d&noemail=%d#chase", year, q, sent, failed, noEmail), fiber.StatusSeeOther)
+	if noEmail > 0 {
+		msg += fmt.Sprintf("; %d schools have no contact email", noEmail)
+	}
+	return msg + "."
 }
 
 // setSchedule sets the round's reminder schedule.
@@ -209,7 +208,7 @@ func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + forms.FormatReminderDays(days)})
-	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/rounds/"+year, "Reminder schedule saved")
 }
 
 // downloadReturns sends the round's return-rate workbook, or its school rows as CSV.
