@@ -283,7 +283,37 @@ func (rs *Rounds) insertReturns(ctx context.Context, returns []Return) error {
 
 // Close stops a round taking submissions; Archive puts a closed round away.
 func (rs *Rounds) Close(ctx context.Context, year string) error {
-	return rs.setState(ctx, year, RoundOpen, RoundClosed, nil)
+	if err := rs.setState(ctx, year, RoundOpen, RoundClosed, nil); err != nil {
+		return err
+	}
+	rs.recent.Delete(year) // governors' pages see the round closed at once
+	return nil
+}
+
+// ReopenRound opens a closed round again, so schools can return (their links work
+// again); an archived round stays put away. It records who did it.
+func (rs *Rounds) ReopenRound(ctx context.Context, year, actor string) error {
+	if err := rs.setState(ctx, year, RoundClosed, RoundOpen, nil); err != nil {
+		return err
+	}
+	rs.recent.Delete(year)
+	return rs.audit.Record(ctx, audit.Entry{Actor: actor, Action: audit.ActionRoundReopened, Target: year})
+}
+
+// ToExpect counts the schools that would be expected to return if a round opened now:
+// the open schools of the register, less colleges.
+func (rs *Rounds) ToExpect(ctx context.Context) (int, error) {
+	schools, _, err := rs.register.List(ctx, SchoolFilter{Status: StatusOpen})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range schools {
+		if s.Phase != PhaseCollege {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Archive puts a closed round away.

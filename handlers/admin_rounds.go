@@ -176,18 +176,9 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 func (s *Server) roundAction(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	year := c.Params("year")
-	var err error
-	var action string
 	switch c.Params("action") {
-	case "open":
-		_, err = s.deps.Rounds.Open(ctx, year)
-		action = audit.ActionRoundOpened
-	case "close":
-		err = s.deps.Rounds.Close(ctx, year)
-		action = audit.ActionRoundClosed
-	case "archive":
-		err = s.deps.Rounds.Archive(ctx, year)
-		action = audit.ActionRoundArchived
+	case "open", "close", "reopen", "archive":
+		return s.moveRound(c, year, c.Params("action"))
 	case "remind":
 		return s.remindGroup(c, year)
 	case "schedule":
@@ -210,14 +201,45 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 	default:
 		return fiber.ErrNotFound
 	}
-	if errors.Is(err, forms.ErrRoundState) {
-		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+}
+
+// moveRound opens, closes, reopens or archives a round. Opening and closing affect every
+// school, so they ask for confirmation first, with the number of schools.
+func (s *Server) moveRound(c *fiber.Ctx, year, move string) error {
+	ctx := c.UserContext()
+	round, err := s.deps.Rounds.Get(ctx, year)
+	if err != nil {
+		return err
+	}
+	switch {
+	case move == "open" && round.State == forms.RoundDraft && !confirmed(c):
+		return s.confirmOpen(c, round)
+	case move == "close" && round.State == forms.RoundOpen && !confirmed(c):
+		return s.confirmClose(c, round)
+	}
+	var action, done string
+	switch move {
+	case "open":
+		var opened forms.Round
+		opened, err = s.deps.Rounds.Open(ctx, year)
+		action, done = audit.ActionRoundOpened, fmt.Sprintf("Round opened: %s expected to return", schools(opened.Expected))
+	case "close":
+		err = s.deps.Rounds.Close(ctx, year)
+		action, done = audit.ActionRoundClosed, "Round closed"
+	case "reopen":
+		err = s.deps.Rounds.ReopenRound(ctx, year, adminOf(c)) // audited by the domain
+		done = "Round reopened: schools can save and submit again"
+	case "archive":
+		err = s.deps.Rounds.Archive(ctx, year)
+		action, done = audit.ActionRoundArchived, "Round archived"
 	}
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
-	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	if action != "" {
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
+	}
+	return doneRedirect(c, "/admin/rounds/"+year, done)
 }
 
 // uploadContacts loads schools' contact emails for the round from a CSV (urn,email); a

@@ -26,6 +26,7 @@ type DashboardPage struct {
 	Trusts       []RateView
 	AllThrough   forms.Rate
 	DaysLeft     int
+	DaysPast     int // days since the deadline, once it has passed
 	Curve        CurveChart
 	CurveRows    []forms.DayCount // weekly, for the table beside the chart
 	Bars         BarChart
@@ -111,7 +112,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		Summary: rateViews(f.Summary), Districts: rateViews(f.Districts), Trusts: rateViews(f.Trusts), AllThrough: f.AllThrough,
 		DaysLeft: rep.Round.DaysToDeadline(now), Bars: phaseBars(f), Filter: chaseFilterOf(func(k string) string { return c.Query(k) }),
 		ReminderDays: forms.FormatReminderDays(rep.Round.ReminderDays), CanRemind: rep.Round.State == forms.RoundOpen, MailOffline: !s.deps.Mail.Configured()}
-	p.Back = "/admin/rounds/" + rep.Round.ID
+	p.Back, p.DaysPast = "/admin/rounds/"+rep.Round.ID, max(0, -p.DaysLeft)
 	p.Curve = curveChart(rep.Round.ID, rep.Curve, f.Previous, rep.PreviousCurve)
 	for i, d := range rep.Curve {
 		if d.Day%7 == 0 || i == len(rep.Curve)-1 {
@@ -160,10 +161,26 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 // a contact email.
 func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
 	ctx := c.UserContext()
+	round, err := s.deps.Rounds.Get(ctx, year)
+	if err != nil {
+		return err
+	}
+	if round.State != forms.RoundOpen {
+		return forms.ErrRoundNotOpen // a page saying so, not a failure
+	}
 	f := chaseFilterOf(func(k string) string { return c.FormValue(k) })
 	list, err := s.deps.Rounds.Outstanding(ctx, year, f.keep)
 	if err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		withEmail := 0
+		for _, r := range list {
+			if r.ContactEmail != "" {
+				withEmail++
+			}
+		}
+		return s.confirmRemind(c, year, f, withEmail, len(list)-withEmail)
 	}
 	sent, failed, noEmail := 0, 0, 0
 	for _, r := range list {

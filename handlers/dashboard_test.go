@@ -94,7 +94,7 @@ func TestDashboardDownloadsAndChasing(t *testing.T) {
 
 	// A reminder now to the filtered group: only schools with an email get one.
 	admin.get("/admin/rounds/2024-25/dashboard")
-	code, _, h = admin.post("/admin/rounds/2024-25/remind", url.Values{"_csrf": {admin.csrf}, "phase": {"primary"}})
+	code, _, h = admin.post("/admin/rounds/2024-25/remind", url.Values{"_csrf": {admin.csrf}, "phase": {"primary"}, "confirm": {"yes"}})
 	if code != http.StatusSeeOther || strings.Contains(h.Get("Location"), "sent=") {
 		t.Fatalf("group reminder: %d %s", code, h.Get("Location"))
 	}

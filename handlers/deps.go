@@ -31,6 +31,8 @@ type roundsStore interface {
 	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
 	Open(ctx context.Context, year string) (forms.Round, error)
 	Close(ctx context.Context, year string) error
+	ReopenRound(ctx context.Context, year, actor string) error
+	ToExpect(ctx context.Context) (int, error)
 	Archive(ctx context.Context, year string) error
 	AddLate(ctx context.Context, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
