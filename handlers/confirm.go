@@ -63,8 +63,8 @@ func (s *Server) confirmClose(c *fiber.Ctx, round forms.Round) error {
 	}
 	return s.confirm(c, "Close round "+round.ID+"?", ConfirmPage{Caption: "Round " + round.ID,
 		Paragraphs: []string{schools(len(out)) + " have not returned.", "You can reopen the round later, until it is archived."},
-		Warning: "Once the round is closed, no school can save or submit, and governors' links say the round is closed.",
-		Action:  "/admin/rounds/" + round.ID + "/close", Button: "Close the round", Danger: true, Cancel: "/admin/rounds/" + round.ID})
+		Warning:    "Once the round is closed, no school can save or submit, and governors' links say the round is closed.",
+		Action:     "/admin/rounds/" + round.ID + "/close", Button: "Close the round", Danger: true, Cancel: "/admin/rounds/" + round.ID})
 }
 
 // confirmRemind says how many schools of the filtered group a reminder will reach.
