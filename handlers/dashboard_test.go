@@ -35,7 +35,7 @@ func TestDashboardDownloadsAndChasing(t *testing.T) {
 		t.Fatalf("dashboard: %d\n%s", code, body)
 	}
 	for _, want := range []string{"339 of 386 schools have returned: <strong>88%</strong> (2021-22: 66%)", "Schools not yet returned (47)",
-		`role="img"`, "<desc id=\"phase-rates-desc\">Nursery 100% (2021-22: 80%); Primary 91%", "Return rates by district", "&#43;22"} {
+		`role="img"`, `<figure class="govuk-body`, "<desc id=\"phase-rates-desc\">Nursery 100% (2021-22: 80%); Primary 91%", "Return rates by district", "&#43;22"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
