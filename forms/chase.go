@@ -280,12 +280,17 @@ func (c *Chase) SendReminder(ctx context.Context, year string, urn int, by strin
 	return c.remind(ctx, round, r, ContactManualReminder, 0, by, now)
 }
 
-// remind emails a school a fresh link and logs it. The link replaces the school's earlier
-// one (only hashes are kept, so the old link cannot be sent again); saved answers stay.
+// remind emails a school its link and logs it. It is the school's current link, the one
+// of the mail merge: a reminder never ends a governor's session or a link already sent.
 func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, step int, by string, now time.Time) (ChaseEntry, error) {
-	token, err := c.rounds.IssueLink(ctx, round.ID, r.URN)
+	token, err := c.rounds.currentLink(ctx, r)
 	if err != nil {
 		return ChaseEntry{}, err
+	}
+	if r.LinkIssued.IsZero() {
+		if err := c.rounds.givenOut(ctx, round.ID, []string{r.ID}); err != nil {
+			return ChaseEntry{}, err
+		}
 	}
 	subject, body := c.reminderText(round, r, token, now)
 	msg, sendErr := c.mail.Send(ctx, r.ContactEmail, subject, body, "reminder", r.ID, token)
@@ -319,7 +324,7 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 	fmt.Fprintf(&b, "Dear governor,\n\n%s has not yet received %s's annual safeguarding assurance for %s (URN %d).\n",
 		c.cfg.Partnership, r.School.Name, round.ID, r.URN)
 	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s/r/%s\n\n", due, when, c.cfg.PublicURL, token)
-	b.WriteString("This link replaces any earlier link for your school; anything already saved is kept.\n")
+	b.WriteString("It is the same link your school was sent before; anything already saved is kept.\n")
 	b.WriteString("Please do not forward it: it opens your school's return.\n\n")
 	b.WriteString(c.cfg.Partnership + "\n")
 	return subject, b.String()

@@ -151,7 +151,7 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 		t.Fatalf("7-day step: %+v, %v", run, err)
 	}
 	r, _ := rs.Return(ctx, round.ID, returns[5].URN)
-	if r.Reminders != 2 || r.LinksIssued != 2 || r.LastContact.IsZero() {
+	if r.Reminders != 2 || r.LinksIssued != 1 || r.LastContact.IsZero() {
 		t.Errorf("counters after two steps: reminders %d links %d last %v", r.Reminders, r.LinksIssued, r.LastContact)
 	}
 	log, err := c.Log(ctx, round.ID, returns[5].URN)

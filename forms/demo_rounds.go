@@ -193,10 +193,8 @@ func demoRound(ctx context.Context, rs *Rounds, sp demoRoundSpec, def Definition
 	}
 	round.Expected = len(returns)
 	slices.SortFunc(returns, func(a, b Return) int { return a.URN - b.URN })
-	docs := make([]any, len(returns))
 	var versions []any
-	for i, r := range returns {
-		docs[i] = r
+	for _, r := range returns {
 		if r.Status == StatusSubmitted {
 			versions = append(versions, ReturnVersion{ID: r.ID + ":v1", Return: r.ID, Number: 1, Reference: r.Reference,
 				Submitted: r.Submitted, Late: r.Late, Answers: r.Answers})
@@ -208,7 +206,7 @@ func demoRound(ctx context.Context, rs *Rounds, sp demoRoundSpec, def Definition
 	}); err != nil {
 		return err
 	}
-	if err := rs.register.insertMany(ctx, rs.returns, docs, func(int) {}); err != nil {
+	if err := rs.insertReturns(ctx, returns); err != nil {
 		return err
 	}
 	return rs.register.insertMany(ctx, rs.versions, versions, func(int) {})

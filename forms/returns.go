@@ -3,9 +3,6 @@ package forms
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -77,6 +74,7 @@ type Return struct {
 	ExemptReason string         `bson:"exempt_reason,omitempty"`
 	AddedLate    bool           `bson:"added_late,omitempty"`
 	LinkHash     string         `bson:"link_hash,omitempty"`
+	LinkGen      int            `bson:"link_gen,omitempty"` // the link's generation: see links.go
 	LinkIssued   time.Time      `bson:"link_issued,omitempty"`
 	Status       string         `bson:"status"`
 	Answers      []StoredAnswer `bson:"answers"`
@@ -150,98 +148,6 @@ func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
 		return r, fmt.Errorf("returns: reading %s: %w", id, err)
 	}
 	return r, err
-}
-
-// Links: a school's link carries a random 128-bit token; the store keeps only its
-// SHA-256, in a links document keyed by that hash (the embedded store's fast lookup) and
-// on the return. A link works only while it is the return's current one, so reissuing a
-// link stops the old one at once.
-
-type linkDoc struct {
-	ID     string    `bson:"_id"` // SHA-256 of the token, hex
-	Return string    `bson:"return"`
-	Issued time.Time `bson:"issued"`
-}
-
-// HashToken is how a link token is stored and looked up.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// ValidToken says whether a string has the form of a link token (22 base64url characters:
-// 128 random bits), so anything else is refused before it reaches the store.
-func ValidToken(token string) bool {
-	if len(token) != 22 {
-		return false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	return err == nil && len(b) == 16
-}
-
-// IssueLink makes a new link for a school's return, replacing any earlier one, and
-// returns the token: shown once, never stored.
-func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, error) {
-	id := ReturnID(year, urn)
-	if _, err := rs.returnByID(ctx, id); err != nil {
-		return "", err
-	}
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	now := time.Now().UTC()
-	l := linkDoc{ID: HashToken(token), Return: id, Issued: now}
-	err := rs.st.Write(ctx, func(ctx context.Context) error {
-		_, err := rs.links.InsertOne(ctx, l)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
-	}
-	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
-		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_issued", Value: now}}},
-				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
-	}
-	return token, nil
-}
-
-// RevokeLink stops a school's link working without issuing another.
-func (rs *Rounds) RevokeLink(ctx context.Context, year string, urn int) error {
-	return rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
-		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
-			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
-		return err
-	})
-}
-
-// ResolveLink finds the return a token opens; a malformed, unknown, replaced or revoked
-// token gives ErrLinkInvalid.
-func (rs *Rounds) ResolveLink(ctx context.Context, token string) (Return, error) {
-	if !ValidToken(token) {
-		return Return{}, ErrLinkInvalid
-	}
-	l, err := store.FindByID[linkDoc](ctx, rs.links, HashToken(token), ErrLinkInvalid)
-	if errors.Is(err, ErrLinkInvalid) {
-		return Return{}, err
-	}
-	if err != nil {
-		return Return{}, fmt.Errorf("links: resolving: %w", err)
-	}
-	r, err := rs.returnByID(ctx, l.Return)
-	if err != nil {
-		return Return{}, err
-	}
-	if r.LinkHash != l.ID {
-		return Return{}, ErrLinkInvalid
-	}
-	return r, nil
 }
 
 // SaveSection stores a section's answers if the return is still at the version the
@@ -494,10 +400,13 @@ func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
 	if err != nil {
 		return err
 	}
-	ret := newReturn(year, s.Record, time.Now().UTC())
-	ret.AddedLate = true
-	err = rs.writeReturn(ctx, ret.ID, func(ctx context.Context) error {
-		_, err := rs.returns.InsertOne(ctx, ret)
+	ret := []Return{newReturn(year, s.Record, time.Now().UTC())}
+	ret[0].AddedLate = true
+	if err := rs.firstLinks(ctx, ret); err != nil {
+		return err
+	}
+	err = rs.writeReturn(ctx, ret[0].ID, func(ctx context.Context) error {
+		_, err := rs.returns.InsertOne(ctx, ret[0])
 		return err
 	})
 	if mongo.IsDuplicateKeyError(err) {

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -93,7 +94,9 @@ type Rounds struct {
 	stamps   *mongo.Collection
 	register *Register
 	lean     leanCache
-	recent   sync.Map // year → recentRound, for Recent
+	linkKeys linkKeyCache
+	audit    *audit.Log // the rules here record what they do
+	recent   sync.Map   // year → recentRound, for Recent
 }
 
 // recentRound is a round as read at a time.
@@ -111,7 +114,7 @@ const recentFor = 2 * time.Second
 func NewRounds(st *store.Store, register *Register) *Rounds {
 	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: st.Collection("links"),
 		versions: st.Collection("return_versions"), stamps: st.Collection("round_stamps"), register: register,
-		lean: leanCache{byRound: map[string]leanEntry{}}}
+		lean: leanCache{byRound: map[string]leanEntry{}}, audit: audit.New(st)}
 }
 
 // NewRoundInput is what an admin gives to create a round.
@@ -245,30 +248,72 @@ func (rs *Rounds) Open(ctx context.Context, year string) (Round, error) {
 		return r, err
 	}
 	now := time.Now().UTC()
-	var docs []any
+	var returns []Return
 	for _, s := range schools {
 		if s.Phase == PhaseCollege {
 			continue
 		}
-		docs = append(docs, newReturn(year, s.Record, now))
+		returns = append(returns, newReturn(year, s.Record, now))
 	}
-	if err := rs.register.insertMany(ctx, rs.returns, docs, func(int) {}); err != nil {
+	if err := rs.insertReturns(ctx, returns); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)
 	}
 	if err := rs.touch(ctx, year); err != nil {
 		return r, err
 	}
 	if r.State == RoundDraft {
-		if err := rs.setState(ctx, year, RoundDraft, RoundOpen, bson.D{{Key: "opened", Value: now}, {Key: "expected", Value: len(docs)}}); err != nil {
+		if err := rs.setState(ctx, year, RoundDraft, RoundOpen, bson.D{{Key: "opened", Value: now}, {Key: "expected", Value: len(returns)}}); err != nil {
 			return r, err
 		}
 	}
 	return rs.Get(ctx, year)
 }
 
+// insertReturns makes returns, each with its first link; any already made are kept.
+func (rs *Rounds) insertReturns(ctx context.Context, returns []Return) error {
+	if err := rs.firstLinks(ctx, returns); err != nil {
+		return err
+	}
+	docs := make([]any, len(returns))
+	for i, r := range returns {
+		docs[i] = r
+	}
+	return rs.register.insertMany(ctx, rs.returns, docs, func(int) {})
+}
+
 // Close stops a round taking submissions; Archive puts a closed round away.
 func (rs *Rounds) Close(ctx context.Context, year string) error {
-	return rs.setState(ctx, year, RoundOpen, RoundClosed, nil)
+	if err := rs.setState(ctx, year, RoundOpen, RoundClosed, nil); err != nil {
+		return err
+	}
+	rs.recent.Delete(year) // governors' pages see the round closed at once
+	return nil
+}
+
+// ReopenRound opens a closed round again, so schools can return (their links work
+// again); an archived round stays put away. It records who did it.
+func (rs *Rounds) ReopenRound(ctx context.Context, year, actor string) error {
+	if err := rs.setState(ctx, year, RoundClosed, RoundOpen, nil); err != nil {
+		return err
+	}
+	rs.recent.Delete(year)
+	return rs.audit.Record(ctx, audit.Entry{Actor: actor, Action: audit.ActionRoundReopened, Target: year})
+}
+
+// ToExpect counts the schools that would be expected to return if a round opened now:
+// the open schools of the register, less colleges.
+func (rs *Rounds) ToExpect(ctx context.Context) (int, error) {
+	schools, _, err := rs.register.List(ctx, SchoolFilter{Status: StatusOpen})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range schools {
+		if s.Phase != PhaseCollege {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Archive puts a closed round away.

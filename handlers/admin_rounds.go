@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
 )
@@ -159,6 +156,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
 	}
 	p.Back, p.Errors, p.ReminderDays = "/admin/rounds", errs, forms.FormatReminderDays(round.ReminderDays)
+	p.Flash = flashFrom(c)
 	if len(errs) > 0 {
 		for i := range errs {
 			switch errs[i].Field {
@@ -178,18 +176,9 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 func (s *Server) roundAction(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	year := c.Params("year")
-	var err error
-	var action string
 	switch c.Params("action") {
-	case "open":
-		_, err = s.deps.Rounds.Open(ctx, year)
-		action = audit.ActionRoundOpened
-	case "close":
-		err = s.deps.Rounds.Close(ctx, year)
-		action = audit.ActionRoundClosed
-	case "archive":
-		err = s.deps.Rounds.Archive(ctx, year)
-		action = audit.ActionRoundArchived
+	case "open", "close", "reopen", "archive":
+		return s.moveRound(c, year, c.Params("action"))
 	case "remind":
 		return s.remindGroup(c, year)
 	case "schedule":
@@ -212,52 +201,45 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 	default:
 		return fiber.ErrNotFound
 	}
-	if errors.Is(err, forms.ErrRoundState) {
-		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
-	}
-	if err != nil {
-		return err
-	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
-	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
 }
 
-// roundLinks issues a link to every school of the round that has none and sends them as a
-// CSV for a mail merge. Links already issued are not in it: only their hashes are kept.
-func (s *Server) roundLinks(c *fiber.Ctx) error {
+// moveRound opens, closes, reopens or archives a round. Opening and closing affect every
+// school, so they ask for confirmation first, with the number of schools.
+func (s *Server) moveRound(c *fiber.Ctx, year, move string) error {
 	ctx := c.UserContext()
-	year := c.Params("year")
 	round, err := s.deps.Rounds.Get(ctx, year)
 	if err != nil {
 		return err
 	}
-	if round.State != forms.RoundOpen {
-		return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	switch {
+	case move == "open" && round.State == forms.RoundDraft && !confirmed(c):
+		return s.confirmOpen(c, round)
+	case move == "close" && round.State == forms.RoundOpen && !confirmed(c):
+		return s.confirmClose(c, round)
 	}
-	returns, err := s.deps.Rounds.RoundReturns(ctx, year)
+	var action, done string
+	switch move {
+	case "open":
+		var opened forms.Round
+		opened, err = s.deps.Rounds.Open(ctx, year)
+		action, done = audit.ActionRoundOpened, fmt.Sprintf("Round opened: %s expected to return", schools(opened.Expected))
+	case "close":
+		err = s.deps.Rounds.Close(ctx, year)
+		action, done = audit.ActionRoundClosed, "Round closed"
+	case "reopen":
+		err = s.deps.Rounds.ReopenRound(ctx, year, adminOf(c)) // audited by the domain
+		done = "Round reopened: schools can save and submit again"
+	case "archive":
+		err = s.deps.Rounds.Archive(ctx, year)
+		action, done = audit.ActionRoundArchived, "Round archived"
+	}
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"urn", "school", "phase", "link"})
-	issued := 0
-	for _, r := range returns {
-		if r.Exempt || r.LinkHash != "" {
-			continue
-		}
-		tok, err := s.deps.Rounds.IssueLink(ctx, year, r.URN)
-		if err != nil {
-			return err
-		}
-		issued++
-		_ = w.Write([]string{strconv.Itoa(r.URN), exports.SafeText(r.School.Name), string(r.School.Phase), s.cfg.PublicURL + "/r/" + tok})
+	if action != "" {
+		s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
 	}
-	w.Flush()
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: year, Detail: fmt.Sprintf("%d issued", issued)})
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="links-`+year+`.csv"`)
-	return c.Send(buf.Bytes())
+	return doneRedirect(c, "/admin/rounds/"+year, done)
 }
 
 // uploadContacts loads schools' contact emails for the round from a CSV (urn,email); a
@@ -294,5 +276,5 @@ func (s *Server) uploadContacts(c *fiber.Ctx, year string) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactsLoaded, Target: year, Detail: fmt.Sprintf("%d contact emails", len(contacts))})
-	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/rounds/"+year, fmt.Sprintf("%d contact emails loaded", len(contacts)))
 }

@@ -22,8 +22,9 @@ const (
 
 // Tick is an axis label at a position.
 type Tick struct {
-	At    float64
-	Label string
+	At     float64
+	Label  string
+	Anchor string // text-anchor: start, middle or end
 }
 
 // ChartLine is one round's curve.
@@ -85,13 +86,30 @@ func curveChart(round string, now []forms.DayCount, previous string, before []fo
 		if d == 0 {
 			label = "deadline"
 		}
-		c.XTicks = append(c.XTicks, Tick{At: x(d), Label: label})
+		c.XTicks = append(c.XTicks, xTick(x(d), label, c.Width))
 	}
 	c.DeadlineX = x(0)
 	c.Title = "Returns received by day, as a share of schools expected, against the deadline"
 	c.Desc = curveDescription(round, now, previous, before)
 	return c
 }
+
+// xTick centres a label on its tick, or aligns it to the chart's edge where centring
+// would cut it off (the deadline of a finished round is at the right edge).
+func xTick(at float64, label string, width int) Tick {
+	half := labelWidth(label, 13) / 2
+	switch {
+	case at+half > float64(width):
+		return Tick{At: at, Label: label, Anchor: "end"}
+	case at-half < 0:
+		return Tick{At: at, Label: label, Anchor: "start"}
+	}
+	return Tick{At: at, Label: label, Anchor: "middle"}
+}
+
+// labelWidth is a generous estimate of a label's width in the page's sans-serif font,
+// so charts leave room for their labels instead of clipping them.
+func labelWidth(s string, size float64) float64 { return float64(len([]rune(s))) * size * 0.64 }
 
 // curveDescription says in words what the curve shows.
 func curveDescription(round string, now []forms.DayCount, previous string, before []forms.DayCount) string {
@@ -147,8 +165,16 @@ type BarChart struct {
 // phaseBars draws each phase's rate as a bar, the previous round's beneath it.
 func phaseBars(f forms.Figures) BarChart {
 	rows := f.PhaseRows()
-	c := BarChart{ID: "phase-rates", Width: chartWidth, Left: 170, HasPrevious: f.Previous != "", Round: f.Round, Prev: f.Previous}
-	span := float64(chartWidth) - c.Left - 60
+	c := BarChart{ID: "phase-rates", Width: chartWidth, HasPrevious: f.Previous != "", Round: f.Round, Prev: f.Previous}
+	// Room on the left for the longest phase name, on the right for the longest figure.
+	left, right := 0.0, 0.0
+	for _, r := range rows {
+		left = max(left, labelWidth(r.Label, 15))
+		right = max(right, labelWidth(fmt.Sprintf("%d%% (%d/%d)", r.Now.Percent(), r.Now.Returned, r.Now.Expected), 14),
+			labelWidth(fmt.Sprintf("%d%% in %s", r.Before.Percent(), f.Previous), 13))
+	}
+	c.Left = left + 12
+	span := float64(chartWidth) - c.Left - right - 8
 	rowHeight := 28.0
 	if c.HasPrevious {
 		rowHeight = 44

@@ -26,6 +26,7 @@ type DashboardPage struct {
 	Trusts       []RateView
 	AllThrough   forms.Rate
 	DaysLeft     int
+	DaysPast     int // days since the deadline, once it has passed
 	Curve        CurveChart
 	CurveRows    []forms.DayCount // weekly, for the table beside the chart
 	Bars         BarChart
@@ -111,7 +112,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		Summary: rateViews(f.Summary), Districts: rateViews(f.Districts), Trusts: rateViews(f.Trusts), AllThrough: f.AllThrough,
 		DaysLeft: rep.Round.DaysToDeadline(now), Bars: phaseBars(f), Filter: chaseFilterOf(func(k string) string { return c.Query(k) }),
 		ReminderDays: forms.FormatReminderDays(rep.Round.ReminderDays), CanRemind: rep.Round.State == forms.RoundOpen, MailOffline: !s.deps.Mail.Configured()}
-	p.Back = "/admin/rounds/" + rep.Round.ID
+	p.Back, p.DaysPast = "/admin/rounds/"+rep.Round.ID, max(0, -p.DaysLeft)
 	p.Curve = curveChart(rep.Round.ID, rep.Curve, f.Previous, rep.PreviousCurve)
 	for i, d := range rep.Curve {
 		if d.Day%7 == 0 || i == len(rep.Curve)-1 {
@@ -152,16 +153,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 			return map[string]string{"yes": "Held", "no": "Missing"}[s]
 		}, p.Filter.Email)},
 	}
-	if n, err := strconv.Atoi(c.Query("sent")); err == nil {
-		p.Flash = fmt.Sprintf("%d reminders sent", n)
-		if m, err := strconv.Atoi(c.Query("failed")); err == nil && m > 0 {
-			p.Flash += fmt.Sprintf("; %d could not be delivered (see Email)", m)
-		}
-		if m, err := strconv.Atoi(c.Query("noemail")); err == nil && m > 0 {
-			p.Flash += fmt.Sprintf("; %d schools have no contact email", m)
-		}
-		p.Flash += "."
-	}
+	p.Flash = flashFrom(c)
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 
@@ -169,10 +161,26 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 // a contact email.
 func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
 	ctx := c.UserContext()
+	round, err := s.deps.Rounds.Get(ctx, year)
+	if err != nil {
+		return err
+	}
+	if round.State != forms.RoundOpen {
+		return forms.ErrRoundNotOpen // a page saying so, not a failure
+	}
 	f := chaseFilterOf(func(k string) string { return c.FormValue(k) })
 	list, err := s.deps.Rounds.Outstanding(ctx, year, f.keep)
 	if err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		withEmail := 0
+		for _, r := range list {
+			if r.ContactEmail != "" {
+				withEmail++
+			}
+		}
+		return s.confirmRemind(c, year, f, withEmail, len(list)-withEmail)
 	}
 	sent, failed, noEmail := 0, 0, 0
 	for _, r := range list {
@@ -192,11 +200,19 @@ func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: year,
 		Detail: fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", sent, failed, noEmail, f.query())})
-	q := f.query()
-	if q != "" {
-		q += "&"
+	return doneRedirect(c, "/admin/rounds/"+year+"/dashboard?"+f.query()+"#chase", reminderCounts(sent, failed, noEmail))
+}
+
+// reminderCounts says what a group reminder did.
+func reminderCounts(sent, failed, noEmail int) string {
+	msg := fmt.Sprintf("%d reminders sent", sent)
+	if failed > 0 {
+		msg += fmt.Sprintf("; %d could not be delivered (see Email)", failed)
 	}
-	return c.Redirect(fmt.Sprintf("/admin/rounds/%s/dashboard?%ssent=%d&failed=%d&noemail=%d#chase", year, q, sent, failed, noEmail), fiber.StatusSeeOther)
+	if noEmail > 0 {
+		msg += fmt.Sprintf("; %d schools have no contact email", noEmail)
+	}
+	return msg + "."
 }
 
 // setSchedule sets the round's reminder schedule.
@@ -209,7 +225,7 @@ func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + forms.FormatReminderDays(days)})
-	return c.Redirect("/admin/rounds/"+year, fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/rounds/"+year, "Reminder schedule saved")
 }
 
 // downloadReturns sends the round's return-rate workbook, or its school rows as CSV.

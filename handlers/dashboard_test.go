@@ -35,7 +35,7 @@ func TestDashboardDownloadsAndChasing(t *testing.T) {
 		t.Fatalf("dashboard: %d\n%s", code, body)
 	}
 	for _, want := range []string{"339 of 386 schools have returned: <strong>88%</strong> (2021-22: 66%)", "Schools not yet returned (47)",
-		`role="img"`, "<desc id=\"phase-rates-desc\">Nursery 100% (2021-22: 80%); Primary 91%", "Return rates by district", "&#43;22"} {
+		`role="img"`, `<figure class="govuk-body`, "<desc id=\"phase-rates-desc\">Nursery 100% (2021-22: 80%); Primary 91%", "Return rates by district", "&#43;22"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
@@ -94,13 +94,16 @@ func TestDashboardDownloadsAndChasing(t *testing.T) {
 
 	// A reminder now to the filtered group: only schools with an email get one.
 	admin.get("/admin/rounds/2024-25/dashboard")
-	code, _, h = admin.post("/admin/rounds/2024-25/remind", url.Values{"_csrf": {admin.csrf}, "phase": {"primary"}})
-	if code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "sent=2&") {
+	code, _, h = admin.post("/admin/rounds/2024-25/remind", url.Values{"_csrf": {admin.csrf}, "phase": {"primary"}, "confirm": {"yes"}})
+	if code != http.StatusSeeOther || strings.Contains(h.Get("Location"), "sent=") {
 		t.Fatalf("group reminder: %d %s", code, h.Get("Location"))
 	}
 	code, body, _ = admin.get(h.Get("Location"))
 	if code != http.StatusOK || !strings.Contains(body, "2 reminders sent; 279 schools have no contact email.") {
 		t.Errorf("after reminding: %d", code)
+	}
+	if _, body, _ = admin.get(h.Get("Location")); strings.Contains(body, "reminders sent") {
+		t.Error("the reminder count shows again on reload")
 	}
 	msgs, _ := srv.mail.Recent(ctx, 10)
 	if len(msgs) != 2 || !strings.Contains(msgs[0].Body, "/r/") {

@@ -31,12 +31,15 @@ type roundsStore interface {
 	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
 	Open(ctx context.Context, year string) (forms.Round, error)
 	Close(ctx context.Context, year string) error
+	ReopenRound(ctx context.Context, year, actor string) error
+	ToExpect(ctx context.Context) (int, error)
 	Archive(ctx context.Context, year string) error
 	AddLate(ctx context.Context, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
 	ResolveLink(ctx context.Context, token string) (forms.Return, error)
 	IssueLink(ctx context.Context, year string, urn int) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error
+	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
 	SaveSection(ctx context.Context, id string, version int, section forms.Section, answers map[string]forms.Answer, complete bool) (forms.Return, error)
 	Submit(ctx context.Context, id string, version int, key string, sections []forms.Section, at time.Time) (forms.Return, error)
 	Reopen(ctx context.Context, id, reason string) (forms.Return, error)

@@ -50,6 +50,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		default:
 			heading, paras = http.StatusText(fe.Code), nil
 		}
+	case errors.Is(err, forms.ErrRoundNotOpen), errors.Is(err, forms.ErrRoundState):
+		status, heading, paras = http.StatusConflict, "That cannot be done now", []string{capitalise(err.Error()) + "."}
 	case errors.Is(err, missions.ErrYearClosed), errors.Is(err, missions.ErrYearState), errors.Is(err, missions.ErrNotEditable),
 		errors.Is(err, missions.ErrNotReleased), errors.Is(err, missions.ErrNotSubmitted), errors.Is(err, missions.ErrNotApproved):
 		status, heading, paras = http.StatusConflict, "That cannot be done now", []string{capitalise(err.Error()) + "."}

@@ -53,6 +53,7 @@ const declarationSection = "declaration"
 // LinkProblemPage explains a link that does not work.
 type LinkProblemPage struct {
 	Page
+	ClosedRound string // the link is good but its round is closed
 }
 
 func (s *Server) openLink(c *fiber.Ctx) error {
@@ -119,6 +120,9 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 	round, err := s.deps.Rounds.Recent(c.UserContext(), year)
 	if err != nil {
 		return err
+	}
+	if round.State == forms.RoundClosed || round.State == forms.RoundArchived {
+		return s.render(c, fiber.StatusGone, "link-problem", LinkProblemPage{Page: s.basePage(c, "This round is closed"), ClosedRound: round.ID})
 	}
 	c.Locals(localGov, &governor{ret: ret, round: round, sections: round.Definition.For(ret.School.Record)})
 	// With one-time codes on, the link alone reaches only the code page.

@@ -251,7 +251,7 @@ func TestAdminRoundActions(t *testing.T) {
 	if code, _, _ := admin.post("/admin/rounds/2024-25/returns/990001/exempt", url.Values{"_csrf": {admin.csrf}, "reason": {"Closed for rebuilding"}}); code != http.StatusSeeOther {
 		t.Fatalf("exempt: %d", code)
 	}
-	if code, _, _ := admin.post("/admin/rounds/2024-25/close", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+	if code, _, _ := admin.post("/admin/rounds/2024-25/close", url.Values{"_csrf": {admin.csrf}, "confirm": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("close: %d", code)
 	}
 	if code, _, _ := admin.post("/admin/rounds/2024-25/archive", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {

@@ -263,7 +263,7 @@ func (s *Server) saveActivity(c *fiber.Ctx) error {
 	case missions.ActivityApproved:
 		done = "Activity approved"
 	}
-	return c.Redirect("/joso/school/activities/"+a.ID+"?done="+strings.ReplaceAll(done, " ", "+"), fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/activities/"+a.ID, done)
 }
 
 // uploadEvidence attaches a file to a draft activity.
@@ -299,7 +299,7 @@ func (s *Server) uploadEvidence(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOEvidence, Target: a.ID, Detail: ev.Name + " (" + ev.Type + ")"})
-	return c.Redirect("/joso/school/activities/"+a.ID+"?done=Evidence+added", fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/activities/"+a.ID, "Evidence added")
 }
 
 // removeEvidence takes a file off a draft activity.
@@ -316,7 +316,7 @@ func (s *Server) removeEvidence(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOPulled, Target: a.ID, Detail: c.Params("file")})
-	return c.Redirect("/joso/school/activities/"+a.ID+"?done=Evidence+removed", fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/activities/"+a.ID, "Evidence removed")
 }
 
 func (s *Server) teacherEvidence(c *fiber.Ctx) error {

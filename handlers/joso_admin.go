@@ -177,7 +177,7 @@ func (s *Server) moveJOSOYear(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOYear, Target: year, Detail: move})
-	return c.Redirect("/admin/joso/"+year+"?done=Year+moved+on", fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/joso/"+year, "Year moved on")
 }
 
 func (s *Server) josoSettings(c *fiber.Ctx) error {
@@ -191,7 +191,7 @@ func (s *Server) josoSettings(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOYear, Target: year, Detail: fmt.Sprintf("settings: auto-approve %v, anonymise on %s", set.AutoApprove, set.AnonymiseOn)})
-	return c.Redirect("/admin/joso/"+year+"?done=Settings+saved", fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/joso/"+year, "Settings saved")
 }
 
 // enrolSchool enrols a school from the register and emails its link teacher the invitation.
@@ -224,7 +224,7 @@ func (s *Server) enrolSchool(c *fiber.Ctx) error {
 				return err
 			}
 			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOInvited, Target: t.ID, Detail: t.Teacher})
-			return c.Redirect("/admin/joso/"+year+"?done=School+enrolled+and+invitation+sent#schools", fiber.StatusSeeOther)
+			return doneRedirect(c, "/admin/joso/"+year+"#schools", "School enrolled and invitation sent")
 		}
 	}
 	return s.renderJOSOYear(c, fiber.StatusUnprocessableEntity, f, errs)
@@ -242,7 +242,7 @@ func (s *Server) inviteTeacher(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOInvited, Target: team, Detail: msg.To + " " + msg.Status})
-	return c.Redirect(fmt.Sprintf("/admin/joso/%s/schools/%d?done=Invitation+sent", year, urn), fiber.StatusSeeOther)
+	return doneRedirect(c, fmt.Sprintf("/admin/joso/%s/schools/%d", year, urn), "Invitation sent")
 }
 
 // AdminTeamPage is one school's year as the partnership sees it, with training attendance
@@ -305,7 +305,7 @@ func (s *Server) adminTraining(c *fiber.Ctx) error {
 	if err := s.recordAttendance(c, t, adminOf(c)); err != nil {
 		return err
 	}
-	return c.Redirect(fmt.Sprintf("/admin/joso/%s/schools/%d?done=Attendance+saved#training", year, urn), fiber.StatusSeeOther)
+	return doneRedirect(c, fmt.Sprintf("/admin/joso/%s/schools/%d#training", year, urn), "Attendance saved")
 }
 
 func (s *Server) pullFaces(c *fiber.Ctx) error {
@@ -315,5 +315,5 @@ func (s *Server) pullFaces(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOPulled, Target: year, Detail: fmt.Sprintf("%d files showing faces", n)})
-	return c.Redirect("/admin/joso/"+year+"?done=Evidence+pulled", fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/joso/"+year, "Evidence pulled")
 }

@@ -176,5 +176,5 @@ func (s *Server) changeCatalogue(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: by, Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
-	return c.Redirect("/admin/joso/"+year+"/catalogue?done="+strings.ReplaceAll(done, " ", "+"), fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/joso/"+year+"/catalogue", done)
 }

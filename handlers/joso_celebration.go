@@ -90,7 +90,7 @@ func (s *Server) nominate(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSONominated, Target: t.team.ID, Detail: c.FormValue("category")})
-	return c.Redirect("/joso/school/nominations?done=Nomination+sent", fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/nominations", "Nomination sent")
 }
 
 // CelebrationPage is the year's work as the celebration shows it: school by school, with

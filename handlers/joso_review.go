@@ -174,5 +174,5 @@ func (s *Server) reverseEntry(c *fiber.Ctx) error {
 		return s.renderLedger(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: field, Message: msg}})
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOReversal, Target: key, Detail: fmt.Sprintf("%+d XP: %s", r.Amount, strings.TrimSpace(reason))})
-	return c.Redirect("/admin/joso/"+year+"/ledger?done=Entry+reversed", fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/joso/"+year+"/ledger", "Entry reversed")
 }

@@ -125,13 +125,6 @@ func (s *Server) teacherHome(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "joso-home", p)
 }
 
-// flashes are the confirmations a redirect may ask a JOSO page to show (?done=...); any
-// other text in the address is ignored, so a link cannot make the page say something.
-var flashes = []string{"Activity saved as a draft", "Activity sent for approval", "Activity approved", "JOSO added", "JOSO changed",
-	"Attendance saved", "Nomination sent", "Evidence added", "Evidence removed", "Invitation sent", "School enrolled and invitation sent",
-	"Settings saved", "Year moved on", "Evidence pulled", "Strands saved", "New rule version made", "Mission added", "Sessions saved",
-	"Entry reversed"}
-
 // JOSOsPage lists a team's JOSOs with a form to add one and a form per JOSO to change.
 type JOSOsPage struct {
 	Page
@@ -162,14 +155,6 @@ func (s *Server) renderJOSOs(c *fiber.Ctx, status int, errs []FieldError, name, 
 	return s.render(c, status, "joso-josos", p)
 }
 
-func flashFrom(c *fiber.Ctx) string {
-	f := c.Query("done")
-	if slices.Contains(flashes, f) {
-		return f
-	}
-	return ""
-}
-
 func consentFrom(c *fiber.Ctx) missions.Consent {
 	return missions.Consent{Certificate: c.FormValue("certificate") == "yes", Celebration: c.FormValue("celebration") == "yes", Photos: c.FormValue("photos") == "yes"}
 }
@@ -187,7 +172,7 @@ func (s *Server) addJOSO(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOTeam, Target: t.team.ID, Detail: "added " + j.ID})
-	return c.Redirect("/joso/school/josos?done=JOSO+added", fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/josos", "JOSO added")
 }
 
 // changeJOSO renames a JOSO, changes their consent, or withdraws or reinstates them.
@@ -204,7 +189,7 @@ func (s *Server) changeJOSO(c *fiber.Ctx) error {
 		return err
 	}
 	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOTeam, Target: t.team.ID, Detail: "changed " + id})
-	return c.Redirect("/joso/school/josos?done=JOSO+changed", fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/josos", "JOSO changed")
 }
 
 // TrainingPage records who attended each session: one form per session.
@@ -258,7 +243,7 @@ func (s *Server) saveTraining(c *fiber.Ctx) error {
 	if err := s.recordAttendance(c, t.team, teacherActor(t)); err != nil {
 		return err
 	}
-	return c.Redirect("/joso/school/training?done=Attendance+saved", fiber.StatusSeeOther)
+	return doneRedirect(c, "/joso/school/training", "Attendance saved")
 }
 
 // recordAttendance saves one session's attendance from a training form.

@@ -11,6 +11,11 @@ import (
 const (
 	sessAdmin = "admin"
 	sessSeen  = "seen"
+	// sessFlash is a one-time confirmation (a success banner) set before a redirect and
+	// shown, then forgotten, by the next page that shows confirmations.
+	sessFlash = "flash"
+	// localSessions is where loadSession leaves this request's session store.
+	localSessions = "sessions"
 	// localAdmin is where loadSession leaves the signed-in admin's email for handlers.
 	localAdmin = "admin"
 	// sessionRefresh is how stale a session's last write may get before a request renews
@@ -28,6 +33,7 @@ func (s *Server) sessionStore(c *fiber.Ctx) *session.Store {
 
 // loadSession reads the session cookie, if any, and makes the admin known to handlers.
 func (s *Server) loadSession(c *fiber.Ctx) error {
+	c.Locals(localSessions, s.sessionStore(c))
 	if c.Cookies("assure_session") == "" {
 		return c.Next()
 	}
@@ -65,7 +71,7 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 }
 
 // roleKeys are everything a session can carry for the three kinds of user.
-var roleKeys = []string{sessAdmin, sessSeen, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher}
+var roleKeys = []string{sessAdmin, sessSeen, sessFlash, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher}
 
 // freshSession starts a session for one kind of user on a new session ID, so an ID planted
 // before (session fixation) is worthless, holding only values: whoever was signed in on
@@ -98,4 +104,49 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 		return err
 	}
 	return sess.Destroy()
+}
+
+// setFlash keeps a confirmation for the next page, in the session on the server: the
+// address carries nothing, so no one can make a page say something by crafting a link,
+// and a reload does not show it again.
+func setFlash(c *fiber.Ctx, msg string) error {
+	store, ok := c.Locals(localSessions).(*session.Store)
+	if !ok {
+		return nil
+	}
+	sess, err := store.Get(c)
+	if err != nil {
+		return err
+	}
+	sess.Set(sessFlash, msg)
+	return sess.Save()
+}
+
+// doneRedirect confirms an action on the page it redirects to.
+func doneRedirect(c *fiber.Ctx, to, msg string) error {
+	if err := setFlash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// flashFrom takes the confirmation waiting for this page, if any: it is shown once.
+func flashFrom(c *fiber.Ctx) string {
+	store, ok := c.Locals(localSessions).(*session.Store)
+	if !ok || c.Cookies("assure_session") == "" {
+		return ""
+	}
+	sess, err := store.Get(c)
+	if err != nil {
+		return ""
+	}
+	msg, _ := sess.Get(sessFlash).(string)
+	if msg == "" {
+		return ""
+	}
+	sess.Delete(sessFlash)
+	if err := sess.Save(); err != nil {
+		return "" // not forgotten, so not shown: it will be next time
+	}
+	return msg
 }

@@ -63,7 +63,7 @@ func commands() []command {
 		{"round create", "--year 2024-25 --opens 2024-10-01 --deadline 2024-12-13 [--grace-days N]", "create a draft assurance round", roundCreateFlags, false},
 		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags, false},
 		{"round form", "--year 2024-25 [--load form.json]", "print a round's form as JSON, or load an edited one into a draft round", roundFormFlags, false},
-		{"round links", "--year 2024-25 [--format csv|table] [--reissue] [--urn N]", "issue schools' links for a mail merge (shown once; only hashes are kept)", roundLinksFlags, false},
+		{"round links", "--year 2024-25 [--format csv|table] [--include-submitted] [--urn N]", "schools' links for a mail merge (the same each time until revoked)", roundLinksFlags, false},
 		{"round reminders", "--year 2024-25 --days 21,7,1", "set a round's reminder schedule: days before the deadline (empty: none)", roundRemindersFlags, false},
 		{"round contacts", "--year 2024-25 FILE.csv", "load schools' contact emails (columns urn,email) into a round; any bad line refuses the file", roundContactsFlags, false},
 		{"round retention", "--year 2024-25 --years 6", "set how many years after the deadline a round's answers are kept", roundRetentionFlags, false},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -52,87 +51,32 @@ func roundOpenFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// linkRow is one school's link for a mail merge.
-type linkRow struct {
-	URN         int
-	School      string
-	Phase       string
-	Link, State string
-}
-
 func roundLinksFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "academic year, like 2024-25")
 	format := fs.String("format", "csv", "csv or table")
-	reissue := fs.Bool("reissue", false, "replace links already issued (the old ones stop working)")
+	includeSubmitted := fs.Bool("include-submitted", false, "also list schools that have submitted")
 	urn := fs.Int("urn", 0, "only this school")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
 		if *format != "csv" && *format != "table" {
 			return fmt.Errorf("--format %q must be csv or table", *format)
 		}
-		rows, err := issueLinks(ctx, a, *year, *urn, *reissue)
+		rows, err := a.rounds.IssueLinks(ctx, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted, Actor: "command line"})
+		if errors.Is(err, forms.ErrRoundNotOpen) {
+			return errors.New("links are given for an open round: run `assure round open --year " + *year + "` first")
+		}
 		if err != nil {
 			return err
 		}
-		if *format == "table" {
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "URN\tSCHOOL\tPHASE\tLINK")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.URN, r.School, r.Phase, r.Link)
-			}
-			return tw.Flush()
+		if *format == "csv" {
+			return exports.WriteLinksCSV(e.stdout, rows, a.cfg.PublicURL)
 		}
-		w := csv.NewWriter(e.stdout)
-		_ = w.Write([]string{"urn", "school", "phase", "link"})
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "URN\tSCHOOL\tPHASE\tSTATUS\tCONTACT EMAIL\tLINK")
 		for _, r := range rows {
-			_ = w.Write([]string{fmt.Sprint(r.URN), exports.SafeText(r.School), r.Phase, r.Link})
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/r/%s\n", r.URN, r.School, r.Phase, r.Status, r.ContactEmail, a.cfg.PublicURL, r.Token)
 		}
-		w.Flush()
-		return w.Error()
+		return tw.Flush()
 	}
-}
-
-// issueLinks issues a link to every school of the round that has none (or to all, with
-// reissue). A link already issued cannot be shown again: only its hash is kept.
-func issueLinks(ctx context.Context, a *app, year string, onlyURN int, reissue bool) ([]linkRow, error) {
-	round, err := a.rounds.Get(ctx, year)
-	if err != nil {
-		return nil, err
-	}
-	if round.State != forms.RoundOpen {
-		return nil, errors.New("links are issued for an open round: run `assure round open --year " + year + "` first")
-	}
-	returns, err := a.rounds.RoundReturns(ctx, year)
-	if err != nil {
-		return nil, err
-	}
-	var rows []linkRow
-	issued, kept := 0, 0
-	for _, r := range returns {
-		if (onlyURN != 0 && r.URN != onlyURN) || r.Exempt {
-			continue
-		}
-		if r.LinkHash != "" && !reissue && onlyURN == 0 {
-			kept++
-			continue
-		}
-		token, err := a.rounds.IssueLink(ctx, year, r.URN)
-		if err != nil {
-			return nil, err
-		}
-		issued++
-		rows = append(rows, linkRow{URN: r.URN, School: r.School.Name, Phase: string(r.School.Phase), Link: a.cfg.PublicURL + "/r/" + token})
-	}
-	if onlyURN != 0 && issued == 0 {
-		return nil, fmt.Errorf("URN %d is not expected in round %s", onlyURN, year)
-	}
-	if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionLinksIssued, Target: year,
-		Detail: fmt.Sprintf("%d issued, %d already had a link", issued, kept)}); err != nil {
-		return nil, err
-	}
-	if kept > 0 {
-		a.log.Info("some schools already have links; they are not shown again (use --reissue to replace them)", "kept", kept)
-	}
-	return rows, nil
 }
 
 func roundFormFlags(fs *flag.FlagSet) action {

@@ -29,6 +29,7 @@ const (
 	ActionRoundOpened      = "round-opened"
 	ActionRoundClosed      = "round-closed"
 	ActionRoundArchived    = "round-archived"
+	ActionRoundReopened    = "round-reopened"
 	ActionFormChanged      = "round-form-changed"
 	ActionLinksIssued      = "links-issued"
 	ActionLinkRevoked      = "link-revoked"
@@ -218,7 +219,7 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 
 // Actions lists every action the log records, for a filter's choices.
 var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionImport, ActionImportFailed, ActionAdminCreated,
-	ActionDemoLoaded, ActionRoundCreated, ActionRoundOpened, ActionRoundClosed, ActionRoundArchived, ActionFormChanged,
+	ActionDemoLoaded, ActionRoundCreated, ActionRoundOpened, ActionRoundClosed, ActionRoundReopened, ActionRoundArchived, ActionFormChanged,
 	ActionLinksIssued, ActionLinkRevoked, ActionExempted, ActionAddedLate, ActionReturnSaved, ActionSubmitted, ActionReopened,
 	ActionReminderSchedule, ActionContactsLoaded, ActionContactEmail, ActionRemindersSent, ActionReminderSent,
 	ActionContactRecorded, ActionExported, ActionJOSOYear, ActionJOSOEnrolled, ActionJOSOInvited, ActionJOSOSignIn,

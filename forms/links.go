@@ -1,0 +1,284 @@
+package forms
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/store"
+)
+
+// Links: a school's link carries a token derived, with a keyed hash (HMAC-SHA256), from a
+// server secret, the return's ID and the link's generation. So the same link can be
+// given again (in every reminder, invitation and re-downloaded mail merge) without the
+// store ever holding it: the store keeps only the token's SHA-256, in a links document
+// keyed by that hash (the embedded store's fast lookup) and on the return. A link stays
+// the same until an admin revokes or replaces it, which moves the generation on; a link
+// works only while it is the return's current one, so that stops the old one at once.
+
+// linkSecret names the store secret links are derived from.
+const linkSecret = "links"
+
+type linkDoc struct {
+	ID     string    `bson:"_id"` // SHA-256 of the token, hex
+	Return string    `bson:"return"`
+	Issued time.Time `bson:"issued"`
+}
+
+// linkKeyCache holds the link secret once read: it never changes.
+type linkKeyCache struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+func (rs *Rounds) linkKey(ctx context.Context) ([]byte, error) {
+	rs.linkKeys.mu.Lock()
+	defer rs.linkKeys.mu.Unlock()
+	if rs.linkKeys.key == nil {
+		key, err := rs.st.Secret(ctx, linkSecret)
+		if err != nil {
+			return nil, fmt.Errorf("links: %w", err)
+		}
+		rs.linkKeys.key = key
+	}
+	return rs.linkKeys.key, nil
+}
+
+// linkToken derives the token of a return's link of a generation: 128 bits of the HMAC,
+// in the 22 base64url characters ValidToken accepts.
+func linkToken(key []byte, returnID string, gen int) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("assure link\x00" + returnID + "\x00" + strconv.Itoa(gen)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// HashToken is how a link token is stored and looked up.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ValidToken says whether a string has the form of a link token (22 base64url characters:
+// 128 bits), so anything else is refused before it reaches the store.
+func ValidToken(token string) bool {
+	if len(token) != 22 {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	return err == nil && len(b) == 16
+}
+
+// firstLinks gives returns about to be made their first link (generation 1), so the
+// links cost nothing later: a round's 386 links take one batch of writes when it opens,
+// not three writes a school when the mail merge is first downloaded. It stores the links'
+// lookup documents; the caller inserts the returns.
+func (rs *Rounds) firstLinks(ctx context.Context, returns []Return) error {
+	key, err := rs.linkKey(ctx)
+	if err != nil {
+		return err
+	}
+	docs := make([]any, len(returns))
+	for i := range returns {
+		r := &returns[i]
+		r.LinkGen, r.LinkHash = 1, HashToken(linkToken(key, r.ID, 1))
+		docs[i] = linkDoc{ID: r.LinkHash, Return: r.ID, Issued: r.Updated}
+	}
+	if err := rs.register.insertMany(ctx, rs.links, docs, func(int) {}); err != nil {
+		return fmt.Errorf("links: making the first links: %w", err)
+	}
+	return nil
+}
+
+// givenOut records that the returns' links have been given out (by a mail merge or a
+// reminder), for the chase counters, the first time only.
+func (rs *Rounds) givenOut(ctx context.Context, year string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return rs.writeReturn(ctx, year+":", func(ctx context.Context) error {
+		_, err := rs.returns.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "link_issued", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "link_issued", Value: time.Now().UTC()}, {Key: "links_issued", Value: 1}}}})
+		return err
+	})
+}
+
+// Link returns a school's current link token, making the first one if it has none (or
+// none since a revocation). Asking again gives the same token.
+func (rs *Rounds) Link(ctx context.Context, year string, urn int) (string, error) {
+	r, err := rs.Return(ctx, year, urn)
+	if err != nil {
+		return "", err
+	}
+	return rs.currentLink(ctx, r)
+}
+
+func (rs *Rounds) currentLink(ctx context.Context, r Return) (string, error) {
+	key, err := rs.linkKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	if r.LinkHash != "" {
+		if token := linkToken(key, r.ID, r.LinkGen); HashToken(token) == r.LinkHash {
+			return token, nil
+		}
+		// A link made under another secret cannot be given again: replace it.
+	}
+	return rs.issue(ctx, r.ID, key, r.LinkGen+1)
+}
+
+// IssueLink replaces a school's link with a new one (the next generation) and returns its
+// token: the old link stops working at once, even mid-session. Saved answers stay.
+func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, error) {
+	r, err := rs.Return(ctx, year, urn)
+	if err != nil {
+		return "", err
+	}
+	key, err := rs.linkKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return rs.issue(ctx, r.ID, key, r.LinkGen+1)
+}
+
+// issue makes generation gen the return's link. Two callers issuing the same generation
+// at once derive the same token, so a race changes nothing.
+func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (string, error) {
+	token := linkToken(key, id, gen)
+	now := time.Now().UTC()
+	l := linkDoc{ID: HashToken(token), Return: id, Issued: now}
+	err := rs.st.Write(ctx, func(ctx context.Context) error {
+		_, err := rs.links.InsertOne(ctx, l)
+		if store.IsDuplicateKey(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
+	}
+	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
+		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "link_hash", Value: bson.D{{Key: "$ne", Value: l.ID}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_gen", Value: gen}, {Key: "link_issued", Value: now}}},
+				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
+	}
+	return token, nil
+}
+
+// RevokeLink stops a school's link working without issuing another; the next link made
+// is of a later generation, so the revoked one never comes back.
+func (rs *Rounds) RevokeLink(ctx context.Context, year string, urn int) error {
+	return rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
+		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
+		return err
+	})
+}
+
+// ResolveLink finds the return a token opens; a malformed, unknown, replaced or revoked
+// token gives ErrLinkInvalid.
+func (rs *Rounds) ResolveLink(ctx context.Context, token string) (Return, error) {
+	if !ValidToken(token) {
+		return Return{}, ErrLinkInvalid
+	}
+	l, err := store.FindByID[linkDoc](ctx, rs.links, HashToken(token), ErrLinkInvalid)
+	if errors.Is(err, ErrLinkInvalid) {
+		return Return{}, err
+	}
+	if err != nil {
+		return Return{}, fmt.Errorf("links: resolving: %w", err)
+	}
+	r, err := rs.returnByID(ctx, l.Return)
+	if err != nil {
+		return Return{}, err
+	}
+	if r.LinkHash != l.ID {
+		return Return{}, ErrLinkInvalid
+	}
+	return r, nil
+}
+
+// LinksRequest asks for the links of a round's schools, for a mail merge.
+type LinksRequest struct {
+	Year string
+	URN  int // only this school (0: every school expected to return)
+	// IncludeSubmitted keeps schools that have submitted; by default they are left out,
+	// as they have nothing more to do.
+	IncludeSubmitted bool
+	Actor            string // who asked, for the audit log
+}
+
+// SchoolLink is one school's link, a line of a mail merge.
+type SchoolLink struct {
+	URN          int
+	School       string
+	Phase        Phase
+	Status       string // as an admin reads it: not started, in progress...
+	ContactEmail string
+	Token        string
+}
+
+// IssueLinks gives the current link of every school of an open round that is expected to
+// return (exempt schools are left out, and submitted ones unless asked for), making the
+// first link of any school without one. It can be asked again at any time and gives the
+// same links; each time is in the audit log.
+func (rs *Rounds) IssueLinks(ctx context.Context, req LinksRequest) ([]SchoolLink, error) {
+	round, err := rs.Get(ctx, req.Year)
+	if err != nil {
+		return nil, err
+	}
+	if round.State != RoundOpen {
+		return nil, ErrRoundNotOpen
+	}
+	returns, err := rs.RoundReturns(ctx, req.Year)
+	if err != nil {
+		return nil, err
+	}
+	var out []SchoolLink
+	var fresh []string
+	made := 0
+	for _, r := range returns {
+		if (req.URN != 0 && r.URN != req.URN) || r.Exempt || (r.Status == StatusSubmitted && !req.IncludeSubmitted && req.URN == 0) {
+			continue
+		}
+		if r.LinkHash == "" {
+			made++
+		}
+		token, err := rs.currentLink(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if r.LinkIssued.IsZero() {
+			fresh = append(fresh, r.ID)
+		}
+		out = append(out, SchoolLink{URN: r.URN, School: r.School.Name, Phase: r.School.Phase, Status: r.StatusLabel(),
+			ContactEmail: r.ContactEmail, Token: token})
+	}
+	if req.URN != 0 && len(out) == 0 {
+		return nil, fmt.Errorf("%w: URN %d is not expected in round %s", ErrReturnNotFound, req.URN, req.Year)
+	}
+	if err := rs.givenOut(ctx, req.Year, fresh); err != nil {
+		return nil, fmt.Errorf("links: %w", err)
+	}
+	detail := fmt.Sprintf("mail merge of %d schools (%d links made for the first time)", len(out), made)
+	if req.IncludeSubmitted {
+		detail += ", submitted schools included"
+	}
+	if err := rs.audit.Record(ctx, audit.Entry{Actor: req.Actor, Action: audit.ActionLinksIssued, Target: req.Year, Detail: detail}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,106 @@
+package forms
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// A school's link stays the same through reminders and mail merges until an admin
+// replaces or revokes it, and the store never holds it.
+func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
+	rs, c, m, round, returns := chaseRound(t)
+	ctx := context.Background()
+	r := returns[5]
+	first, err := rs.Link(ctx, round.ID, r.URN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := rs.Link(ctx, round.ID, r.URN); again != first {
+		t.Fatalf("asking again gave another link")
+	}
+	merge, err := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := linkOf(merge, r.URN); got != first {
+		t.Fatalf("mail merge link %q, want %q", got, first)
+	}
+	if _, err := c.SendReminder(ctx, round.ID, r.URN, "admin@example.org", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := m.Recent(ctx, 1)
+	if !strings.Contains(msgs[0].Body, "/r/"+first+"\n") {
+		t.Fatalf("reminder does not carry the school's link:\n%s", msgs[0].Body)
+	}
+	if got, err := rs.ResolveLink(ctx, first); err != nil || got.ID != r.ID {
+		t.Fatalf("link after a reminder: %v", err)
+	}
+	again, _ := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	if linkOf(again, r.URN) != first {
+		t.Fatal("a second mail merge gave another link")
+	}
+	// The store holds no token in clear.
+	var raw bson.M
+	if err := rs.returns.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := bson.MarshalExtJSON(raw, false, false); strings.Contains(string(b), first) {
+		t.Fatal("the return holds the token")
+	}
+	// Replacing gives a new link; the old one stops. Revoking stops it; the next is new again.
+	replaced, err := rs.IssueLink(ctx, round.ID, r.URN)
+	if err != nil || replaced == first {
+		t.Fatalf("replacement %q, %v", replaced, err)
+	}
+	if _, err := rs.ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("old link after replacement: %v", err)
+	}
+	if err := rs.RevokeLink(ctx, round.ID, r.URN); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("revoked link: %v", err)
+	}
+	next, _ := rs.Link(ctx, round.ID, r.URN)
+	if next == first || next == replaced {
+		t.Fatal("a revoked link came back")
+	}
+}
+
+// The mail merge leaves out exempt schools, and submitted ones unless asked for.
+func TestMailMergeRows(t *testing.T) {
+	rs, _, _, round, returns := chaseRound(t)
+	ctx := context.Background()
+	rows, err := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 386-4 || linkOf(rows, returns[0].URN) != "" || linkOf(rows, returns[3].URN) != "" {
+		t.Fatalf("%d rows", len(rows))
+	}
+	if rows[0].ContactEmail == "" || rows[0].Status != "not started" {
+		t.Errorf("first row %+v", rows[0])
+	}
+	all, _ := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test", IncludeSubmitted: true})
+	if len(all) != 386-1 || linkOf(all, returns[0].URN) == "" {
+		t.Fatalf("with submitted: %d rows", len(all))
+	}
+	entries, _ := rs.audit.Recent(ctx, 5)
+	if len(entries) < 2 || entries[0].Action != "links-issued" || !strings.Contains(entries[0].Detail, "submitted schools included") {
+		t.Errorf("audit %+v", entries)
+	}
+}
+
+func linkOf(rows []SchoolLink, urn int) string {
+	for _, r := range rows {
+		if r.URN == urn {
+			return r.Token
+		}
+	}
+	return ""
+}

@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+)
+
+// ConfirmPage asks an admin to confirm an action that affects many schools, saying how
+// many, before it is done. It works without JavaScript: the action's button posts here
+// first, and this page's button posts again with confirm=yes.
+type ConfirmPage struct {
+	Page
+	Caption    string
+	Paragraphs []string
+	Warning    string
+	Action     string // where the confirmation posts
+	Hidden     []Hidden
+	Button     string
+	Danger     bool // a warning button, for what is hard to undo
+	Cancel     string
+}
+
+// Hidden is a hidden field carried through a confirmation.
+type Hidden struct{ Name, Value string }
+
+// confirmed says whether the admin has confirmed the action.
+func confirmed(c *fiber.Ctx) bool { return c.FormValue("confirm") == "yes" }
+
+func (s *Server) confirm(c *fiber.Ctx, title string, p ConfirmPage) error {
+	p.Page = s.basePage(c, title)
+	p.Back = p.Cancel
+	return s.render(c, fiber.StatusOK, "confirm", p)
+}
+
+func schools(n int) string {
+	if n == 1 {
+		return "1 school"
+	}
+	return fmt.Sprintf("%d schools", n)
+}
+
+// confirmOpen says how many schools opening the round will expect to return.
+func (s *Server) confirmOpen(c *fiber.Ctx, round forms.Round) error {
+	n, err := s.deps.Rounds.ToExpect(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return s.confirm(c, "Open round "+round.ID+"?", ConfirmPage{Caption: "Round " + round.ID,
+		Paragraphs: []string{schools(n) + " (every open school of the register, less colleges) will be expected to return.",
+			"The form cannot be changed once the round is open."},
+		Action: "/admin/rounds/" + round.ID + "/open", Button: "Open the round for " + schools(n), Cancel: "/admin/rounds/" + round.ID})
+}
+
+// confirmClose says how many schools have not returned and will be shut out.
+func (s *Server) confirmClose(c *fiber.Ctx, round forms.Round) error {
+	out, err := s.deps.Rounds.Outstanding(c.UserContext(), round.ID, func(forms.Return) bool { return true })
+	if err != nil {
+		return err
+	}
+	return s.confirm(c, "Close round "+round.ID+"?", ConfirmPage{Caption: "Round " + round.ID,
+		Paragraphs: []string{schools(len(out)) + " have not returned.", "You can reopen the round later, until it is archived."},
+		Warning:    "Once the round is closed, no school can save or submit, and governors' links say the round is closed.",
+		Action:     "/admin/rounds/" + round.ID + "/close", Button: "Close the round", Danger: true, Cancel: "/admin/rounds/" + round.ID})
+}
+
+// confirmRemind says how many schools of the filtered group a reminder will reach.
+func (s *Server) confirmRemind(c *fiber.Ctx, year string, f chaseFilter, withEmail, noEmail int) error {
+	var hidden []Hidden
+	q, _ := url.ParseQuery(f.query())
+	for k, v := range q {
+		hidden = append(hidden, Hidden{Name: k, Value: v[0]})
+	}
+	p := ConfirmPage{Caption: "Round " + year, Action: "/admin/rounds/" + year + "/remind", Hidden: hidden,
+		Button: "Send " + reminders(withEmail), Cancel: "/admin/rounds/" + year + "/dashboard?" + f.query() + "#chase",
+		Paragraphs: []string{schools(withEmail) + " of this group will be emailed a reminder with their school's link."}}
+	if noEmail > 0 {
+		p.Paragraphs = append(p.Paragraphs, schools(noEmail)+" of this group have no contact email and will not be emailed.")
+	}
+	return s.confirm(c, "Send "+reminders(withEmail)+" now?", p)
+}
+
+func reminders(n int) string {
+	if n == 1 {
+		return "1 reminder"
+	}
+	return fmt.Sprintf("%d reminders", n)
+}

@@ -1,0 +1,30 @@
+package handlers
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/exports"
+	"github.com/lscp/assure/forms"
+)
+
+// roundLinks sends the round's links as a CSV for a mail merge: every school expected to
+// return, with its status and contact email, leaving out submitted schools unless the
+// box is ticked. Links stay the same until revoked, so it can be downloaded again at any
+// time; the domain audits each download.
+func (s *Server) roundLinks(c *fiber.Ctx) error {
+	year := c.Params("year")
+	rows, err := s.deps.Rounds.IssueLinks(c.UserContext(), forms.LinksRequest{Year: year, Actor: adminOf(c),
+		IncludeSubmitted: c.FormValue("include_submitted") == "yes"})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteLinksCSV(&buf, rows, s.cfg.PublicURL); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="links-`+year+`.csv"`)
+	return c.Send(buf.Bytes())
+}

@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lscp/assure/forms"
+)
+
+// A reminder run while a governor is typing keeps their session and their school's link:
+// the section saves, and the emailed link is the mail merge's, which still opens.
+// Replacing the link (an admin's act) gives a new one and stops the old.
+func TestReminderKeepsLinkAndSession(t *testing.T) {
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	if err := rs.SetContactEmail(ctx, "2024-25", urnA, "governor@school.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.client(t)
+	admin.signIn()
+	mergeLink := func() string {
+		admin.get("/admin/rounds/2024-25")
+		code, body, h := admin.post("/admin/rounds/2024-25/links.csv", url.Values{"_csrf": {admin.csrf}})
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if code != http.StatusOK || err != nil || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+			t.Fatalf("mail merge: %d %v", code, err)
+		}
+		for _, r := range recs[1:] {
+			if r[0] == strconv.Itoa(urnA) {
+				return r[len(r)-1]
+			}
+		}
+		t.Fatal("school A is not in the mail merge")
+		return ""
+	}
+	link := mergeLink()
+	token := link[strings.LastIndex(link, "/r/")+3:]
+
+	gov := srv.client(t)
+	if code, _ := gov.openLink(token); code != http.StatusOK {
+		t.Fatalf("opening the link: %d", code)
+	}
+	_, body, _ := gov.get("/return/section/leadership")
+	version := versionInput.FindStringSubmatch(body)[1]
+
+	// The reminder schedule runs: the school's 1-day step is due.
+	chase := forms.NewChase(srv.rounds, srv.mail, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: ""})
+	run, err := chase.RunDue(ctx, time.Date(2099, 12, 12, 10, 0, 0, 0, time.UTC))
+	if err != nil || run.Sent != 1 {
+		t.Fatalf("reminder run: %+v, %v", run, err)
+	}
+	code, _, h := gov.post("/return/section/leadership", url.Values{"_csrf": {gov.csrf}, "version": {version}, "action": {"later"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("saving after a reminder: %d %s", code, h.Get("Location"))
+	}
+	msgs, _ := srv.mail.Recent(ctx, 1)
+	if !strings.Contains(msgs[0].Body, "/r/"+token+"\n") {
+		t.Fatalf("the reminder's link is not the mail merge's:\n%s", msgs[0].Body)
+	}
+	if again := mergeLink(); again != link {
+		t.Fatalf("a second download gave another link: %s", again)
+	}
+	if code, _ := srv.client(t).openLink(token); code != http.StatusOK {
+		t.Fatalf("the merge link after the reminder: %d", code)
+	}
+
+	// The admin replaces the link: a new one, and the old one stops.
+	page := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnA)
+	admin.get(page)
+	if code, _, _ := admin.post(page+"/link", url.Values{"_csrf": {admin.csrf}}); code != http.StatusOK {
+		t.Fatalf("replacing the link: %d", code)
+	}
+	if code, _ := srv.client(t).openLink(token); code != http.StatusNotFound {
+		t.Fatalf("the old link after replacement: %d", code)
+	}
+	if mergeLink() == link {
+		t.Fatal("the mail merge still gives the old link")
+	}
+}
