@@ -38,7 +38,16 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 	pdf.SetModificationDate(r.Submitted)
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' code page
 	pdf.SetMargins(18, 18, 18)
-	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetAutoPageBreak(true, 24)
+	// A long return runs over several pages: each says which it is and carries the
+	// reference, so a loose page can be matched to its return.
+	pdf.AliasNbPages("")
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-16)
+		pdf.SetFont("Helvetica", "", 9)
+		pdf.CellFormat(0, 5, tr("Reference "+r.Reference), "", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+	})
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.MultiCell(0, 8, tr(r.Partnership), "", "L", false)
