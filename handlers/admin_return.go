@@ -173,10 +173,11 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		if reason == "" {
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
 		}
-		if _, err := s.deps.Rounds.Reopen(ctx, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
+		// forms audits the reopening and emails the school; a return no longer submitted
+		// (a second click) is left as it is.
+		if _, err := s.deps.Assurance.Reopen(ctx, forms.Actor{Name: adminOf(c), IP: c.IP()}, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReopened, Target: target, Detail: reason})
 	default:
 		return fiber.ErrNotFound
 	}

@@ -37,9 +37,7 @@ type roundsStore interface {
 	ResolveLink(ctx context.Context, token string) (forms.Return, error)
 	IssueLink(ctx context.Context, year string, urn int) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error
-	SaveSection(ctx context.Context, id string, version int, section forms.Section, answers map[string]forms.Answer, complete bool) (forms.Return, error)
-	Submit(ctx context.Context, id string, version int, key string, sections []forms.Section, at time.Time) (forms.Return, error)
-	Reopen(ctx context.Context, id, reason string) (forms.Return, error)
+	SaveSection(ctx context.Context, id string, version int, section forms.Section, e forms.Entry) (forms.Return, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
 	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
 	SetContactEmail(ctx context.Context, year string, urn int, email string) error
@@ -51,6 +49,12 @@ type roundsStore interface {
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
 	SetReminderDays(ctx context.Context, year string, days []int) error
 	SetContactEmails(ctx context.Context, year string, contacts []forms.SchoolContact) error
+}
+
+// assurance is what submitting and reopening need of forms.Assurance.
+type assurance interface {
+	Submit(ctx context.Context, by forms.Actor, id string, s forms.Submission) (forms.Return, error)
+	Reopen(ctx context.Context, by forms.Actor, id, reason string) (forms.Return, error)
 }
 
 // chaser is what chasing needs of forms.Chase.
