@@ -110,6 +110,8 @@ type ConfirmationPage struct {
 	Submitted string
 	Late      bool
 	Email     string
+	// CannotAssure is the board's answer: it could not give assurance.
+	CannotAssure bool
 }
 
 func (s *Server) confirmation(c *fiber.Ctx) error {
@@ -119,7 +121,7 @@ func (s *Server) confirmation(c *fiber.Ctx) error {
 	}
 	p := ConfirmationPage{Page: s.basePage(c, "Assurance submitted"), School: g.ret.School.Name, Reference: g.ret.Reference,
 		Submitted: g.ret.Submitted.In(london).Format("2 January 2006 at 3:04pm"), Late: g.ret.Late,
-		Email: g.ret.AnswerMap()["declaration.email"].Value}
+		Email: g.ret.AnswerMap()[forms.QuestionSignatoryEmail].Value, CannotAssure: g.ret.CannotAssure}
 	p.Governor = true
 	return s.render(c, fiber.StatusOK, "confirmation", p)
 }
