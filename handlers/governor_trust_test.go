@@ -190,3 +190,39 @@ func TestReopenedDeclarationNotTickedAndConfirmationFollowsAnswer(t *testing.T) 
 		t.Fatalf("%d reopening emails to the signatory", reopened)
 	}
 }
+
+// A nursery's optional section says so in each label, and its form shows the hint written
+// for nurseries; a primary school's does neither.
+func TestOptionalLabelsAndPhaseHints(t *testing.T) {
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	all, _ := rs.RoundReturns(ctx, "2024-25")
+	nursery := 0
+	for _, r := range all {
+		if r.School.Phase == forms.PhaseNursery {
+			nursery = r.URN
+			break
+		}
+	}
+	if nursery == 0 {
+		t.Fatal("no nursery in the demo county")
+	}
+	g, _ := governorOn(t, srv, rs, nursery)
+	_, body, _ := g.get("/return/section/online_safety")
+	if strings.Count(body, "(optional)") != 3 {
+		t.Errorf("nursery online safety: %d optional labels", strings.Count(body, "(optional)"))
+	}
+	if _, body, _ = g.get("/return/section/child_on_child"); !strings.Contains(body, "For nurseries") {
+		t.Error("nursery: no hint for nurseries")
+	}
+	p, _ := governorOn(t, srv, rs, urnA)
+	_, body, _ = p.get("/return/section/online_safety")
+	if strings.Contains(body, "(optional)") {
+		t.Error("primary online safety marked optional")
+	}
+	for _, sec := range []string{"child_on_child", "rshe"} {
+		if _, body, _ = p.get("/return/section/" + sec); strings.Contains(body, "For nurseries") || strings.Contains(body, "PSHE") {
+			t.Errorf("primary %s shows another phase's hint", sec)
+		}
+	}
+}
