@@ -199,8 +199,8 @@ func splitReturnID(id string) (string, int, bool) {
 // formValues collects a POST's form fields (repeated ones too) for the domain parsers.
 func formValues(c *fiber.Ctx) url.Values {
 	v := url.Values{}
-	c.Request().PostArgs().VisitAll(func(k, val []byte) {
+	for k, val := range c.Request().PostArgs().All() {
 		v.Add(string(k), string(val))
-	})
+	}
 	return v
 }
