@@ -10,6 +10,12 @@ import (
 	outbox "github.com/lscp/assure/internal/mail"
 )
 
+// Purposes of the emails the assurance service sends, as the outbox records them.
+const (
+	PurposeReceipt  = "receipt"
+	PurposeReopened = "reopened"
+)
+
 // QuestionSignatoryEmail is the declaration's question for the signatory's work email,
 // where the receipt goes.
 const QuestionSignatoryEmail = "declaration.email"
@@ -91,7 +97,7 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 	fmt.Fprintf(&b, "Your reference is %s.\n\nThe receipt, with every answer given, is attached as a PDF. ", r.Reference)
 	b.WriteString("If something needs correcting, contact the partnership, who can reopen the return.\n\n" + a.cfg.Partnership + "\n")
 	file := outbox.Attachment{Name: ReceiptFile(r), ContentType: "application/pdf", Data: pdf}
-	msg, err := a.mail.SendAttached(ctx, to, subject, b.String(), "receipt", r.ID, file)
+	msg, err := a.mail.SendAttached(ctx, to, subject, b.String(), PurposeReceipt, r.ID, file)
 	a.auditEmail(ctx, r.ID, "receipt", to, msg, err)
 }
 
@@ -124,7 +130,7 @@ func (a *Assurance) Reopen(ctx context.Context, by Actor, id, reason string) (Re
 	b.WriteString("Open the form with your school's link, make the changes, then confirm the declaration and submit it again. ")
 	b.WriteString("If you no longer have the link, contact the partnership for a new one.\n\n" + a.cfg.Partnership + "\n")
 	for _, to := range reopenRecipients(r) {
-		msg, err := a.mail.Send(ctx, to, subject, b.String(), "reopened", r.ID)
+		msg, err := a.mail.Send(ctx, to, subject, b.String(), PurposeReopened, r.ID)
 		a.auditEmail(ctx, r.ID, "reopening", to, msg, err)
 	}
 	return r, nil

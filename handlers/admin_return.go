@@ -26,6 +26,10 @@ type AdminReturnPage struct {
 	ContactKinds []Option
 	Note         string
 	CanRemind    bool
+	// Emails are the receipts and reopening notices sent about the return, newest first.
+	Emails []OutboxMessage
+	// EmailFailed says one of them was not delivered.
+	EmailFailed bool
 }
 
 // VersionView is one submission and what changed since the one before.
@@ -63,6 +67,14 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 		return err
 	}
 	p.ContactKinds = options(forms.RecordedContactKinds, capitalise, c.FormValue("kind"))
+	emails, err := s.deps.Mail.About(ctx, ret.ID, forms.PurposeReceipt, forms.PurposeReopened)
+	if err != nil {
+		return err
+	}
+	for _, m := range emails {
+		p.Emails = append(p.Emails, outboxMessage(m))
+		p.EmailFailed = p.EmailFailed || m.Status == mail.StatusFailed
+	}
 	answers := ret.AnswerMap()
 	for _, sec := range round.Definition.For(ret.School.Record) {
 		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))

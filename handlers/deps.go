@@ -68,6 +68,7 @@ type chaser interface {
 type mailer interface {
 	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
 	Recent(ctx context.Context, limit int) ([]mail.Message, error)
+	About(ctx context.Context, about string, purposes ...string) ([]mail.Message, error)
 	Configured() bool
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/mail"
 )
 
 // answerSections completes every section but the declaration through the pages.
@@ -224,5 +225,32 @@ func TestOptionalLabelsAndPhaseHints(t *testing.T) {
 		if _, body, _ = p.get("/return/section/" + sec); strings.Contains(body, "For nurseries") || strings.Contains(body, "PSHE") {
 			t.Errorf("primary %s shows another phase's hint", sec)
 		}
+	}
+}
+
+// The return's page shows the partnership each receipt and reopening email and whether it
+// was delivered, with a warning when one was not.
+func TestAdminSeesReturnEmailsAndFailures(t *testing.T) {
+	srv, rs := roundServer(t)
+	g, secs := governorOn(t, srv, rs, urnA)
+	g.answerSections(secs)
+	if code, _, _ := g.post("/return/submit", g.declarationForm()); code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", code)
+	}
+	ret, _ := rs.Return(context.Background(), "2024-25", urnA)
+	admin := srv.client(t)
+	admin.signIn()
+	_, body, _ := admin.get("/admin/rounds/2024-25/returns/990006")
+	if !strings.Contains(body, "Receipts and reopening emails") || !strings.Contains(body, forms.ReceiptFile(ret)) ||
+		!strings.Contains(body, "ann@school.example.org") || strings.Contains(body, "was not delivered") {
+		t.Fatalf("return page:\n%s", body)
+	}
+	// A receipt the mail server refused (as forms.Assurance records one).
+	down := mail.New(srv.store, mail.SMTP{Host: "127.0.0.1", Port: 1, From: "assure@example.org", TLS: "none"})
+	if _, err := down.Send(context.Background(), "ann@school.example.org", "Receipt", "x", forms.PurposeReceipt, ret.ID); err == nil {
+		t.Fatal("delivery to port 1 succeeded")
+	}
+	if _, body, _ = admin.get("/admin/rounds/2024-25/returns/990006"); !strings.Contains(body, "was not delivered") || !strings.Contains(body, "failed") {
+		t.Fatal("failed receipt not shown")
 	}
 }

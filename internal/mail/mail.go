@@ -195,3 +195,14 @@ func (m *Mailer) Attachments(ctx context.Context, id bson.ObjectID) ([]Attachmen
 	}
 	return msg.Attachments, nil
 }
+
+// About returns the messages about something (a return's ID) sent for the given
+// purposes, newest first, without their attachments.
+func (m *Mailer) About(ctx context.Context, about string, purposes ...string) ([]Message, error) {
+	out, err := store.FindAll[Message](ctx, m.c, bson.D{{Key: "about", Value: about}, {Key: "purpose", Value: bson.D{{Key: "$in", Value: purposes}}}},
+		options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).SetProjection(bson.D{{Key: "attachments", Value: 0}}))
+	if err != nil {
+		return nil, fmt.Errorf("mail: reading messages about %s: %w", about, err)
+	}
+	return out, nil
+}
