@@ -61,6 +61,17 @@ func governorOn(t *testing.T, srv *testServer, rs *forms.Rounds, urn int) (*clie
 	return g, round.Definition.For(ret.School.Record)
 }
 
+// submittedGovernor is a governor who has answered every section and submitted.
+func submittedGovernor(t *testing.T, srv *testServer, rs *forms.Rounds, urn int) *client {
+	t.Helper()
+	g, secs := governorOn(t, srv, rs, urn)
+	g.answerSections(secs)
+	if code, _, _ := g.post("/return/submit", g.declarationForm()); code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", code)
+	}
+	return g
+}
+
 // Submits racing with one key (a double click that the browser sent twice at once) each
 // get the confirmation, and the receipt goes once, with the reference and the PDF.
 func TestRacingSubmitsAllGetConfirmation(t *testing.T) {
@@ -145,11 +156,7 @@ func TestSaveLaterKeepsUnexplainedAnswer(t *testing.T) {
 // says what the board said.
 func TestReopenedDeclarationNotTickedAndConfirmationFollowsAnswer(t *testing.T) {
 	srv, rs := roundServer(t)
-	g, secs := governorOn(t, srv, rs, urnA)
-	g.answerSections(secs)
-	if code, _, _ := g.post("/return/submit", g.declarationForm()); code != http.StatusSeeOther {
-		t.Fatalf("submit: %d", code)
-	}
+	g := submittedGovernor(t, srv, rs, urnA)
 	_, body, _ := g.get("/return/confirmation")
 	if !strings.Contains(body, "The board gave assurance") || strings.Contains(body, "could not give assurance") {
 		t.Fatalf("confirmation after assurance given:\n%s", body)
@@ -232,11 +239,7 @@ func TestOptionalLabelsAndPhaseHints(t *testing.T) {
 // was delivered, with a warning when one was not.
 func TestAdminSeesReturnEmailsAndFailures(t *testing.T) {
 	srv, rs := roundServer(t)
-	g, secs := governorOn(t, srv, rs, urnA)
-	g.answerSections(secs)
-	if code, _, _ := g.post("/return/submit", g.declarationForm()); code != http.StatusSeeOther {
-		t.Fatalf("submit: %d", code)
-	}
+	submittedGovernor(t, srv, rs, urnA)
 	ret, _ := rs.Return(context.Background(), "2024-25", urnA)
 	admin := srv.client(t)
 	admin.signIn()
