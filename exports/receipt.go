@@ -1,11 +1,14 @@
 package exports
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/lscp/assure/forms"
 )
 
 // Receipt is a submitted return as the governor keeps it.
@@ -38,7 +41,16 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 	pdf.SetModificationDate(r.Submitted)
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' code page
 	pdf.SetMargins(18, 18, 18)
-	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetAutoPageBreak(true, 24)
+	// A long return runs over several pages: each says which it is and carries the
+	// reference, so a loose page can be matched to its return.
+	pdf.AliasNbPages("")
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-16)
+		pdf.SetFont("Helvetica", "", 9)
+		pdf.CellFormat(0, 5, tr("Reference "+r.Reference), "", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+	})
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.MultiCell(0, 8, tr(r.Partnership), "", "L", false)
@@ -75,4 +87,29 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 		}
 	}
 	return pdf.Output(w)
+}
+
+// ReceiptFor is a submitted return's receipt: every section the school was asked, with
+// its answers in words.
+func ReceiptFor(partnership string, round forms.Round, r forms.Return) Receipt {
+	rc := Receipt{Partnership: partnership, School: r.School.Name, URN: r.URN, Round: round.ID,
+		Reference: r.Reference, Submitted: r.Submitted.In(forms.London), Late: r.Late}
+	answers := r.AnswerMap()
+	for _, sec := range round.Definition.For(r.School.Record) {
+		rs := ReceiptSection{Title: sec.Title}
+		for _, qa := range sec.Answered(answers) {
+			rs.Rows = append(rs.Rows, ReceiptRow{Question: qa.Question.Text, Answer: qa.Text, Comment: qa.Answer.Comment})
+		}
+		rc.Sections = append(rc.Sections, rs)
+	}
+	return rc
+}
+
+// ReceiptPDF is a submitted return's receipt as a PDF.
+func ReceiptPDF(partnership string, round forms.Round, r forms.Return) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteReceiptPDF(&buf, ReceiptFor(partnership, round, r)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

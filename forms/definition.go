@@ -40,15 +40,24 @@ type Condition struct {
 	Equals   string `json:"equals"`
 }
 
+// PhaseHint is a hint written for some phases only ("PSHE in independent schools"): the
+// form of a school of one of its phases shows it, no other.
+type PhaseHint struct {
+	Phases []Phase `json:"phases"`
+	Text   string  `json:"text"`
+}
+
 // Question is one question. Its ID is stable across rounds, so answers line up year on year.
 type Question struct {
-	ID       string     `json:"id"`
-	Kind     Kind       `json:"kind"`
-	Text     string     `json:"text"`
-	Hint     string     `json:"hint,omitempty"`
-	Required bool       `json:"required"`
-	Choices  []Choice   `json:"choices,omitempty"`
-	ShowIf   *Condition `json:"show_if,omitempty"`
+	ID   string `json:"id"`
+	Kind Kind   `json:"kind"`
+	Text string `json:"text"`
+	Hint string `json:"hint,omitempty"`
+	// PhaseHints add a hint for some phases; For keeps only the school's.
+	PhaseHints []PhaseHint `json:"phase_hints,omitempty"`
+	Required   bool        `json:"required"`
+	Choices    []Choice    `json:"choices,omitempty"`
+	ShowIf     *Condition  `json:"show_if,omitempty"`
 	// Format narrows short text: "email" checks an email address.
 	Format string `json:"format,omitempty"`
 	// Min and Max bound a number.
@@ -66,6 +75,8 @@ type Section struct {
 	ID    string `json:"id"`
 	Title string `json:"title"`
 	Intro string `json:"intro,omitempty"`
+	// PhaseIntros add to the intro for some phases; For keeps only the school's.
+	PhaseIntros []PhaseHint `json:"phase_intros,omitempty"`
 	// Phases are the phases asked this section; OptionalFor are phases asked it with no
 	// question required.
 	Phases      []Phase `json:"phases"`
@@ -149,6 +160,9 @@ func (d *Definition) check() error {
 				return fmt.Errorf("%s: optional for %q, which it is not asked of", where, p)
 			}
 		}
+		if err := checkPhaseHints(s.PhaseIntros, s.Phases); err != nil {
+			return fmt.Errorf("%s: phase intros: %w", where, err)
+		}
 		if s.When != "" && s.When != "boarders" && s.When != "early_years" {
 			return fmt.Errorf("%s: when must be boarders or early_years", where)
 		}
@@ -164,6 +178,9 @@ func (d *Definition) check() error {
 			questions[q.ID] = true
 			if err := q.check(); err != nil {
 				return fmt.Errorf("%s: %w", qwhere, err)
+			}
+			if err := checkPhaseHints(q.PhaseHints, s.Phases); err != nil {
+				return fmt.Errorf("%s: phase hints: %w", qwhere, err)
 			}
 			if q.Kind == KindDeclaration {
 				hasDeclaration = true
@@ -227,6 +244,42 @@ func (q Question) check() error {
 	return nil
 }
 
+// checkPhaseHints refuses a hint with no text or no phases, a phase the section is not
+// asked of, and a phase given two hints (which would it show?).
+func checkPhaseHints(hints []PhaseHint, asked []Phase) error {
+	seen := map[Phase]bool{}
+	for i, h := range hints {
+		if h.Text == "" || len(h.Phases) == 0 {
+			return fmt.Errorf("hint %d needs a text and its phases", i+1)
+		}
+		for _, p := range h.Phases {
+			switch {
+			case !slices.Contains(Phases, p):
+				return fmt.Errorf("hint %d: unknown phase %q", i+1, p)
+			case !slices.Contains(asked, p):
+				return fmt.Errorf("hint %d: phase %q is not asked this section", i+1, p)
+			case seen[p]:
+				return fmt.Errorf("hint %d: phase %q has another hint", i+1, p)
+			}
+			seen[p] = true
+		}
+	}
+	return nil
+}
+
+// forPhase adds the hint written for a phase, if any, to a general one.
+func forPhase(general string, hints []PhaseHint, p Phase) string {
+	for _, h := range hints {
+		if slices.Contains(h.Phases, p) {
+			if general == "" {
+				return h.Text
+			}
+			return general + " " + h.Text
+		}
+	}
+	return general
+}
+
 // values lists the answers a question can take that a condition may test.
 func (q Question) values() []string {
 	switch q.Kind {
@@ -257,7 +310,8 @@ func (d *Definition) Question(id string) (Question, bool) {
 }
 
 // For returns the sections a school is asked, with only the questions that apply to it,
-// and with nothing required in a section that is optional for its phase.
+// with nothing required in a section that is optional for its phase, and with only the
+// hints and intros written for its phase.
 func (d *Definition) For(s Record) []Section {
 	var out []Section
 	for _, sec := range d.Sections {
@@ -273,9 +327,11 @@ func (d *Definition) For(s Record) []Section {
 			if optional && q.Kind != KindDeclaration {
 				q.Required = false
 			}
+			q.Hint, q.PhaseHints = forPhase(q.Hint, q.PhaseHints, s.Phase), nil
 			qs = append(qs, q)
 		}
 		sec.Questions = qs
+		sec.Intro, sec.PhaseIntros = forPhase(sec.Intro, sec.PhaseIntros, s.Phase), nil
 		out = append(out, sec)
 	}
 	return out

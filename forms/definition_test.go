@@ -36,6 +36,43 @@ func sectionIDs(secs []Section) string {
 	return strings.Join(ids, ",")
 }
 
+// A hint written for one phase shows on that phase's form only; a form written before
+// phase hints existed still loads.
+func TestPhaseHintsShowOnlyForTheirPhase(t *testing.T) {
+	d, err := DefaultDefinition()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(p Phase) string {
+		b, _ := json.Marshal(d.For(Record{Phase: p, LowAge: 3}))
+		return string(b)
+	}
+	for p, want := range map[Phase][]string{PhaseNursery: {"For nurseries"}, PhaseIndependent: {"PSHE"}, PhasePrimary: nil} {
+		got := text(p)
+		for _, hint := range []string{"For nurseries", "PSHE"} {
+			if strings.Contains(got, hint) != slices.Contains(want, hint) {
+				t.Errorf("%s form: %q shown %v", p, hint, strings.Contains(got, hint))
+			}
+		}
+		if strings.Contains(got, "phase_hints") || strings.Contains(got, "phase_intros") {
+			t.Errorf("%s form still carries other phases' hints", p)
+		}
+	}
+	old := strings.NewReplacer(`"phase_hints"`, `"_a"`, `"phase_intros"`, `"_b"`).Replace(string(defaultDefinition))
+	var m map[string]any
+	_ = json.Unmarshal([]byte(old), &m)
+	for _, s := range m["sections"].([]any) {
+		delete(s.(map[string]any), "_b")
+		for _, q := range s.(map[string]any)["questions"].([]any) {
+			delete(q.(map[string]any), "_a")
+		}
+	}
+	data, _ := json.Marshal(m)
+	if _, err := ParseDefinition(data); err != nil {
+		t.Fatalf("a form without phase hints: %v", err)
+	}
+}
+
 func TestSectionsByPhase(t *testing.T) {
 	d, err := DefaultDefinition()
 	if err != nil {
@@ -118,6 +155,20 @@ func TestParseDefinitionRefuses(t *testing.T) {
 		}, "cannot be"},
 		{"no declaration", func(m map[string]any) { m["sections"] = sections(m)[:3] }, "declaration"},
 		{"version 0", func(m map[string]any) { m["version"] = 0 }, "version"},
+		{"phase hint with no text", func(m map[string]any) {
+			question(m, 1, 0)["phase_hints"] = []any{map[string]any{"phases": []any{"nursery"}}}
+		}, "needs a text"},
+		{"phase hint for an unknown phase", func(m map[string]any) {
+			question(m, 1, 0)["phase_hints"] = []any{map[string]any{"phases": []any{"infant"}, "text": "x"}}
+		}, "unknown phase"},
+		{"phase hint for a phase not asked", func(m map[string]any) {
+			sections(m)[1].(map[string]any)["phases"] = []any{"primary"}
+			question(m, 1, 0)["phase_hints"] = []any{map[string]any{"phases": []any{"nursery"}, "text": "x"}}
+		}, "not asked"},
+		{"two hints for a phase", func(m map[string]any) {
+			sections(m)[1].(map[string]any)["phase_intros"] = []any{map[string]any{"phases": []any{"nursery"}, "text": "x"},
+				map[string]any{"phases": []any{"nursery"}, "text": "y"}}
+		}, "another hint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

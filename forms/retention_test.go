@@ -17,11 +17,11 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	secs := round.Definition.For(ret.School.Record)
 	var err error
 	for _, sec := range secs {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := rs.Submit(ctx, ret.ID, ret.Version, "k", secs, time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
 	if err := rs.SetContactEmail(ctx, "2024-25", 990007, "head@school.example.org"); err != nil {

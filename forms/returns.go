@@ -150,10 +150,11 @@ func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
 	return r, err
 }
 
-// SaveSection stores a section's answers if the return is still at the version the
-// governor loaded (else ErrConflict, with the newer return), marking the section
-// completed or not. Answers of questions not in the section are left alone.
-func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, section Section, answers map[string]Answer, complete bool) (Return, error) {
+// SaveSection stores what a governor typed into a section if the return is still at the
+// version they loaded (else ErrConflict, with the newer return). What is well formed is
+// kept; the section is completed only when the entry completes it (Entry.Completes).
+// Answers of questions not in the section are left alone.
+func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, section Section, e Entry) (Return, error) {
 	r, err := rs.returnByID(ctx, id)
 	if err != nil {
 		return r, err
@@ -164,34 +165,14 @@ func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, secti
 	if r.Version != version {
 		return r, ErrConflict
 	}
-	inSection := map[string]bool{}
-	for _, q := range section.Questions {
-		inSection[q.ID] = true
-	}
-	kept := r.Answers[:0:0]
-	for _, a := range r.Answers {
-		if !inSection[a.Question] {
-			kept = append(kept, a)
-		}
-	}
-	for _, q := range section.Questions {
-		if a, ok := answers[q.ID]; ok && !a.Empty() {
-			kept = append(kept, StoredAnswer{Question: q.ID, Answer: a})
-		}
-	}
-	slices.SortFunc(kept, func(a, b StoredAnswer) int { return strings.Compare(a.Question, b.Question) })
-	completed := slices.DeleteFunc(slices.Clone(r.Completed), func(s string) bool { return s == section.ID })
-	if complete {
-		completed = append(completed, section.ID)
-		slices.Sort(completed)
-	}
+	answers, completed := r.withSection(section, e)
 	status := r.Status
 	if status == StatusNotStarted {
 		status = StatusInProgress
 	}
 	now := time.Now().UTC()
 	saved, err := rs.updateReturn(ctx, id, version,
-		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: kept}, {Key: "completed", Value: completed},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 			{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
 		return r, fmt.Errorf("returns: saving %s: %w", id, err)
@@ -205,6 +186,35 @@ func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, secti
 		return latest, ErrConflict
 	}
 	return rs.returnByID(ctx, id)
+}
+
+// withSection is the return's answers and completed sections once an entry for a section
+// is saved: the section's well-formed answers replace its old ones, and it is completed
+// only if the entry completes it.
+func (r Return) withSection(section Section, e Entry) ([]StoredAnswer, []string) {
+	inSection := map[string]bool{}
+	for _, q := range section.Questions {
+		inSection[q.ID] = true
+	}
+	kept := r.Answers[:0:0]
+	for _, a := range r.Answers {
+		if !inSection[a.Question] {
+			kept = append(kept, a)
+		}
+	}
+	valid := e.Valid()
+	for _, q := range section.Questions {
+		if a, ok := valid[q.ID]; ok && !a.Empty() {
+			kept = append(kept, StoredAnswer{Question: q.ID, Answer: a})
+		}
+	}
+	slices.SortFunc(kept, func(a, b StoredAnswer) int { return strings.Compare(a.Question, b.Question) })
+	completed := slices.DeleteFunc(slices.Clone(r.Completed), func(s string) bool { return s == section.ID })
+	if e.Completes(section) {
+		completed = append(completed, section.ID)
+		slices.Sort(completed)
+	}
+	return kept, completed
 }
 
 // referenceAlphabet has no letters or digits that look alike (0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -244,62 +254,103 @@ type ReturnVersion struct {
 	Answers   []StoredAnswer `bson:"answers"`
 }
 
-// Submit submits a return at the version the governor checked. key identifies the submit
-// request (a hidden field of the form): the same key again, from a double click or a
-// resubmitted request, returns the first submission and makes no other.
-func (rs *Rounds) Submit(ctx context.Context, id string, version int, key string, sections []Section, at time.Time) (Return, error) {
+// Submission is a governor's submit: the signed declaration and the form's one-off key.
+type Submission struct {
+	// Version is the version of the return the governor checked.
+	Version int
+	// Key identifies the submit form (a hidden field): the same key again, from a double
+	// click or a resent request, is the same submission.
+	Key         string
+	Declaration Entry
+	At          time.Time
+}
+
+// submittedWith says whether the return was submitted by the submit form with key.
+func (r Return) submittedWith(key string) bool {
+	return r.Status == StatusSubmitted && r.SubmitKey == key && key != ""
+}
+
+// Submit signs and submits a return in one write, if it is still at the version the
+// governor checked and every section the school is asked is complete. The same key
+// again returns the first submission and makes no other, however the requests race.
+func (rs *Rounds) Submit(ctx context.Context, id string, s Submission) (Return, error) {
+	r, _, err := rs.submit(ctx, id, s)
+	return r, err
+}
+
+// submit is Submit, saying also whether this call made the submission (false for a repeat).
+func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, bool, error) {
 	r, err := rs.returnByID(ctx, id)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
-	if r.Status == StatusSubmitted && r.SubmitKey == key && key != "" {
-		return r, nil
+	if r.submittedWith(s.Key) {
+		return r, false, nil
 	}
 	if !r.Editable() {
-		return r, ErrNotEditable
+		return r, false, ErrNotEditable
 	}
-	if r.Version != version {
-		return r, ErrConflict
+	if r.Version != s.Version {
+		return r, false, ErrConflict
 	}
 	round, err := rs.Get(ctx, r.Round)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	if round.State != RoundOpen {
-		return r, ErrRoundNotOpen
+		return r, false, ErrRoundNotOpen
 	}
-	for _, s := range sections {
-		if !slices.Contains(r.Completed, s.ID) {
-			return r, ErrIncomplete
+	sections := round.Definition.For(r.School.Record)
+	declaration, ok := DeclarationSection(sections)
+	if !ok {
+		return r, false, ErrIncomplete
+	}
+	answers, completed := r.withSection(declaration, s.Declaration)
+	for _, sec := range sections {
+		if !slices.Contains(completed, sec.ID) {
+			return r, false, ErrIncomplete
 		}
 	}
+	at := s.At.UTC()
 	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
-	set := bson.D{{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at.UTC()},
-		{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: key},
-		{Key: "submissions", Value: n}, {Key: "updated", Value: at.UTC()},
-		{Key: "cannot_assure", Value: r.AnswerMap()[QuestionAssuranceGiven].Value == "no"}}
+	signed := Return{Answers: answers}
+	set := bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
+		{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at},
+		{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: s.Key},
+		{Key: "submissions", Value: n}, {Key: "updated", Value: at},
+		{Key: "cannot_assure", Value: signed.AnswerMap()[QuestionAssuranceGiven].Value == "no"}}
 	if n == 1 {
-		set = append(set, bson.E{Key: "first_submitted", Value: at.UTC()})
+		set = append(set, bson.E{Key: "first_submitted", Value: at})
 	}
-	submittedNow, err := rs.updateReturn(ctx, id, version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	submittedNow, err := rs.updateReturn(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
-		return r, fmt.Errorf("returns: submitting %s: %w", id, err)
+		return r, false, fmt.Errorf("returns: submitting %s: %w", id, err)
 	}
 	if !submittedNow {
 		latest, err := rs.returnByID(ctx, id)
 		if err != nil {
-			return r, err
+			return r, false, err
 		}
-		if latest.Status == StatusSubmitted && latest.SubmitKey == key && key != "" {
-			return latest, nil // our own double click won the race
+		if latest.submittedWith(s.Key) {
+			return latest, false, nil // our own double click won the race
 		}
-		return latest, ErrConflict
+		return latest, false, ErrConflict
 	}
 	submitted, err := rs.returnByID(ctx, id)
 	if err != nil {
-		return submitted, err
+		return submitted, false, err
 	}
-	return submitted, rs.keepVersion(ctx, submitted)
+	return submitted, true, rs.keepVersion(ctx, submitted)
+}
+
+// DeclarationSection is the section the signatory signs: the one with the declaration.
+func DeclarationSection(sections []Section) (Section, bool) {
+	for _, sec := range sections {
+		if slices.ContainsFunc(sec.Questions, func(q Question) bool { return q.Kind == KindDeclaration }) {
+			return sec, true
+		}
+	}
+	return Section{}, false
 }
 
 // keepVersion stores the submitted return as a version. The return is the record of
@@ -336,31 +387,54 @@ func (rs *Rounds) Versions(ctx context.Context, r Return) ([]ReturnVersion, erro
 	return out, nil
 }
 
-// Reopen lets the governor amend a submitted return; the reason is kept on the return
-// and the caller audits it.
+// Reopen lets the governor amend a submitted return; the reason is kept on the return.
+// The signatory's confirmation is cleared, so whoever submits again confirms afresh.
+// A return that is not submitted gives ErrRoundState.
 func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Return{}, errors.New("give a reason for reopening the return")
 	}
-	var res *mongo.UpdateResult
-	err := rs.writeReturn(ctx, id, func(ctx context.Context) error {
-		var err error
-		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: StatusSubmitted}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened}, {Key: "reopen_reason", Value: reason},
-				{Key: "submit_key", Value: ""}, {Key: "updated", Value: time.Now().UTC()}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
-		return err
-	})
-	if err != nil {
-		return Return{}, fmt.Errorf("returns: reopening %s: %w", id, err)
+	for range 5 {
+		r, err := rs.returnByID(ctx, id)
+		if err != nil {
+			return r, err
+		}
+		if r.Status != StatusSubmitted {
+			return r, ErrRoundState
+		}
+		round, err := rs.Recent(ctx, r.Round)
+		if err != nil {
+			return r, err
+		}
+		answers, completed := r.unsigned(round.Definition.For(r.School.Record))
+		done, err := rs.updateReturn(ctx, id, r.Version, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened},
+			{Key: "reopen_reason", Value: reason}, {Key: "submit_key", Value: ""}, {Key: "answers", Value: answers},
+			{Key: "completed", Value: completed}, {Key: "updated", Value: time.Now().UTC()}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+		if err != nil {
+			return r, fmt.Errorf("returns: reopening %s: %w", id, err)
+		}
+		if done {
+			return rs.returnByID(ctx, id)
+		}
+		// Changed between our read and our write (a link issued, say): read it again.
 	}
-	r, err := rs.returnByID(ctx, id)
-	if err != nil {
-		return r, err
+	return Return{}, fmt.Errorf("returns: reopening %s: %w", id, ErrConflict)
+}
+
+// unsigned is the return's answers and completed sections without the signatory's
+// confirmation: the declaration section is no longer complete.
+func (r Return) unsigned(sections []Section) ([]StoredAnswer, []string) {
+	declaration, _ := DeclarationSection(sections)
+	confirmation := map[string]bool{}
+	for _, q := range declaration.Questions {
+		if q.Kind == KindDeclaration {
+			confirmation[q.ID] = true
+		}
 	}
-	if res.MatchedCount == 0 {
-		return r, ErrRoundState
-	}
-	return r, nil
+	answers := slices.DeleteFunc(slices.Clone(r.Answers), func(a StoredAnswer) bool { return confirmation[a.Question] })
+	completed := slices.DeleteFunc(slices.Clone(r.Completed), func(s string) bool { return s == declaration.ID })
+	return answers, completed
 }
 
 // SetExempt marks a school exempt from the round (with a reason), or not.

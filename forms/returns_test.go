@@ -142,37 +142,37 @@ func TestSaveSubmitReopen(t *testing.T) {
 	// First sitting: two sections.
 	var err error
 	for _, sec := range secs[:2] {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if ret.Status != StatusInProgress || len(ret.Completed) != 2 {
 		t.Fatalf("after first sitting: %s %v", ret.Status, ret.Completed)
 	}
-	if _, err := rs.Submit(ctx, ret.ID, ret.Version, "k1", secs, time.Now()); !errors.Is(err, ErrIncomplete) {
+	if _, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k1", time.Now())); !errors.Is(err, ErrIncomplete) {
 		t.Fatalf("incomplete submit: %v", err)
 	}
 	// A stale save is refused and handed the newer answers.
 	stale := ret.Version - 1
-	if latest, err := rs.SaveSection(ctx, ret.ID, stale, secs[0], map[string]Answer{}, false); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
+	if latest, err := rs.SaveSection(ctx, ret.ID, stale, secs[0], Entry{Later: true}); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
 		t.Fatalf("stale save: %v", err)
 	}
 	// Second sitting: the rest.
 	for _, sec := range secs[2:] {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at := time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)
-	sub, err := rs.Submit(ctx, ret.ID, ret.Version, "k2", secs, at)
+	sub, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k2", at))
 	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) || sub.Late {
 		t.Fatalf("submit: %v %+v", err, sub)
 	}
-	again, err := rs.Submit(ctx, ret.ID, ret.Version, "k2", secs, at)
+	again, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k2", at))
 	if err != nil || again.Reference != sub.Reference {
 		t.Fatalf("resubmitted request: %v %s", err, again.Reference)
 	}
-	if _, err := rs.SaveSection(ctx, ret.ID, sub.Version, secs[0], fillSection(secs[0]), true); !errors.Is(err, ErrNotEditable) {
+	if _, err := rs.SaveSection(ctx, ret.ID, sub.Version, secs[0], finished(secs[0])); !errors.Is(err, ErrNotEditable) {
 		t.Fatalf("edit after submit: %v", err)
 	}
 	// Reopen, amend one answer, resubmit late: two versions, one change between them.
@@ -191,10 +191,10 @@ func TestSaveSubmitReopen(t *testing.T) {
 	}
 	ans := fillSection(dslSec)
 	ans["dsl.last_training"] = Answer{Value: "2023-06-30"}
-	if re, err = rs.SaveSection(ctx, re.ID, re.Version, dslSec, ans, true); err != nil {
+	if re, err = rs.SaveSection(ctx, re.ID, re.Version, dslSec, EntryOf(dslSec, ans, time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	sub2, err := rs.Submit(ctx, re.ID, re.Version, "k3", secs, time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC))
+	sub2, err := rs.Submit(ctx, re.ID, signed(secs, re.Version, "k3", time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)))
 	if err != nil || !sub2.Late || sub2.Reference == sub.Reference || sub2.Submissions != 2 {
 		t.Fatalf("resubmit: %v %+v", err, sub2)
 	}
@@ -219,7 +219,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true)
+			_, errs[i] = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec))
 		}()
 	}
 	wg.Wait()
@@ -245,7 +245,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 	secs := round.Definition.For(ret.School.Record)
 	var err error
 	for _, sec := range secs {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, fillSection(sec), true); err != nil {
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -255,7 +255,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := rs.Submit(ctx, ret.ID, ret.Version, "same-click", secs, time.Now())
+			r, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "same-click", time.Now()))
 			if err != nil {
 				t.Errorf("submit %d: %v", i, err)
 			}
@@ -343,4 +343,13 @@ func TestOneTimeCode(t *testing.T) {
 	if err := rs.CheckCode(ctx, id, code, now.Add(20*time.Minute)); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("expired code: %v", err)
 	}
+}
+
+// finished is "Save and continue" on a section with every question answered validly.
+func finished(sec Section) Entry { return EntryOf(sec, fillSection(sec), time.Now()) }
+
+// signed is a submission with the declaration signed.
+func signed(secs []Section, version int, key string, at time.Time) Submission {
+	decl, _ := DeclarationSection(secs)
+	return Submission{Version: version, Key: key, Declaration: finished(decl), At: at}
 }

@@ -26,6 +26,10 @@ type AdminReturnPage struct {
 	ContactKinds []Option
 	Note         string
 	CanRemind    bool
+	// Emails are the receipts and reopening notices sent about the return, newest first.
+	Emails []OutboxMessage
+	// EmailFailed says one of them was not delivered.
+	EmailFailed bool
 }
 
 // VersionView is one submission and what changed since the one before.
@@ -63,6 +67,14 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 		return err
 	}
 	p.ContactKinds = options(forms.RecordedContactKinds, capitalise, c.FormValue("kind"))
+	emails, err := s.deps.Mail.About(ctx, ret.ID, forms.PurposeReceipt, forms.PurposeReopened)
+	if err != nil {
+		return err
+	}
+	for _, m := range emails {
+		p.Emails = append(p.Emails, outboxMessage(m))
+		p.EmailFailed = p.EmailFailed || m.Status == mail.StatusFailed
+	}
 	answers := ret.AnswerMap()
 	for _, sec := range round.Definition.For(ret.School.Record) {
 		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))
@@ -173,10 +185,11 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		if reason == "" {
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
 		}
-		if _, err := s.deps.Rounds.Reopen(ctx, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
+		// forms audits the reopening and emails the school; a return no longer submitted
+		// (a second click) is left as it is.
+		if _, err := s.deps.Assurance.Reopen(ctx, forms.Actor{Name: adminOf(c), IP: c.IP()}, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReopened, Target: target, Detail: reason})
 	default:
 		return fiber.ErrNotFound
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 )
 
 const sessVerified = "gov_verified" // the link hash whose one-time code was entered
@@ -105,6 +106,7 @@ type OutboxPage struct {
 // OutboxMessage is one message as the outbox page shows it.
 type OutboxMessage struct {
 	When, To, Subject, Body, Status, Error, Purpose string
+	Files                                           string // attachments' names
 }
 
 func (s *Server) outboxPage(c *fiber.Ctx) error {
@@ -114,8 +116,12 @@ func (s *Server) outboxPage(c *fiber.Ctx) error {
 	}
 	p := OutboxPage{Page: s.basePage(c, "Email"), Configured: s.deps.Mail.Configured()}
 	for _, m := range msgs {
-		p.Messages = append(p.Messages, OutboxMessage{When: m.Created.In(london).Format("2 Jan 2006 15:04"), To: m.To, Subject: m.Subject,
-			Body: m.Body, Status: m.Status, Error: m.Error, Purpose: m.Purpose})
+		p.Messages = append(p.Messages, outboxMessage(m))
 	}
 	return s.render(c, fiber.StatusOK, "outbox", p)
+}
+
+func outboxMessage(m mail.Message) OutboxMessage {
+	return OutboxMessage{When: m.Created.In(london).Format("2 Jan 2006 15:04"), To: m.To, Subject: m.Subject,
+		Body: m.Body, Status: m.Status, Error: m.Error, Purpose: m.Purpose, Files: strings.Join(m.Files, ", ")}
 }

@@ -40,9 +40,7 @@ type roundsStore interface {
 	IssueLink(ctx context.Context, year string, urn int) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error
 	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
-	SaveSection(ctx context.Context, id string, version int, section forms.Section, answers map[string]forms.Answer, complete bool) (forms.Return, error)
-	Submit(ctx context.Context, id string, version int, key string, sections []forms.Section, at time.Time) (forms.Return, error)
-	Reopen(ctx context.Context, id, reason string) (forms.Return, error)
+	SaveSection(ctx context.Context, id string, version int, section forms.Section, e forms.Entry) (forms.Return, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
 	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
 	SetContactEmail(ctx context.Context, year string, urn int, email string) error
@@ -56,6 +54,12 @@ type roundsStore interface {
 	SetContactEmails(ctx context.Context, year string, contacts []forms.SchoolContact) error
 }
 
+// assurance is what submitting and reopening need of forms.Assurance.
+type assurance interface {
+	Submit(ctx context.Context, by forms.Actor, id string, s forms.Submission) (forms.Return, error)
+	Reopen(ctx context.Context, by forms.Actor, id, reason string) (forms.Return, error)
+}
+
 // chaser is what chasing needs of forms.Chase.
 type chaser interface {
 	SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (forms.ChaseEntry, error)
@@ -67,6 +71,7 @@ type chaser interface {
 type mailer interface {
 	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
 	Recent(ctx context.Context, limit int) ([]mail.Message, error)
+	About(ctx context.Context, about string, purposes ...string) ([]mail.Message, error)
 	Configured() bool
 }
 

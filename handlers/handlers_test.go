@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
@@ -74,7 +75,11 @@ func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
 	rounds, mailer := forms.NewRounds(st, reg), mail.New(st, mail.SMTP{})
 	chase := forms.NewChase(rounds, mailer, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
 	jp := missions.New(st)
-	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: rounds, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
+	assure := forms.NewAssurance(rounds, mailer, al, forms.AssuranceConfig{Partnership: cfg.Partnership,
+		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
+			return exports.ReceiptPDF(cfg.Partnership, r, ret)
+		}})
+	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: rounds, Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
 		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/lscp/assure/forms"
 )
@@ -59,8 +57,6 @@ func (q QuestionView) ErrorFor(field string) string {
 	}
 	return ""
 }
-
-var choiceTexts = map[string]string{"yes": "Yes", "partly": "Partly", "no": "No"}
 
 // questionViews builds a section's views from answers (stored or as typed) and errors.
 // A question shown only for one answer of an earlier question is drawn inside that
@@ -119,56 +115,17 @@ func questionViews(sec forms.Section, answers map[string]forms.Answer, errs map[
 	return out
 }
 
-// parseSection reads a section's answers from a form. A question shown only for another
-// answer is read only when that answer was given; otherwise it is cleared. With
-// requireAll false (save and come back later), missing answers are not errors, but
-// malformed ones still are.
-func parseSection(sec forms.Section, form url.Values, requireAll bool, today time.Time) (map[string]forms.Answer, map[string]*forms.AnswerError, []FieldError) {
-	answers := map[string]forms.Answer{}
-	errs := map[string]*forms.AnswerError{}
+// fieldErrors lists an entry's errors in the order of the section's questions, for the
+// error summary.
+func fieldErrors(sec forms.Section, e forms.Entry) []FieldError {
 	var list []FieldError
 	for _, q := range sec.Questions {
-		if c := q.ShowIf; c != nil && answers[c.Question].Value != c.Equals {
-			continue
-		}
-		if !requireAll {
-			q.Required = false
-		}
-		a, err := forms.ParseAnswer(q, form, today)
-		answers[q.ID] = a
-		if err != nil {
-			errs[q.ID] = err
+		if err := e.Errors[q.ID]; err != nil {
 			list = append(list, FieldError{Field: err.Field, Message: err.Message + ": " + strings.TrimSuffix(q.Text, "?")})
 		}
 	}
-	return answers, errs, list
+	return list
 }
 
 // answerLabel is an answer in words, for check-your-answers pages and the receipt.
-func answerLabel(q forms.Question, a forms.Answer) string {
-	switch q.Kind {
-	case forms.KindYesNo, forms.KindYesPartlyNo:
-		return choiceTexts[a.Value]
-	case forms.KindOneOf:
-		for _, c := range q.Choices {
-			if c.Value == a.Value {
-				return c.Text
-			}
-		}
-	case forms.KindManyOf:
-		var texts []string
-		for _, c := range q.Choices {
-			if slices.Contains(a.Values, c.Value) {
-				texts = append(texts, c.Text)
-			}
-		}
-		return strings.Join(texts, "; ")
-	case forms.KindDate:
-		return longDate(a.Value)
-	case forms.KindDeclaration:
-		if a.Value == "confirmed" {
-			return "Confirmed"
-		}
-	}
-	return a.Value
-}
+func answerLabel(q forms.Question, a forms.Answer) string { return forms.AnswerText(q, a) }

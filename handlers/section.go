@@ -39,9 +39,9 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, g *governor, sec forms.
 	return s.render(c, status, "section", p)
 }
 
-// saveSection stores what the governor typed. "Save and continue" needs every required
-// answer and marks the section completed; "Save and come back later" keeps whatever is
-// well formed. Either way, what was typed is shown again with any errors, and a save
+// saveSection stores what the governor typed; forms decides what is kept and whether the
+// section is complete ("Save and continue" with every answer it needs; "Save and come
+// back later" keeps whatever is well formed). Either way, what was typed is shown again with any errors, and a save
 // that would overwrite someone else's newer answers is refused and shows theirs.
 func (s *Server) saveSection(c *fiber.Ctx) error {
 	g := governorOf(c)
@@ -57,14 +57,8 @@ func (s *Server) saveSection(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrBadRequest
 	}
-	answers, errs, list := parseSection(sec, formValues(c), !later, time.Now())
-	valid := map[string]forms.Answer{}
-	for id, a := range answers {
-		if errs[id] == nil {
-			valid[id] = a
-		}
-	}
-	ret, err := s.deps.Rounds.SaveSection(c.UserContext(), g.ret.ID, version, sec, valid, len(list) == 0 && !later)
+	e := forms.ReadSection(sec, formValues(c), later, time.Now())
+	ret, err := s.deps.Rounds.SaveSection(c.UserContext(), g.ret.ID, version, sec, e)
 	switch {
 	case errors.Is(err, forms.ErrConflict):
 		g.ret = ret
@@ -78,8 +72,8 @@ func (s *Server) saveSection(c *fiber.Ctx) error {
 	}
 	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: audit.ActionReturnSaved, Target: ret.ID, Detail: sec.ID})
 	g.ret = ret
-	if len(list) > 0 {
-		return s.renderSection(c, fiber.StatusUnprocessableEntity, g, sec, answers, errs, list, false)
+	if len(e.Errors) > 0 {
+		return s.renderSection(c, fiber.StatusUnprocessableEntity, g, sec, e.Answers, e.Errors, fieldErrors(sec, e), false)
 	}
 	if later {
 		return c.Redirect("/return", fiber.StatusSeeOther)
@@ -116,16 +110,9 @@ func checkSection(sec forms.Section, answers map[string]forms.Answer, completed 
 			cs.Complete = true
 		}
 	}
-	for _, q := range sec.Questions {
-		a, ok := answers[q.ID]
-		if !ok && q.ShowIf != nil {
-			continue
-		}
-		row := CheckRow{Question: q.Text, Answer: answerLabel(q, a), Comment: a.Comment, Change: changeBase + "#" + forms.Field(q.ID, "")}
-		if row.Answer == "" {
-			row.Answer = "Not answered"
-		}
-		cs.Rows = append(cs.Rows, row)
+	for _, qa := range sec.Answered(answers) {
+		cs.Rows = append(cs.Rows, CheckRow{Question: qa.Question.Text, Answer: qa.Text, Comment: qa.Answer.Comment,
+			Change: changeBase + "#" + forms.Field(qa.Question.ID, "")})
 	}
 	return cs
 }

@@ -35,12 +35,14 @@ type Deps struct {
 	Store    pinger
 	Register schoolsRegister
 	Rounds   roundsStore
-	Mail     mailer
-	Chase    chaser
-	Accounts adminAccounts
-	Audit    auditLog
-	JOSO     josoProgramme
-	JOSOMail josoMailer
+	// Assurance submits and reopens returns, with their emails and audit entries.
+	Assurance assurance
+	Mail      mailer
+	Chase     chaser
+	Accounts  adminAccounts
+	Audit     auditLog
+	JOSO      josoProgramme
+	JOSOMail  josoMailer
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).
 	Storage fiber.Storage
 	Logger  *slog.Logger

@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // SubmitPage is the declaration, signed and submitted in one step.
@@ -62,9 +61,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// submitReturn saves the declaration and submits the return. The form's submit key makes
-// a double click or a resent request one submission, and the version makes a submission
-// over someone else's newer answers fail instead of overwriting them.
+// submitReturn signs and submits the return. The form's submit key makes a double click
+// or a resent request, however they race, one submission with one confirmation, and the
+// version makes a submission over someone else's newer answers fail instead of
+// overwriting them.
 func (s *Server) submitReturn(c *fiber.Ctx) error {
 	g := governorOf(c)
 	key := c.FormValue("submit_key")
@@ -79,42 +79,27 @@ func (s *Server) submitReturn(c *fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	sec, _ := g.section(declarationSection)
-	answers, errs, list := parseSection(sec, formValues(c), true, time.Now())
-	if len(list) > 0 {
-		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, answers, errs, list)
+	e := forms.ReadSection(sec, formValues(c), false, time.Now())
+	if len(e.Errors) > 0 {
+		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, e.Answers, e.Errors, fieldErrors(sec, e))
 	}
-	ret, err := s.deps.Rounds.SaveSection(c.UserContext(), g.ret.ID, version, sec, answers, true)
-	if errors.Is(err, forms.ErrConflict) {
-		g.ret = ret
-		return s.renderSubmit(c, fiber.StatusConflict, g, answers, nil, []FieldError{{Field: "declaration.name",
-			Message: "Someone else changed this return after you opened it: check your answers again before you submit"}})
-	}
-	if err != nil {
-		return err
-	}
-	ret, err = s.deps.Rounds.Submit(c.UserContext(), ret.ID, ret.Version, key, g.sections, time.Now())
+	ret, err := s.deps.Assurance.Submit(c.UserContext(), forms.Actor{Name: governorActor(g.ret), IP: c.IP()}, g.ret.ID,
+		forms.Submission{Version: version, Key: key, Declaration: e, At: time.Now()})
 	switch {
 	case errors.Is(err, forms.ErrIncomplete):
 		g.ret = ret
-		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, answers, nil, []FieldError{{Field: "declaration.name",
+		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, e.Answers, nil, []FieldError{{Field: "declaration.name",
 			Message: "Complete every section before you submit"}})
 	case errors.Is(err, forms.ErrConflict):
 		g.ret = ret
-		return s.renderSubmit(c, fiber.StatusConflict, g, answers, nil, []FieldError{{Field: "declaration.name",
+		return s.renderSubmit(c, fiber.StatusConflict, g, e.Answers, nil, []FieldError{{Field: "declaration.name",
 			Message: "Someone else changed this return after you opened it: check your answers again before you submit"}})
+	case errors.Is(err, forms.ErrNotEditable), errors.Is(err, forms.ErrRoundNotOpen):
+		return c.Redirect("/return", fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: audit.ActionSubmitted, Target: ret.ID,
-		Detail: "reference " + ret.Reference + lateNote(ret.Late)})
 	return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
-}
-
-func lateNote(late bool) string {
-	if late {
-		return " (late)"
-	}
-	return ""
 }
 
 // ConfirmationPage is shown once a return is submitted, and whenever its link is opened after.
@@ -125,6 +110,8 @@ type ConfirmationPage struct {
 	Submitted string
 	Late      bool
 	Email     string
+	// CannotAssure is the board's answer: it could not give assurance.
+	CannotAssure bool
 }
 
 func (s *Server) confirmation(c *fiber.Ctx) error {
@@ -134,7 +121,7 @@ func (s *Server) confirmation(c *fiber.Ctx) error {
 	}
 	p := ConfirmationPage{Page: s.basePage(c, "Assurance submitted"), School: g.ret.School.Name, Reference: g.ret.Reference,
 		Submitted: g.ret.Submitted.In(london).Format("2 January 2006 at 3:04pm"), Late: g.ret.Late,
-		Email: g.ret.AnswerMap()["declaration.email"].Value}
+		Email: g.ret.AnswerMap()[forms.QuestionSignatoryEmail].Value, CannotAssure: g.ret.CannotAssure}
 	p.Governor = true
 	return s.render(c, fiber.StatusOK, "confirmation", p)
 }

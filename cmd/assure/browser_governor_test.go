@@ -189,6 +189,7 @@ func TestBrowserGovernorJourney(t *testing.T) {
 			if s := text(t, admin, "main"); !strings.Contains(s, ref) {
 				t.Fatalf("admin does not see the submission: %s", s)
 			}
+			checkAxe(t, admin, axe, "admin: a submitted return, with its receipt email")
 			load(t, admin, "revoke", chromedp.Click(`//button[contains(., "Revoke the link")]`))
 			other := newGovernorBrowser(t, base, tc.js)
 			load(t, other, "revoked link", chromedp.Navigate(link))

@@ -18,6 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
@@ -243,6 +244,14 @@ func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// assurance is the service that submits and reopens returns, emailing receipts made by exports.
+func (a *app) assurance() *forms.Assurance {
+	return forms.NewAssurance(a.rounds, a.mail, a.audit, forms.AssuranceConfig{Partnership: a.cfg.Partnership,
+		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
+			return exports.ReceiptPDF(a.cfg.Partnership, r, ret)
+		}})
 }
 
 func (a *app) close() {

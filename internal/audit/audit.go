@@ -47,6 +47,8 @@ const (
 	ActionExported         = "exported"
 	ActionReturnsPurged    = "returns-purged"
 	ActionRetentionSet     = "retention-set"
+	ActionEmailed          = "return-emailed"      // a receipt or a reopening notice, sent or held
+	ActionEmailFailed      = "return-email-failed" // the same, not delivered
 	// The JOSO programme.
 	ActionJOSOYear        = "joso-year-changed"
 	ActionJOSOEnrolled    = "joso-school-enrolled"
@@ -226,4 +228,5 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionJOSOTeam, ActionJOSOAttendance, ActionJOSOActivity, ActionJOSOEvidence, ActionJOSOPulled, ActionJOSOApproved,
 	ActionJOSOUnapproved, ActionJOSOReturned, ActionJOSOReversal, ActionJOSONominated, ActionJOSODecided,
 	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged, ActionRetentionSet,
+	ActionEmailed, ActionEmailFailed,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}

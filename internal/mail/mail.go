@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,17 @@ type Message struct {
 	Created time.Time     `bson:"created"`
 	Status  string        `bson:"status"`
 	Error   string        `bson:"error,omitempty"`
+	// Files names the attachments; Attachments holds them, read only by Attachments
+	// (lists of messages leave them out).
+	Files       []string     `bson:"files,omitempty"`
+	Attachments []Attachment `bson:"attachments,omitempty"`
+}
+
+// Attachment is a file sent with a message, kept with it in the outbox.
+type Attachment struct {
+	Name        string `bson:"name"`
+	ContentType string `bson:"content_type"`
+	Data        []byte `bson:"data"`
 }
 
 // SMTP is how to reach the mail server; an empty Host means no SMTP (outbox only).
@@ -72,6 +84,15 @@ const Removed = "[removed: sent by email only]"
 // the email but, when it goes by SMTP, not in the stored copy, so the outbox never holds a
 // working link; with no SMTP the outbox is how the message is read, so it keeps them.
 func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (Message, error) {
+	return m.send(ctx, to, subject, body, purpose, about, nil, secrets)
+}
+
+// SendAttached is Send with files attached (a receipt, say); they carry no secrets.
+func (m *Mailer) SendAttached(ctx context.Context, to, subject, body, purpose, about string, files ...Attachment) (Message, error) {
+	return m.send(ctx, to, subject, body, purpose, about, files, nil)
+}
+
+func (m *Mailer) send(ctx context.Context, to, subject, body, purpose, about string, files []Attachment, secrets []string) (Message, error) {
 	if _, err := mail.ParseAddress(to); err != nil || strings.ContainsAny(to, "\r\n") {
 		return Message{}, fmt.Errorf("mail: %q is not an email address", to)
 	}
@@ -84,7 +105,10 @@ func (m *Mailer) Send(ctx context.Context, to, subject, body, purpose, about str
 		}
 	}
 	msg := Message{ID: bson.NewObjectID(), To: to, Subject: subject, Body: stored, Purpose: purpose, About: about,
-		Created: time.Now().UTC(), Status: StatusOutbox}
+		Created: time.Now().UTC(), Status: StatusOutbox, Attachments: files}
+	for _, f := range files {
+		msg.Files = append(msg.Files, f.Name)
+	}
 	if err := m.st.Write(ctx, func(ctx context.Context) error {
 		_, err := m.c.InsertOne(ctx, msg)
 		if store.IsDuplicateKey(err) {
@@ -129,6 +153,11 @@ func (m *Mailer) deliver(ctx context.Context, msg Message, body string) error {
 	}
 	gm.Subject(msg.Subject)
 	gm.SetBodyString(gomail.TypeTextPlain, body)
+	for _, f := range msg.Attachments {
+		if err := gm.AttachReader(f.Name, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType))); err != nil {
+			return err
+		}
+	}
 	opts := []gomail.Option{gomail.WithPort(m.smtp.Port), gomail.WithTimeout(m.dialTO)}
 	switch m.smtp.TLS {
 	case "tls":
@@ -150,9 +179,30 @@ func (m *Mailer) deliver(ctx context.Context, msg Message, body string) error {
 
 // Recent returns the newest messages first.
 func (m *Mailer) Recent(ctx context.Context, limit int) ([]Message, error) {
-	out, err := store.FindAll[Message](ctx, m.c, bson.D{}, options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	out, err := store.FindAll[Message](ctx, m.c, bson.D{}, options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).
+		SetLimit(int64(limit)).SetProjection(bson.D{{Key: "attachments", Value: 0}}))
 	if err != nil {
 		return nil, fmt.Errorf("mail: reading the outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Attachments returns a message's attached files.
+func (m *Mailer) Attachments(ctx context.Context, id bson.ObjectID) ([]Attachment, error) {
+	msg, err := store.FindByID[Message](ctx, m.c, id, errors.New("mail: no such message"))
+	if err != nil {
+		return nil, err
+	}
+	return msg.Attachments, nil
+}
+
+// About returns the messages about something (a return's ID) sent for the given
+// purposes, newest first, without their attachments.
+func (m *Mailer) About(ctx context.Context, about string, purposes ...string) ([]Message, error) {
+	out, err := store.FindAll[Message](ctx, m.c, bson.D{{Key: "about", Value: about}, {Key: "purpose", Value: bson.D{{Key: "$in", Value: purposes}}}},
+		options.Find().SetSort(bson.D{{Key: "created", Value: -1}, {Key: "_id", Value: -1}}).SetProjection(bson.D{{Key: "attachments", Value: 0}}))
+	if err != nil {
+		return nil, fmt.Errorf("mail: reading messages about %s: %w", about, err)
 	}
 	return out, nil
 }

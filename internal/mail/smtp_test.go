@@ -123,3 +123,32 @@ func TestDeliveryThroughSMTP(t *testing.T) {
 		t.Error("wrong SMTP password accepted")
 	}
 }
+
+// A receipt goes as an attachment: through SMTP as a MIME part, and kept with the message
+// in the outbox, while lists of messages name it without carrying it.
+func TestAttachmentSentAndKept(t *testing.T) {
+	b := &smtpBackend{}
+	port := startSMTP(t, b)
+	st := storetest.New(t)
+	ctx := context.Background()
+	pdf := Attachment{Name: "receipt.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.3 a receipt")}
+	for _, m := range []*Mailer{New(st, SMTP{}), New(st, SMTP{Host: "127.0.0.1", Port: port, From: "assure@lscp.example", TLS: "none"})} {
+		msg, err := m.SendAttached(ctx, "ann@school.example", "Your receipt", "Reference ACDEFGHJ", "receipt", "2024-25:1", pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, _ := m.Recent(ctx, 1)
+		if len(listed) != 1 || len(listed[0].Attachments) != 0 || len(listed[0].Files) != 1 || listed[0].Files[0] != "receipt.pdf" {
+			t.Fatalf("listed: %+v", listed)
+		}
+		files, err := m.Attachments(ctx, msg.ID)
+		if err != nil || len(files) != 1 || string(files[0].Data) != string(pdf.Data) {
+			t.Fatalf("kept: %+v %v", files, err)
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.messages) != 1 || !strings.Contains(b.messages[0].data, `filename="receipt.pdf"`) || !strings.Contains(b.messages[0].data, "application/pdf") {
+		t.Fatalf("server received %+v", b.messages)
+	}
+}

@@ -1,0 +1,173 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lscp/assure/internal/audit"
+	outbox "github.com/lscp/assure/internal/mail"
+)
+
+// Purposes of the emails the assurance service sends, as the outbox records them.
+const (
+	PurposeReceipt  = "receipt"
+	PurposeReopened = "reopened"
+)
+
+// QuestionSignatoryEmail is the declaration's question for the signatory's work email,
+// where the receipt goes.
+const QuestionSignatoryEmail = "declaration.email"
+
+// Actor is who does something, as the audit log names them, and from where.
+type Actor struct {
+	Name string // an admin's email, or "governor:<return ID>"
+	IP   string
+}
+
+// Auditor records what people did.
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// AttachingSender sends an email with files attached, or keeps it in the outbox.
+type AttachingSender interface {
+	Sender
+	SendAttached(ctx context.Context, to, subject, body, purpose, about string, files ...outbox.Attachment) (outbox.Message, error)
+}
+
+// AssuranceConfig is what the assurance service says about the partnership, and how it
+// makes a receipt (exports.ReceiptPDF: forms cannot import exports, which reads forms).
+type AssuranceConfig struct {
+	Partnership string
+	Receipt     func(Round, Return) ([]byte, error)
+}
+
+// Assurance is the governor's journey as the partnership runs it: submitting a return and
+// reopening one, each audited and each telling the people concerned by email.
+type Assurance struct {
+	rounds *Rounds
+	mail   AttachingSender
+	log    Auditor
+	cfg    AssuranceConfig
+}
+
+// NewAssurance runs submissions and reopenings of the returns of rs.
+func NewAssurance(rs *Rounds, m AttachingSender, log Auditor, cfg AssuranceConfig) *Assurance {
+	return &Assurance{rounds: rs, mail: m, log: log, cfg: cfg}
+}
+
+// Submit submits a return (Rounds.Submit) and, the first time, audits it and emails the
+// receipt to the signatory. The submission stands whatever happens to the email: a
+// failure is in the outbox and the audit log for the partnership to see.
+func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submission) (Return, error) {
+	r, fresh, err := a.rounds.submit(ctx, id, s)
+	if err != nil || !fresh {
+		return r, err
+	}
+	detail := "reference " + r.Reference
+	if r.Late {
+		detail += " (late)"
+	}
+	a.audit(ctx, by, audit.ActionSubmitted, r.ID, detail)
+	a.emailReceipt(ctx, r)
+	return r, nil
+}
+
+func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
+	to := r.AnswerMap()[QuestionSignatoryEmail].Value
+	if to == "" {
+		return
+	}
+	round, err := a.rounds.Recent(ctx, r.Round)
+	var pdf []byte
+	if err == nil {
+		pdf, err = a.cfg.Receipt(round, r)
+	}
+	if err != nil {
+		a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailFailed, r.ID, "receipt to "+to+": "+err.Error())
+		return
+	}
+	subject := fmt.Sprintf("Receipt for %s's safeguarding assurance %s: reference %s", r.School.Name, r.Round, r.Reference)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Dear %s,\n\n", r.AnswerMap()["declaration.name"].Value)
+	fmt.Fprintf(&b, "%s has received %s's safeguarding assurance for %s (URN %d), submitted on %s%s.\n\n",
+		a.cfg.Partnership, r.School.Name, r.Round, r.URN, r.Submitted.In(London).Format("2 January 2006 at 3:04pm"), lateWords(r.Late))
+	fmt.Fprintf(&b, "Your reference is %s.\n\nThe receipt, with every answer given, is attached as a PDF. ", r.Reference)
+	b.WriteString("If something needs correcting, contact the partnership, who can reopen the return.\n\n" + a.cfg.Partnership + "\n")
+	file := outbox.Attachment{Name: ReceiptFile(r), ContentType: "application/pdf", Data: pdf}
+	msg, err := a.mail.SendAttached(ctx, to, subject, b.String(), PurposeReceipt, r.ID, file)
+	a.auditEmail(ctx, r.ID, "receipt", to, msg, err)
+}
+
+// ReceiptFile is the file name of a return's receipt.
+func ReceiptFile(r Return) string {
+	return "assurance-" + r.Round + "-" + strconv.Itoa(r.URN) + "-" + r.Reference + ".pdf"
+}
+
+func lateWords(late bool) string {
+	if late {
+		return ", after the deadline"
+	}
+	return ""
+}
+
+// Reopen reopens a submitted return (Rounds.Reopen) so the governor can amend it, audits
+// it, and emails the school's contact and the last signatory with the reason. A return
+// that is not submitted gives ErrRoundState and nothing else happens.
+func (a *Assurance) Reopen(ctx context.Context, by Actor, id, reason string) (Return, error) {
+	r, err := a.rounds.Reopen(ctx, id, reason)
+	if err != nil {
+		return r, err
+	}
+	a.audit(ctx, by, audit.ActionReopened, r.ID, reason)
+	subject := fmt.Sprintf("%s's safeguarding assurance %s has been reopened", r.School.Name, r.Round)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Dear governor,\n\n%s has reopened %s's safeguarding assurance for %s (URN %d) so that it can be changed.\n\n",
+		a.cfg.Partnership, r.School.Name, r.Round, r.URN)
+	fmt.Fprintf(&b, "The reason given:\n%s\n\n", reason)
+	b.WriteString("Open the form with your school's link, make the changes, then confirm the declaration and submit it again. ")
+	b.WriteString("If you no longer have the link, contact the partnership for a new one.\n\n" + a.cfg.Partnership + "\n")
+	for _, to := range reopenRecipients(r) {
+		msg, err := a.mail.Send(ctx, to, subject, b.String(), PurposeReopened, r.ID)
+		a.auditEmail(ctx, r.ID, "reopening", to, msg, err)
+	}
+	return r, nil
+}
+
+// reopenRecipients are the school's contact and the last signatory, each once.
+func reopenRecipients(r Return) []string {
+	var out []string
+	for _, to := range []string{r.ContactEmail, r.AnswerMap()[QuestionSignatoryEmail].Value} {
+		if to != "" && !containsFold(out, to) {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// auditEmail records an email about a return: sent (or held in the outbox), or failed
+// with the reason, so a failure is in the audit log as well as the outbox.
+func (a *Assurance) auditEmail(ctx context.Context, returnID, what, to string, msg outbox.Message, err error) {
+	if err != nil {
+		a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailFailed, returnID, what+" to "+to+": "+err.Error())
+		return
+	}
+	a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailed, returnID, what+" to "+to+" ("+msg.Status+")")
+}
+
+// audit records an entry. A failure to record is not the actor's failure: what they did
+// stands, and the store's trouble shows elsewhere (health, metrics, logs).
+func (a *Assurance) audit(ctx context.Context, by Actor, action, target, detail string) {
+	_ = a.log.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: target, Detail: detail})
+}

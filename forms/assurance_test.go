@@ -1,0 +1,189 @@
+package forms
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
+)
+
+// assuranceOver is the assurance service over rs, sending through m.
+func assuranceOver(rs *Rounds, m *mail.Mailer) (*Assurance, *audit.Log) {
+	log := audit.New(rs.st)
+	return NewAssurance(rs, m, log, AssuranceConfig{Partnership: "Demo LSCP",
+		Receipt: func(Round, Return) ([]byte, error) { return []byte("%PDF-1.3 receipt"), nil }}), log
+}
+
+// completeAllButDeclaration saves every section but the declaration, validly.
+func completeAllButDeclaration(t *testing.T, rs *Rounds, round Round, urn int) (Return, []Section) {
+	t.Helper()
+	ctx := context.Background()
+	ret, _ := rs.Return(ctx, round.ID, urn)
+	secs := round.Definition.For(ret.School.Record)
+	decl, _ := DeclarationSection(secs)
+	var err error
+	for _, sec := range secs {
+		if sec.ID == decl.ID {
+			continue
+		}
+		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ret, secs
+}
+
+func auditActions(t *testing.T, log *audit.Log, target string) []string {
+	t.Helper()
+	var out []string
+	err := log.Each(context.Background(), audit.Filter{Who: target}, 0, func(e audit.Entry) error {
+		out = append([]string{e.Action + ": " + e.Detail}, out...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Submitting emails the signatory a receipt with the reference and the PDF; doing it again
+// with the same key sends nothing more.
+func TestSubmitEmailsReceipt(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	m := mail.New(rs.st, mail.SMTP{})
+	a, log := assuranceOver(rs, m)
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
+	s := signed(secs, ret.Version, "key", time.Now())
+	sub, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.ID, s)
+	if err != nil || sub.Status != StatusSubmitted {
+		t.Fatalf("submit: %v", err)
+	}
+	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s); err != nil {
+		t.Fatalf("the same submit again: %v", err)
+	}
+	msgs, _ := m.Recent(ctx, 10)
+	if len(msgs) != 1 || msgs[0].To != "ann@school.example.org" || !strings.Contains(msgs[0].Body, sub.Reference) ||
+		!strings.Contains(msgs[0].Subject, sub.Reference) || len(msgs[0].Files) != 1 || msgs[0].About != ret.ID {
+		t.Fatalf("receipt email: %+v", msgs)
+	}
+	files, _ := m.Attachments(ctx, msgs[0].ID)
+	if len(files) != 1 || files[0].ContentType != "application/pdf" || !strings.HasPrefix(string(files[0].Data), "%PDF") ||
+		files[0].Name != ReceiptFile(sub) {
+		t.Fatalf("attachment: %+v", files)
+	}
+	got := strings.Join(auditActions(t, log, ret.ID), "\n")
+	if !strings.Contains(got, audit.ActionSubmitted+": reference "+sub.Reference) || !strings.Contains(got, audit.ActionEmailed+": receipt to ann@school.example.org") ||
+		strings.Count(got, audit.ActionSubmitted) != 1 {
+		t.Fatalf("audit:\n%s", got)
+	}
+}
+
+// A mail server that cannot be reached does not lose the submission: it stands, and the
+// failure is in the outbox and the audit log.
+func TestReceiptFailureKeepsSubmission(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	_ = ln.Close() // nothing listens there now
+	m := mail.New(rs.st, mail.SMTP{Host: "127.0.0.1", Port: port, From: "assure@example.org", TLS: "none"})
+	a, log := assuranceOver(rs, m)
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
+	sub, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) {
+		t.Fatalf("submit with mail down: %v %s", err, sub.Status)
+	}
+	if stored, _ := rs.Return(ctx, round.ID, 990006); stored.Status != StatusSubmitted {
+		t.Fatalf("stored status %s", stored.Status)
+	}
+	msgs, _ := m.Recent(ctx, 1)
+	if len(msgs) != 1 || msgs[0].Status != mail.StatusFailed {
+		t.Fatalf("outbox: %+v", msgs)
+	}
+	if got := strings.Join(auditActions(t, log, ret.ID), "\n"); !strings.Contains(got, audit.ActionEmailFailed+": receipt to ann@school.example.org") {
+		t.Fatalf("audit:\n%s", got)
+	}
+}
+
+// Reopening tells the school's contact and the last signatory why, once each, and the
+// declaration must be confirmed afresh.
+func TestReopenEmailsContactAndSignatory(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	m := mail.New(rs.st, mail.SMTP{})
+	a, log := assuranceOver(rs, m)
+	if err := rs.SetContactEmail(ctx, round.ID, 990006, "office@school.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
+	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	re, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.ID, "The DSL training date is in the future")
+	if err != nil || re.Status != StatusReopened {
+		t.Fatalf("reopen: %v", err)
+	}
+	if re.AnswerMap()["declaration.statement"].Value != "" || re.AnswerMap()["declaration.name"].Value == "" || re.Editable() == false {
+		t.Fatalf("declaration after reopening: %+v", re.AnswerMap())
+	}
+	for _, c := range re.Completed {
+		if c == "declaration" {
+			t.Fatal("declaration still complete after reopening")
+		}
+	}
+	msgs, _ := m.Recent(ctx, 10)
+	to := map[string]bool{}
+	for _, msg := range msgs {
+		if msg.Purpose == "reopened" {
+			to[msg.To] = true
+			if !strings.Contains(msg.Body, "The DSL training date is in the future") {
+				t.Errorf("no reason in %q", msg.Body)
+			}
+		}
+	}
+	if len(to) != 2 || !to["office@school.example.org"] || !to["ann@school.example.org"] {
+		t.Fatalf("reopening emailed %v", to)
+	}
+	got := strings.Join(auditActions(t, log, ret.ID), "\n")
+	if !strings.Contains(got, audit.ActionReopened+": The DSL training date") || strings.Count(got, audit.ActionEmailed+": reopening to") != 2 {
+		t.Fatalf("audit:\n%s", got)
+	}
+	// Reopening what is not submitted does nothing more.
+	if _, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example"}, ret.ID, "again"); !errors.Is(err, ErrRoundState) {
+		t.Fatalf("reopen twice: %v", err)
+	}
+}
+
+// Racing submits with one key (a double click, a resent request) all get the one
+// submission; none gets an error.
+func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	a, _ := assuranceOver(rs, mail.New(rs.st, mail.SMTP{}))
+	ret, secs := completeAllButDeclaration(t, rs, round, 990007)
+	s := signed(secs, ret.Version, "same-click", time.Now())
+	var wg sync.WaitGroup
+	refs, errs := make([]string, 8), make([]error, 8)
+	for i := range refs {
+		wg.Go(func() {
+			r, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s)
+			refs[i], errs[i] = r.Reference, err
+		})
+	}
+	wg.Wait()
+	for i := range refs {
+		if errs[i] != nil || refs[i] != refs[0] || refs[i] == "" {
+			t.Fatalf("submit %d: %q %v (first %q)", i, refs[i], errs[i], refs[0])
+		}
+	}
+}
