@@ -164,7 +164,7 @@ func (s *Server) changeCatalogue(c *fiber.Ctx) error {
 			}
 			sessions = append(sessions, missions.Session{ID: c.FormValue("id-" + n), Title: title, Kind: c.FormValue("kind-" + n), Date: strings.TrimSpace(c.FormValue("date-" + n)), CatchUp: c.FormValue("catch-up-"+n) == "yes"})
 		}
-		_, err = s.deps.JOSO.SetSessions(ctx, year, sessions)
+		_, err = s.deps.JOSO.SetSessions(ctx, year, sessions, false)
 		if errors.Is(err, missions.ErrInvalid) {
 			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-0", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
 		}
