@@ -232,13 +232,23 @@ func (s *Server) saveSessions(c *fiber.Ctx) error {
 			rows, i = append(rows, attended.Session), len(rows)
 		}
 		rows[i].Title = attended.Session.Title
-		msg := fmt.Sprintf("You cannot remove %s: attendance is recorded for it for %d JOSOs. Clear that attendance first, or keep the session", attended.Session.Title, attended.JOSOs)
+		josos := fmt.Sprintf("%d JOSOs", attended.JOSOs)
+		if attended.JOSOs == 1 {
+			josos = "1 JOSO"
+		}
+		msg := fmt.Sprintf("You cannot remove %s: attendance is recorded for it for %s. Clear that attendance first, or keep the session", attended.Session.Title, josos)
 		return s.renderCatalogueWith(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-" + strconv.Itoa(i), Message: msg}}, rows)
 	case errors.Is(err, missions.ErrInvalid):
 		return s.renderCatalogueWith(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-0", Message: capitalise(strings.Replace(err.Error(), "not valid: ", "", 1))}}, rows)
 	case err != nil:
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCatalogue, Target: year, Detail: fmt.Sprintf("%d sessions", len(sessions))})
+	detail := fmt.Sprintf("%d sessions", len(sessions))
+	for _, r := range rows {
+		if r.Title == "" {
+			detail += "; removed " + r.ID
+		}
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
 	return c.Redirect("/admin/joso/"+year+"/catalogue?done=Sessions+saved", fiber.StatusSeeOther)
 }

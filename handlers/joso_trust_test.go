@@ -126,6 +126,10 @@ func TestRemovingASessionAsksFirstAndAttendedSessionsStay(t *testing.T) {
 	if code, _, _ := admin.post("/admin/joso/2022-23/catalogue/sessions", confirm); code != http.StatusSeeOther || sessions() != 3 {
 		t.Fatalf("confirmed: %d, %d sessions", code, sessions())
 	}
+	entries, _ := srv.audit.Recent(context.Background(), 5)
+	if len(entries) == 0 || !strings.Contains(entries[0].Detail, "removed s4") {
+		t.Errorf("the removal is not in the audit log: %+v", entries)
+	}
 }
 
 // TestCraftedJOSOPostsGetAPageNot500 sends what no page of the service sends: each gets a

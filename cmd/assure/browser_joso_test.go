@@ -134,7 +134,7 @@ func TestBrowserJOSOJourney(t *testing.T) {
 			load(t, admin, "catalogue", chromedp.Navigate(base+"/admin/joso/2022-23/catalogue"))
 			run("add a session", chromedp.SetValue("#title-4", "Extra session", chromedp.ByQuery), chromedp.SetValue("#date-4", "2023-03-01", chromedp.ByQuery))
 			load(t, admin, "save the sessions", chromedp.Click(`//button[contains(., "Save the sessions")]`))
-			run("empty its title", chromedp.SetValue("#title-4", "", chromedp.ByQuery))
+			run("empty its title", chromedp.Focus("#title-4", chromedp.ByQuery), chromedp.KeyEvent(kb.End), chromedp.KeyEvent(strings.Repeat(kb.Backspace, len("Extra session"))))
 			load(t, admin, "ask to remove it", chromedp.Click(`//button[contains(., "Save the sessions")]`))
 			if h := text(t, admin, "h1"); !strings.Contains(h, "Remove this training session?") || !strings.Contains(text(t, admin, "main"), "Extra session") {
 				t.Fatalf("no confirmation: %q", h)
