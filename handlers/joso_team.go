@@ -137,7 +137,8 @@ type JOSOsPage struct {
 	Page
 	TeamView
 	CanChange bool
-	Name      string // what was typed in the form with the error
+	Name      string              // what was typed in the form with the error
+	Typed     missions.JOSOChange // and what was ticked there
 	NameError *FieldError
 	Editing   string // the JOSO whose form had an error ("": the form to add one)
 }
@@ -155,6 +156,9 @@ func (s *Server) renderJOSOs(c *fiber.Ctx, status int, errs []FieldError, name, 
 	p := JOSOsPage{Page: s.teacherPage(c, "JOSOs"), TeamView: v, Name: name, Editing: editing,
 		CanChange: t.year.State == missions.YearLive || t.year.State == missions.YearSetup}
 	p.Errors = errs
+	if len(errs) > 0 {
+		p.Typed = missions.JOSOChange{Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"}
+	}
 	if len(errs) > 0 && editing == "" {
 		p.NameError = &p.Errors[0]
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,13 +63,15 @@ func TestJOSONameAlreadyInTheTeamIsRefused(t *testing.T) {
 	a := srv.client(t)
 	a.teacherSignIn(teacherOfTest(urnA))
 	a.get("/joso/school/josos")
-	code, body, _ := a.post("/joso/school/josos", url.Values{"_csrf": {a.csrf}, "version": {"0"}, "name": {"amira  K"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "There is already a JOSO called Amira K") || !strings.Contains(body, `value="amira  K"`) {
-		t.Fatalf("a second Amira K: %d\n%s", code, body)
+	code, body, _ := a.post("/joso/school/josos", url.Values{"_csrf": {a.csrf}, "version": {"0"}, "name": {"amira  K"}, "photos": {"yes"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "There is already a JOSO called Amira K") || !strings.Contains(body, `value="amira  K"`) ||
+		!slices.Contains(checkedInputs(body), "photos") {
+		t.Fatalf("a second Amira K: %d %v\n%s", code, checkedInputs(body), body)
 	}
-	code, body, _ = a.post("/joso/school/josos/j2", url.Values{"_csrf": {a.csrf}, "version": {"0"}, "name": {"AMIRA K"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "There is already a JOSO called Amira K") || !strings.Contains(body, `value="AMIRA K"`) {
-		t.Fatalf("renaming Ben to Amira K: %d\n%s", code, body)
+	code, body, _ = a.post("/joso/school/josos/j2", url.Values{"_csrf": {a.csrf}, "version": {"0"}, "name": {"AMIRA K"}, "withdrawn": {"yes"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "There is already a JOSO called Amira K") || !strings.Contains(body, `value="AMIRA K"`) ||
+		!slices.Contains(checkedInputs(body), "withdrawn-j2") || slices.Contains(checkedInputs(body), "cert-j2") {
+		t.Fatalf("renaming Ben to Amira K: %d %v\n%s", code, checkedInputs(body), body)
 	}
 	team, _ := srv.joso.Team(context.Background(), missions.TeamID("2022-23", urnA))
 	if len(team.JOSOs) != 2 || team.JOSOs[1].Name != "Ben T" {
