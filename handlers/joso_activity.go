@@ -234,11 +234,15 @@ func (s *Server) saveActivity(c *fiber.Ctx) error {
 	submit := c.FormValue("send") == "approval"
 	var a missions.Activity
 	var err error
+	var verrs missions.ValidationErrors
 	if len(errs) == 0 {
 		a, err = s.deps.JOSO.SaveActivity(c.UserContext(), t.team.ID, id, version, in, submit, teacherActor(t))
+		errors.As(err, &verrs)
+	} else {
+		// The form's own problems stop the save; the programme's are shown with them.
+		verrs = in.Check(t.year, t.team, submit)
 	}
-	var verrs missions.ValidationErrors
-	if len(errs) > 0 || errors.As(err, &verrs) {
+	if len(errs) > 0 || len(verrs) > 0 {
 		for _, e := range verrs {
 			field := e.Field
 			if field == "date" {

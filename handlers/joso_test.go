@@ -201,6 +201,12 @@ func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
 		strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, `value="31"`) {
 		t.Fatalf("invalid activity: %d\n%s", code, body)
 	}
+	// Every problem at once: the form's own (the reach) and the programme's (the date, who took part).
+	for _, field := range []string{"reach", "date-day", "josos"} {
+		if !strings.Contains(body, `href="#`+field+`"`) {
+			t.Errorf("the error summary leaves out %s", field)
+		}
+	}
 	// A real date outside the programme year is refused beside the date, as typed.
 	form.Set("date-day", "7")
 	form.Set("date-year", "2021")

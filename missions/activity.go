@@ -143,8 +143,10 @@ func (v ValidationErrors) Unwrap() []error {
 	return kinds
 }
 
-// check lists what is wrong with an activity's input for this year and team.
-func (in ActivityInput) check(y Year, t Team, submitting bool) ValidationErrors {
+// Check lists what is wrong with an activity's input for this year and team.
+// SaveActivity checks it again; a form with problems of its own calls it to show every
+// problem at once.
+func (in ActivityInput) Check(y Year, t Team, submitting bool) ValidationErrors {
 	var errs ValidationErrors
 	if _, _, ok := y.Activity(in.Type); !ok {
 		errs = append(errs, FieldError{Field: "type", Message: "Choose the mission activity"})
@@ -265,7 +267,7 @@ func (p *Programme) SaveActivity(ctx context.Context, team, id string, version i
 		return Activity{}, ErrNotReleased
 	}
 	in.Description = strings.TrimSpace(in.Description)
-	if errs := in.check(y, t, submit); len(errs) > 0 {
+	if errs := in.Check(y, t, submit); len(errs) > 0 {
 		return Activity{}, errs
 	}
 	slices.Sort(in.Audiences)
