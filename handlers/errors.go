@@ -57,6 +57,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, paras = http.StatusConflict, "That cannot be done now", []string{capitalise(err.Error()) + "."}
 	case errors.Is(err, missions.ErrConflict):
 		status, heading, paras = http.StatusConflict, "Someone else changed this", []string{"Go back, reload the page and make your change again. Nothing was lost."}
+	case isJOSORefusal(err):
+		status, heading, paras, _ = josoErrorPage(err)
 	case isStoreDown(err):
 		metrics.StoreError()
 		status, heading = http.StatusServiceUnavailable, "Sorry, the service is unavailable"

@@ -70,7 +70,8 @@ func (s *Server) newActivity(c *fiber.Ctx) error {
 	if !t.year.Open() {
 		return missions.ErrYearClosed
 	}
-	a := missions.Activity{Status: missions.ActivityDraft, WholeTeam: true}
+	// Nothing is ticked: who took part is the teacher's choice, never a default.
+	a := missions.Activity{Status: missions.ActivityDraft}
 	return s.renderActivity(c, fiber.StatusOK, t.team, t.year, a, nil, true, false)
 }
 
@@ -133,8 +134,10 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 	}
 	m, typ, _ := y.Activity(a.Type)
 	p.MissionOf, p.TypeTitle = m.Title, typ.Title
+	// Only trained JOSOs can be named (XP goes to them alone); one already named stays
+	// listed, ticked, so the teacher sees the choice the error is about.
 	for _, j := range team.JOSOs {
-		if !j.Withdrawn || slices.Contains(a.JOSOs, j.ID) {
+		if (!j.Withdrawn && j.Trained(y)) || slices.Contains(a.JOSOs, j.ID) {
 			p.JOSOs = append(p.JOSOs, Choice{Value: j.ID, Text: j.Name, Checked: slices.Contains(a.JOSOs, j.ID)})
 		}
 		if slices.Contains(a.JOSOs, j.ID) {
@@ -231,11 +234,15 @@ func (s *Server) saveActivity(c *fiber.Ctx) error {
 	submit := c.FormValue("send") == "approval"
 	var a missions.Activity
 	var err error
+	var verrs missions.ValidationErrors
 	if len(errs) == 0 {
 		a, err = s.deps.JOSO.SaveActivity(c.UserContext(), t.team.ID, id, version, in, submit, teacherActor(t))
+		errors.As(err, &verrs)
+	} else {
+		// The form's own problems stop the save; the programme's are shown with them.
+		verrs = in.Check(t.year, t.team, submit)
 	}
-	var verrs missions.ValidationErrors
-	if len(errs) > 0 || errors.As(err, &verrs) {
+	if len(errs) > 0 || len(verrs) > 0 {
 		for _, e := range verrs {
 			field := e.Field
 			if field == "date" {

@@ -61,6 +61,12 @@ func (s *Server) cataloguePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderCatalogue(c *fiber.Ctx, status int, errs []FieldError) error {
+	return s.renderCatalogueWith(c, status, errs, nil)
+}
+
+// renderCatalogueWith shows the catalogue; typed, if not nil, are the sessions form's rows
+// as sent, shown back instead of the year's.
+func (s *Server) renderCatalogueWith(c *fiber.Ctx, status int, errs []FieldError, typed []missions.Session) error {
 	y, err := s.deps.JOSO.Year(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
@@ -90,7 +96,11 @@ func (s *Server) renderCatalogue(c *fiber.Ctx, status int, errs []FieldError) er
 		p.Missions = append(p.Missions, mv)
 	}
 	kinds := []string{missions.SessionTaught1, missions.SessionTaught2, missions.SessionReview}
-	for i, ses := range append(slices.Clone(y.Sessions), missions.Session{}) {
+	rows := y.Sessions
+	if typed != nil {
+		rows = typed
+	}
+	for i, ses := range append(slices.Clone(rows), missions.Session{}) {
 		p.Sessions = append(p.Sessions, SessionRow{Session: ses, N: i, Kinds: options(kinds, missions.SessionKindLabel, ses.Kind)})
 	}
 	p.Errors = errs
@@ -155,20 +165,7 @@ func (s *Server) changeCatalogue(c *fiber.Ctx) error {
 		}
 		done, detail = "Mission added", "mission "+c.FormValue("title")
 	case "sessions":
-		var sessions []missions.Session
-		for i := 0; i < 20; i++ {
-			n := strconv.Itoa(i)
-			title := strings.TrimSpace(c.FormValue("title-" + n))
-			if title == "" {
-				continue
-			}
-			sessions = append(sessions, missions.Session{ID: c.FormValue("id-" + n), Title: title, Kind: c.FormValue("kind-" + n), Date: strings.TrimSpace(c.FormValue("date-" + n)), CatchUp: c.FormValue("catch-up-"+n) == "yes"})
-		}
-		_, err = s.deps.JOSO.SetSessions(ctx, year, sessions)
-		if errors.Is(err, missions.ErrInvalid) {
-			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-0", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
-		}
-		done, detail = "Sessions saved", fmt.Sprintf("%d sessions", len(sessions))
+		return s.saveSessions(c)
 	default:
 		return fiber.ErrNotFound
 	}
@@ -177,4 +174,81 @@ func (s *Server) changeCatalogue(c *fiber.Ctx) error {
 	}
 	s.audit(c, audit.Entry{Actor: by, Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
 	return doneRedirect(c, "/admin/joso/"+year+"/catalogue", done)
+}
+
+// sessionRows reads the sessions form: every row with an ID or a title, in order. A row
+// whose title was emptied stands for removing that session.
+func sessionRows(c *fiber.Ctx) []missions.Session {
+	var rows []missions.Session
+	for i := range maxSessionRows {
+		n := strconv.Itoa(i)
+		r := missions.Session{ID: strings.TrimSpace(c.FormValue("id-" + n)), Title: strings.TrimSpace(c.FormValue("title-" + n)), Kind: c.FormValue("kind-" + n),
+			Date: strings.TrimSpace(c.FormValue("date-" + n)), CatchUp: c.FormValue("catch-up-"+n) == "yes"}
+		if r.ID != "" || r.Title != "" {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// maxSessionRows is the most rows the sessions form is read for.
+const maxSessionRows = 20
+
+// SessionsConfirmPage asks before a change to the sessions removes any: the form's rows
+// ride along as hidden fields, so confirming works without JavaScript.
+type SessionsConfirmPage struct {
+	Page
+	Year    string
+	Removed []RemovedSession
+	Rows    []missions.Session
+}
+
+// RemovedSession is a session the change would remove, in words.
+type RemovedSession struct {
+	Title, Kind, Date string
+}
+
+// saveSessions saves the training schedule. Removing a session is confirmed first; a
+// session with attendance is never removed.
+func (s *Server) saveSessions(c *fiber.Ctx) error {
+	year := c.Params("year")
+	rows := sessionRows(c)
+	sessions := slices.DeleteFunc(slices.Clone(rows), func(r missions.Session) bool { return r.Title == "" })
+	_, err := s.deps.JOSO.SetSessions(c.UserContext(), year, sessions, c.FormValue("confirm") == "yes")
+	var removal *missions.RemovalError
+	var attended *missions.SessionAttendedError
+	switch {
+	case errors.As(err, &removal):
+		p := SessionsConfirmPage{Page: s.basePage(c, "Remove training sessions "+year), Year: year, Rows: rows}
+		p.Back = "/admin/joso/" + year + "/catalogue#sessions"
+		for _, r := range removal.Sessions {
+			p.Removed = append(p.Removed, RemovedSession{Title: r.Title, Kind: missions.SessionKindLabel(r.Kind), Date: longDate(r.Date)})
+		}
+		return s.render(c, fiber.StatusOK, "joso-sessions-confirm", p)
+	case errors.As(err, &attended):
+		// The session stays: show it back, where it was if the form had it.
+		i := slices.IndexFunc(rows, func(r missions.Session) bool { return r.ID == attended.Session.ID })
+		if i < 0 {
+			rows, i = append(rows, attended.Session), len(rows)
+		}
+		rows[i].Title = attended.Session.Title
+		josos := fmt.Sprintf("%d JOSOs", attended.JOSOs)
+		if attended.JOSOs == 1 {
+			josos = "1 JOSO"
+		}
+		msg := fmt.Sprintf("You cannot remove %s: attendance is recorded for it for %s. Clear that attendance first, or keep the session", attended.Session.Title, josos)
+		return s.renderCatalogueWith(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-" + strconv.Itoa(i), Message: msg}}, rows)
+	case errors.Is(err, missions.ErrInvalid):
+		return s.renderCatalogueWith(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title-0", Message: capitalise(strings.Replace(err.Error(), "not valid: ", "", 1))}}, rows)
+	case err != nil:
+		return err
+	}
+	detail := fmt.Sprintf("%d sessions", len(sessions))
+	for _, r := range rows {
+		if r.Title == "" {
+			detail += "; removed " + r.ID
+		}
+	}
+	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
+	return c.Redirect("/admin/joso/"+year+"/catalogue?done=Sessions+saved", fiber.StatusSeeOther)
 }

@@ -15,7 +15,7 @@ type josoProgramme interface {
 	CreateYear(ctx context.Context, id, by string) (missions.Year, error)
 	Move(ctx context.Context, id, move, by string) (missions.Year, error)
 	SetSettings(ctx context.Context, id string, s missions.Settings) (missions.Year, error)
-	SetSessions(ctx context.Context, id string, sessions []missions.Session) (missions.Year, error)
+	SetSessions(ctx context.Context, id string, sessions []missions.Session, confirmed bool) (missions.Year, error)
 	SetAreaStrands(ctx context.Context, id, area string, strands []string) (missions.Year, error)
 	SetRule(ctx context.Context, id, activity string, r missions.Rule, by string) (missions.Year, error)
 	AddMission(ctx context.Context, id, area, title, activity string, r missions.Rule, by string) (missions.Year, error)

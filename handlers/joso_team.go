@@ -130,9 +130,10 @@ type JOSOsPage struct {
 	Page
 	TeamView
 	CanChange bool
-	Name      string
+	Name      string              // what was typed in the form with the error
+	Typed     missions.JOSOChange // and what was ticked there
 	NameError *FieldError
-	Editing   string // the JOSO whose form had an error
+	Editing   string // the JOSO whose form had an error ("": the form to add one)
 }
 
 func (s *Server) josoList(c *fiber.Ctx) error {
@@ -149,6 +150,9 @@ func (s *Server) renderJOSOs(c *fiber.Ctx, status int, errs []FieldError, name, 
 		CanChange: t.year.State == missions.YearLive || t.year.State == missions.YearSetup}
 	p.Errors = errs
 	if len(errs) > 0 {
+		p.Typed = missions.JOSOChange{Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"}
+	}
+	if len(errs) > 0 && editing == "" {
 		p.NameError = &p.Errors[0]
 	}
 	p.Flash = flashFrom(c)
@@ -159,14 +163,27 @@ func consentFrom(c *fiber.Ctx) missions.Consent {
 	return missions.Consent{Certificate: c.FormValue("certificate") == "yes", Celebration: c.FormValue("celebration") == "yes", Photos: c.FormValue("photos") == "yes"}
 }
 
+// nameError is what is wrong with a JOSO's name as the form shows it, if the domain
+// refused it for its name (or the team's size).
+func nameError(err error, field string) []FieldError {
+	var dup *missions.DuplicateNameError
+	switch {
+	case errors.As(err, &dup):
+		return []FieldError{{Field: field, Message: "There is already a JOSO called " + dup.Name + " in your team. Use a name that tells them apart, for example with a middle initial"}}
+	case errors.Is(err, missions.ErrInvalid):
+		return []FieldError{{Field: field, Message: capitalise(strings.TrimPrefix(err.Error(), missions.ErrInvalid.Error()+": "))}}
+	}
+	return nil
+}
+
 // addJOSO adds a JOSO: a first name and surname initial only.
 func (s *Server) addJOSO(c *fiber.Ctx) error {
 	t := teacherOf(c)
 	name := strings.TrimSpace(c.FormValue("name"))
 	version, _ := formInt(c, "version")
 	_, j, err := s.deps.JOSO.AddJOSO(c.UserContext(), t.team.ID, version, name, consentFrom(c))
-	if errors.Is(err, missions.ErrInvalid) {
-		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "name", Message: "Enter the first name and surname initial only, like Amira K"}}, name, "")
+	if errs := nameError(err, "name"); errs != nil {
+		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, errs, name, "")
 	}
 	if err != nil {
 		return err
@@ -182,8 +199,8 @@ func (s *Server) changeJOSO(c *fiber.Ctx) error {
 	version, _ := formInt(c, "version")
 	name := strings.TrimSpace(c.FormValue("name"))
 	_, err := s.deps.JOSO.ChangeJOSO(c.UserContext(), t.team.ID, version, id, missions.JOSOChange{Name: name, Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"})
-	if errors.Is(err, missions.ErrInvalid) {
-		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "name-" + id, Message: "Enter the first name and surname initial only, like Amira K"}}, "", id)
+	if errs := nameError(err, "name-"+id); errs != nil {
+		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, errs, name, id)
 	}
 	if err != nil {
 		return err

@@ -193,10 +193,7 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 }
 
 func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
-	srv, _, _ := josoServer(t)
-	a := srv.client(t)
-	a.teacherSignIn(teacherOfTest(urnA))
-	a.get("/joso/school/activities/new")
+	_, a, _ := logActivityAsA(t)
 	form := url.Values{"_csrf": {a.csrf}, "type": {"m2-a1"}, "date-day": {"31"}, "date-month": {"2"}, "date-year": {"2023"},
 		"description": {"<script>alert(1)</script> Safer Internet Day"}, "reach": {"lots"}, "send": {"approval"}}
 	code, body, _ := a.post("/joso/school/activities", form)
@@ -204,8 +201,22 @@ func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
 		strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, `value="31"`) {
 		t.Fatalf("invalid activity: %d\n%s", code, body)
 	}
+	// Every problem at once: the form's own (the reach) and the programme's (the date, who took part).
+	for _, field := range []string{"reach", "date-day", "josos"} {
+		if !strings.Contains(body, `href="#`+field+`"`) {
+			t.Errorf("the error summary leaves out %s", field)
+		}
+	}
+	// A real date outside the programme year is refused beside the date, as typed.
 	form.Set("date-day", "7")
+	form.Set("date-year", "2021")
 	form.Set("reach", "200")
+	code, body, _ = a.post("/joso/school/activities", form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#date-day"`) || !strings.Contains(body, "2022-23 programme year") ||
+		!strings.Contains(body, `value="2021"`) {
+		t.Fatalf("a date in another year: %d\n%s", code, body)
+	}
+	form.Set("date-year", "2023")
 	form.Set("whole-team", "yes")
 	form["audiences"] = []string{"parents", "ks1"}
 	code, _, h := a.post("/joso/school/activities", form)

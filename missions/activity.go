@@ -114,9 +114,11 @@ type ActivityInput struct {
 	Description string
 }
 
-// FieldError ties a problem to the form field it concerns.
+// FieldError ties a problem to the form field it concerns. Err, when set, is the kind of
+// problem, so a caller can tell it apart with errors.Is.
 type FieldError struct {
 	Field, Message string
+	Err            error
 }
 
 // ValidationErrors are every problem with an input at once.
@@ -130,40 +132,121 @@ func (v ValidationErrors) Error() string {
 	return strings.Join(msgs, "; ")
 }
 
-// check lists what is wrong with an activity's input for this year and team.
-func (in ActivityInput) check(y Year, t Team, submitting bool) ValidationErrors {
-	var errs ValidationErrors
-	if _, _, ok := y.Activity(in.Type); !ok {
-		errs = append(errs, FieldError{"type", "Choose the mission activity"})
-	}
-	if err := checkDate(in.Date); err != nil {
-		errs = append(errs, FieldError{"date", "Enter the date of the activity as a real date"})
-	} else if d, _ := time.Parse(time.DateOnly, in.Date); d.After(time.Now().AddDate(0, 0, 1)) {
-		errs = append(errs, FieldError{"date", "The date of the activity must be today or in the past"})
-	}
-	for _, j := range in.JOSOs {
-		if jo, ok := t.JOSO(j); !ok || jo.Withdrawn {
-			errs = append(errs, FieldError{"josos", "Choose JOSOs from this team"})
-			break
+// Unwrap gives the kinds of the problems, for errors.Is.
+func (v ValidationErrors) Unwrap() []error {
+	var kinds []error
+	for _, e := range v {
+		if e.Err != nil {
+			kinds = append(kinds, e.Err)
 		}
 	}
-	if submitting && !in.WholeTeam && len(in.JOSOs) == 0 {
-		errs = append(errs, FieldError{"josos", "Choose the JOSOs who took part, or the whole team"})
+	return kinds
+}
+
+// Check lists what is wrong with an activity's input for this year and team.
+// SaveActivity checks it again; a form with problems of its own calls it to show every
+// problem at once.
+func (in ActivityInput) Check(y Year, t Team, submitting bool) ValidationErrors {
+	var errs ValidationErrors
+	if _, _, ok := y.Activity(in.Type); !ok {
+		errs = append(errs, FieldError{Field: "type", Message: "Choose the mission activity"})
+	}
+	if e, bad := in.checkDate(y); bad {
+		errs = append(errs, e)
+	}
+	if e, bad := in.checkWho(y, t, submitting); bad {
+		errs = append(errs, e)
 	}
 	for _, a := range in.Audiences {
 		if !slices.Contains(Audiences, a) {
-			errs = append(errs, FieldError{"audiences", "Choose audiences from the list"})
+			errs = append(errs, FieldError{Field: "audiences", Message: "Choose audiences from the list"})
 			break
 		}
 	}
 	if in.Reach < 0 || in.Reach > 100000 {
-		errs = append(errs, FieldError{"reach", "Estimated number reached must be between 0 and 100,000"})
+		errs = append(errs, FieldError{Field: "reach", Message: "Estimated number reached must be between 0 and 100,000"})
 	}
 	n := utf8.RuneCountInString(strings.TrimSpace(in.Description))
 	if (submitting && n == 0) || n > 2000 {
-		errs = append(errs, FieldError{"description", "Describe the activity in up to 2,000 characters"})
+		errs = append(errs, FieldError{Field: "description", Message: "Describe the activity in up to 2,000 characters"})
 	}
 	return errs
+}
+
+// checkDate wants a real date, not in the future, inside the programme year: XP counts
+// toward the year the activity happened in.
+func (in ActivityInput) checkDate(y Year) (FieldError, bool) {
+	if err := checkDate(in.Date); err != nil {
+		return FieldError{Field: "date", Message: "Enter the date of the activity as a real date"}, true
+	}
+	first, last := y.Dates()
+	if in.Date < first || in.Date > last {
+		return FieldError{Field: "date", Err: ErrDateOutsideYear, Message: fmt.Sprintf("The date of the activity must be in the %s programme year, between %s and %s",
+			y.ID, longDay(first), longDay(last))}, true
+	}
+	if d, _ := time.Parse(time.DateOnly, in.Date); d.After(time.Now().AddDate(0, 0, 1)) {
+		return FieldError{Field: "date", Message: "The date of the activity must be today or in the past"}, true
+	}
+	return FieldError{}, false
+}
+
+// checkWho wants either the whole team or named JOSOs of this team, never both, and
+// names only JOSOs who are trained: XP goes to trained JOSOs who took part.
+func (in ActivityInput) checkWho(y Year, t Team, submitting bool) (FieldError, bool) {
+	const field = "josos"
+	if in.WholeTeam && len(in.JOSOs) > 0 {
+		return FieldError{Field: field, Err: ErrWholeTeamAndNamed, Message: "Choose either the whole team or the JOSOs who took part, not both"}, true
+	}
+	var untrained []string
+	for _, id := range in.JOSOs {
+		j, ok := t.JOSO(id)
+		if !ok || j.Withdrawn {
+			return FieldError{Field: field, Message: "Choose JOSOs from this team"}, true
+		}
+		if !j.Trained(y) {
+			untrained = append(untrained, j.Name)
+		}
+	}
+	if len(untrained) > 0 {
+		have := "have"
+		if len(untrained) == 1 {
+			have = "has"
+		}
+		return FieldError{Field: field, Err: ErrUntrained, Message: fmt.Sprintf("%s %s not attended both taught sessions yet: name only trained JOSOs",
+			strings.Join(untrained, " and "), have)}, true
+	}
+	if submitting && !in.WholeTeam && len(in.JOSOs) == 0 {
+		return FieldError{Field: field, Message: "Choose the JOSOs who took part, or the whole team"}, true
+	}
+	return FieldError{}, false
+}
+
+// longDay writes a yyyy-mm-dd date as 1 September 2022.
+func longDay(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return d.Format("2 January 2006")
+}
+
+// Credited are the JOSOs an activity's XP goes to: those who took part (the whole team is
+// every JOSO who has not withdrawn) and are trained, by the year's attendance now.
+func (t Team) Credited(y Year, a Activity) []string {
+	took := a.JOSOs
+	if a.WholeTeam {
+		took = nil
+		for _, j := range t.Active() {
+			took = append(took, j.ID)
+		}
+	}
+	credited := []string{}
+	for _, id := range took {
+		if j, ok := t.JOSO(id); ok && j.Trained(y) {
+			credited = append(credited, id)
+		}
+	}
+	return credited
 }
 
 // SaveActivity creates (id "") or changes a school's activity as a draft, or submits it.
@@ -184,7 +267,7 @@ func (p *Programme) SaveActivity(ctx context.Context, team, id string, version i
 		return Activity{}, ErrNotReleased
 	}
 	in.Description = strings.TrimSpace(in.Description)
-	if errs := in.check(y, t, submit); len(errs) > 0 {
+	if errs := in.Check(y, t, submit); len(errs) > 0 {
 		return Activity{}, errs
 	}
 	slices.Sort(in.Audiences)

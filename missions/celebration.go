@@ -41,11 +41,11 @@ func (p *Programme) Nominate(ctx context.Context, team string, version int, cate
 	}
 	var errs ValidationErrors
 	if !slices.Contains(y.Categories, category) {
-		errs = append(errs, FieldError{"category", "Choose a category"})
+		errs = append(errs, FieldError{Field: "category", Message: "Choose a category"})
 	}
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n == 0 || n > 500 {
-		errs = append(errs, FieldError{"reason", "Say why, in up to 500 characters"})
+		errs = append(errs, FieldError{Field: "reason", Message: "Say why, in up to 500 characters"})
 	}
 	if len(errs) > 0 {
 		return Team{}, errs
@@ -53,7 +53,7 @@ func (p *Programme) Nominate(ctx context.Context, team string, version int, cate
 	return p.updateTeam(ctx, team, version, func(t *Team) error {
 		if joso != "" {
 			if j, ok := t.JOSO(joso); !ok || j.Withdrawn {
-				return ValidationErrors{{"joso", "Choose a JOSO of this team, or the whole team"}}
+				return ValidationErrors{{Field: "joso", Message: "Choose a JOSO of this team, or the whole team"}}
 			}
 		}
 		t.Nominations = append(t.Nominations, Nomination{ID: "n" + strconv.Itoa(t.NextID), Category: category, JOSO: joso,

@@ -128,16 +128,9 @@ func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, 
 		if a.Status != ActivitySubmitted {
 			return ErrNotSubmitted
 		}
-		credited := a.JOSOs
-		if a.WholeTeam {
-			credited = nil
-			for _, j := range t.Active() {
-				credited = append(credited, j.ID)
-			}
-		}
 		a.Status, a.Note = ActivityApproved, ""
 		a.Approvals = append(a.Approvals, Approval{Cycle: len(a.Approvals) + 1, Award: award(typ.Current(), a.Audiences, earned),
-			JOSOs: credited, Mission: m.ID, Area: m.Area, Strands: area.Strands, By: by, At: time.Now().UTC()})
+			JOSOs: t.Credited(y, *a), Mission: m.ID, Area: m.Area, Strands: area.Strands, By: by, At: time.Now().UTC()})
 		return nil
 	})
 	if errors.Is(err, errAlreadyDone) || errors.Is(err, ErrConflict) {

@@ -204,6 +204,30 @@ func CheckDisplayName(name string) (string, error) {
 	return strings.TrimSuffix(name, "."), nil
 }
 
+// checkNameFree refuses a display name another JOSO of the team (withdrawn or not) has,
+// ignoring case and spaces, so the link teacher, certificates and the celebration can
+// always tell two JOSOs apart. except is the JOSO being renamed.
+func (t Team) checkNameFree(name, except string) error {
+	key := nameKey(name)
+	for _, j := range t.JOSOs {
+		if j.ID != except && nameKey(j.Name) == key {
+			return &DuplicateNameError{Name: j.Name}
+		}
+	}
+	return nil
+}
+
+// DuplicateNameError is a refusal of a name another JOSO of the team has.
+type DuplicateNameError struct {
+	Name string // the other JOSO's name as held
+}
+
+func (e *DuplicateNameError) Error() string { return fmt.Sprintf("%v: %s", ErrDuplicateName, e.Name) }
+
+func (e *DuplicateNameError) Unwrap() error { return ErrDuplicateName }
+
+func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), "")) }
+
 // AddJOSO adds a JOSO to a team. Photo consent starts off.
 func (p *Programme) AddJOSO(ctx context.Context, team string, version int, name string, c Consent) (Team, JOSO, error) {
 	name, err := CheckDisplayName(name)
@@ -214,6 +238,9 @@ func (p *Programme) AddJOSO(ctx context.Context, team string, version int, name 
 	t, err := p.updateTeam(ctx, team, version, func(t *Team) error {
 		if len(t.JOSOs) >= 40 {
 			return fmt.Errorf("%w: a team has at most 40 JOSOs", ErrInvalid)
+		}
+		if err := t.checkNameFree(name, ""); err != nil {
+			return err
 		}
 		j = JOSO{ID: "j" + strconv.Itoa(t.NextID), Name: name, Consent: c, Attended: []string{}}
 		t.NextID++
@@ -243,6 +270,9 @@ func (p *Programme) ChangeJOSO(ctx context.Context, team string, version int, id
 		}
 		if t.JOSOs[i].Anonymised {
 			return ErrYearState
+		}
+		if err := t.checkNameFree(name, id); err != nil {
+			return err
 		}
 		t.JOSOs[i].Name, t.JOSOs[i].Consent, t.JOSOs[i].Withdrawn = name, ch.Consent, ch.Withdrawn
 		return nil

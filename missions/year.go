@@ -39,7 +39,38 @@ var (
 	ErrUnknownRule  = errors.New("no such activity in this year's missions")
 	ErrNotReleased  = errors.New("missions open once at least one JOSO has attended both taught sessions")
 	ErrNotEditable  = errors.New("this activity can no longer be changed")
+	// Who took part in an activity: the whole team, or named JOSOs who have been trained.
+	ErrWholeTeamAndNamed = errors.New("choose the whole team or the JOSOs who took part, not both")
+	ErrUntrained         = errors.New("only JOSOs who have attended both taught sessions can be named")
+	ErrDateOutsideYear   = errors.New("the date is outside the programme year")
+	ErrDuplicateName     = errors.New("there is already a JOSO with that name in this school's team")
+	// A training session with attendance stays; removing any other is confirmed first.
+	ErrSessionAttended    = errors.New("a session with attendance recorded cannot be removed")
+	ErrRemovalUnconfirmed = errors.New("removing a session needs confirming")
 )
+
+// SessionAttendedError is a refusal to remove a session some JOSOs attended.
+type SessionAttendedError struct {
+	Session Session
+	JOSOs   int // how many JOSOs' attendance is recorded for it, over every school
+}
+
+func (e *SessionAttendedError) Error() string {
+	return fmt.Sprintf("%q cannot be removed: attendance is recorded for it (%d JOSOs)", e.Session.Title, e.JOSOs)
+}
+
+func (e *SessionAttendedError) Unwrap() error { return ErrSessionAttended }
+
+// RemovalError says which sessions a change would remove, for the person to confirm.
+type RemovalError struct {
+	Sessions []Session
+}
+
+func (e *RemovalError) Error() string {
+	return fmt.Sprintf("%v: %d sessions", ErrRemovalUnconfirmed, len(e.Sessions))
+}
+
+func (e *RemovalError) Unwrap() error { return ErrRemovalUnconfirmed }
 
 // Year is one programme year: its state, settings and catalogue. Changes to a year go
 // through update, which checks the version the change was based on.
@@ -51,6 +82,7 @@ type Year struct {
 	Areas       []Area      `bson:"areas"`
 	Missions    []Mission   `bson:"missions"`
 	Sessions    []Session   `bson:"sessions"`
+	NextSession int         `bson:"next_session,omitempty"` // above every session ID the year has had, removed ones too
 	Categories  []string    `bson:"categories"`
 	AnonymiseOn string      `bson:"anonymise_on"` // yyyy-mm-dd: JOSO names and evidence go on this day once closed
 	Anonymised  time.Time   `bson:"anonymised,omitempty"`
@@ -186,6 +218,13 @@ func (y Year) Session(id string) (Session, bool) {
 		return Session{}, false
 	}
 	return y.Sessions[i], true
+}
+
+// Dates are the first and last days of the programme year (yyyy-mm-dd): the school year,
+// 1 September to 31 August.
+func (y Year) Dates() (first, last string) {
+	start, _ := strconv.Atoi(y.ID[:4])
+	return fmt.Sprintf("%04d-09-01", start), fmt.Sprintf("%04d-08-31", start+1)
 }
 
 // Open says whether the year takes new XP.
@@ -384,8 +423,10 @@ func (p *Programme) SetSettings(ctx context.Context, id string, s Settings) (Yea
 }
 
 // SetSessions replaces the year's training schedule. A session keeps its ID, so
-// attendance stays attached; a new session (no ID) gets the next free one.
-func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Session) (Year, error) {
+// attendance stays attached; a new session (no ID) gets the next free one. A session some
+// JOSO attended cannot be removed (their trained status rests on it), and removing any
+// other needs confirmed: without it the answer is a *RemovalError naming the sessions.
+func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Session, confirmed bool) (Year, error) {
 	for _, s := range sessions {
 		if strings.TrimSpace(s.Title) == "" {
 			return Year{}, fmt.Errorf("%w: every session needs a title", ErrInvalid)
@@ -397,32 +438,95 @@ func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Sessi
 			return Year{}, fmt.Errorf("%s: %w", s.Title, err)
 		}
 	}
+	y, err := p.Year(ctx, id)
+	if err != nil {
+		return Year{}, err
+	}
+	removed, err := y.removedBy(sessions)
+	if err != nil {
+		return Year{}, err
+	}
+	if err := p.checkUnattended(ctx, id, removed); err != nil {
+		return Year{}, err
+	}
+	if len(removed) > 0 && !confirmed {
+		return Year{}, &RemovalError{Sessions: removed}
+	}
 	return p.updateYear(ctx, id, func(y *Year) error {
 		if y.State == YearClosed || y.State == YearArchived {
 			return ErrYearState
 		}
+		// What was checked and confirmed must be what this change removes.
+		if now, err := y.removedBy(sessions); err != nil || !slices.EqualFunc(now, removed, func(a, b Session) bool { return a.ID == b.ID }) {
+			return ErrConflict
+		}
 		// A new session's ID is above every ID the year has had, so it never picks up the
-		// attendance of a session removed earlier.
-		next := 1
-		for _, s := range append(slices.Clone(y.Sessions), sessions...) {
+		// attendance of a session removed earlier (recorded in a race with its removal).
+		next := max(y.NextSession, 1)
+		for _, s := range y.Sessions {
 			if n, err := strconv.Atoi(strings.TrimPrefix(s.ID, "s")); err == nil && n >= next {
 				next = n + 1
 			}
 		}
-		seen := map[string]bool{}
 		for i := range sessions {
 			if sessions[i].ID == "" {
 				sessions[i].ID = "s" + strconv.Itoa(next)
 				next++
 			}
-			if seen[sessions[i].ID] {
-				return fmt.Errorf("%w: a session is listed twice", ErrInvalid)
-			}
-			seen[sessions[i].ID] = true
 		}
-		y.Sessions = sessions
+		y.Sessions, y.NextSession = sessions, next
 		return nil
 	})
+}
+
+// removedBy lists the year's sessions a new schedule leaves out. The schedule may name
+// only the year's own sessions, each once (a new one has no ID yet).
+func (y Year) removedBy(sessions []Session) ([]Session, error) {
+	seen := map[string]bool{}
+	for _, s := range sessions {
+		if s.ID == "" {
+			continue
+		}
+		if _, ok := y.Session(s.ID); !ok {
+			return nil, fmt.Errorf("%w: no session %q in this year", ErrInvalid, s.ID)
+		}
+		if seen[s.ID] {
+			return nil, fmt.Errorf("%w: a session is listed twice", ErrInvalid)
+		}
+		seen[s.ID] = true
+	}
+	var removed []Session
+	for _, s := range y.Sessions {
+		if !seen[s.ID] {
+			removed = append(removed, s)
+		}
+	}
+	return removed, nil
+}
+
+// checkUnattended refuses sessions some JOSO of the year attended.
+func (p *Programme) checkUnattended(ctx context.Context, year string, sessions []Session) error {
+	if len(sessions) == 0 {
+		return nil
+	}
+	teams, err := p.Teams(ctx, year)
+	if err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		n := 0
+		for _, t := range teams {
+			for _, j := range t.JOSOs {
+				if slices.Contains(j.Attended, s.ID) {
+					n++
+				}
+			}
+		}
+		if n > 0 {
+			return &SessionAttendedError{Session: s, JOSOs: n}
+		}
+	}
+	return nil
 }
 
 // SetAreaStrands maps one mission area onto strands (the year's own mapping).

@@ -17,7 +17,8 @@ import (
 // off: the partnership enrols a school; its link teacher signs in by the emailed link (read
 // from the outbox), adds JOSOs, records their training, logs an activity that reached
 // parents and KS1 with a photo of the work, and sends it; the partnership approves it and
-// the team's XP moves by the rule's figures. axe-core finds nothing on any page.
+// the team's XP moves by the rule's figures, and removes a training session after a
+// confirmation page. axe-core finds nothing on any page.
 func TestBrowserJOSOJourney(t *testing.T) {
 	axe := axeSource(t)
 	base, password := liveServer(t)
@@ -91,6 +92,7 @@ func TestBrowserJOSOJourney(t *testing.T) {
 				chromedp.Focus("#date-day", chromedp.ByQuery), chromedp.KeyEvent("7"),
 				chromedp.Focus("#date-month", chromedp.ByQuery), chromedp.KeyEvent("2"),
 				chromedp.Focus("#date-year", chromedp.ByQuery), chromedp.KeyEvent("2023"),
+				chromedp.Click("#whole-team", chromedp.ByQuery), // nothing is ticked for the teacher
 				chromedp.Click("#audience-parents", chromedp.ByQuery), chromedp.Click("#audience-ks1", chromedp.ByQuery),
 				chromedp.Focus("#reach", chromedp.ByQuery), chromedp.KeyEvent("180"),
 				chromedp.Focus("#description", chromedp.ByQuery), chromedp.KeyEvent("Priya and Tom ran a Safer Internet Day quiz for parents and KS1."))
@@ -127,6 +129,23 @@ func TestBrowserJOSOJourney(t *testing.T) {
 			checkAxe(t, teacher, axe, "link teacher's home with XP")
 			load(t, teacher, "nominations", chromedp.Navigate(base+"/joso/school/nominations"))
 			checkAxe(t, teacher, axe, "nominations")
+
+			// A session added by mistake is removed after a confirmation page.
+			load(t, admin, "catalogue", chromedp.Navigate(base+"/admin/joso/2022-23/catalogue"))
+			run("add a session", chromedp.SetValue("#title-4", "Extra session", chromedp.ByQuery), chromedp.SetValue("#date-4", "2023-03-01", chromedp.ByQuery))
+			load(t, admin, "save the sessions", chromedp.Click(`//button[contains(., "Save the sessions")]`))
+			run("empty its title", chromedp.Focus("#title-4", chromedp.ByQuery), chromedp.KeyEvent(kb.End), chromedp.KeyEvent(strings.Repeat(kb.Backspace, len("Extra session"))))
+			load(t, admin, "ask to remove it", chromedp.Click(`//button[contains(., "Save the sessions")]`))
+			if h := text(t, admin, "h1"); !strings.Contains(h, "Remove this training session?") || !strings.Contains(text(t, admin, "main"), "Extra session") {
+				t.Fatalf("no confirmation: %q", h)
+			}
+			checkAxe(t, admin, axe, "confirm removing a session")
+			load(t, admin, "confirm", chromedp.Focus("#confirm-removal", chromedp.ByQuery), chromedp.KeyEvent(kb.Enter))
+			var last string // the blank line for a new session again
+			run("read the last line", chromedp.Value("#title-4", &last, chromedp.ByQuery))
+			if s := text(t, admin, ".govuk-notification-banner"); !strings.Contains(s, "Sessions saved") || last != "" {
+				t.Fatalf("after confirming: %q, last line %q", s, last)
+			}
 
 			for _, p := range []string{"/catalogue", "/ledger", "/nominations", "/celebration", fmt.Sprintf("/schools/%d", urn)} {
 				load(t, admin, p, chromedp.Navigate(base+"/admin/joso/2022-23"+p))

@@ -275,12 +275,19 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		return p, err
 	}
 	teams = slices.DeleteFunc(teams, func(t missions.Team) bool { return !t.Released(y) })
+	// Activities fall inside the programme year: its last day, or today if the year is still running.
+	_, lastDay := y.Dates()
+	last, _ := time.Parse(time.DateOnly, lastDay)
+	day := time.Now().In(forms.London)
+	if day.After(last) {
+		day = last
+	}
 	for _, t := range teams[:min(o.teachers, len(teams))] {
 		tok, _, err := a.joso.NewSignInLink(ctx, t.ID, 2*time.Hour)
 		if err != nil {
 			return p, err
 		}
-		p.Teachers = append(p.Teachers, loadtest.TeacherPlan{URN: t.URN, Token: tok, Activity: y.Missions[0].Activities[0].ID, Activities: o.activities})
+		p.Teachers = append(p.Teachers, loadtest.TeacherPlan{URN: t.URN, Token: tok, Activity: y.Missions[0].Activities[0].ID, Activities: o.activities, Date: day})
 	}
 	password := accounts.GeneratePassword()
 	if _, err := a.accounts.Create(ctx, "loadtest.admin@example.org", password); err != nil {

@@ -25,8 +25,9 @@ type GovernorPlan struct {
 type TeacherPlan struct {
 	URN        int
 	Token      string
-	Activity   string // an activity type of the year's catalogue
-	Activities int    // how many to log and send
+	Activity   string    // an activity type of the year's catalogue
+	Activities int       // how many to log and send
+	Date       time.Time // when they happened: inside the programme year, which may be long past
 }
 
 // AdminPlan is the partnership officer downloading the round's workbook.
@@ -173,13 +174,13 @@ func teacher(ctx context.Context, b *browser, p TeacherPlan, acks *Acks) error {
 	if _, err := b.get(ctx, "teacher: team page", open.location, http.StatusOK); err != nil {
 		return err
 	}
-	today := time.Now().In(forms.London)
+	day := p.Date
 	for k := range p.Activities {
 		if _, err := b.get(ctx, "teacher: activity form", "/joso/school/activities/new", http.StatusOK); err != nil {
 			return err
 		}
-		form := url.Values{"type": {p.Activity}, "date-day": {strconv.Itoa(today.Day())}, "date-month": {strconv.Itoa(int(today.Month()))},
-			"date-year": {strconv.Itoa(today.Year())}, "whole-team": {"yes"}, "audiences": {"parents", "ks1"}, "reach": {strconv.Itoa(30 + k)},
+		form := url.Values{"type": {p.Activity}, "date-day": {strconv.Itoa(day.Day())}, "date-month": {strconv.Itoa(int(day.Month()))},
+			"date-year": {strconv.Itoa(day.Year())}, "whole-team": {"yes"}, "audiences": {"parents", "ks1"}, "reach": {strconv.Itoa(30 + k)},
 			"description": {fmt.Sprintf("Load test activity %d of school %d", k+1, p.URN)}, "send": {"approval"}}
 		res, err := b.post(ctx, "teacher: log activity", "/joso/school/activities", form, http.StatusSeeOther)
 		if err != nil {
