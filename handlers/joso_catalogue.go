@@ -250,5 +250,5 @@ func (s *Server) saveSessions(c *fiber.Ctx) error {
 		}
 	}
 	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
-	return c.Redirect("/admin/joso/"+year+"/catalogue?done=Sessions+saved", fiber.StatusSeeOther)
+	return doneRedirect(c, "/admin/joso/"+year+"/catalogue", "Sessions saved")
 }
