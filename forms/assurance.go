@@ -63,16 +63,18 @@ func NewAssurance(rs *Rounds, m AttachingSender, log Auditor, cfg AssuranceConfi
 // failure is in the outbox and the audit log for the partnership to see.
 func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submission) (Return, error) {
 	r, fresh, err := a.rounds.submit(ctx, id, s)
-	if err != nil || !fresh {
+	if !fresh {
 		return r, err
 	}
+	// Made now: audited and receipted even if keeping its version failed (err), since the
+	// return is the record of truth and the version is rebuilt from it.
 	detail := "reference " + r.Reference
 	if r.Late {
 		detail += " (late)"
 	}
 	a.audit(ctx, by, audit.ActionSubmitted, r.ID, detail)
 	a.emailReceipt(ctx, r)
-	return r, nil
+	return r, err
 }
 
 func (a *Assurance) emailReceipt(ctx context.Context, r Return) {

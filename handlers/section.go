@@ -41,8 +41,9 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, g *governor, sec forms.
 
 // saveSection stores what the governor typed; forms decides what is kept and whether the
 // section is complete ("Save and continue" with every answer it needs; "Save and come
-// back later" keeps whatever is well formed). Either way, what was typed is shown again with any errors, and a save
-// that would overwrite someone else's newer answers is refused and shows theirs.
+// back later" keeps whatever is well formed). Either way, what was typed is shown again
+// with any errors, and a save that would overwrite someone else's newer answers is
+// refused and shows theirs.
 func (s *Server) saveSection(c *fiber.Ctx) error {
 	g := governorOf(c)
 	sec, ok := g.section(c.Params("section"))
