@@ -104,3 +104,31 @@ func linkOf(rows []SchoolLink, urn int) string {
 	}
 	return ""
 }
+
+// A closed round can be reopened, with who did it in the audit log, until it is archived.
+func TestRoundReopenUntilArchived(t *testing.T) {
+	rs, round := openRound(t)
+	ctx := context.Background()
+	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); !errors.Is(err, ErrRoundState) {
+		t.Fatalf("reopening an open round: %v", err)
+	}
+	if err := rs.Close(ctx, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := rs.Get(ctx, round.ID); r.State != RoundOpen {
+		t.Fatalf("state after reopening: %s", r.State)
+	}
+	if e, _ := rs.audit.Recent(ctx, 1); len(e) != 1 || e[0].Action != "round-reopened" || e[0].Actor != "admin@example.org" {
+		t.Errorf("audit %+v", e)
+	}
+	_ = rs.Close(ctx, round.ID)
+	if err := rs.Archive(ctx, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); !errors.Is(err, ErrRoundState) {
+		t.Fatalf("reopening an archived round: %v", err)
+	}
+}

@@ -82,6 +82,8 @@ func TestBrowserGovernorJourney(t *testing.T) {
 	}
 	load(t, admin, "create the round", chromedp.Click(`//button[contains(., "Create the round")]`))
 	load(t, admin, "open the round", chromedp.Click(`//button[contains(., "Open the round")]`))
+	checkAxe(t, admin, axe, "admin: confirm opening")
+	load(t, admin, "confirm opening", chromedp.Click(`//button[contains(., "Open the round for 386 schools")]`))
 	if s := text(t, admin, "main"); !strings.Contains(s, "386 schools are expected") {
 		t.Fatalf("round page: %s", s)
 	}

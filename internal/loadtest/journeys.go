@@ -162,7 +162,7 @@ func governor(ctx context.Context, b *browser, p GovernorPlan, acks *Acks) error
 
 var (
 	referenceShown = regexp.MustCompile(`Your reference<br><strong>([A-Z0-9]{8})</strong>`)
-	activityPath   = regexp.MustCompile(`^/joso/school/activities/([^/?]+)\?`)
+	activityPath   = regexp.MustCompile(`^/joso/school/activities/([^/?]+)$`)
 )
 
 // teacher signs in with the emailed link and logs activities, each sent for approval.
