@@ -519,3 +519,26 @@ func TestFullDiskIsUnavailable(t *testing.T) {
 	}
 	other.signIn()
 }
+
+// A proxy that appends to X-Forwarded-For passes on whatever the client wrote before it:
+// the client is the nearest address that is not one of the configured proxies.
+func TestForwardedForTakesTheNearestUntrustedAddress(t *testing.T) {
+	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0", "10.0.0.0/8"}})
+	for xff, want := range map[string]string{
+		"203.0.113.9":                         "203.0.113.9",
+		"1.2.3.4, 203.0.113.9":                "203.0.113.9",
+		"1.2.3.4,203.0.113.9, 10.0.0.7":       "203.0.113.9",
+		"not-an-address, 203.0.113.9":         "203.0.113.9",
+		"10.0.0.8, 10.0.0.7":                  "10.0.0.8",
+		"2001:db8::1, 203.0.113.9, 10.1.2.3 ": "203.0.113.9",
+	} {
+		c := srv.client(t)
+		c.get("/sign-in")
+		req := httptestRequest("POST", "/sign-in", strings.NewReader(url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {"not the password"}}.Encode()), "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		c.do(req)
+		if e, _ := srv.audit.Recent(context.Background(), 1); len(e) != 1 || e[0].IP != want {
+			t.Errorf("X-Forwarded-For %q: audited %+v, want %s", xff, e, want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 func (s *Server) routes(app *fiber.App) {
 	app.Use(s.measure)
 	app.Use(recover.New())
+	app.Use(s.forwardedFor)
 	app.Use(s.securityHeaders())
 	app.Use(s.limitBody)
 

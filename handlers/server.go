@@ -3,6 +3,8 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -58,6 +60,7 @@ type Server struct {
 	// Two session stores over one storage: the cookie is Secure when the request came over
 	// TLS (directly or through a trusted proxy), and cannot be on plain HTTP.
 	sessions, secureSessions *session.Store
+	proxies                  []netip.Prefix // Config.TrustProxy
 }
 
 // MaxUploadBytes bounds a GIAS upload (the national file is about 60 MB).
@@ -78,7 +81,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, pages: p, validate: newValidator()}
+	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, pages: p, validate: newValidator(), proxies: trustedProxies(cfg.TrustProxy)}
 	sessionCfg := session.Config{
 		Storage:        deps.Storage,
 		Expiration:     8 * time.Hour,
@@ -116,6 +119,53 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Server().HeaderReceived = refuseOnHeaders
 	s.routes(app)
 	return app, nil
+}
+
+// trustedProxies reads Config.TrustProxy (checked by the command's settings) as prefixes.
+func trustedProxies(list []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range list {
+		if pr, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pr.Masked())
+		} else if a, err := netip.ParseAddr(p); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return out
+}
+
+// forwardedFor leaves in X-Forwarded-For only the client's address, for c.IP(). A proxy that
+// appends to the header passes on whatever the client wrote before it, so the client is the
+// nearest address that is not one of our proxies; beyond an unreadable one nothing is
+// believed (c.IP() is then the proxy's own address). Only a trusted proxy's header is read.
+func (s *Server) forwardedFor(c *fiber.Ctx) error {
+	xff := c.Get(fiber.HeaderXForwardedFor)
+	if len(s.proxies) == 0 || xff == "" || !c.IsProxyTrusted() {
+		return c.Next()
+	}
+	hops := strings.Split(xff, ",")
+	client := ""
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		client = a.Unmap().String()
+		if !s.isProxy(a.Unmap()) {
+			break
+		}
+	}
+	c.Request().Header.Set(fiber.HeaderXForwardedFor, client)
+	return c.Next()
+}
+
+func (s *Server) isProxy(a netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHTTPS says whether the request reached us over TLS, directly or through a trusted
