@@ -372,16 +372,18 @@ func (g *Register) tidy(ctx context.Context, p registerPointer) error {
 // committed is the set of imports that changed the register: those with a report, and
 // the current one (whose report a crash may not have let it record).
 func (g *Register) committed(ctx context.Context, p registerPointer) (map[string]bool, error) {
-	var ids []string
-	if err := g.imports.Distinct(ctx, "_id", bson.D{}).Decode(&ids); err != nil {
+	reps, err := store.FindAll[struct {
+		ID string `bson:"_id"`
+	}](ctx, g.imports, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
 		return nil, fmt.Errorf("register: listing imports: %w", err)
 	}
 	out := map[string]bool{}
 	if p.Import != "" {
 		out[p.Import] = true
 	}
-	for _, id := range ids {
-		out[id] = true
+	for _, r := range reps {
+		out[r.ID] = true
 	}
 	return out, nil
 }

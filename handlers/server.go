@@ -26,6 +26,9 @@ type Config struct {
 	// MetricsToken, if set, is the bearer token /metrics asks for; unset, /metrics
 	// answers only requests from the machine itself.
 	MetricsToken string
+	// RequestTimeout is how long a request may run before its store calls are cancelled
+	// (0: DefaultRequestTimeout; negative: already passed, for tests).
+	RequestTimeout time.Duration
 }
 
 // Deps are the domain stores the handlers call.
