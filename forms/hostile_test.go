@@ -42,3 +42,10 @@ func TestAnswersLoseHiddenAndControlCharacters(t *testing.T) {
 		})
 	}
 }
+
+func TestContactEmailsHaveALengthLimit(t *testing.T) {
+	long := strings.Repeat("a", 250) + "@school.org.uk"
+	if _, err := ReadContacts(strings.NewReader("urn,email\n120001," + long + "\n")); err == nil {
+		t.Errorf("a contacts file with a %d-character email accepted", len(long))
+	}
+}
