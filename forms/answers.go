@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lscp/assure/internal/text"
 )
 
 // Answer is a governor's answer to one question, as stored in a return.
@@ -43,7 +45,10 @@ func Field(questionID, suffix string) string { return questionID + suffix }
 // ParseAnswer reads a question's answer from submitted form values and checks it. It
 // returns the answer as typed even when it is wrong, so the page can show it again.
 func ParseAnswer(q Question, form url.Values, today time.Time) (Answer, *AnswerError) {
-	get := func(suffix string) string { return strings.TrimSpace(form.Get(Field(q.ID, suffix))) }
+	// Text is cleaned as it enters: hidden and control characters go (text.Line), and
+	// only explanations and long answers keep their line breaks (text.Lines).
+	get := func(suffix string) string { return text.Line(form.Get(Field(q.ID, suffix))) }
+	getLines := func(suffix string) string { return text.Lines(form.Get(Field(q.ID, suffix))) }
 	fail := func(suffix, msg string) *AnswerError { return &AnswerError{Field: Field(q.ID, suffix), Message: msg} }
 	var a Answer
 	switch q.Kind {
@@ -61,7 +66,7 @@ func ParseAnswer(q Question, form url.Values, today time.Time) (Answer, *AnswerE
 			return a, fail("", "Select one of the options")
 		}
 		if q.Kind == KindYesPartlyNo && a.Value != "yes" {
-			a.Comment = get("-comment")
+			a.Comment = getLines("-comment")
 			if a.Comment == "" {
 				return a, fail("-comment", "Explain why the answer is not yes")
 			}
@@ -110,7 +115,7 @@ func ParseAnswer(q Question, form url.Values, today time.Time) (Answer, *AnswerE
 		a.Value = get("")
 		limit := MaxShortText
 		if q.Kind == KindLongText {
-			limit = MaxLongText
+			a.Value, limit = getLines(""), MaxLongText
 		}
 		switch {
 		case a.Value == "" && q.Required:

@@ -22,6 +22,7 @@ import (
 
 	outbox "github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/text"
 )
 
 // Chasing: the partnership reminds schools that have not returned, by a schedule set per
@@ -456,8 +457,8 @@ func ReadContacts(r io.Reader) ([]SchoolContact, error) {
 			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("URN %q is not a number", rec[urnCol])}
 		}
 		email := strings.TrimSpace(rec[emailCol])
-		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("%q is not an email address", email)}
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
+			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("%q is not an email address", text.Cut(email, 60))}
 		}
 		if first, dup := seen[urn]; dup {
 			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("URN %d is also on line %d", urn, first)}

@@ -15,6 +15,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lscp/assure/internal/text"
 )
 
 // A round can ask, besides the link, for a one-time code sent to the school's contact email
@@ -51,7 +53,7 @@ func hashCode(returnID, code string) string {
 // SetContactEmail records the email a school's one-time codes go to.
 func (rs *Rounds) SetContactEmail(ctx context.Context, year string, urn int, email string) error {
 	email = strings.TrimSpace(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
 		return errors.New("enter an email address in the correct format, like name@example.org")
 	}
 	var res *mongo.UpdateResult

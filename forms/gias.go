@@ -6,16 +6,27 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/lscp/assure/internal/text"
 )
 
-// MaxGIASFileSize bounds an extract: the national file is about 60 MB.
-const MaxGIASFileSize = 200 << 20
+// Bounds on an extract, well above what GIAS publishes, so that a file built to exhaust
+// the service is refused before it costs much: the national file is about 60 MB and lists
+// about 50,000 establishments (24,000 of them open schools in England), its longest line
+// is a few kilobytes and its longest field a few hundred characters.
+const (
+	MaxGIASFileSize = 200 << 20
+	MaxGIASRows     = 100_000
+	MaxGIASField    = 500      // characters in any one field
+	maxGIASLine     = 64 << 10 // bytes in any one line
+)
 
 // FileError is why a GIAS file was refused as a whole, with the line it was found on
 // (0 when it is about the whole file). Nothing from a refused file is imported.
@@ -84,9 +95,12 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 	if len(raw) > MaxGIASFileSize {
 		return nil, &FileError{Reason: fmt.Sprintf("larger than %d MB; the national GIAS file is about 60 MB", MaxGIASFileSize>>20)}
 	}
-	text, err := decodeGIAS(raw)
+	raw, err = decodeGIAS(raw)
 	if err != nil {
 		return nil, err
+	}
+	if line := longLine(raw); line > 0 {
+		return nil, &FileError{Line: line, Reason: fmt.Sprintf("the line is longer than %d characters; GIAS lines are a few thousand", maxGIASLine)}
 	}
 	keep := map[string]bool{}
 	for _, la := range las {
@@ -95,7 +109,8 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 		}
 	}
 
-	cr := csv.NewReader(strings.NewReader(text))
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, &FileError{Reason: "the file is empty"}
@@ -103,6 +118,7 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
+	header = slices.Clone(header) // the reader reuses its record
 	cols := map[string]int{}
 	for i, h := range header {
 		cols[strings.TrimSpace(h)] = i
@@ -134,9 +150,15 @@ func ReadGIAS(r io.Reader, las []string) (*Extract, error) {
 			continue // a blank line at the end of a hand-edited file
 		}
 		ex.Total++
+		if ex.Total > MaxGIASRows {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("the file lists more than %d establishments; GIAS lists about 50,000 in all", MaxGIASRows)}
+		}
+		if i := overlongField(rec); i >= 0 {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("the %s field is longer than %d characters", strings.TrimSpace(header[i]), MaxGIASField)}
+		}
 		get := func(col string) string {
 			if i, ok := cols[col]; ok {
-				return strings.TrimSpace(rec[i])
+				return text.Line(rec[i])
 			}
 			return ""
 		}
@@ -247,32 +269,59 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // decodeGIAS turns the file's bytes into text. GIAS publishes Windows-1252; a file saved
 // from a spreadsheet is often UTF-8 with a byte-order mark. UTF-16 and binary files are
 // refused rather than guessed at.
-func decodeGIAS(raw []byte) (string, error) {
+func decodeGIAS(raw []byte) ([]byte, error) {
 	if bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}) {
-		return "", &FileError{Line: 1, Reason: "the file is UTF-16; save it as CSV (UTF-8) or use the file GIAS gave you"}
+		return nil, &FileError{Line: 1, Reason: "the file is UTF-16; save it as CSV (UTF-8) or use the file GIAS gave you"}
 	}
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
-		return "", &FileError{Line: lineAt(raw, i), Reason: "the file contains a NUL byte: it is not a CSV text file"}
+		return nil, &FileError{Line: lineAt(raw, i), Reason: "the file contains a NUL byte: it is not a CSV text file"}
 	}
 	if bytes.HasPrefix(raw, utf8BOM) {
 		raw = raw[len(utf8BOM):]
 		if !utf8.Valid(raw) {
-			return "", &FileError{Line: lineAt(raw, firstInvalidUTF8(raw)), Reason: "the file says it is UTF-8 but this line is not"}
+			return nil, &FileError{Line: lineAt(raw, firstInvalidUTF8(raw)), Reason: "the file says it is UTF-8 but this line is not"}
 		}
-		return string(raw), nil
+		return raw, nil
 	}
 	if utf8.Valid(raw) {
-		return string(raw), nil
+		return raw, nil
 	}
 	// Windows-1252 leaves five bytes undefined; x/text decodes them to U+FFFD.
-	text, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	decoded, err := charmap.Windows1252.NewDecoder().Bytes(raw)
 	if err != nil {
-		return "", &FileError{Reason: "the file is neither UTF-8 nor Windows-1252: " + err.Error()}
+		return nil, &FileError{Reason: "the file is neither UTF-8 nor Windows-1252: " + err.Error()}
 	}
-	if i := bytes.IndexRune(text, utf8.RuneError); i >= 0 {
-		return "", &FileError{Line: lineAt(text, i), Reason: "unreadable characters: the file is neither UTF-8 nor Windows-1252"}
+	if i := bytes.IndexRune(decoded, utf8.RuneError); i >= 0 {
+		return nil, &FileError{Line: lineAt(decoded, i), Reason: "unreadable characters: the file is neither UTF-8 nor Windows-1252"}
 	}
-	return string(text), nil
+	return decoded, nil
+}
+
+// longLine returns the number of the first line longer than maxGIASLine, or 0: the CSV
+// reader would otherwise hold a line of any length as one record.
+func longLine(b []byte) int {
+	for line := 1; len(b) > 0; line++ {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
+		}
+		if i > maxGIASLine {
+			return line
+		}
+		b = b[min(i+1, len(b)):]
+	}
+	return 0
+}
+
+// overlongField returns the index of the first field longer than MaxGIASField characters,
+// or -1.
+func overlongField(rec []string) int {
+	for i, f := range rec {
+		if len(f) > MaxGIASField && utf8.RuneCountInString(f) > MaxGIASField {
+			return i
+		}
+	}
+	return -1
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -70,7 +70,7 @@ func (g *Register) RunJob(ctx context.Context, j ImportJob, ex *Extract) (Import
 		}
 		last = time.Now()
 		save(bson.D{{Key: "done", Value: done}, {Key: "total", Value: total},
-			{Key: "message", Value: fmt.Sprintf("%d of %d changed schools written", done, total)}, {Key: "updated", Value: time.Now().UTC()}})
+			{Key: "message", Value: fmt.Sprintf("%d of %d schools written", done, total)}, {Key: "updated", Value: time.Now().UTC()}})
 	}})
 	if err != nil {
 		save(bson.D{{Key: "state", Value: JobFailed}, {Key: "message", Value: err.Error()}, {Key: "updated", Value: time.Now().UTC()}})

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -24,31 +26,87 @@ var ErrImportRunning = errors.New("another import of the schools register is und
 // ErrSchoolNotFound means no school has that URN.
 var ErrSchoolNotFound = errors.New("no school in the register has that URN")
 
-// Register is the schools register in the store: one document per school, keyed by URN.
+// Register is the schools register in the store: one document per school, keyed by URN,
+// in a generation: a collection written whole by one import and named by the pointer
+// document. An import writes its generation beside the current one and switches the
+// pointer in one write at the end, so readers see the register as it was before an import
+// or after it, never part way through, and an import that fails or is killed changes
+// nothing (the next import drops what it left). No transaction is needed.
 type Register struct {
 	st      *store.Store
-	schools *mongo.Collection
+	pointer *mongo.Collection
 	history *mongo.Collection
 	imports *mongo.Collection
+	lease   time.Duration // how long a killed importer can block the next one
 }
 
 // NewRegister opens the register in st.
 func NewRegister(st *store.Store) *Register {
-	return &Register{st: st, schools: st.Collection("schools"), history: st.Collection("school_history"), imports: st.Collection("imports")}
+	return &Register{st: st, pointer: st.Collection("register"), history: st.Collection("school_history"),
+		imports: st.Collection("imports"), lease: time.Minute}
+}
+
+// The pointer's _id, the collection that held the register before generations (read
+// until the first import switches away from it), and the prefix of generations.
+const (
+	pointerID         = "current"
+	legacySchools     = "schools"
+	generationPrefix  = "schools_"
+	registerImportKey = "register-import"
+)
+
+// registerPointer is the one document that says which generation is the register, with
+// what readers of the whole register need (so a page need not scan it) and the report of
+// the import that made it.
+type registerPointer struct {
+	ID         string          `bson:"_id"`
+	Collection string          `bson:"collection"`
+	Import     string          `bson:"import"`
+	Summary    RegisterSummary `bson:"summary"`
+	Report     ImportReport    `bson:"report"`
+}
+
+// RegisterSummary is the register in figures, kept with the pointer.
+type RegisterSummary struct {
+	Schools   int64    `bson:"schools"`
+	Open      int64    `bson:"open"`
+	Districts []string `bson:"districts"`
+}
+
+var errNoPointer = errors.New("register: no generation yet")
+
+// current returns the pointer and the generation it names; before any generation, the
+// legacy collection with an empty pointer.
+func (g *Register) current(ctx context.Context) (registerPointer, *mongo.Collection, error) {
+	p, err := store.FindByID[registerPointer](ctx, g.pointer, pointerID, errNoPointer)
+	if errors.Is(err, errNoPointer) {
+		return registerPointer{Collection: legacySchools}, g.st.Collection(legacySchools), nil
+	}
+	if err != nil {
+		return p, nil, fmt.Errorf("register: reading which generation is current: %w", err)
+	}
+	return p, g.st.Collection(p.Collection), nil
 }
 
 // EnsureIndexes creates the indexes that MongoDB uses to filter the register. (The embedded
 // store accepts them and scans regardless; the register is a few hundred documents there.)
 func (g *Register) EnsureIndexes(ctx context.Context) error {
-	err := g.st.EnsureIndexes(ctx, g.schools, []store.Index{
-		{Name: "name_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}}},
-		{Name: "phase_1_status_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "phase", Value: 1}, {Key: "status", Value: 1}}}},
-	})
+	_, schools, err := g.current(ctx)
 	if err != nil {
+		return err
+	}
+	if err := g.ensureSchoolIndexes(ctx, schools); err != nil {
 		return err
 	}
 	return g.st.EnsureIndexes(ctx, g.history, []store.Index{
 		{Name: "urn_1_at_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "urn", Value: 1}, {Key: "at", Value: 1}}}},
+	})
+}
+
+func (g *Register) ensureSchoolIndexes(ctx context.Context, c *mongo.Collection) error {
+	return g.st.EnsureIndexes(ctx, c, []store.Index{
+		{Name: "name_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}}}},
+		{Name: "phase_1_status_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "phase", Value: 1}, {Key: "status", Value: 1}}}},
 	})
 }
 
@@ -97,14 +155,16 @@ type ImportOptions struct {
 	Progress func(done, total int) // called as schools are written; may be nil
 }
 
-// writeBatch is how many new schools go into one insert: large enough that a county's
+// writeBatch is how many schools go into one insert: large enough that a county's
 // register is a handful of writes, small enough to keep each SQLite transaction short.
 const writeBatch = 500
 
 // Import brings the register up to date with an extract: new URNs are added, changed ones
 // updated, schools GIAS now lists as Closed marked closed (never deleted), and rows older
 // than the register's copy skipped. Importing the same extract again changes nothing.
-// Only one import runs at a time, across every instance of the service.
+// Only one import runs at a time, across every instance of the service, and an import
+// that fails at any point (a row the store refuses, the process killed) leaves the
+// register as it was.
 func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (ImportReport, error) {
 	now := time.Now().UTC()
 	if opt.ID == "" {
@@ -114,7 +174,10 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 	for k, v := range ex.Skipped {
 		rep.Skipped[k] = v
 	}
-	release, err := g.st.Lock(ctx, "register-import", opt.ID, 30*time.Minute)
+	if err := ex.check(); err != nil {
+		return rep, err
+	}
+	ctx, release, err := g.st.Hold(ctx, registerImportKey, opt.ID, g.lease)
 	if errors.Is(err, store.ErrLocked) {
 		return rep, ErrImportRunning
 	}
@@ -123,19 +186,70 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 	}
 	defer release()
 
-	existing, err := g.all(ctx)
+	ptr, schools, err := g.current(ctx)
 	if err != nil {
 		return rep, err
 	}
-	var inserts, changes []any
-	var replaces []School
+	if err := g.tidy(ctx, ptr); err != nil {
+		return rep, err
+	}
+	existing, err := g.all(ctx, schools)
+	if err != nil {
+		return rep, err
+	}
+	changes := plan(existing, ex, opt.ID, now, &rep)
+	if !rep.Changed() {
+		rep.Finished = time.Now().UTC()
+		return rep, g.recordReport(ctx, rep)
+	}
+	gen := g.st.Collection(generationPrefix + opt.ID)
+	next, err := g.writeGeneration(ctx, gen, existing, opt.Progress)
+	if err == nil {
+		err = g.insertAll(ctx, changes)
+	}
+	if err != nil {
+		g.abandon(opt.ID, gen)
+		return rep, fmt.Errorf("import: writing the new register: %w", err)
+	}
+	rep.Finished = time.Now().UTC()
+	if err := g.switchTo(ctx, registerPointer{ID: pointerID, Collection: gen.Name(), Import: opt.ID, Summary: summarise(next), Report: rep}); err != nil {
+		g.abandon(opt.ID, gen)
+		return rep, err
+	}
+	// Committed. What follows only tidies; the next import repeats it if this is cut short.
+	_ = g.recordReport(ctx, rep)
+	_ = g.st.Write(ctx, func(ctx context.Context) error { return schools.Drop(ctx) })
+	return rep, nil
+}
+
+// check refuses an extract with a row the register cannot hold, before anything is
+// written: ReadGIAS bounds what it reads, and this bounds what any caller passes.
+func (ex *Extract) check() error {
+	if len(ex.Rows) > MaxGIASRows {
+		return &FileError{Reason: fmt.Sprintf("more than %d establishments", MaxGIASRows)}
+	}
+	for _, row := range ex.Rows {
+		v := reflect.ValueOf(row.Record)
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.String && len(f.String()) > MaxGIASField && utf8.RuneCountInString(f.String()) > MaxGIASField {
+				return &FileError{Line: row.Line, Reason: fmt.Sprintf("URN %d: %s is longer than %d characters", row.Record.URN, v.Type().Field(i).Name, MaxGIASField)}
+			}
+		}
+	}
+	return nil
+}
+
+// plan compares the extract with the register, counting into rep, changing existing into
+// the register after the import, and returns the history lines to record.
+func plan(existing map[string]School, ex *Extract, id string, now time.Time, rep *ImportReport) []any {
+	var changes []any
 	for _, row := range ex.Rows {
 		r := row.Record
-		id := strconv.Itoa(r.URN)
-		old, ok := existing[id]
+		key := strconv.Itoa(r.URN)
+		old, ok := existing[key]
 		if !ok {
-			inserts = append(inserts, School{ID: id, Record: r, Updated: now})
-			changes = append(changes, SchoolChange{ID: opt.ID + ":" + id, URN: r.URN, At: now, Import: opt.ID, Change: "added"})
+			existing[key] = School{ID: key, Record: r, Updated: now}
+			changes = append(changes, SchoolChange{ID: id + ":" + key, URN: r.URN, At: now, Import: id, Change: "added"})
 			rep.Added++
 			continue
 		}
@@ -158,47 +272,148 @@ func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (
 		default:
 			rep.Updated++
 		}
-		changes = append(changes, SchoolChange{ID: opt.ID + ":" + id, URN: r.URN, At: now, Import: opt.ID, Change: change, Fields: changedFields(old.Record, r)})
+		changes = append(changes, SchoolChange{ID: id + ":" + key, URN: r.URN, At: now, Import: id, Change: change, Fields: changedFields(old.Record, r)})
 		old.Record, old.Updated = r, now
-		replaces = append(replaces, old)
+		existing[key] = old
 	}
+	return changes
+}
 
-	// History first: a crash between the two leaves a recorded change that a re-import
-	// completes, never a changed school without its history line.
-	if err := g.insertAll(ctx, changes); err != nil {
-		return rep, fmt.Errorf("import: recording history: %w", err)
+// writeGeneration writes every school of the register after the import into gen, in URN
+// order, reporting progress, and returns them.
+func (g *Register) writeGeneration(ctx context.Context, gen *mongo.Collection, schools map[string]School, progress func(done, total int)) ([]School, error) {
+	list := make([]School, 0, len(schools))
+	for _, s := range schools {
+		list = append(list, s)
 	}
-
-	total, done := len(inserts)+len(replaces), 0
-	progress := func(n int) {
+	sort.Slice(list, func(i, j int) bool { return list[i].URN < list[j].URN })
+	docs := make([]any, len(list))
+	for i, s := range list {
+		docs[i] = s
+	}
+	done := 0
+	report := func(n int) {
 		done += n
-		if opt.Progress != nil {
-			opt.Progress(done, total)
+		if progress != nil {
+			progress(done, len(docs))
 		}
 	}
-	progress(0)
-	if err := g.insertMany(ctx, g.schools, inserts, progress); err != nil {
-		return rep, fmt.Errorf("import: adding schools: %w", err)
+	report(0)
+	if err := g.insertMany(ctx, gen, docs, report); err != nil {
+		return nil, err
 	}
-	for _, s := range replaces {
-		err := g.st.Write(ctx, func(ctx context.Context) error {
-			_, err := g.schools.ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.ID}}, s)
+	return list, g.ensureSchoolIndexes(ctx, gen)
+}
+
+// switchTo makes p the register in one write. A write whose answer was lost may still
+// have happened, so the pointer is read back before the import is called failed.
+func (g *Register) switchTo(ctx context.Context, p registerPointer) error {
+	err := g.st.Write(ctx, func(ctx context.Context) error {
+		_, err := g.pointer.ReplaceOne(ctx, bson.D{{Key: "_id", Value: pointerID}}, p, options.Replace().SetUpsert(true))
+		return err
+	})
+	if err == nil {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if now, _, rerr := g.current(rctx); rerr == nil && now.Import == p.Import {
+		return nil
+	}
+	return fmt.Errorf("import: switching to the new register: %w", err)
+}
+
+// abandon drops what a failed import wrote. It runs on its own context because the
+// import's may be what ended; if it cannot finish, the next import's tidy does.
+func (g *Register) abandon(id string, gen *mongo.Collection) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_ = g.st.Write(ctx, func(ctx context.Context) error { return gen.Drop(ctx) })
+	_ = g.st.Write(ctx, func(ctx context.Context) error {
+		_, err := g.history.DeleteMany(ctx, bson.D{{Key: "import", Value: id}})
+		return err
+	})
+}
+
+// tidy finishes what an earlier import left, under the import lock: the current import's
+// report recorded, generations that never became current (a killed import's) dropped, and
+// their history lines deleted.
+func (g *Register) tidy(ctx context.Context, p registerPointer) error {
+	if p.Import != "" {
+		if err := g.recordReport(ctx, p.Report); err != nil {
 			return err
-		})
-		if err != nil {
-			return rep, fmt.Errorf("import: updating URN %s: %w", s.ID, err)
 		}
-		progress(1)
 	}
-	rep.Finished = time.Now().UTC()
-	err = g.st.Write(ctx, func(ctx context.Context) error {
+	names, err := g.st.DB.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("import: listing collections: %w", err)
+	}
+	for _, n := range names {
+		if n != p.Collection && (n == legacySchools || strings.HasPrefix(n, generationPrefix)) {
+			if err := g.st.Write(ctx, func(ctx context.Context) error { return g.st.DB.Collection(n).Drop(ctx) }); err != nil {
+				return fmt.Errorf("import: dropping an abandoned register %s: %w", n, err)
+			}
+		}
+	}
+	done, err := g.committed(ctx, p)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(done))
+	for id := range done {
+		ids = append(ids, id)
+	}
+	return g.st.Write(ctx, func(ctx context.Context) error {
+		_, err := g.history.DeleteMany(ctx, bson.D{{Key: "import", Value: bson.D{{Key: "$nin", Value: ids}}}})
+		return err
+	})
+}
+
+// committed is the set of imports that changed the register: those with a report, and
+// the current one (whose report a crash may not have let it record).
+func (g *Register) committed(ctx context.Context, p registerPointer) (map[string]bool, error) {
+	reps, err := store.FindAll[struct {
+		ID string `bson:"_id"`
+	}](ctx, g.imports, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("register: listing imports: %w", err)
+	}
+	out := map[string]bool{}
+	if p.Import != "" {
+		out[p.Import] = true
+	}
+	for _, r := range reps {
+		out[r.ID] = true
+	}
+	return out, nil
+}
+
+func (g *Register) recordReport(ctx context.Context, rep ImportReport) error {
+	err := g.st.Write(ctx, func(ctx context.Context) error {
 		_, err := g.imports.ReplaceOne(ctx, bson.D{{Key: "_id", Value: rep.ID}}, rep, options.Replace().SetUpsert(true))
 		return err
 	})
 	if err != nil {
-		return rep, fmt.Errorf("import: recording the import: %w", err)
+		return fmt.Errorf("import: recording the import: %w", err)
 	}
-	return rep, nil
+	return nil
+}
+
+// summarise counts the register for the pointer.
+func summarise(list []School) RegisterSummary {
+	sum := RegisterSummary{Schools: int64(len(list)), Districts: []string{}}
+	seen := map[string]bool{}
+	for _, s := range list {
+		if s.Status == StatusOpen {
+			sum.Open++
+		}
+		if s.District != "" && !seen[s.District] {
+			seen[s.District] = true
+			sum.Districts = append(sum.Districts, s.District)
+		}
+	}
+	sort.Strings(sum.Districts)
+	return sum
 }
 
 func (g *Register) insertAll(ctx context.Context, docs []any) error {
@@ -253,10 +468,11 @@ func changedFields(a, b Record) []string {
 	return out
 }
 
-// all loads every school by id. The import compares the whole register against the file, so
-// one scan beats a lookup per row (24,000 schools decode in well under a second).
-func (g *Register) all(ctx context.Context) (map[string]School, error) {
-	list, err := store.FindAll[School](ctx, g.schools, bson.D{})
+// all loads every school of a generation by id. The import compares the whole register
+// against the file, so one scan beats a lookup per row (24,000 schools decode in well
+// under a second).
+func (g *Register) all(ctx context.Context, schools *mongo.Collection) (map[string]School, error) {
+	list, err := store.FindAll[School](ctx, schools, bson.D{})
 	if err != nil {
 		return nil, fmt.Errorf("register: reading schools: %w", err)
 	}
@@ -269,29 +485,53 @@ func (g *Register) all(ctx context.Context) (map[string]School, error) {
 
 // Get returns one school by URN.
 func (g *Register) Get(ctx context.Context, urn int) (School, error) {
-	s, err := store.FindByID[School](ctx, g.schools, strconv.Itoa(urn), ErrSchoolNotFound)
+	_, schools, err := g.current(ctx)
+	if err != nil {
+		return School{}, err
+	}
+	s, err := store.FindByID[School](ctx, schools, strconv.Itoa(urn), ErrSchoolNotFound)
 	if err != nil && !errors.Is(err, ErrSchoolNotFound) {
 		return s, fmt.Errorf("register: reading URN %d: %w", urn, err)
 	}
 	return s, err
 }
 
-// History returns what imports did to a school, oldest first.
+// History returns what imports did to a school, oldest first: only imports that changed
+// the register, not lines a failed import wrote before it stopped.
 func (g *Register) History(ctx context.Context, urn int) ([]SchoolChange, error) {
+	p, _, err := g.current(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out, err := store.FindAll[SchoolChange](ctx, g.history, bson.D{{Key: "urn", Value: urn}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("register: reading history of URN %d: %w", urn, err)
 	}
-	return out, nil
+	done, err := g.committed(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(out, func(c SchoolChange) bool { return !done[c.Import] }), nil
+}
+
+// Summary gives the register in figures, from the pointer: no page scans the register to
+// count it. A register from before generations is counted once, the slow way.
+func (g *Register) Summary(ctx context.Context) (RegisterSummary, error) {
+	p, schools, err := g.current(ctx)
+	if err != nil || p.Import != "" {
+		return p.Summary, err
+	}
+	list, err := store.FindAll[School](ctx, schools, bson.D{}, options.Find().SetProjection(bson.D{{Key: "status", Value: 1}, {Key: "district", Value: 1}}))
+	if err != nil {
+		return RegisterSummary{}, fmt.Errorf("register: counting schools: %w", err)
+	}
+	return summarise(list), nil
 }
 
 // Count says how many schools the register holds.
 func (g *Register) Count(ctx context.Context) (int64, error) {
-	n, err := g.schools.CountDocuments(ctx, bson.D{})
-	if err != nil {
-		return 0, fmt.Errorf("register: counting schools: %w", err)
-	}
-	return n, nil
+	sum, err := g.Summary(ctx)
+	return sum.Schools, err
 }
 
 // SchoolFilter narrows a listing of the register. Empty fields do not filter.
@@ -333,10 +573,65 @@ func (f SchoolFilter) query() bson.D {
 	return q
 }
 
-// List returns the schools that match, by name, and how many match in all.
+// MaxListWindow is how far into a filtered listing a page can reach: a page is found by
+// keeping the first Offset+Limit schools in name order, so this bounds what one request
+// holds. Past it, people narrow the search.
+const MaxListWindow = 10_000
+
+// List returns the schools that match, by name, and how many match in all. With a Limit,
+// it holds at most about twice Offset+Limit schools at once, whatever the register's size;
+// Offset+Limit beyond MaxListWindow is brought back within it.
 func (g *Register) List(ctx context.Context, f SchoolFilter) ([]School, int64, error) {
+	_, schools, err := g.current(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.Limit > 0 && f.Offset+f.Limit > MaxListWindow {
+		f.Limit = min(f.Limit, MaxListWindow)
+		f.Offset = MaxListWindow - f.Limit
+	}
+	if g.st.Kind == store.KindMongoDB {
+		return g.listIndexed(ctx, schools, f)
+	}
+	// The embedded store sorts in memory whatever it is asked to sort, so the register
+	// is read in store order and the page kept here.
+	cur, err := schools.Find(ctx, f.query())
+	if err != nil {
+		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
+	}
+	defer cur.Close(ctx)
+	keep := f.Offset + f.Limit
+	var list []School
+	var total int64
+	for cur.Next(ctx) {
+		var s School
+		if err := cur.Decode(&s); err != nil {
+			return nil, 0, fmt.Errorf("register: listing schools: %w", err)
+		}
+		total++
+		list = append(list, s)
+		if f.Limit > 0 && len(list) >= 2*keep+writeBatch {
+			list = firstByName(list, keep)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
+	}
+	if f.Limit > 0 {
+		list = firstByName(list, keep)
+	} else {
+		sortByName(list)
+	}
+	if f.Offset >= len(list) {
+		return nil, total, nil
+	}
+	return list[f.Offset:], total, nil
+}
+
+// listIndexed pages on the server, which MongoDB does with the name index.
+func (g *Register) listIndexed(ctx context.Context, schools *mongo.Collection, f SchoolFilter) ([]School, int64, error) {
 	q := f.query()
-	total, err := g.schools.CountDocuments(ctx, q)
+	total, err := schools.CountDocuments(ctx, q)
 	if err != nil {
 		return nil, 0, fmt.Errorf("register: counting schools: %w", err)
 	}
@@ -347,28 +642,33 @@ func (g *Register) List(ctx context.Context, f SchoolFilter) ([]School, int64, e
 	if f.Limit > 0 {
 		opts.SetLimit(int64(f.Limit))
 	}
-	list, err := store.FindAll[School](ctx, g.schools, q, opts)
+	list, err := store.FindAll[School](ctx, schools, q, opts)
 	if err != nil {
 		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
 	}
 	return list, total, nil
 }
 
+func sortByName(list []School) {
+	slices.SortFunc(list, func(a, b School) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// firstByName keeps the first n schools in name order, in a fresh slice so the dropped
+// ones can be collected.
+func firstByName(list []School, n int) []School {
+	sortByName(list)
+	return slices.Clone(list[:min(n, len(list))])
+}
+
 // Districts lists the districts the register holds, for the filter.
 func (g *Register) Districts(ctx context.Context) ([]string, error) {
-	res := g.schools.Distinct(ctx, "district", bson.D{})
-	var out []string
-	if err := res.Decode(&out); err != nil {
-		return nil, fmt.Errorf("register: listing districts: %w", err)
-	}
-	filtered := out[:0]
-	for _, d := range out {
-		if d != "" {
-			filtered = append(filtered, d)
-		}
-	}
-	sort.Strings(filtered)
-	return filtered, nil
+	sum, err := g.Summary(ctx)
+	return sum.Districts, err
 }
 
 // LastImport returns the most recent import's report, if any.

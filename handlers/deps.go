@@ -15,7 +15,7 @@ type schoolsRegister interface {
 	List(ctx context.Context, f forms.SchoolFilter) ([]forms.School, int64, error)
 	Get(ctx context.Context, urn int) (forms.School, error)
 	History(ctx context.Context, urn int) ([]forms.SchoolChange, error)
-	Count(ctx context.Context) (int64, error)
+	Summary(ctx context.Context) (forms.RegisterSummary, error)
 	Districts(ctx context.Context) ([]string, error)
 	LastImport(ctx context.Context) (*forms.ImportReport, error)
 	CreateJob(ctx context.Context, file, actor string, ex *forms.Extract) (forms.ImportJob, error)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -58,9 +59,20 @@ func newTestServerWith(t testing.TB, cfg Config) *testServer {
 // newTestServerOn is a test server on a given store.
 func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
 	t.Helper()
+	return newTestServerWrapping(t, cfg, st, nil)
+}
+
+// newTestServerWrapping is a test server whose pages reach the register through wrap
+// (a spy around the real one), when wrap is not nil.
+func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(*forms.Register) schoolsRegister) *testServer {
+	t.Helper()
 	reg := forms.NewRegister(st)
+	var pages schoolsRegister = reg
+	if wrap != nil {
+		pages = wrap(reg)
+	}
 	acc := accounts.New(st)
-	if _, err := acc.Create(context.Background(), testEmail, testPassword); err != nil {
+	if _, err := acc.Create(context.Background(), testEmail, testPassword); err != nil && !errors.Is(err, accounts.ErrExists) {
 		t.Fatal(err)
 	}
 	key, err := st.Secret(context.Background(), "csrf")
@@ -79,7 +91,7 @@ func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
 		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
 			return exports.ReceiptPDF(cfg.Partnership, r, ret)
 		}})
-	app, err := New(cfg, Deps{Store: st, Register: reg, Rounds: rounds, Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
+	app, err := New(cfg, Deps{Store: st, Register: pages, Rounds: rounds, Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
 		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
 	if err != nil {
 		t.Fatal(err)

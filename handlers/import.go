@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -56,12 +54,9 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	raw, err := io.ReadAll(f)
-	if err != nil {
-		return err
-	}
 	actor := adminOf(c)
-	ex, err := forms.ReadGIAS(bytes.NewReader(raw), s.cfg.LAs)
+	// ReadGIAS reads the upload itself, bounded, rather than after a copy made here.
+	ex, err := forms.ReadGIAS(f, s.cfg.LAs)
 	var fe *forms.FileError
 	if errors.As(err, &fe) {
 		s.audit(c, audit.Entry{Actor: actor, Action: audit.ActionImportFailed, Target: name, Detail: fe.Error()})

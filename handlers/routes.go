@@ -17,6 +17,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(s.measure)
 	app.Use(recover.New())
 	app.Use(s.forwardedFor)
+	app.Use(s.deadline)
 	app.Use(s.securityHeaders())
 	app.Use(s.limitBody)
 

@@ -48,8 +48,9 @@ func (s *Server) schoolsList(c *fiber.Ctx) error {
 	if d := c.Query("district"); slices.Contains(districts, d) {
 		f.District = d
 	}
+	// Pages reach as far as the register's listing window; past it, people search.
 	page, _ := strconv.Atoi(c.Query("page"))
-	page = max(page, 1)
+	page = min(max(page, 1), forms.MaxListWindow/schoolsPerPage)
 	f.Offset = (page - 1) * schoolsPerPage
 
 	list, total, err := s.deps.Register.List(ctx, f)
@@ -78,7 +79,7 @@ func (s *Server) schoolsList(c *fiber.Ctx) error {
 	if page > 1 {
 		p.Prev = link(page - 1)
 	}
-	if int64(f.Offset+len(list)) < total {
+	if int64(f.Offset+len(list)) < total && f.Offset+2*schoolsPerPage <= forms.MaxListWindow {
 		p.Next = link(page + 1)
 	}
 	return s.render(c, fiber.StatusOK, "schools", p)

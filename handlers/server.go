@@ -30,6 +30,9 @@ type Config struct {
 	MetricsToken string
 	// signInDelayBase is the first delay of a much-failed account (tests shorten it).
 	signInDelayBase time.Duration
+	// RequestTimeout is how long a request may run before its store calls are cancelled
+	// (0: DefaultRequestTimeout; negative: already passed, for tests).
+	RequestTimeout time.Duration
 }
 
 // Deps are the domain stores the handlers call.

@@ -5,17 +5,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // image.DecodeConfig must know the types evidence may be
+	_ "image/png"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/text"
 )
 
 // Evidence is a file attached to an activity. The file is in GridFS; the activity keeps
@@ -53,21 +58,33 @@ var (
 	ErrEvidenceMissing = errors.New("that file is no longer held")
 )
 
-// CleanFileName keeps only the last part of an uploaded file's name, without control
-// characters or anything that could climb out of a directory or break a header.
+// File names are kept to maxFileName characters, and an extension longer than maxExt is
+// part of the name rather than something to keep whole.
+const (
+	maxFileName = 100
+	maxExt      = 10
+)
+
+// CleanFileName keeps only the last part of an uploaded file's name, without control or
+// hidden characters (a right-to-left override shows "inv\u202Egnp.pdf" as "invfdp.png"),
+// or anything that could climb out of a directory or break a header.
 func CleanFileName(name string) string {
-	name = strings.ReplaceAll(name, `\`, "/")
+	name = strings.ReplaceAll(text.Line(name), `\`, "/")
 	name = filepath.Base(name)
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || strings.ContainsRune(`"/:*?<>|;`, r) {
+		if strings.ContainsRune(`"/:*?<>|;`, r) {
 			return -1
 		}
 		return r
 	}, name)
 	name = strings.Trim(name, ". ")
-	if len(name) > 100 {
+	if !text.Fits(name, maxFileName) {
 		ext := filepath.Ext(name)
-		name = name[:100-len(ext)] + ext
+		if !text.Fits(ext, maxExt) {
+			ext = ""
+		}
+		stem := text.Cut(strings.TrimSuffix(name, ext), maxFileName-utf8.RuneCountInString(ext))
+		name = strings.TrimRight(stem, ". ") + ext
 	}
 	if name == "" {
 		name = "evidence"
@@ -75,7 +92,30 @@ func CleanFileName(name string) string {
 	return name
 }
 
-// CheckEvidence says what type a file is, refusing anything not allowed or disguised.
+// Images are bounded in size as well as bytes: a small file can claim a huge picture
+// that a viewer would try to allocate.
+const (
+	maxImageSide   = 12_000
+	maxImagePixels = 50_000_000
+)
+
+// evidenceError is a refusal that says why, while still being ErrEvidenceType to callers
+// that sort refusals from failures.
+type evidenceError string
+
+func (e evidenceError) Error() string        { return string(e) }
+func (e evidenceError) Is(target error) bool { return target == ErrEvidenceType }
+
+// Specific refusals of a file whose bytes are not what its type promises.
+var (
+	errImageUnreadable = evidenceError("the image cannot be read as the type it claims to be; save it again as a PNG or JPEG")
+	errImageTooLarge   = evidenceError(fmt.Sprintf("the image must be at most %d pixels wide and high", maxImageSide))
+	errPDFActive       = evidenceError("the PDF contains scripts, actions, attachments or encryption; print it to a new PDF and upload that")
+)
+
+// CheckEvidence says what type a file is, refusing anything not allowed or disguised: an
+// image must decode as the image its first bytes claim, and a PDF must carry nothing that
+// acts when it is opened.
 func CheckEvidence(name string, data []byte) (string, error) {
 	if len(data) > MaxEvidenceBytes {
 		return "", ErrEvidenceSize
@@ -88,7 +128,22 @@ func CheckEvidence(name string, data []byte) (string, error) {
 	if !ok || !slices.Contains(exts, strings.ToLower(filepath.Ext(name))) {
 		return "", ErrEvidenceType
 	}
-	return typ, nil
+	if typ == "application/pdf" {
+		return typ, checkPDF(data)
+	}
+	return typ, checkImage(typ, data)
+}
+
+// checkImage reads the image's header with the decoder of its claimed type.
+func checkImage(typ string, data []byte) error {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || "image/"+format != typ {
+		return errImageUnreadable
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide || cfg.Width*cfg.Height > maxImagePixels {
+		return errImageTooLarge
+	}
+	return nil
 }
 
 // bucket is a team's GridFS bucket: one per school and year, so reading a file scans only

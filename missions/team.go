@@ -14,6 +14,7 @@ import (
 
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/text"
 )
 
 // Team is a school taking part in a programme year: its link teacher, its JOSOs with
@@ -136,8 +137,8 @@ func (p *Programme) Enrol(ctx context.Context, year string, s SchoolRef, teacher
 	if err != nil {
 		return Team{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	teacherName = strings.TrimSpace(teacherName)
-	if teacherName == "" || len(teacherName) > 80 {
+	teacherName = text.Line(teacherName)
+	if teacherName == "" || !text.Fits(teacherName, 80) {
 		return Team{}, fmt.Errorf("%w: give the link teacher's name (up to 80 characters)", ErrInvalid)
 	}
 	y, err := p.Year(ctx, year)
@@ -197,7 +198,7 @@ var displayName = regexp.MustCompile(`^[\p{L}][\p{L}'\- ]{0,29} \p{Lu}\.?$`)
 // CheckDisplayName refuses anything but a first name and a surname initial, so a full
 // name never reaches the store.
 func CheckDisplayName(name string) (string, error) {
-	name = strings.Join(strings.Fields(name), " ")
+	name = text.Line(name)
 	if !displayName.MatchString(name) {
 		return "", fmt.Errorf("%w: enter the first name and surname initial only, like Amira K", ErrInvalid)
 	}

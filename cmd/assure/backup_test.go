@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"image"
+	imgpng "image/png"
 	"io"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -61,8 +64,17 @@ func TestBackupRestoresTheDemoExactly(t *testing.T) {
 	if i < 0 {
 		t.Fatal("no draft activity in the demo")
 	}
-	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 300_000)...)
-	if _, err := a.joso.AddEvidence(ctx, acts[i].Team, acts[i].ID, "poster.png", png, false); err != nil {
+	// A real image (evidence must decode as one) of noise, so it spans several GridFS chunks.
+	img := image.NewGray(image.Rect(0, 0, 600, 600))
+	noise := rand.New(rand.NewPCG(1, 2))
+	for p := range img.Pix {
+		img.Pix[p] = byte(noise.Uint32())
+	}
+	var png bytes.Buffer
+	if err := imgpng.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.joso.AddEvidence(ctx, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
 		t.Fatal(err)
 	}
 	a.close()

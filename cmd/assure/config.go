@@ -30,6 +30,8 @@ type config struct {
 	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
 	// (another instance, or `assure reminders run` from cron, may send them).
 	ReminderEvery time.Duration
+	// RequestTimeout bounds each request's work.
+	RequestTimeout time.Duration
 }
 
 // setting describes one setting for `assure help` and for parsing.
@@ -55,6 +57,7 @@ var settings = []setting{
 	{"SMTP_TLS", "smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none (a relay on localhost)"},
 	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and sends what is due (0: never)"},
 	{"METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to /metrics; unset: /metrics answers only requests from this machine"},
+	{"REQUEST_TIMEOUT", "request-timeout", "30s", "how long a request may run before its store calls are cancelled (at least 1s)"},
 	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},
 }
 
@@ -137,6 +140,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	}
 	if c.ReminderEvery, err = time.ParseDuration(*vals["REMINDER_INTERVAL"]); err != nil || c.ReminderEvery < 0 || (c.ReminderEvery > 0 && c.ReminderEvery < time.Minute) {
 		errs = append(errs, fmt.Errorf("REMINDER_INTERVAL %q must be a duration of a minute or more, like 10m, or 0", *vals["REMINDER_INTERVAL"]))
+	}
+	if c.RequestTimeout, err = time.ParseDuration(*vals["REQUEST_TIMEOUT"]); err != nil || c.RequestTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("REQUEST_TIMEOUT %q must be a duration of a second or more, like 30s", *vals["REQUEST_TIMEOUT"]))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/text"
 )
 
 // Errors a caller can act on.
@@ -51,7 +52,7 @@ func New(st *store.Store) *Accounts { return &Accounts{st: st, c: st.Collection(
 func NormaliseEmail(email string) (string, error) {
 	email = strings.TrimSpace(email)
 	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || !strings.Contains(email, "@") {
+	if err != nil || a.Address != email || !strings.Contains(email, "@") || !text.Fits(email, text.MaxEmail) {
 		return "", ErrBadEmail
 	}
 	return strings.ToLower(email), nil

@@ -70,3 +70,62 @@ func (s *Store) Lock(ctx context.Context, name, holder string, ttl time.Duration
 		})
 	}, nil
 }
+
+// Hold takes a named lock for long work (a register import) on a short lease that a
+// heartbeat renews while this process lives: a holder that is killed blocks others for
+// at most one lease, however long its work would have taken. The returned context ends
+// when the lock is lost (a renewal failed until the lease ran out, or another holder took
+// it over), so the work stops rather than carry on unguarded. release stops the heartbeat
+// and gives the lock up.
+func (s *Store) Hold(ctx context.Context, name, holder string, lease time.Duration) (context.Context, func(), error) {
+	unlock, err := s.Lock(ctx, name, holder, lease)
+	if err != nil {
+		return nil, nil, err
+	}
+	held, lost := context.WithCancel(ctx)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(lease / 3)
+		defer tick.Stop()
+		renewed := time.Now()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-held.Done():
+				return
+			case <-tick.C:
+			}
+			ok, err := s.renew(held, name, holder, lease)
+			switch {
+			case err == nil && ok:
+				renewed = time.Now()
+			case err == nil || time.Since(renewed) >= lease:
+				lost() // taken over, or unrenewed for a whole lease: others may hold it now
+				return
+			}
+		}
+	}()
+	return held, func() {
+		close(stop)
+		<-stopped
+		lost()
+		unlock()
+	}, nil
+}
+
+// renew moves a held lock's expiry a lease on; false means this holder no longer has it.
+func (s *Store) renew(ctx context.Context, name, holder string, lease time.Duration) (bool, error) {
+	var matched bool
+	err := s.Write(ctx, func(ctx context.Context) error {
+		res, err := s.Collection("locks").UpdateOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "expires", Value: time.Now().UTC().Add(lease)}}}})
+		if err != nil {
+			return err
+		}
+		matched = res.MatchedCount == 1
+		return nil
+	})
+	return matched, err
+}

@@ -218,3 +218,40 @@ func TestFullStoreIsUnavailableUntilThereIsRoom(t *testing.T) {
 		t.Fatalf("ping once there is room: %v", err)
 	}
 }
+
+func TestHeldLockOutlivesItsLeaseWhileAliveAndEndsWhenTakenOver(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	lease := 300 * time.Millisecond
+	held, release, err := st.Hold(ctx, "import", "a", lease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * lease)
+	if _, err := st.Lock(ctx, "import", "b", time.Minute); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("a live holder's lock lapsed: %v", err)
+	}
+	if held.Err() != nil {
+		t.Fatal("the held context ended while the lock was held")
+	}
+	release()
+	if held.Err() == nil {
+		t.Fatal("the held context outlived release")
+	}
+	unlock, err := st.Lock(ctx, "import", "b", time.Minute)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	unlock()
+
+	// A holder whose lock is deleted under it (taken over) is told through its context.
+	held, release, err = st.Hold(ctx, "import", "c", lease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if _, err := st.Collection("locks").DeleteOne(ctx, bson.D{{Key: "_id", Value: "import"}}); err != nil {
+		t.Fatal(err)
+	}
+	<-held.Done()
+}
