@@ -35,6 +35,8 @@ type Auditor interface {
 type AttachingSender interface {
 	Sender
 	SendAttached(ctx context.Context, to, subject, body, purpose, about string, files ...outbox.Attachment) (outbox.Message, error)
+	// Forget empties the kept copies of messages about anything whose ID starts with prefix.
+	Forget(ctx context.Context, prefix string) (int64, error)
 }
 
 // AssuranceConfig is what the assurance service says about the partnership, and how it
@@ -101,6 +103,22 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 	file := outbox.Attachment{Name: ReceiptFile(r), ContentType: "application/pdf", Data: pdf}
 	msg, err := a.mail.SendAttached(ctx, to, subject, b.String(), PurposeReceipt, r.ID, file)
 	a.auditEmail(ctx, r.ID, "receipt", to, msg, err)
+}
+
+// PurgeDue purges the rounds whose retention has ended by today (Rounds.PurgeDue) and,
+// first, empties the outbox's copies of their emails: a receipt carries every answer in its
+// PDF, so it must not outlive them. Each purge is audited.
+func (a *Assurance) PurgeDue(ctx context.Context, today string) ([]PurgeReport, error) {
+	reps, err := a.rounds.purgeDue(ctx, today, func(ctx context.Context, rep *PurgeReport) error {
+		n, err := a.mail.Forget(ctx, rep.Round+":")
+		rep.Emails = n
+		return err
+	})
+	for _, r := range reps {
+		a.audit(ctx, Actor{Name: "system"}, audit.ActionReturnsPurged, r.Round,
+			fmt.Sprintf("answers of %d returns, %d kept versions, %d links, %d emails", r.Returns, r.Versions, r.Links, r.Emails))
+	}
+	return reps, err
 }
 
 // ReceiptFile is the file name of a return's receipt.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -185,5 +186,43 @@ func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
 		if errs[i] != nil || refs[i] != refs[0] || refs[i] == "" {
 			t.Fatalf("submit %d: %q %v (first %q)", i, refs[i], errs[i], refs[0])
 		}
+	}
+}
+
+// The receipt emailed to a signatory carries the answers (its PDF): when the round's
+// retention ends, the outbox's copies lose their body, attachments and addressee with the
+// answers, and the purge is audited by the domain.
+func TestPurgeForgetsReceiptEmails(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	m := mail.New(rs.st, mail.SMTP{})
+	a, log := assuranceOver(rs, m)
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
+	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	other, err := m.Send(ctx, "someone@example.org", "Not about a return", "kept", "test", "2024-25x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Close(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := a.PurgeDue(ctx, "2031-12-13")
+	if err != nil || len(reps) != 1 || reps[0].Emails != 1 {
+		t.Fatalf("purge: %+v %v", reps, err)
+	}
+	msgs, _ := m.About(ctx, ret.ID, PurposeReceipt)
+	if len(msgs) != 1 || msgs[0].Body == "" || strings.Contains(msgs[0].Body, "ann@") || msgs[0].To != "" || len(msgs[0].Files) != 0 {
+		t.Fatalf("receipt email after the purge: %+v", msgs)
+	}
+	if files, _ := m.Attachments(ctx, msgs[0].ID); len(files) != 0 {
+		t.Fatalf("attachments after the purge: %d", len(files))
+	}
+	if kept, _ := m.Recent(ctx, 10); !slices.ContainsFunc(kept, func(x mail.Message) bool { return x.ID == other.ID && x.Body == "kept" }) {
+		t.Fatal("an email about something else was changed")
+	}
+	if got := strings.Join(auditActions(t, log, "2024-25"), "\n"); !strings.Contains(got, audit.ActionReturnsPurged) {
+		t.Fatalf("purge not audited:\n%s", got)
 	}
 }

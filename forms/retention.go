@@ -53,6 +53,7 @@ func (rs *Rounds) SetRetention(ctx context.Context, year string, years int) erro
 type PurgeReport struct {
 	Round                    string
 	Returns, Versions, Links int64
+	Emails                   int64 // outbox copies emptied (Assurance.PurgeDue)
 }
 
 // PurgeDue purges every closed or archived round whose retention has ended by today
@@ -63,6 +64,12 @@ type PurgeReport struct {
 // several instances one purges and the others skip, and a purged round is marked so it
 // is never purged twice.
 func (rs *Rounds) PurgeDue(ctx context.Context, today string) ([]PurgeReport, error) {
+	return rs.purgeDue(ctx, today, nil)
+}
+
+// purgeDue is PurgeDue with first, when not nil, run for each due round before its
+// answers go; a failure there leaves the round unpurged, to be tried again.
+func (rs *Rounds) purgeDue(ctx context.Context, today string, first func(ctx context.Context, rep *PurgeReport) error) ([]PurgeReport, error) {
 	release, err := rs.st.Lock(ctx, "returns-purge", "purge:"+today+":"+strconv.FormatInt(time.Now().UnixNano(), 36), 10*time.Minute)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, nil
@@ -80,7 +87,13 @@ func (rs *Rounds) PurgeDue(ctx context.Context, today string) ([]PurgeReport, er
 		if (r.State != RoundClosed && r.State != RoundArchived) || !r.Purged.IsZero() || r.PurgeOn() == "" || r.PurgeOn() > today {
 			continue
 		}
-		rep, err := rs.purge(ctx, r.ID)
+		rep := PurgeReport{Round: r.ID}
+		if first != nil {
+			if err := first(ctx, &rep); err != nil {
+				return out, err
+			}
+		}
+		rep, err := rs.purge(ctx, rep)
 		if err != nil {
 			return out, err
 		}
@@ -89,8 +102,8 @@ func (rs *Rounds) PurgeDue(ctx context.Context, today string) ([]PurgeReport, er
 	return out, nil
 }
 
-func (rs *Rounds) purge(ctx context.Context, year string) (PurgeReport, error) {
-	rep := PurgeReport{Round: year}
+func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, error) {
+	year := rep.Round
 	ofRound := bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(year) + ":"}}
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
 		res, err := rs.returns.UpdateMany(ctx, bson.D{{Key: "round", Value: year}}, bson.D{

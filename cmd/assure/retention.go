@@ -39,7 +39,7 @@ func returnsPurgeFlags(fs *flag.FlagSet) action {
 		}
 		reps, err := a.purgeDue(ctx, day)
 		for _, r := range reps {
-			fmt.Fprintf(e.stdout, "Round %s: answers of %d returns and %d kept versions purged, %d links removed.\n", r.Round, r.Returns, r.Versions, r.Links)
+			fmt.Fprintf(e.stdout, "Round %s: answers of %d returns and %d kept versions purged, %d links removed, %d emails emptied.\n", r.Round, r.Returns, r.Versions, r.Links, r.Emails)
 		}
 		if err == nil && len(reps) == 0 {
 			fmt.Fprintln(e.stdout, "No round's retention has ended.")
@@ -48,16 +48,10 @@ func returnsPurgeFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// purgeDue purges the rounds whose retention has ended, each purge audited.
+// purgeDue purges the rounds whose retention has ended (their emails' kept copies too),
+// each purge audited by the domain.
 func (a *app) purgeDue(ctx context.Context, day string) ([]forms.PurgeReport, error) {
-	reps, err := a.rounds.PurgeDue(ctx, day)
-	for _, r := range reps {
-		if aerr := a.audit.Record(ctx, audit.Entry{Actor: "system", Action: audit.ActionReturnsPurged, Target: r.Round,
-			Detail: fmt.Sprintf("answers of %d returns, %d kept versions, %d links", r.Returns, r.Versions, r.Links)}); aerr != nil && err == nil {
-			err = aerr
-		}
-	}
-	return reps, err
+	return a.assurance().PurgeDue(ctx, day)
 }
 
 // retentionOnSchedule runs the retention jobs hourly while the service runs: returns'

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -194,6 +195,33 @@ func (m *Mailer) Attachments(ctx context.Context, id bson.ObjectID) ([]Attachmen
 		return nil, err
 	}
 	return msg.Attachments, nil
+}
+
+// Forgotten replaces the body of a message whose retention has ended.
+const Forgotten = "(removed when its retention ended)"
+
+// Forget empties the messages about anything whose ID starts with prefix (a round's
+// returns, "2024-25:"): body, addressee and attachments go, so an outbox copy of a receipt
+// never outlives the answers it carries; subject, purpose and dates stay as the record that
+// a message was sent. It reports how many it changed; forgetting twice changes nothing.
+func (m *Mailer) Forget(ctx context.Context, prefix string) (int64, error) {
+	var n int64
+	err := m.st.Write(ctx, func(ctx context.Context) error {
+		res, err := m.c.UpdateMany(ctx,
+			bson.D{{Key: "about", Value: bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(prefix)}}},
+				{Key: "body", Value: bson.D{{Key: "$ne", Value: Forgotten}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "body", Value: Forgotten}, {Key: "to", Value: ""}}},
+				{Key: "$unset", Value: bson.D{{Key: "attachments", Value: ""}, {Key: "files", Value: ""}}}})
+		if err != nil {
+			return err
+		}
+		n = res.ModifiedCount
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("mail: forgetting messages about %s: %w", prefix, err)
+	}
+	return n, nil
 }
 
 // About returns the messages about something (a return's ID) sent for the given
