@@ -123,17 +123,32 @@ func (rs *Rounds) Link(ctx context.Context, year string, urn int) (string, error
 }
 
 func (rs *Rounds) currentLink(ctx context.Context, r Return) (string, error) {
+	token, err := rs.LiveLink(ctx, r)
+	if err != nil || token != "" {
+		return token, err
+	}
 	key, err := rs.linkKey(ctx)
 	if err != nil {
 		return "", err
 	}
-	if r.LinkHash != "" {
-		if token := linkToken(key, r.ID, r.LinkGen); HashToken(token) == r.LinkHash {
-			return token, nil
-		}
-		// A link made under another secret cannot be given again: replace it.
-	}
 	return rs.issue(ctx, r.ID, key, r.LinkGen+1)
+}
+
+// LiveLink gives the token of a return's working link, or "" when it has none (revoked,
+// never given, or made under another secret), without writing anything: what a school's
+// page shows an admin.
+func (rs *Rounds) LiveLink(ctx context.Context, r Return) (string, error) {
+	if r.LinkHash == "" {
+		return "", nil
+	}
+	key, err := rs.linkKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	if token := linkToken(key, r.ID, r.LinkGen); HashToken(token) == r.LinkHash {
+		return token, nil
+	}
+	return "", nil
 }
 
 // IssueLink replaces a school's link with a new one (the next generation) and returns its

@@ -20,7 +20,8 @@ type AdminReturnPage struct {
 	Status   string
 	Sections []CheckSection
 	Versions []VersionView
-	NewLink  string // shown once, just after it is issued
+	NewLink  string // just replaced: the banner says the old one stopped
+	Link     string // the school's working link, if it has one
 	// Chasing: the contact log, and the form to record a contact.
 	ChaseLog     []forms.ChaseEntry
 	ContactKinds []Option
@@ -63,6 +64,11 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	}
 	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: ret.StatusLabel(), NewLink: newLink,
 		CanRemind: round.State == forms.RoundOpen && ret.Chaseable() && ret.ContactEmail != "", Note: c.FormValue("note")}
+	if tok, err := s.deps.Rounds.LiveLink(ctx, ret); err != nil {
+		return err
+	} else if tok != "" {
+		p.Link = s.cfg.PublicURL + "/r/" + tok
+	}
 	if p.ChaseLog, err = s.deps.Chase.Log(ctx, round.ID, urn); err != nil {
 		return err
 	}

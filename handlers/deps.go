@@ -38,6 +38,7 @@ type roundsStore interface {
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
 	ResolveLink(ctx context.Context, token string) (forms.Return, error)
 	IssueLink(ctx context.Context, year string, urn int) (string, error)
+	LiveLink(ctx context.Context, r forms.Return) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error
 	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
 	SaveSection(ctx context.Context, id string, version int, section forms.Section, e forms.Entry) (forms.Return, error)

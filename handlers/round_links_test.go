@@ -70,9 +70,16 @@ func TestReminderKeepsLinkAndSession(t *testing.T) {
 		t.Fatalf("the merge link after the reminder: %d", code)
 	}
 
-	// The admin replaces the link: a new one, and the old one stops.
+	// The school's page shows the same link (an admin can read it out on the phone) and
+	// offers to replace it, not to "issue" one shown once.
 	page := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnA)
-	admin.get(page)
+	_, body, _ = admin.get(page)
+	if !strings.Contains(body, "/r/"+token+"<") || !strings.Contains(body, "Replace the link") || strings.Contains(body, "shown only once") ||
+		strings.Contains(body, "earlier link stops working") {
+		t.Fatalf("the school's page does not show its current link:\n%s", body)
+	}
+
+	// The admin replaces the link: a new one, and the old one stops.
 	if code, _, _ := admin.post(page+"/link", url.Values{"_csrf": {admin.csrf}}); code != http.StatusOK {
 		t.Fatalf("replacing the link: %d", code)
 	}

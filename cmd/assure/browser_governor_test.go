@@ -17,17 +17,23 @@ import (
 // byID selects an element by id; question IDs contain dots, which CSS reads as classes.
 func byID(id string) string { return `[id="` + id + `"]` }
 
-// adminIssuesLink has the signed-in admin issue a fresh link to a school's return.
+// adminIssuesLink has the signed-in admin read a school's link from its return page (the
+// link a mail merge and reminders carry), then replace it, as an admin does when a link
+// has gone astray, and returns the new one.
 func adminIssuesLink(t *testing.T, ctx context.Context, axe, base string, urn int, check bool) string {
 	t.Helper()
 	load(t, ctx, "return page", chromedp.Navigate(fmt.Sprintf("%s/admin/rounds/2024-25/returns/%d", base, urn)))
 	if check {
 		checkAxe(t, ctx, axe, "admin: a return")
 	}
-	load(t, ctx, "issue a link", chromedp.Click(`//button[contains(., "Issue a new link")]`))
+	current := text(t, ctx, "#link")
+	if !strings.Contains(current, "/r/") {
+		t.Fatalf("no current link shown: %q", current)
+	}
+	load(t, ctx, "replace the link", chromedp.Click(`//button[contains(., "Replace the link")]`))
 	link := text(t, ctx, "#new-link")
-	if !strings.Contains(link, "/r/") {
-		t.Fatalf("no link shown: %q", link)
+	if !strings.Contains(link, "/r/") || strings.TrimSpace(link) == strings.TrimSpace(current) {
+		t.Fatalf("no new link shown: %q (was %q)", link, current)
 	}
 	if check {
 		checkAxe(t, ctx, axe, "admin: new link shown")
