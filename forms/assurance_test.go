@@ -226,3 +226,29 @@ func TestPurgeForgetsReceiptEmails(t *testing.T) {
 		t.Fatalf("purge not audited:\n%s", got)
 	}
 }
+
+// A return of a closed round cannot be reopened: its link only says the round is closed,
+// so the governor could not amend it, and nobody is emailed to try.
+func TestReopenRefusedOnAClosedRound(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	m := mail.New(rs.st, mail.SMTP{})
+	a, _ := assuranceOver(rs, m)
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
+	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Close(ctx, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := m.Recent(ctx, 10)
+	if _, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example"}, ret.ID, "A late correction"); !errors.Is(err, ErrRoundNotOpen) {
+		t.Fatalf("reopening on a closed round: %v", err)
+	}
+	if got, _ := rs.Return(ctx, round.ID, 990006); got.Status != StatusSubmitted {
+		t.Fatalf("status after a refused reopening: %s", got.Status)
+	}
+	if after, _ := m.Recent(ctx, 10); len(after) != len(before) {
+		t.Fatalf("a refused reopening sent %d emails", len(after)-len(before))
+	}
+}

@@ -389,7 +389,8 @@ func (rs *Rounds) Versions(ctx context.Context, r Return) ([]ReturnVersion, erro
 
 // Reopen lets the governor amend a submitted return; the reason is kept on the return.
 // The signatory's confirmation is cleared, so whoever submits again confirms afresh.
-// A return that is not submitted gives ErrRoundState.
+// A return that is not submitted gives ErrRoundState; one of a round that is not open,
+// ErrRoundNotOpen.
 func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Return{}, errors.New("give a reason for reopening the return")
@@ -402,9 +403,13 @@ func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error)
 		if r.Status != StatusSubmitted {
 			return r, ErrRoundState
 		}
-		round, err := rs.Recent(ctx, r.Round)
+		round, err := rs.Get(ctx, r.Round) // not the cached copy: another instance may have closed it
 		if err != nil {
 			return r, err
+		}
+		if round.State != RoundOpen {
+			// The link of a closed round only says so: a reopened return could not be amended.
+			return r, ErrRoundNotOpen
 		}
 		answers, completed := r.unsigned(round.Definition.For(r.School.Record))
 		done, err := rs.updateReturn(ctx, id, r.Version, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened},

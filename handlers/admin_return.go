@@ -27,6 +27,7 @@ type AdminReturnPage struct {
 	ContactKinds []Option
 	Note         string
 	CanRemind    bool
+	CanReopen    bool // submitted, and the round open: its link can still amend it
 	// Emails are the receipts and reopening notices sent about the return, newest first.
 	Emails []OutboxMessage
 	// EmailFailed says one of them was not delivered.
@@ -63,7 +64,11 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 		return err
 	}
 	p := AdminReturnPage{Page: s.basePage(c, ret.School.Name), Round: round, Return: ret, Status: ret.StatusLabel(), NewLink: newLink,
-		CanRemind: round.State == forms.RoundOpen && ret.Chaseable() && ret.ContactEmail != "", Note: c.FormValue("note")}
+		CanRemind: round.State == forms.RoundOpen && ret.Chaseable() && ret.ContactEmail != "", Note: c.FormValue("note"),
+		CanReopen: round.State == forms.RoundOpen && ret.Status == forms.StatusSubmitted}
+	if len(errs) == 0 && newLink == "" {
+		p.Flash = flashFrom(c)
+	}
 	if tok, err := s.deps.Rounds.LiveLink(ctx, ret); err != nil {
 		return err
 	} else if tok != "" {
@@ -132,6 +137,7 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	target := forms.ReturnID(year, urn)
 	self := "/admin/rounds/" + year + "/returns/" + c.Params("urn")
+	var done string // the confirmation the page shows once after the redirect
 	switch c.Params("action") {
 	case "link":
 		tok, err := s.deps.Rounds.IssueLink(ctx, year, urn)
@@ -148,6 +154,7 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactEmail, Target: target})
+		done = "Contact email saved"
 	case "remind":
 		e, err := s.deps.Chase.SendReminder(ctx, year, urn, adminOf(c), time.Now())
 		switch {
@@ -158,6 +165,10 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		}
 		// A delivery failure is in the chase log and the outbox, and the page shows it.
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: target})
+		done = "Reminder sent"
+		if e.Delivery == mail.StatusFailed {
+			done = "The reminder could not be delivered: the chase log says why"
+		}
 	case "log":
 		_, err := s.deps.Chase.RecordContact(ctx, year, urn, c.FormValue("kind"), c.FormValue("note"), adminOf(c), time.Now())
 		switch {
@@ -169,11 +180,13 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 			return err
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactRecorded, Target: target, Detail: c.FormValue("kind")})
+		done = "Contact recorded"
 	case "revoke":
 		if err := s.deps.Rounds.RevokeLink(ctx, year, urn); err != nil {
 			return err
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinkRevoked, Target: target})
+		done = "Link revoked"
 	case "exempt", "include":
 		exempt := c.Params("action") == "exempt"
 		if exempt && reason == "" {
@@ -183,8 +196,9 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 			return err
 		}
 		detail := "included again"
+		done = "School expected again"
 		if exempt {
-			detail = "exempt: " + reason
+			detail, done = "exempt: "+reason, "School marked exempt"
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExempted, Target: target, Detail: detail})
 	case "reopen":
@@ -196,8 +210,9 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		if _, err := s.deps.Assurance.Reopen(ctx, forms.Actor{Name: adminOf(c), IP: c.IP()}, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
 			return err
 		}
+		done = "Return reopened: the school and the last signatory have been emailed"
 	default:
 		return fiber.ErrNotFound
 	}
-	return c.Redirect(self, fiber.StatusSeeOther)
+	return doneRedirect(c, self, done)
 }

@@ -204,7 +204,8 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 }
 
 // moveRound opens, closes, reopens or archives a round. Opening and closing affect every
-// school, so they ask for confirmation first, with the number of schools.
+// school, so they ask for confirmation first, with the number of schools; archiving cannot
+// be undone, so it asks too.
 func (s *Server) moveRound(c *fiber.Ctx, year, move string) error {
 	ctx := c.UserContext()
 	round, err := s.deps.Rounds.Get(ctx, year)
@@ -216,6 +217,8 @@ func (s *Server) moveRound(c *fiber.Ctx, year, move string) error {
 		return s.confirmOpen(c, round)
 	case move == "close" && round.State == forms.RoundOpen && !confirmed(c):
 		return s.confirmClose(c, round)
+	case move == "archive" && round.State == forms.RoundClosed && !confirmed(c):
+		return s.confirmArchive(c, round)
 	}
 	var action, done string
 	switch move {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -540,5 +542,29 @@ func TestForwardedForTakesTheNearestUntrustedAddress(t *testing.T) {
 		if e, _ := srv.audit.Recent(context.Background(), 1); len(e) != 1 || e[0].IP != want {
 			t.Errorf("X-Forwarded-For %q: audited %+v, want %s", xff, e, want)
 		}
+	}
+}
+
+// A page asked for while signed out is the page shown after signing in: the sign-in form
+// posts the (checked) next address on, and a hostile one never reaches the form.
+func TestSignInFormCarriesNext(t *testing.T) {
+	srv := newTestServer(t)
+	c := srv.client(t)
+	code, _, h := c.get("/admin/rounds")
+	if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/sign-in?next=") {
+		t.Fatalf("signed out: %d %s", code, h.Get("Location"))
+	}
+	_, body, _ := c.get(h.Get("Location"))
+	m := regexp.MustCompile(`<form method="post" action="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no sign-in form")
+	}
+	action := html.UnescapeString(m[1])
+	code, _, h = c.post(action, url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {testPassword}})
+	checkLocation(t, "signing in from "+action, code, h, "/admin/rounds")
+
+	_, body, _ = srv.client(t).get("/sign-in?next=" + url.QueryEscape("//evil.example"))
+	if strings.Contains(body, "evil.example") {
+		t.Fatal("a hostile next address reached the sign-in form")
 	}
 }

@@ -67,6 +67,14 @@ func (s *Server) confirmClose(c *fiber.Ctx, round forms.Round) error {
 		Action:     "/admin/rounds/" + round.ID + "/close", Button: "Close the round", Danger: true, Cancel: "/admin/rounds/" + round.ID})
 }
 
+// confirmArchive warns that an archived round can never be reopened.
+func (s *Server) confirmArchive(c *fiber.Ctx, round forms.Round) error {
+	return s.confirm(c, "Archive round "+round.ID+"?", ConfirmPage{Caption: "Round " + round.ID,
+		Paragraphs: []string{"Its returns, return rates and workbook stay as they are, to read and download."},
+		Warning:    "An archived round cannot be reopened: no school will be able to save, submit or amend a return of it again.",
+		Action:     "/admin/rounds/" + round.ID + "/archive", Button: "Archive the round", Danger: true, Cancel: "/admin/rounds/" + round.ID})
+}
+
 // confirmRemind says how many schools of the filtered group a reminder will reach.
 func (s *Server) confirmRemind(c *fiber.Ctx, year string, f chaseFilter, withEmail, noEmail int) error {
 	var hidden []Hidden

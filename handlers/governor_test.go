@@ -230,7 +230,7 @@ func TestAdminRoundActions(t *testing.T) {
 	if code, _, _ := admin.post("/admin/rounds/2024-25/close", url.Values{"_csrf": {admin.csrf}, "confirm": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("close: %d", code)
 	}
-	if code, _, _ := admin.post("/admin/rounds/2024-25/archive", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+	if code, _, _ := admin.post("/admin/rounds/2024-25/archive", url.Values{"_csrf": {admin.csrf}, "confirm": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("archive: %d", code)
 	}
 	if r, _ = rs.Get(ctx, "2024-25"); r.State != forms.RoundArchived {

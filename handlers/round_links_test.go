@@ -90,3 +90,61 @@ func TestReminderKeepsLinkAndSession(t *testing.T) {
 		t.Fatal("the mail merge still gives the old link")
 	}
 }
+
+// Every action on a school's return page says it was done, once; and a return of a closed
+// round offers no reopening and refuses one (409), sending nobody an email.
+func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
+	srv, rs := roundServer(t)
+	admin := srv.client(t)
+	admin.signIn()
+	page := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnA)
+	for _, step := range []struct {
+		action string
+		form   url.Values
+		banner string
+	}{
+		{"contact", url.Values{"email": {"office@school.example.org"}}, "Contact email saved"},
+		{"remind", nil, "Reminder sent"},
+		{"log", url.Values{"kind": {forms.ContactPhone}, "note": {"Spoke to the clerk"}}, "Contact recorded"},
+		{"revoke", nil, "Link revoked"},
+		{"exempt", url.Values{"reason": {"Closing in December"}}, "School marked exempt"},
+		{"include", nil, "School expected again"},
+	} {
+		admin.get(page)
+		form := url.Values{"_csrf": {admin.csrf}}
+		for k, v := range step.form {
+			form[k] = v
+		}
+		if code, _, h := admin.post(page+"/"+step.action, form); code != http.StatusSeeOther || h.Get("Location") != page {
+			t.Fatalf("%s: %d %s", step.action, code, h.Get("Location"))
+		}
+		if _, body, _ := admin.get(page); !strings.Contains(body, step.banner) {
+			t.Fatalf("%s: no %q banner", step.action, step.banner)
+		}
+		if _, body, _ := admin.get(page); strings.Contains(body, step.banner) {
+			t.Fatalf("%s: the banner came back on reload", step.action)
+		}
+	}
+
+	ctx := context.Background()
+	submittedGovernor(t, srv, rs, urnB)
+	submitted, _ := rs.Return(ctx, "2024-25", urnB)
+	if err := rs.Close(ctx, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	closedPage := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnB)
+	_, body, _ := admin.get(closedPage)
+	if strings.Contains(body, "Reopen for the governor to amend") {
+		t.Fatal("a closed round's return offers reopening")
+	}
+	before, _ := srv.mail.Recent(ctx, 100)
+	if code, _, _ := admin.post(closedPage+"/reopen", url.Values{"_csrf": {admin.csrf}, "reason": {"late change"}}); code != http.StatusConflict {
+		t.Fatalf("reopening on a closed round: %d", code)
+	}
+	if after, _ := srv.mail.Recent(ctx, 100); len(after) != len(before) {
+		t.Fatal("a refused reopening sent email")
+	}
+	if got, _ := rs.Return(ctx, "2024-25", urnB); got.Status != forms.StatusSubmitted || got.Reference != submitted.Reference {
+		t.Fatalf("after a refused reopening: %s", got.Status)
+	}
+}

@@ -98,7 +98,12 @@ func TestRoundStatesAndConfirmations(t *testing.T) {
 		t.Errorf("link after reopening: %d", code)
 	}
 	post("/admin/rounds/2024-25/close", url.Values{"confirm": {"yes"}})
-	if code, _, _ := post("/admin/rounds/2024-25/archive", url.Values{}); code != http.StatusSeeOther || state("2024-25") != forms.RoundArchived {
+	// Archiving cannot be undone: it asks first.
+	if code, body, _ := post("/admin/rounds/2024-25/archive", url.Values{}); code != http.StatusOK || state("2024-25") != forms.RoundClosed ||
+		!strings.Contains(body, "cannot be reopened") {
+		t.Fatalf("archive without confirming: %d, state %s", code, state("2024-25"))
+	}
+	if code, _, _ := post("/admin/rounds/2024-25/archive", url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther || state("2024-25") != forms.RoundArchived {
 		t.Fatalf("archive: %d", code)
 	}
 	if code, _, _ := post("/admin/rounds/2024-25/reopen", url.Values{}); code != http.StatusConflict || state("2024-25") != forms.RoundArchived {

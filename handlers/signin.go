@@ -15,6 +15,7 @@ import (
 type SignInPage struct {
 	Page
 	Email         string
+	Next          string // where to go after signing in, when not the default (already checked)
 	Message       string
 	EmailError    *FieldError
 	PasswordError *FieldError
@@ -41,14 +42,14 @@ func (s *Server) signInPage(c *fiber.Ctx) error {
 	if adminOf(c) != "" {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	return s.render(c, fiber.StatusOK, "sign-in", SignInPage{Page: s.basePage(c, "Sign in")})
+	return s.render(c, fiber.StatusOK, "sign-in", SignInPage{Page: s.basePage(c, "Sign in"), Next: signInNext(c)})
 }
 
 func (s *Server) signIn(c *fiber.Ctx) error {
 	var f signInForm
 	f.Email = strings.TrimSpace(c.FormValue("email"))
 	f.Password = c.FormValue("password")
-	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: f.Email}
+	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: f.Email, Next: signInNext(c)}
 	if errs := s.check(f, signInMessages); len(errs) > 0 {
 		page.Errors, page.EmailError, page.PasswordError = errs, errorFor(errs, "email"), errorFor(errs, "password")
 		return s.render(c, fiber.StatusUnprocessableEntity, "sign-in", page)
@@ -71,6 +72,14 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 }
 
+// signInNext is the checked next address the sign-in form posts on, or "" for the default.
+func signInNext(c *fiber.Ctx) string {
+	if next := safeNext(c.Query("next")); next != "/admin" {
+		return next
+	}
+	return ""
+}
+
 // signInRefused is the audit entry of a rate-limited sign-in.
 func (s *Server) signInRefused(c *fiber.Ctx) audit.Entry {
 	return audit.Entry{Actor: strings.TrimSpace(c.FormValue("email")), Action: audit.ActionSignInFailed, Detail: "rate limited"}
@@ -78,7 +87,7 @@ func (s *Server) signInRefused(c *fiber.Ctx) audit.Entry {
 
 // tooManySignIns answers a rate-limited sign-in.
 func (s *Server) tooManySignIns(c *fiber.Ctx) error {
-	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: strings.TrimSpace(c.FormValue("email")),
+	page := SignInPage{Page: s.basePage(c, "Sign in"), Email: strings.TrimSpace(c.FormValue("email")), Next: signInNext(c),
 		Message: "There have been too many attempts to sign in. Wait 15 minutes, then try again."}
 	return s.render(c, fiber.StatusTooManyRequests, "sign-in", page)
 }
