@@ -220,8 +220,8 @@ type DayCount struct {
 }
 
 // Curve counts returns received per day, from the round's opening to its deadline and
-// grace period (or the last return, if later), stopping at until when it is set (a live
-// round). firsts are when each school first returned; expected is the round's size.
+// grace period (or the last return, if later), stopping at until when it is set and
+// earlier (today, for a round still running or closed before its deadline). firsts are when each school first returned; expected is the round's size.
 func Curve(round Round, expected int, firsts []time.Time, until time.Time) []DayCount {
 	opens, err1 := time.ParseInLocation(time.DateOnly, round.Opens, London)
 	deadline, err2 := time.ParseInLocation(time.DateOnly, round.Deadline, London)
@@ -301,11 +301,8 @@ func (rs *Rounds) Report(ctx context.Context, year string, now time.Time) (Round
 			rep.Outstanding = append(rep.Outstanding, r)
 		}
 	})
-	until := time.Time{}
-	if round.State == RoundOpen {
-		until = now
-	}
-	rep.Curve = Curve(round, expected, firsts, until)
+	// Open or closed early, the curve stops today: no returns are drawn for days to come.
+	rep.Curve = Curve(round, expected, firsts, now)
 	previous := ""
 	if rep.Previous != nil {
 		previous = rep.Previous.ID

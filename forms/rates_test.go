@@ -149,3 +149,20 @@ func TestCurveCountsLondonDays(t *testing.T) {
 		t.Errorf("curve\n%v\nwant\n%v", got, want)
 	}
 }
+
+// A round closed before its deadline draws no returns for days still to come.
+func TestCurveOfARoundClosedEarlyStopsToday(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	if err := rs.Close(ctx, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	today := time.Date(2024, 11, 20, 12, 0, 0, 0, London)
+	rep, err := rs.Report(ctx, round.ID, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Curve) == 0 || rep.Curve[len(rep.Curve)-1].Date != "2024-11-20" {
+		t.Fatalf("curve of a round closed early ends %+v", rep.Curve[len(rep.Curve)-1])
+	}
+}
