@@ -21,6 +21,21 @@ func assuranceOver(rs *Rounds, m *mail.Mailer) (*Assurance, *audit.Log) {
 		Receipt: func(Round, Return) ([]byte, error) { return []byte("%PDF-1.3 receipt"), nil }}), log
 }
 
+// submittedReturn is school 990006's return, every section answered and submitted by its
+// governor through the assurance service, with the service, its outbox and its audit log.
+func submittedReturn(t *testing.T) (*Rounds, Round, *mail.Mailer, *Assurance, *audit.Log, Return) {
+	t.Helper()
+	rs, round := openRound(t)
+	m := mail.New(rs.st, mail.SMTP{})
+	a, log := assuranceOver(rs, m)
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
+	sub, err := a.Submit(context.Background(), Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs, round, m, a, log, sub
+}
+
 // completeAllButDeclaration saves every section but the declaration, validly.
 func completeAllButDeclaration(t *testing.T, rs *Rounds, round Round, urn int) (Return, []Section) {
 	t.Helper()
@@ -120,14 +135,8 @@ func TestReceiptFailureKeepsSubmission(t *testing.T) {
 // declaration must be confirmed afresh.
 func TestReopenEmailsContactAndSignatory(t *testing.T) {
 	ctx := context.Background()
-	rs, round := openRound(t)
-	m := mail.New(rs.st, mail.SMTP{})
-	a, log := assuranceOver(rs, m)
+	rs, round, m, a, log, ret := submittedReturn(t)
 	if err := rs.SetContactEmail(ctx, round.ID, 990006, "office@school.example.org"); err != nil {
-		t.Fatal(err)
-	}
-	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now())); err != nil {
 		t.Fatal(err)
 	}
 	re, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.ID, "The DSL training date is in the future")
@@ -194,13 +203,7 @@ func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
 // answers, and the purge is audited by the domain.
 func TestPurgeForgetsReceiptEmails(t *testing.T) {
 	ctx := context.Background()
-	rs, round := openRound(t)
-	m := mail.New(rs.st, mail.SMTP{})
-	a, log := assuranceOver(rs, m)
-	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	rs, _, m, a, log, ret := submittedReturn(t)
 	other, err := m.Send(ctx, "someone@example.org", "Not about a return", "kept", "test", "2024-25x")
 	if err != nil {
 		t.Fatal(err)
@@ -231,13 +234,7 @@ func TestPurgeForgetsReceiptEmails(t *testing.T) {
 // so the governor could not amend it, and nobody is emailed to try.
 func TestReopenRefusedOnAClosedRound(t *testing.T) {
 	ctx := context.Background()
-	rs, round := openRound(t)
-	m := mail.New(rs.st, mail.SMTP{})
-	a, _ := assuranceOver(rs, m)
-	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	rs, round, m, a, _, ret := submittedReturn(t)
 	if err := rs.Close(ctx, round.ID); err != nil {
 		t.Fatal(err)
 	}
