@@ -263,8 +263,7 @@ func TestOneTimeCodeJourney(t *testing.T) {
 	}
 	admin := srv.client(t)
 	admin.signIn()
-	admin.get("/admin/rounds/2024-25/returns/990006")
-	if code, _, _ := admin.post("/admin/rounds/2024-25/returns/990006/contact", url.Values{"_csrf": {admin.csrf}, "email": {"governor@school.example.org"}}); code != http.StatusSeeOther {
+	if code, _ := admin.returnAction(urnA, "contact", url.Values{"email": {"governor@school.example.org"}}); code != http.StatusSeeOther {
 		t.Fatalf("contact email: %d", code)
 	}
 	// The link alone reaches only the code page.

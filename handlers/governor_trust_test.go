@@ -163,8 +163,7 @@ func TestReopenedDeclarationNotTickedAndConfirmationFollowsAnswer(t *testing.T) 
 	}
 	admin := srv.client(t)
 	admin.signIn()
-	admin.get("/admin/rounds/2024-25/returns/990006")
-	if code, _, _ := admin.post("/admin/rounds/2024-25/returns/990006/reopen", url.Values{"_csrf": {admin.csrf}, "reason": {"Wrong date"}}); code != http.StatusSeeOther {
+	if code, _ := admin.returnAction(urnA, "reopen", url.Values{"reason": {"Wrong date"}}); code != http.StatusSeeOther {
 		t.Fatalf("reopen: %d", code)
 	}
 	_, body, _ = g.get("/return/submit")

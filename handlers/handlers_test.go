@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,21 @@ func (c *client) signIn() {
 	if code != http.StatusSeeOther || h.Get("Location") != "/admin" {
 		c.t.Fatalf("sign-in: %d %s\n%s", code, h.Get("Location"), body)
 	}
+}
+
+// returnAction has a signed-in admin post an action from a school's return page in the
+// 2024-25 round, as its form does (the page read first for its CSRF token), and gives the
+// status and headers.
+func (c *client) returnAction(urn int, action string, form url.Values) (int, http.Header) {
+	c.t.Helper()
+	page := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urn)
+	c.get(page)
+	f := url.Values{"_csrf": {c.csrf}}
+	for k, v := range form {
+		f[k] = v
+	}
+	code, _, h := c.post(page+"/"+action, f)
+	return code, h
 }
 
 func TestAccessToEveryRoute(t *testing.T) {

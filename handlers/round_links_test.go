@@ -110,12 +110,7 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 		{"exempt", url.Values{"reason": {"Closing in December"}}, "School marked exempt"},
 		{"include", nil, "School expected again"},
 	} {
-		admin.get(page)
-		form := url.Values{"_csrf": {admin.csrf}}
-		for k, v := range step.form {
-			form[k] = v
-		}
-		if code, _, h := admin.post(page+"/"+step.action, form); code != http.StatusSeeOther || h.Get("Location") != page {
+		if code, h := admin.returnAction(urnA, step.action, step.form); code != http.StatusSeeOther || h.Get("Location") != page {
 			t.Fatalf("%s: %d %s", step.action, code, h.Get("Location"))
 		}
 		if _, body, _ := admin.get(page); !strings.Contains(body, step.banner) {
