@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 )
@@ -442,9 +443,9 @@ func TestOversizedBodiesRefusedBeforeReading(t *testing.T) {
 
 // ownStoreServer is a test server on an embedded store of its own (in cfg.DataDir), with
 // an admin signed in.
-func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
+func ownStoreServer(t *testing.T, cfg app.Config) (*testServer, *client) {
 	t.Helper()
-	st, err := store.Open(context.Background(), cfg)
+	st, err := app.OpenStore(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +460,7 @@ func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
 // service is unavailable.
 func TestDataDirGoneIsUnavailable(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	srv, admin := ownStoreServer(t, store.Config{DataDir: dir})
+	srv, admin := ownStoreServer(t, app.Config{DataDir: dir})
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +487,7 @@ func TestDataDirGoneIsUnavailable(t *testing.T) {
 // A full disk (the store's own size cap, which fails writes with SQLITE_FULL as a full disk
 // does): a save gets 503, not a generic 500, and /healthz fails until there is room again.
 func TestFullDiskIsUnavailable(t *testing.T) {
-	srv, admin := ownStoreServer(t, store.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
+	srv, admin := ownStoreServer(t, app.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
 	st := srv.store
 	// Fill the sessions' own collection (a new page is needed for a new session), with big
 	// documents until one does not fit, then smaller ones to take the last pages.

@@ -1,4 +1,4 @@
-package store
+package embedded
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lscp/assure/internal/store"
 
 	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself uses, to add the index below
 )
@@ -21,11 +23,12 @@ import (
 // FerretDB's own lookup expression. It lives only in SQLite (FerretDB's metadata does not
 // list it) and goes with the table if the collection is dropped.
 
-// indexID creates the collection if it is missing and indexes its _id lookups.
-func (s *Store) indexID(name string) error {
+// indexID creates the collection name of s, whose SQLite database is file, if it is
+// missing, and indexes its _id lookups.
+func indexID(s *store.Store, file, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// Not under writeMu: Collection may be called inside a Write. Both connections wait
+	// Not under the store's write lock: Collection may be called inside a Write. Both connections wait
 	// out each other's locks (busy_timeout), and this runs once per collection.
 	err := s.DB.CreateCollection(ctx, name)
 	var ce mongo.CommandError
@@ -34,7 +37,7 @@ func (s *Store) indexID(name string) error {
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	db, err := sql.Open("sqlite", "file:"+s.sqliteFile+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
 	if err != nil {
 		return err
 	}

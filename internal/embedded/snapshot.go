@@ -1,4 +1,4 @@
-package store
+package embedded
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 )
 
-// SnapshotEmbedded copies the embedded store's database (dataDir/database.sqlite) into
+// Snapshot copies the embedded store's database (dataDir/database.sqlite) into
 // dir as it is at one instant: SQLite's VACUUM INTO reads the whole database in one read
 // transaction, so a service writing meanwhile neither blocks nor tears the copy. Open
-// the copy with Open(Config{DataDir: dir}).
-func SnapshotEmbedded(ctx context.Context, dataDir, database, dir string) error {
+// the copy with Open(ctx, Config{Dir: dir, Database: database}).
+func Snapshot(ctx context.Context, dataDir, database, dir string) error {
 	src, err := filepath.Abs(filepath.Join(dataDir, database+".sqlite"))
 	if err != nil {
 		return err
