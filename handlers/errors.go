@@ -1,13 +1,11 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/metrics"
@@ -59,7 +57,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, paras = http.StatusConflict, "Someone else changed this", []string{"Go back, reload the page and make your change again. Nothing was lost."}
 	case isJOSORefusal(err):
 		status, heading, paras, _ = josoErrorPage(err)
-	case isStoreDown(err):
+	case store.Unavailable(err):
 		metrics.StoreError()
 		status, heading = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
 		paras = []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}
@@ -75,11 +73,4 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).SendString(heading)
 	}
 	return nil
-}
-
-// isStoreDown recognises the driver's errors for a store that does not answer, and the
-// store's own for one that cannot keep what is written (files gone, disk full).
-func isStoreDown(err error) bool {
-	return errors.Is(err, store.ErrUnavailable) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, mongo.ErrClientDisconnected) || strings.Contains(err.Error(), "server selection")
 }
