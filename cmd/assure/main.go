@@ -205,6 +205,9 @@ type app struct {
 	joso     *missions.Programme
 	josoMail missions.Mailer
 	assurer  *forms.Assurance
+	// services are the same services as internal/app built them, for code that takes
+	// them together (the demo, the load test).
+	services *services.App
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -225,7 +228,7 @@ func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 		return nil, err
 	}
 	return &app{cfg: cfg, log: log, st: s.Store, register: s.Register, rounds: s.Rounds, accounts: s.Accounts, audit: s.Audit,
-		mail: s.Mail, chase: s.Chase, joso: s.JOSO, josoMail: s.JOSOMail, assurer: s.Assurance}, nil
+		mail: s.Mail, chase: s.Chase, joso: s.JOSO, josoMail: s.JOSOMail, assurer: s.Assurance, services: s}, nil
 }
 
 // services is what internal/app opens the store and builds the services with.
