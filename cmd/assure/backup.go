@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	services "github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/backup"
 	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/store"
@@ -52,7 +53,7 @@ func backupStore(ctx context.Context, e env, cfg config, out string) error {
 // in a temporary directory removed by done.
 func openForBackup(ctx context.Context, cfg config) (*store.Store, func(), error) {
 	if cfg.MongoURI != "" {
-		st, err := store.Connect(ctx, cfg.MongoURI, cfg.MongoDB, store.KindMongoDB)
+		st, err := services.OpenStore(ctx, services.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -66,7 +67,7 @@ func openForBackup(ctx context.Context, cfg config) (*store.Store, func(), error
 		_ = os.RemoveAll(tmp)
 		return nil, nil, err
 	}
-	st, err := embedded.Open(ctx, embedded.Config{Dir: tmp, Database: cfg.MongoDB})
+	st, err := services.OpenStore(ctx, services.Config{DataDir: tmp, Database: cfg.MongoDB})
 	if err != nil {
 		_ = os.RemoveAll(tmp)
 		return nil, nil, err

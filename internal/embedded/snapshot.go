@@ -2,10 +2,8 @@ package embedded
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 )
@@ -25,9 +23,7 @@ func Snapshot(ctx context.Context, dataDir, database, dir string) error {
 		}
 		return err
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	db, err := sql.Open("sqlite", "file:"+src+"?"+q.Encode())
+	db, err := openSQLite(src)
 	if err != nil {
 		return err
 	}
