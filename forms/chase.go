@@ -21,6 +21,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	outbox "github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
 )
@@ -45,10 +46,10 @@ var RecordedContactKinds = []string{ContactPhone, ContactEmail, ContactMeeting, 
 
 // Errors about chasing.
 var (
-	ErrNotChaseable = errors.New("the school has returned or is exempt, so it is not chased")
-	ErrNoteMissing  = errors.New("enter what was said or done")
-	ErrNoteTooLong  = errors.New("the note must be 2,000 characters or fewer")
-	ErrContactKind  = errors.New("select the kind of contact")
+	ErrNotChaseable = problem.New(problem.WrongState, "the school has returned or is exempt, so it is not chased")
+	ErrNoteMissing  = problem.New(problem.Invalid, "enter what was said or done")
+	ErrNoteTooLong  = problem.New(problem.Invalid, "the note must be 2,000 characters or fewer")
+	ErrContactKind  = problem.New(problem.Invalid, "select the kind of contact")
 )
 
 // ChaseEntry is one contact with a school about its return. The log is append-only.
@@ -395,6 +396,9 @@ type ContactsError struct {
 	Line   int
 	Reason string
 }
+
+// Kind is Invalid: the file can be corrected and sent again.
+func (e *ContactsError) Kind() problem.Kind { return problem.Invalid }
 
 func (e *ContactsError) Error() string {
 	if e.Line == 0 {

@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -28,9 +29,9 @@ const (
 
 // Errors about rounds.
 var (
-	ErrRoundNotFound = errors.New("no round for that academic year")
-	ErrRoundExists   = errors.New("a round for that academic year already exists")
-	ErrRoundState    = errors.New("the round is not in a state that allows this")
+	ErrRoundNotFound = problem.New(problem.NotFound, "no round for that academic year")
+	ErrRoundExists   = problem.New(problem.WrongState, "a round for that academic year already exists")
+	ErrRoundState    = problem.New(problem.WrongState, "the round is not in a state that allows this")
 )
 
 // Round is one year's assurance round. Its form definition is a copy, versioned with the

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -27,7 +28,7 @@ const (
 
 // ErrLinkInvalid covers every link that does not sign in: malformed, unknown, used,
 // expired, or for a teacher who is no longer the school's link teacher.
-var ErrLinkInvalid = errors.New("this sign-in link does not work")
+var ErrLinkInvalid = problem.New(problem.NotFound, "this sign-in link does not work")
 
 type signinDoc struct {
 	ID      string    `bson:"_id"` // SHA-256 of the token

@@ -15,16 +15,17 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"golang.org/x/crypto/argon2"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
 )
 
 // Errors a caller can act on.
 var (
-	ErrExists         = errors.New("an admin with that email address already exists")
-	ErrBadCredentials = errors.New("the email address or password is not right")
+	ErrExists         = problem.New(problem.WrongState, "an admin with that email address already exists")
+	ErrBadCredentials = problem.New(problem.Invalid, "the email address or password is not right")
 	ErrWeakPassword   = fmt.Errorf("the password must be at least %d characters", MinPasswordLength)
-	ErrBadEmail       = errors.New("enter an email address in the correct format, like name@example.org")
+	ErrBadEmail       = problem.New(problem.Invalid, "enter an email address in the correct format, like name@example.org")
 )
 
 // MinPasswordLength follows NCSC advice: length over composition rules.
