@@ -12,6 +12,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/problem"
 )
 
 // RoundsPage lists rounds and has the form to create one.
@@ -75,6 +76,9 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionRoundCreated, Target: r.ID,
 				Detail: fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version)})
 			return c.Redirect("/admin/rounds/"+r.ID, fiber.StatusSeeOther)
+		}
+		if k := problem.KindOf(err); k != problem.Invalid && k != problem.WrongState {
+			return err // the service's fault (the store, say), not the year typed
 		}
 		p.Errors = append(p.Errors, FieldError{Field: "year", Message: capitalise(err.Error())})
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/lscp/assure/forms"
@@ -67,5 +69,20 @@ func TestEveryKindHasAPage(t *testing.T) {
 		if _, ok := errorPages[k]; !ok {
 			t.Errorf("kind %v has no page", k)
 		}
+	}
+}
+
+// TestStoreDownWhileCreatingARound: a store that cannot keep a write (here a full disk) is
+// the service's fault, shown as the unavailable page, not as a problem with the year the
+// admin typed.
+func TestStoreDownWhileCreatingARound(t *testing.T) {
+	t.Parallel()
+	_, c := fullStoreServer(t)
+	c.get("/admin/rounds")
+	code, body, _ := c.post("/admin/rounds", url.Values{"_csrf": {c.csrf}, "year": {"2026-27"}, "grace_days": {"0"},
+		"opens-day": {"1"}, "opens-month": {"10"}, "opens-year": {"2026"},
+		"deadline-day": {"30"}, "deadline-month": {"11"}, "deadline-year": {"2026"}})
+	if code != http.StatusServiceUnavailable || strings.Contains(body, `href="#year"`) {
+		t.Fatalf("creating a round with the store full: %d\n%s", code, body)
 	}
 }
