@@ -24,6 +24,7 @@ import (
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // Chasing: the partnership reminds schools that have not returned, by a schedule set per
@@ -325,7 +326,7 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear governor,\n\n%s has not yet received %s's annual safeguarding assurance for %s (URN %d).\n",
 		c.cfg.Partnership, r.School.Name, round.ID, r.URN)
-	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s/r/%s\n\n", due, when, c.cfg.PublicURL, token)
+	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s\n\n", due, when, urls.Return(c.cfg.PublicURL, token))
 	b.WriteString("It is the same link your school was sent before; anything already saved is kept.\n")
 	b.WriteString("Please do not forward it: it opens your school's return.\n\n")
 	b.WriteString(c.cfg.Partnership + "\n")

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 )
@@ -58,7 +59,7 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 		}
 		dates[q.ID] = a.Value
 	}
-	if err := forms.CheckYear(p.Year); err != nil {
+	if err := academic.CheckYear(p.Year); err != nil {
 		p.YearError = &FieldError{Field: "year", Message: "Enter the academic year, like 2024-25"}
 		p.Errors = append([]FieldError{*p.YearError}, p.Errors...)
 	}

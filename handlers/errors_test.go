@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/text"
 	"github.com/lscp/assure/missions"
 )
 
@@ -45,7 +45,7 @@ func TestEveryDomainErrorHasAPage(t *testing.T) {
 		{fmt.Errorf("%w: the year must look like 2026-27", missions.ErrInvalid), http.StatusBadRequest},
 		{missions.ValidationErrors{{Field: "title", Message: "Enter a title"}}, http.StatusBadRequest},
 		{&forms.FileError{Line: 3, Reason: "the URN is not a number"}, http.StatusBadRequest},
-		{accounts.ErrBadEmail, http.StatusBadRequest},
+		{text.ErrBadEmail, http.StatusBadRequest},
 		{store.ErrUnavailable, http.StatusServiceUnavailable},
 		{errors.New("something the service did not expect"), http.StatusInternalServerError},
 	}

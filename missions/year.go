@@ -14,7 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
@@ -294,7 +294,7 @@ func DefaultAnonymiseOn(year string) string {
 // CreateYear makes a programme year in setup, starting from the latest year's catalogue,
 // sessions' shape and categories (or the built-in catalogue for the first year).
 func (p *Programme) CreateYear(ctx context.Context, id, by string) (Year, error) {
-	if err := forms.CheckYear(id); err != nil {
+	if err := academic.CheckYear(id); err != nil {
 		return Year{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	now := time.Now().UTC()
