@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
@@ -95,7 +96,7 @@ func JOSO(ctx context.Context, a *app.App, now time.Time) ([]missions.SchoolRef,
 	for _, s := range primaries[:min(len(primaries), 40)] {
 		refs = append(refs, missions.SchoolRef{URN: s.URN, Name: s.Name})
 	}
-	if err := missions.Demo(ctx, a.JOSO, refs, "demo", now.In(forms.London).Format(time.DateOnly)); err != nil {
+	if err := missions.Demo(ctx, a.JOSO, refs, "demo", now.In(academic.London).Format(time.DateOnly)); err != nil {
 		return nil, err
 	}
 	return refs, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/demo"
@@ -53,7 +54,7 @@ func Prepare(ctx context.Context, a *app.App, sz Sizes, now time.Time) (Plan, er
 // openRound creates and opens the round of now's academic year (opened a week ago, its
 // deadline 20 days away) and issues a link to each of the first sz.Governors schools.
 func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Time) error {
-	today := now.In(forms.London)
+	today := now.In(academic.London)
 	start := today.Year()
 	if today.Month() < time.August {
 		start--
@@ -103,7 +104,7 @@ func (p *Plan) signInTeachers(ctx context.Context, a *app.App, sz Sizes, now tim
 	// Activities fall inside the programme year: its last day, or today if the year is still running.
 	_, lastDay := y.Dates()
 	last, _ := time.Parse(time.DateOnly, lastDay)
-	day := now.In(forms.London)
+	day := now.In(academic.London)
 	if day.After(last) {
 		day = last
 	}
