@@ -78,7 +78,7 @@ func isGone(err error) bool {
 
 // written turns the outcome of a write into what the caller may be told: a write the store
 // could not keep (no space, or files gone, before or during it) is ErrUnavailable, never
-// "saved".
+// "saved"; one no server answered is of kind problem.Unavailable.
 func (s *Store) written(err error) error {
 	if err != nil && IsFull(err) {
 		s.full.Store(true)
@@ -86,6 +86,9 @@ func (s *Store) written(err error) error {
 	}
 	if err != nil && isGone(err) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	if Unavailable(err) && problem.KindOf(err) == problem.Internal {
+		return problem.Wrap(problem.Unavailable, err) // the driver's: no server answered
 	}
 	if aerr := s.Available(); aerr != nil {
 		return aerr

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
@@ -71,5 +72,27 @@ func TestUnavailableRecognisesADownStore(t *testing.T) {
 		if got := store.Unavailable(tc.err); got != tc.want {
 			t.Errorf("%s (%v): Unavailable %v, want %v", tc.name, tc.err, got, tc.want)
 		}
+	}
+}
+
+// A write to a store that does not answer says so by its kind, as ErrUnavailable does, so
+// the one error table shows the unavailable page without knowing the driver.
+func TestAWriteToADownStoreIsOfKindUnavailable(t *testing.T) {
+	ctx := context.Background()
+	client, err := mongo.Connect(options.Client().ApplyURI(storetest.URI(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Wrap(ctx, client, "down", store.KindEmbedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = client.Disconnect(ctx)
+	err = st.Write(ctx, func(ctx context.Context) error {
+		_, err := st.DB.Collection("things").InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}})
+		return err
+	})
+	if problem.KindOf(err) != problem.Unavailable || !errors.Is(err, mongo.ErrClientDisconnected) {
+		t.Fatalf("a write after the client disconnected: %v, kind %s", err, problem.KindOf(err))
 	}
 }
