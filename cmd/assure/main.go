@@ -1,6 +1,6 @@
-// Command assure is the Assure service and its administration commands. main wires
-// everything: configuration from the environment and flags, the store, the domain
-// packages and the web front.
+// Command assure is the Assure service and its administration commands. main reads the
+// configuration from the environment and flags, has internal/app open the store and build
+// the services, builds the web front over them, and prints what commands did.
 package main
 
 import (

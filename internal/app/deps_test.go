@@ -33,6 +33,22 @@ func TestTheServiceLinksTheEmbeddedStore(t *testing.T) {
 	}
 }
 
+// Only the wiring starts the embedded store: cmd/assure, this package and the test helper
+// import internal/embedded (tests may too).
+func TestOnlyTheWiringImportsTheEmbeddedStore(t *testing.T) {
+	allowed := []string{"github.com/lscp/assure/cmd/assure", "github.com/lscp/assure/internal/app", "github.com/lscp/assure/internal/storetest"}
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "github.com/lscp/assure/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if slices.Contains(f[1:], "github.com/lscp/assure/internal/embedded") && !slices.Contains(allowed, f[0]) {
+			t.Errorf("%s imports internal/embedded", f[0])
+		}
+	}
+}
+
 // deps is every package pkg imports, directly or not, as `go list -deps` gives them.
 func deps(t *testing.T, pkg string) []string {
 	t.Helper()
