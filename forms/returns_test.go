@@ -60,6 +60,7 @@ func fillSection(sec Section) map[string]Answer {
 }
 
 func TestRoundLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, r := openRound(t)
 	if r.State != RoundOpen || r.Expected != 386 {
@@ -97,6 +98,7 @@ func TestRoundLifecycle(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	tokA, err := rs.IssueLink(ctx, "2024-25", 990001)
@@ -135,6 +137,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestSaveSubmitReopen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006) // a primary school
@@ -209,6 +212,7 @@ func TestSaveSubmitReopen(t *testing.T) {
 }
 
 func TestConcurrentSavesOneWins(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)
@@ -239,6 +243,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 }
 
 func TestDoubleSubmissionMakesOne(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990007)
@@ -276,6 +281,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 }
 
 func TestExemptAndAddLate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	if err := rs.SetExempt(ctx, "2024-25", 990001, true, ""); err == nil {
@@ -294,6 +300,7 @@ func TestExemptAndAddLate(t *testing.T) {
 }
 
 func TestOneTimeCode(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	id := ReturnID("2024-25", 990006)
