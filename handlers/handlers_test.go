@@ -174,6 +174,7 @@ func (c *client) returnAction(urn int, action string, form url.Values) (int, htt
 }
 
 func TestAccessToEveryRoute(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
 	if err != nil {
@@ -233,6 +234,7 @@ func TestAccessToEveryRoute(t *testing.T) {
 }
 
 func TestSignInSignOutAndAudit(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -276,6 +278,7 @@ func TestSignInSignOutAndAudit(t *testing.T) {
 }
 
 func TestCSRFRefused(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -305,6 +308,7 @@ func TestCSRFRefused(t *testing.T) {
 }
 
 func TestSignInRateLimited(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -327,6 +331,7 @@ func TestSignInRateLimited(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	_, _, h := srv.client(t).get("/sign-in")
 	for k, want := range map[string]string{
@@ -354,6 +359,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	code, body, _ := srv.client(t).get("/healthz")
 	var got map[string]string
@@ -365,6 +371,7 @@ func TestHealthz(t *testing.T) {
 
 // A store that has gone away: /healthz says so with 503, pages say so with 503, no panic.
 func TestStoreGoneAway(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.signIn()
@@ -381,6 +388,8 @@ func TestStoreGoneAway(t *testing.T) {
 
 // An external store that stops and comes back: 503s and a failing /healthz while it is
 // away, no panic, and the same running service recovers by itself when it returns.
+// Not parallel: the store comes back on the port it had, which a test running alongside
+// could take while it is away.
 func TestExternalStoreStopsAndReturns(t *testing.T) {
 	dir := t.TempDir()
 	addr, err := loadtest.FreeAddr()
@@ -434,6 +443,7 @@ func TestExternalStoreStopsAndReturns(t *testing.T) {
 
 // Behind a TLS-terminating proxy the session cookie is Secure; on plain HTTP it cannot be.
 func TestSecureCookiesOverTLS(t *testing.T) {
+	t.Parallel()
 	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0"}})
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -461,6 +471,7 @@ func TestSecureCookiesOverTLS(t *testing.T) {
 }
 
 func TestOversizedFormRefused(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -488,6 +499,7 @@ func (c *client) uploadTo(path, field, name string, data []byte) (int, string, h
 }
 
 func TestUploadGIAS(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.signIn()

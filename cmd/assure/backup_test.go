@@ -47,11 +47,10 @@ func storeContents(t *testing.T, dataDir string) map[string][]string {
 // The demo (with an evidence file) backed up while nothing else runs, restored into a
 // new data directory: every collection, document for document, the same.
 func TestBackupRestoresTheDemoExactly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	src, dst, file := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "assure.backup")
-	if code, _, errs := assure(t, src, "", "demo"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	src, _ := demoDir(t)
+	dst, file := t.TempDir(), filepath.Join(t.TempDir(), "assure.backup")
 	a, err := openStore(ctx, env{stdout: io.Discard, stderr: io.Discard}, testConfig(t, src))
 	if err != nil {
 		t.Fatal(err)
