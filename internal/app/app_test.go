@@ -13,6 +13,7 @@ import (
 // Open starts the embedded store when no MongoDB is named, gives it the services'
 // indexes, and opens the same files again after a close (as every command does).
 func TestOpenTheEmbeddedStoreAgainAndAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := app.Config{DataDir: filepath.Join(t.TempDir(), "data"), Partnership: "Test Partnership"}
 	for i := range 2 {

@@ -13,6 +13,7 @@ var engines = []string{"github.com/FerretDB/FerretDB", "modernc.org/sqlite"}
 // The domain packages, the web front and the store's write rules link no store engine:
 // only cmd/assure (through this package) starts FerretDB, so they build without it.
 func TestDomainPackagesLinkNoStoreEngine(t *testing.T) {
+	t.Parallel()
 	for _, pkg := range []string{"forms", "missions", "exports", "handlers", "internal/store"} {
 		linked := deps(t, "github.com/lscp/assure/"+pkg)
 		for _, e := range engines {
@@ -28,6 +29,7 @@ func TestDomainPackagesLinkNoStoreEngine(t *testing.T) {
 // The engine is still linked where it is started, so the test above cannot pass by a
 // go list that lists nothing.
 func TestTheServiceLinksTheEmbeddedStore(t *testing.T) {
+	t.Parallel()
 	if !slices.Contains(deps(t, "github.com/lscp/assure/cmd/assure"), "github.com/FerretDB/FerretDB/ferretdb") {
 		t.Fatal("cmd/assure does not link FerretDB: where does the embedded store start?")
 	}
@@ -36,6 +38,7 @@ func TestTheServiceLinksTheEmbeddedStore(t *testing.T) {
 // Only the wiring starts the embedded store: cmd/assure, this package and the test helper
 // import internal/embedded (tests may too).
 func TestOnlyTheWiringImportsTheEmbeddedStore(t *testing.T) {
+	t.Parallel()
 	allowed := []string{"github.com/lscp/assure/cmd/assure", "github.com/lscp/assure/internal/app", "github.com/lscp/assure/internal/storetest"}
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "github.com/lscp/assure/...").Output()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // The demo loads through the services into an empty store: the county, an open live
 // round, the JOSO schools and an admin who can sign in; and only into an empty store.
 func TestLoadFillsAnEmptyStoreOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := app.New(storetest.New(t), app.Config{Partnership: "Test Partnership"})
 	l, err := demo.Load(ctx, a, time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))

@@ -15,6 +15,7 @@ import (
 )
 
 func TestReadOnlyDataDirIsReportedPlainly(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		// root writes through directory permissions; use a path under a file instead.
 		f := filepath.Join(t.TempDir(), "file")
@@ -34,6 +35,7 @@ func TestReadOnlyDataDirIsReportedPlainly(t *testing.T) {
 }
 
 func TestEmbeddedStoreRestartsOnSameData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	st, err := embedded.Open(ctx, embedded.Config{Dir: dir, Database: "assure"})
@@ -65,6 +67,7 @@ func TestEmbeddedStoreRestartsOnSameData(t *testing.T) {
 // DATA_DIR deleted under a running service: writes are no longer acknowledged, and the
 // health check fails, instead of "saved" answers whose data is gone on restart.
 func TestDataDirRemovedIsNoticed(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	ctx := context.Background()
 	st, err := embedded.Open(ctx, embedded.Config{Dir: dir})
@@ -121,6 +124,7 @@ func fillUp(t *testing.T, st *store.Store) error {
 // writes with SQLITE_FULL as a full disk does): writes fail as unavailable, the health
 // check fails, and both recover once there is room again.
 func TestFullStoreIsUnavailableUntilThereIsRoom(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := embedded.Open(ctx, embedded.Config{Dir: t.TempDir(), MaxSize: 4 << 20})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 // The embedded store survives asking for its indexes at every start.
 func TestEnsureIndexesAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	want := []store.Index{

@@ -17,6 +17,7 @@ import (
 // Many concurrent writers against one store: every acknowledged write is there, and none
 // reports SQLITE_BUSY.
 func TestConcurrentWritesAllLand(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	c := st.Collection("things")
 	const writers, each = 40, 25
@@ -53,6 +54,7 @@ func TestConcurrentWritesAllLand(t *testing.T) {
 }
 
 func TestLockIsExclusiveAndLapses(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	ctx := context.Background()
 	release, err := st.Lock(ctx, "job", "a", time.Minute)
@@ -77,6 +79,7 @@ func TestLockIsExclusiveAndLapses(t *testing.T) {
 }
 
 func TestSecretIsStable(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	a, err := st.Secret(context.Background(), "csrf")
 	if err != nil {
@@ -89,6 +92,7 @@ func TestSecretIsStable(t *testing.T) {
 }
 
 func TestHeldLockOutlivesItsLeaseWhileAliveAndEndsWhenTakenOver(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	ctx := context.Background()
 	lease := 300 * time.Millisecond

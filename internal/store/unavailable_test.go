@@ -20,6 +20,7 @@ import (
 // The driver's errors for a store that does not answer are recognised by their types, not
 // their wording; a store that answers with a refusal is not "unavailable".
 func TestUnavailableRecognisesADownStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	// Nothing listens there: the driver finds no server to send the query to.
@@ -78,6 +79,7 @@ func TestUnavailableRecognisesADownStore(t *testing.T) {
 // A write to a store that does not answer says so by its kind, as ErrUnavailable does, so
 // the one error table shows the unavailable page without knowing the driver.
 func TestAWriteToADownStoreIsOfKindUnavailable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, err := mongo.Connect(options.Client().ApplyURI(storetest.URI(t)))
 	if err != nil {

@@ -21,6 +21,7 @@ type versioned struct {
 // version), here the same embedded server wrapped as KindMongoDB so the filter path runs.
 // Each refuses a stale version, applies a current one and creates nothing that is missing.
 func TestVersionedWritesBothPaths(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	embedded := storetest.New(t)
 	asMongoDB, err := store.Wrap(ctx, embedded.Client, embedded.DB.Name(), store.KindMongoDB)
