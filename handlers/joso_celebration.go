@@ -223,33 +223,18 @@ func (s *Server) nominationsAdmin(c *fiber.Ctx) error {
 
 // certificates sends the year's awarded certificates as one PDF, or one school's (?urn=).
 func (s *Server) certificates(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	year := c.Params("year")
-	var teams []missions.Team
+	f := missions.CertificateFilter{Year: year, Nomination: c.Query("nomination")}
 	if u := c.Query("urn"); u != "" {
 		urn, err := strconv.Atoi(u)
 		if err != nil {
 			return fiber.ErrNotFound
 		}
-		t, err := s.deps.JOSO.Team(ctx, missions.TeamID(year, urn))
-		if err != nil {
-			return err
-		}
-		teams = append(teams, t)
-	} else {
-		var err error
-		if teams, err = s.deps.JOSO.Teams(ctx, year); err != nil {
-			return err
-		}
+		f.URN = urn
 	}
-	var certs []missions.CertificateLine
-	for _, t := range teams {
-		for _, cert := range t.Certificates() {
-			// ?nomination= picks one JOSO's certificate out of their school's.
-			if n := c.Query("nomination"); n == "" || n == cert.Nomination {
-				certs = append(certs, cert)
-			}
-		}
+	certs, err := s.deps.JOSO.Certificates(c.UserContext(), f)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := exports.WriteCertificatesPDF(&buf, s.cfg.Partnership, certs); err != nil {

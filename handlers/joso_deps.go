@@ -29,6 +29,7 @@ type josoProgramme interface {
 	SetAttendance(ctx context.Context, team string, version int, session string, attended []string) (missions.Team, error)
 	Nominate(ctx context.Context, team string, version int, category, joso, reason string) (missions.Team, error)
 	Decide(ctx context.Context, team, nomination, decision, by string) (missions.Team, error)
+	Certificates(ctx context.Context, f missions.CertificateFilter) ([]missions.CertificateLine, error)
 
 	SaveActivity(ctx context.Context, team, id string, version int, in missions.ActivityInput, submit bool, by string) (missions.Activity, error)
 	Activity(ctx context.Context, id string) (missions.Activity, error)

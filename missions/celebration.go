@@ -110,3 +110,37 @@ func (j JOSO) CelebrationName() string {
 	}
 	return ""
 }
+
+// CertificateFilter picks certificates: a year's, one school's (URN not 0), or one
+// nomination's of that school.
+type CertificateFilter struct {
+	Year       string
+	URN        int
+	Nomination string
+}
+
+// Certificates lists the awarded certificates the filter picks, school by school.
+func (p *Programme) Certificates(ctx context.Context, f CertificateFilter) ([]CertificateLine, error) {
+	var teams []Team
+	if f.URN != 0 {
+		t, err := p.Team(ctx, TeamID(f.Year, f.URN))
+		if err != nil {
+			return nil, fmt.Errorf("school %d in %s: %w", f.URN, f.Year, err)
+		}
+		teams = append(teams, t)
+	} else {
+		var err error
+		if teams, err = p.Teams(ctx, f.Year); err != nil {
+			return nil, err
+		}
+	}
+	var out []CertificateLine
+	for _, t := range teams {
+		for _, c := range t.Certificates() {
+			if f.Nomination == "" || f.Nomination == c.Nomination {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}

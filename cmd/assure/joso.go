@@ -160,7 +160,7 @@ func josoCertificatesFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		certs, err := a.certificates(ctx, *year, *urn)
+		certs, err := a.joso.Certificates(ctx, missions.CertificateFilter{Year: *year, URN: *urn})
 		if err != nil {
 			return err
 		}
@@ -175,26 +175,6 @@ func josoCertificatesFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// certificates lists a year's awarded certificates, or one school's (urn not 0).
-func (a *app) certificates(ctx context.Context, year string, urn int) ([]missions.CertificateLine, error) {
-	if urn != 0 {
-		t, err := a.joso.Team(ctx, missions.TeamID(year, urn))
-		if err != nil {
-			return nil, fmt.Errorf("school %d in %s: %w", urn, year, err)
-		}
-		return t.Certificates(), nil
-	}
-	teams, err := a.joso.Teams(ctx, year)
-	if err != nil {
-		return nil, err
-	}
-	var out []missions.CertificateLine
-	for _, t := range teams {
-		out = append(out, t.Certificates()...)
-	}
-	return out, nil
-}
-
 func exportJOSOFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "the programme year, like 2022-23")
 	out := fs.String("out", "", "file to write (- for standard output)")
@@ -202,10 +182,11 @@ func exportJOSOFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		in, err := josoWorkbookInput(ctx, a.joso, a.cfg.Partnership, *year)
+		cur, prev, err := a.joso.FiguresBeside(ctx, *year)
 		if err != nil {
 			return err
 		}
+		in := exports.JOSOInput{Partnership: a.cfg.Partnership, Year: cur, Previous: prev}
 		if err := writeOut(*out, e.stdout, func(w io.Writer) error { return exports.WriteJOSOWorkbook(w, in) }); err != nil {
 			return err
 		}
@@ -215,10 +196,4 @@ func exportJOSOFlags(fs *flag.FlagSet) action {
 		}
 		return a.audit.Record(ctx, audit.Entry{Actor: cliActor, Action: audit.ActionExported, Target: *year, Detail: "joso workbook"})
 	}
-}
-
-// josoWorkbookInput gathers a year's figures and the year before's, if there is one.
-func josoWorkbookInput(ctx context.Context, p *missions.Programme, partnership, year string) (exports.JOSOInput, error) {
-	cur, prev, err := p.FiguresBeside(ctx, year)
-	return exports.JOSOInput{Partnership: partnership, Year: cur, Previous: prev}, err
 }
