@@ -87,13 +87,13 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 	}
 	rounds, mailer := forms.NewRounds(st, reg), mail.New(st, mail.SMTP{})
 	chase := forms.NewChase(rounds, mailer, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
-	jp := missions.New(st)
+	jp := missions.New(st, al, mailer, missions.Config{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
 	assure := forms.NewAssurance(rounds, mailer, al, forms.AssuranceConfig{Partnership: cfg.Partnership,
 		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
 			return exports.ReceiptPDF(cfg.Partnership, r, ret)
 		}})
 	app, err := New(cfg, Deps{Store: st, Register: pages, Rounds: rounds, Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
-		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
+		JOSO: JOSOServices(jp)})
 	if err != nil {
 		t.Fatal(err)
 	}

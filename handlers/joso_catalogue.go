@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -67,12 +66,12 @@ func (s *Server) renderCatalogue(c *fiber.Ctx, status int, errs []FieldError) er
 // renderCatalogueWith shows the catalogue; typed, if not nil, are the sessions form's rows
 // as sent, shown back instead of the year's.
 func (s *Server) renderCatalogueWith(c *fiber.Ctx, status int, errs []FieldError, typed []missions.Session) error {
-	y, err := s.deps.JOSO.Year(c.UserContext(), c.Params("year"))
+	y, err := s.deps.JOSO.Catalogue.Year(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
 	}
 	p := CataloguePage{Page: s.basePage(c, "Missions and XP rules "+y.ID), Year: y, Field: map[string]*FieldError{},
-		Editable: y.State == missions.YearSetup || y.State == missions.YearLive, NewTitle: c.FormValue("title"), NewActivity: c.FormValue("activity")}
+		Editable: y.Changeable(), NewTitle: c.FormValue("title"), NewActivity: c.FormValue("activity")}
 	p.Back = "/admin/joso/" + y.ID
 	for _, a := range y.Areas {
 		af := AreaForm{Area: a}
@@ -135,35 +134,35 @@ func ruleFrom(c *fiber.Ctx) (missions.Rule, bool) {
 // changeCatalogue maps an area's strands, makes a new version of a rule, or adds a mission.
 func (s *Server) changeCatalogue(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	year, by := c.Params("year"), adminOf(c)
+	year, by := c.Params("year"), adminActor(c)
 	var err error
-	var done, detail string
+	var done string
 	switch c.Params("what") {
 	case "area":
 		area := c.FormValue("area")
-		_, err = s.deps.JOSO.SetAreaStrands(ctx, year, area, formValues(c)["strands"])
+		_, err = s.deps.JOSO.Catalogue.SetAreaStrands(ctx, by, year, area, formValues(c)["strands"])
 		if errors.Is(err, missions.ErrInvalid) {
 			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "strands-" + area, Message: "Choose at least one strand for the area"}})
 		}
-		done, detail = "Strands saved", "area "+area+" strands "+strings.Join(formValues(c)["strands"], ",")
+		done = "Strands saved"
 	case "rule":
 		activity := c.FormValue("activity")
 		r, ok := ruleFrom(c)
 		if !ok {
 			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "base-" + activity, Message: "Points must be whole numbers from 0 to 1,000"}})
 		}
-		_, err = s.deps.JOSO.SetRule(ctx, year, activity, r, by)
-		done, detail = "New rule version made", fmt.Sprintf("rule %s: base %d, whole school %d, parents %d, KS1 %d, KS2 %d, cap %d", activity, r.Base, r.WholeSchool, r.Parents, r.KS1, r.KS2, r.Cap)
+		_, err = s.deps.JOSO.Catalogue.SetRule(ctx, by, year, activity, r)
+		done = "New rule version made"
 	case "mission":
 		r, ok := ruleFrom(c)
 		if !ok {
 			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "new-base", Message: "Points must be whole numbers from 0 to 1,000"}})
 		}
-		_, err = s.deps.JOSO.AddMission(ctx, year, c.FormValue("area"), c.FormValue("title"), c.FormValue("activity"), r, by)
+		_, err = s.deps.JOSO.Catalogue.AddMission(ctx, by, year, c.FormValue("area"), c.FormValue("title"), c.FormValue("activity"), r)
 		if errors.Is(err, missions.ErrInvalid) {
 			return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
 		}
-		done, detail = "Mission added", "mission "+c.FormValue("title")
+		done = "Mission added"
 	case "sessions":
 		return s.saveSessions(c)
 	default:
@@ -172,7 +171,6 @@ func (s *Server) changeCatalogue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: by, Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
 	return doneRedirect(c, "/admin/joso/"+year+"/catalogue", done)
 }
 
@@ -214,7 +212,7 @@ func (s *Server) saveSessions(c *fiber.Ctx) error {
 	year := c.Params("year")
 	rows := sessionRows(c)
 	sessions := slices.DeleteFunc(slices.Clone(rows), func(r missions.Session) bool { return r.Title == "" })
-	_, err := s.deps.JOSO.SetSessions(c.UserContext(), year, sessions, c.FormValue("confirm") == "yes")
+	_, err := s.deps.JOSO.Catalogue.SetSessions(c.UserContext(), adminActor(c), year, sessions, c.FormValue("confirm") == "yes")
 	var removal *missions.RemovalError
 	var attended *missions.SessionAttendedError
 	switch {
@@ -243,12 +241,5 @@ func (s *Server) saveSessions(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	detail := fmt.Sprintf("%d sessions", len(sessions))
-	for _, r := range rows {
-		if r.Title == "" {
-			detail += "; removed " + r.ID
-		}
-	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCatalogue, Target: year, Detail: detail})
 	return doneRedirect(c, "/admin/joso/"+year+"/catalogue", "Sessions saved")
 }

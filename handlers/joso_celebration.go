@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/exports"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -61,7 +60,7 @@ func (s *Server) nominationsPage(c *fiber.Ctx) error {
 func (s *Server) renderNominations(c *fiber.Ctx, status int, errs []FieldError) error {
 	t := teacherOf(c)
 	p := NominationsPage{Page: s.teacherPage(c, "Celebration nominations"), Team: t.team, Nominations: nominationViews(t.team),
-		Reason: c.FormValue("reason"), Field: map[string]*FieldError{}, CanNominate: t.year.State == missions.YearLive}
+		Reason: c.FormValue("reason"), Field: map[string]*FieldError{}, CanNominate: t.year.Open()}
 	p.Categories = options(t.year.Categories, func(s string) string { return s }, c.FormValue("category"))
 	p.Nominees = []Option{{Value: "", Text: "The whole team", Selected: c.FormValue("joso") == ""}}
 	for _, j := range t.team.Active() {
@@ -77,7 +76,7 @@ func (s *Server) renderNominations(c *fiber.Ctx, status int, errs []FieldError) 
 
 func (s *Server) nominate(c *fiber.Ctx) error {
 	t := teacherOf(c)
-	_, err := s.deps.JOSO.Nominate(c.UserContext(), t.team.ID, 0, c.FormValue("category"), c.FormValue("joso"), c.FormValue("reason"))
+	_, err := s.deps.JOSO.Teams.Nominate(c.UserContext(), teacherActor(c, t), t.team.ID, 0, c.FormValue("category"), c.FormValue("joso"), c.FormValue("reason"))
 	var verrs missions.ValidationErrors
 	if errors.As(err, &verrs) {
 		var errs []FieldError
@@ -89,7 +88,6 @@ func (s *Server) nominate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSONominated, Target: t.team.ID, Detail: c.FormValue("category")})
 	return doneRedirect(c, "/joso/school/nominations", "Nomination sent")
 }
 
@@ -120,7 +118,7 @@ type CelebrationAward struct {
 }
 
 func (s *Server) celebrationPage(c *fiber.Ctx) error {
-	f, err := s.deps.JOSO.Figures(c.UserContext(), c.Params("year"))
+	f, err := s.deps.JOSO.Figures.Of(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
 	}
@@ -132,13 +130,13 @@ func (s *Server) celebrationPage(c *fiber.Ctx) error {
 			continue
 		}
 		cs := CelebrationSchool{School: st.Team.School, Activities: st.Activities, XP: st.XP, Band: st.Band}
-		all, err := s.deps.JOSO.Activities(c.UserContext(), st.Team.ID)
+		all, err := s.deps.JOSO.Activities.OfTeam(c.UserContext(), st.Team.ID)
 		if err != nil {
 			return err
 		}
 		for _, a := range all {
 			if _, ok := a.Current(); ok {
-				m, _, _ := f.Year.Activity(a.Type)
+				m, _, _ := f.Year.ActivityType(a.Type)
 				if !slices.Contains(acts[st.Team.ID], m.Title) {
 					acts[st.Team.ID] = append(acts[st.Team.ID], m.Title)
 				}
@@ -178,13 +176,12 @@ func (s *Server) decideNomination(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	team := missions.TeamID(year, urn)
-	if _, err := s.deps.JOSO.Decide(c.UserContext(), team, c.Params("nomination"), c.FormValue("decision"), adminOf(c)); err != nil {
+	if _, err := s.deps.JOSO.Teams.Decide(c.UserContext(), adminActor(c), team, c.Params("nomination"), c.FormValue("decision")); err != nil {
 		if errors.Is(err, missions.ErrInvalid) {
 			return fiber.ErrBadRequest
 		}
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSODecided, Target: team, Detail: c.Params("nomination") + " " + c.FormValue("decision")})
 	return c.Redirect("/admin/joso/"+year+"/nominations#"+strconv.Itoa(urn), fiber.StatusSeeOther)
 }
 
@@ -203,11 +200,11 @@ type SchoolNominations struct {
 }
 
 func (s *Server) nominationsAdmin(c *fiber.Ctx) error {
-	y, err := s.deps.JOSO.Year(c.UserContext(), c.Params("year"))
+	y, err := s.deps.JOSO.Catalogue.Year(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
 	}
-	teams, err := s.deps.JOSO.Teams(c.UserContext(), y.ID)
+	teams, err := s.deps.JOSO.Teams.OfYear(c.UserContext(), y.ID)
 	if err != nil {
 		return err
 	}
@@ -232,7 +229,7 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 		}
 		f.URN = urn
 	}
-	certs, err := s.deps.JOSO.Certificates(c.UserContext(), f)
+	certs, err := s.deps.JOSO.Teams.Certificates(c.UserContext(), adminActor(c), f)
 	if err != nil {
 		return err
 	}
@@ -240,7 +237,6 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 	if err := exports.WriteCertificatesPDF(&buf, s.cfg.Partnership, certs); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCertificate, Target: year, Detail: strconv.Itoa(len(certs)) + " certificates " + c.Query("urn")})
 	name := "joso-certificates-" + year
 	if u := c.Query("urn"); u != "" {
 		name += "-" + u
@@ -255,7 +251,7 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 
 // josoWorkbook sends the year's JOSO workbook.
 func (s *Server) josoWorkbook(c *fiber.Ctx) error {
-	cur, prev, err := s.deps.JOSO.FiguresBeside(c.UserContext(), c.Params("year"))
+	cur, prev, err := s.deps.JOSO.Figures.ForWorkbook(c.UserContext(), adminActor(c), c.Params("year"))
 	if err != nil {
 		return err
 	}
@@ -263,7 +259,6 @@ func (s *Server) josoWorkbook(c *fiber.Ctx) error {
 	if err := exports.WriteJOSOWorkbook(&buf, exports.JOSOInput{Partnership: s.cfg.Partnership, Year: cur, Previous: prev}); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: cur.Year.ID, Detail: "joso workbook"})
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="joso-`+strings.ReplaceAll(cur.Year.ID, "/", "")+`.xlsx"`)
 	return c.Send(buf.Bytes())

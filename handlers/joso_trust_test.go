@@ -52,7 +52,7 @@ func TestActivityWhoTookPartIsAnExplicitExclusiveChoice(t *testing.T) {
 	if got := checkedInputs(body); strings.Join(got, " ") != "joso-j2 whole-team" {
 		t.Errorf("what was ticked is not kept: %v", got)
 	}
-	acts, _ := srv.joso.Activities(context.Background(), missions.TeamID("2022-23", urnA))
+	acts, _ := srv.joso.Activities.OfTeam(context.Background(), missions.TeamID("2022-23", urnA))
 	if len(acts) != 0 {
 		t.Fatalf("a refused activity was saved: %+v", acts)
 	}
@@ -73,7 +73,7 @@ func TestJOSONameAlreadyInTheTeamIsRefused(t *testing.T) {
 		!slices.Contains(checkedInputs(body), "withdrawn-j2") || slices.Contains(checkedInputs(body), "cert-j2") {
 		t.Fatalf("renaming Ben to Amira K: %d %v\n%s", code, checkedInputs(body), body)
 	}
-	team, _ := srv.joso.Team(context.Background(), missions.TeamID("2022-23", urnA))
+	team, _ := srv.joso.Teams.Team(context.Background(), missions.TeamID("2022-23", urnA))
 	if len(team.JOSOs) != 2 || team.JOSOs[1].Name != "Ben T" {
 		t.Fatalf("the team changed: %+v", team.JOSOs)
 	}
@@ -82,7 +82,7 @@ func TestJOSONameAlreadyInTheTeamIsRefused(t *testing.T) {
 // sessionsForm is the catalogue's sessions form as the year holds them, less the session
 // whose title is emptied.
 func sessionsForm(t *testing.T, srv *testServer, csrf, remove string) url.Values {
-	y, err := srv.joso.Year(context.Background(), "2022-23")
+	y, err := srv.joso.Catalogue.Year(context.Background(), "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestRemovingASessionAsksFirstAndAttendedSessionsStay(t *testing.T) {
 	admin.signIn()
 	admin.get("/admin/joso/2022-23/catalogue")
 	sessions := func() int {
-		y, _ := srv.joso.Year(context.Background(), "2022-23")
+		y, _ := srv.joso.Catalogue.Year(context.Background(), "2022-23")
 		return len(y.Sessions)
 	}
 	code, body, _ := admin.post("/admin/joso/2022-23/catalogue/sessions", sessionsForm(t, srv, admin.csrf, "s2"))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // Nomination decisions.
@@ -31,12 +33,12 @@ type Nomination struct {
 }
 
 // Nominate records a nomination.
-func (p *Programme) Nominate(ctx context.Context, team string, version int, category, joso, reason string) (Team, error) {
-	y, _, err := p.yearOfTeam(ctx, team)
+func (ts *Teams) Nominate(ctx context.Context, by Actor, team string, version int, category, joso, reason string) (Team, error) {
+	y, err := ts.years.ofTeam(ctx, team)
 	if err != nil {
 		return Team{}, err
 	}
-	if y.State != YearLive {
+	if !y.Open() {
 		return Team{}, ErrYearState
 	}
 	var errs ValidationErrors
@@ -50,7 +52,7 @@ func (p *Programme) Nominate(ctx context.Context, team string, version int, cate
 	if len(errs) > 0 {
 		return Team{}, errs
 	}
-	return p.updateTeam(ctx, team, version, func(t *Team) error {
+	t, err := ts.teams.update(ctx, team, version, func(t *Team) error {
 		if joso != "" {
 			if j, ok := t.JOSO(joso); !ok || j.Withdrawn {
 				return ValidationErrors{{Field: "joso", Message: "Choose a JOSO of this team, or the whole team"}}
@@ -61,21 +63,29 @@ func (p *Programme) Nominate(ctx context.Context, team string, version int, cate
 		t.NextID++
 		return nil
 	})
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSONominated, team, category)
+	}
+	return t, err
 }
 
 // Decide records the partnership's decision on a nomination.
-func (p *Programme) Decide(ctx context.Context, team, nomination, decision, by string) (Team, error) {
+func (ts *Teams) Decide(ctx context.Context, by Actor, team, nomination, decision string) (Team, error) {
 	if decision != DecisionAwarded && decision != DecisionDeclined && decision != DecisionPending {
 		return Team{}, fmt.Errorf("%w: unknown decision", ErrInvalid)
 	}
-	return p.updateTeam(ctx, team, 0, func(t *Team) error {
+	t, err := ts.teams.update(ctx, team, 0, func(t *Team) error {
 		i := slices.IndexFunc(t.Nominations, func(n Nomination) bool { return n.ID == nomination })
 		if i < 0 {
 			return ErrNotFound
 		}
-		t.Nominations[i].Decision, t.Nominations[i].DecidedBy, t.Nominations[i].Decided = decision, by, time.Now().UTC()
+		t.Nominations[i].Decision, t.Nominations[i].DecidedBy, t.Nominations[i].Decided = decision, by.Name, time.Now().UTC()
 		return nil
 	})
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSODecided, team, nomination+" "+decision)
+	}
+	return t, err
 }
 
 // CertificateLine is one certificate to print. Name is empty when the JOSO's consent does
@@ -119,18 +129,19 @@ type CertificateFilter struct {
 	Nomination string
 }
 
-// Certificates lists the awarded certificates the filter picks, school by school.
-func (p *Programme) Certificates(ctx context.Context, f CertificateFilter) ([]CertificateLine, error) {
+// Certificates lists the awarded certificates the filter picks, school by school, and
+// audits their making.
+func (ts *Teams) Certificates(ctx context.Context, by Actor, f CertificateFilter) ([]CertificateLine, error) {
 	var teams []Team
 	if f.URN != 0 {
-		t, err := p.Team(ctx, TeamID(f.Year, f.URN))
+		t, err := ts.teams.get(ctx, TeamID(f.Year, f.URN))
 		if err != nil {
 			return nil, fmt.Errorf("school %d in %s: %w", f.URN, f.Year, err)
 		}
 		teams = append(teams, t)
 	} else {
 		var err error
-		if teams, err = p.Teams(ctx, f.Year); err != nil {
+		if teams, err = ts.teams.ofYear(ctx, f.Year); err != nil {
 			return nil, err
 		}
 	}
@@ -142,5 +153,10 @@ func (p *Programme) Certificates(ctx context.Context, f CertificateFilter) ([]Ce
 			}
 		}
 	}
+	detail := fmt.Sprintf("%d certificates", len(out))
+	if f.URN != 0 {
+		detail += " " + strconv.Itoa(f.URN)
+	}
+	record(ctx, ts.log, by, audit.ActionJOSOCertificate, f.Year, detail)
 	return out, nil
 }

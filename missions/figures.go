@@ -4,6 +4,10 @@ import (
 	"cmp"
 	"context"
 	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // Band names a school's XP per trained JOSO in words, so schools can be compared without
@@ -86,44 +90,63 @@ func (f YearFigures) PerSchool() float64 {
 	return float64(f.Trained) / float64(f.Schools)
 }
 
-// Figures computes a year's figures from its teams, activities and ledger.
-func (p *Programme) Figures(ctx context.Context, year string) (YearFigures, error) {
-	y, err := p.Year(ctx, year)
+// Figures is what the partnership reports of a year: its figures beside the year
+// before's, for the year's page, the celebration and the workbook.
+type Figures struct {
+	years      yearStore
+	teams      teamStore
+	activities activityStore
+	ledger     ledgerStore
+	log        Auditor
+}
+
+// Of computes a year's figures from its teams, activities and ledger.
+func (f *Figures) Of(ctx context.Context, year string) (YearFigures, error) {
+	y, err := f.years.get(ctx, year)
 	if err != nil {
 		return YearFigures{}, err
 	}
-	teams, err := p.Teams(ctx, year)
+	teams, err := f.teams.ofYear(ctx, year)
 	if err != nil {
 		return YearFigures{}, err
 	}
-	acts, err := p.YearActivities(ctx, year)
+	acts, err := f.activities.find(ctx, bson.D{{Key: "year", Value: year}})
 	if err != nil {
 		return YearFigures{}, err
 	}
-	entries, err := p.Entries(ctx, EntryFilter{Year: year})
+	entries, err := f.ledger.find(ctx, EntryFilter{Year: year})
 	if err != nil {
 		return YearFigures{}, err
 	}
 	return ComputeFigures(y, teams, acts, entries), nil
 }
 
-// FiguresBeside computes a year's figures and the previous year's (nil if none).
-func (p *Programme) FiguresBeside(ctx context.Context, year string) (YearFigures, *YearFigures, error) {
-	cur, err := p.Figures(ctx, year)
+// Beside computes a year's figures and the previous year's (nil if none).
+func (f *Figures) Beside(ctx context.Context, year string) (YearFigures, *YearFigures, error) {
+	cur, err := f.Of(ctx, year)
 	if err != nil {
 		return cur, nil, err
 	}
-	years, err := p.Years(ctx)
+	years, err := f.years.list(ctx)
 	if err != nil {
 		return cur, nil, err
 	}
 	for _, y := range years { // newest first: the first earlier one is the previous year
 		if y.ID < year {
-			prev, err := p.Figures(ctx, y.ID)
+			prev, err := f.Of(ctx, y.ID)
 			return cur, &prev, err
 		}
 	}
 	return cur, nil, nil
+}
+
+// ForWorkbook is Beside for the programme's yearly workbook, audited as an export.
+func (f *Figures) ForWorkbook(ctx context.Context, by Actor, year string) (YearFigures, *YearFigures, error) {
+	cur, prev, err := f.Beside(ctx, year)
+	if err == nil {
+		record(ctx, f.log, by, audit.ActionExported, cur.Year.ID, "joso workbook")
+	}
+	return cur, prev, err
 }
 
 // ComputeFigures is Figures' arithmetic, apart from the store.

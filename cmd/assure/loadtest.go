@@ -266,11 +266,11 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		}
 		p.Governors = append(p.Governors, loadtest.GovernorPlan{URN: r.URN, Token: tok, Sections: round.Definition.For(r.School.Record)})
 	}
-	y, err := a.joso.Year(ctx, p.josoYear)
+	y, err := a.joso.Catalogue.Year(ctx, p.josoYear)
 	if err != nil {
 		return p, err
 	}
-	teams, err := a.joso.Teams(ctx, p.josoYear)
+	teams, err := a.joso.Teams.OfYear(ctx, p.josoYear)
 	if err != nil {
 		return p, err
 	}
@@ -283,7 +283,7 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		day = last
 	}
 	for _, t := range teams[:min(o.teachers, len(teams))] {
-		tok, _, err := a.joso.NewSignInLink(ctx, t.ID, 2*time.Hour)
+		tok, _, err := a.joso.SignIns.NewLink(ctx, t.ID, 2*time.Hour)
 		if err != nil {
 			return p, err
 		}

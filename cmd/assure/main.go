@@ -202,7 +202,6 @@ type app struct {
 	mail     *mail.Mailer
 	chase    *forms.Chase
 	joso     *missions.Programme
-	josoMail missions.Mailer
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -229,8 +228,7 @@ func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st),
 		mail: mail.New(st, cfg.SMTP)}
 	a.chase = forms.NewChase(a.rounds, a.mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
-	a.joso = missions.New(st)
-	a.josoMail = missions.Mailer{Programme: a.joso, Mail: a.mail, Partnership: cfg.Partnership, PublicURL: cfg.PublicURL}
+	a.joso = missions.New(st, a.audit, a.mail, missions.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	if err := a.joso.EnsureIndexes(ctx); err != nil {
 		a.close()
 		return nil, err

@@ -70,7 +70,7 @@ func Verify(ctx context.Context, st *store.Store, rounds *forms.Rounds, joso *mi
 		}
 	}
 	for urn, ids := range acks.Activities {
-		list, err := joso.Activities(ctx, missions.TeamID(josoYear, urn))
+		list, err := joso.Activities.OfTeam(ctx, missions.TeamID(josoYear, urn))
 		if err != nil {
 			return c, problems, fmt.Errorf("verify: activities of %d: %w", urn, err)
 		}
