@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,44 +35,24 @@ func (s *Server) renderAdminActivity(c *fiber.Ctx, status int, errs []FieldError
 	return s.renderActivity(c, status, t, y, a, errs, false, true)
 }
 
-// reviewActivity approves, returns or withdraws the approval of an activity.
-func (s *Server) reviewActivity(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	year, id := c.Params("year"), c.Params("id")
-	a, err := s.deps.JOSO.Activities.Activity(ctx, id)
-	if err != nil || a.Year != year {
-		return missions.ErrNotFound
+// yearActivity reads the activity named in an admin's address, if it is of the year there.
+func (s *Server) yearActivity(c *fiber.Ctx) (missions.Activity, error) {
+	a, err := s.deps.JOSO.Activities.Activity(c.UserContext(), c.Params("id"))
+	if err != nil || a.Year != c.Params("year") {
+		return a, missions.ErrNotFound
 	}
-	by := adminActor(c)
-	reason := c.FormValue("reason")
-	switch c.Params("action") {
-	case "approve":
-		_, _, err = s.deps.JOSO.Ledger.Approve(ctx, by, id)
-	case "unapprove":
-		_, _, err = s.deps.JOSO.Ledger.Unapprove(ctx, by, id, reason)
-		if errors.Is(err, missions.ErrReasonNeeded) {
-			return s.renderAdminActivity(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "reason", Message: "Give the reason for withdrawing the approval"}})
-		}
-	case "return":
-		_, err = s.deps.JOSO.Activities.Return(ctx, by, id, reason)
-		if errors.Is(err, missions.ErrReasonNeeded) {
-			return s.renderAdminActivity(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "reason", Message: "Say what the link teacher should change"}})
-		}
-	case "pull":
-		err = s.deps.JOSO.Evidence.Pull(ctx, by, a.Team, id, c.FormValue("file"))
-	default:
-		return fiber.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect(fmt.Sprintf("/admin/joso/%s/activities/%s", year, id), fiber.StatusSeeOther)
+	return a, nil
+}
+
+// backToActivity sends the admin back to the activity's page after an action on it.
+func backToActivity(c *fiber.Ctx, a missions.Activity) error {
+	return c.Redirect(fmt.Sprintf("/admin/joso/%s/activities/%s", a.Year, a.ID), fiber.StatusSeeOther)
 }
 
 func (s *Server) adminEvidence(c *fiber.Ctx) error {
-	a, err := s.deps.JOSO.Activities.Activity(c.UserContext(), c.Params("id"))
-	if err != nil || a.Year != c.Params("year") {
-		return missions.ErrNotFound
+	a, err := s.yearActivity(c)
+	if err != nil {
+		return err
 	}
 	return s.sendEvidence(c, a.Team)
 }
@@ -136,27 +114,4 @@ func (s *Server) renderLedger(c *fiber.Ctx, status int, errs []FieldError) error
 	}
 	p.Flash = flashFrom(c)
 	return s.render(c, status, "joso-ledger", p)
-}
-
-// reverseEntry posts an admin's reversal of one entry, with a reason: the one change a
-// closed year accepts.
-func (s *Server) reverseEntry(c *fiber.Ctx) error {
-	year := c.Params("year")
-	key, reason := strings.TrimSpace(c.FormValue("key")), c.FormValue("reason")
-	_, err := s.deps.JOSO.Ledger.Reverse(c.UserContext(), adminActor(c), year, key, reason)
-	var msg, field string
-	switch {
-	case errors.Is(err, missions.ErrReasonNeeded):
-		msg, field = "Give the reason for the reversal", "reason"
-	case errors.Is(err, missions.ErrNotFound):
-		msg, field = "Enter the key of an entry in this year's ledger", "key"
-	case errors.Is(err, missions.ErrAlreadyReversed), errors.Is(err, missions.ErrInvalid):
-		msg, field = capitalise(strings.TrimPrefix(err.Error(), "not valid: ")), "key"
-	case err != nil:
-		return err
-	}
-	if msg != "" {
-		return s.renderLedger(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: field, Message: msg}})
-	}
-	return doneRedirect(c, "/admin/joso/"+year+"/ledger", "Entry reversed")
 }

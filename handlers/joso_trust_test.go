@@ -161,3 +161,50 @@ func TestCraftedJOSOPostsGetAPageNot500(t *testing.T) {
 		}
 	}
 }
+
+// TestEachActivityAndCatalogueActionHasItsRoute posts each admin action to its own route
+// (the addresses pages have always used) and an unknown action to nothing.
+func TestEachActivityAndCatalogueActionHasItsRoute(t *testing.T) {
+	srv, _, _ := josoServer(t)
+	ctx := context.Background()
+	act, err := srv.joso.Activities.Save(ctx, tester, missions.TeamID("2022-23", urnA), "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07",
+		WholeTeam: true, Description: "Safer Internet Day"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/joso/2022-23/catalogue")
+	base := "/admin/joso/2022-23/activities/" + act.ID
+	for _, c := range []struct {
+		path   string
+		form   url.Values
+		status int
+		says   string
+	}{
+		{base + "/return", url.Values{}, http.StatusUnprocessableEntity, "Say what the link teacher should change"},
+		{base + "/return", url.Values{"reason": {"Add the date of the day"}}, http.StatusSeeOther, ""},
+		{base + "/unapprove", url.Values{}, http.StatusUnprocessableEntity, "Give the reason for withdrawing the approval"},
+		{base + "/explode", url.Values{}, http.StatusNotFound, ""},
+		{"/admin/joso/2021-22/activities/" + act.ID + "/approve", url.Values{}, http.StatusNotFound, ""},
+		{"/admin/joso/2022-23/catalogue/area", url.Values{"area": {"a1"}}, http.StatusUnprocessableEntity, "Choose at least one strand"},
+		{"/admin/joso/2022-23/catalogue/area", url.Values{"area": {"a1"}, "strands": {"privacy"}}, http.StatusSeeOther, ""},
+		{"/admin/joso/2022-23/catalogue/rule", url.Values{"activity": {"m2-a1"}, "base": {"lots"}}, http.StatusUnprocessableEntity, "Points must be whole numbers"},
+		{"/admin/joso/2022-23/catalogue/rule", url.Values{"activity": {"m2-a1"}, "base": {"40"}}, http.StatusSeeOther, ""},
+		{"/admin/joso/2022-23/catalogue/mission", url.Values{"area": {"a1"}, "title": {"Selfies"}, "activity": {"Make a checklist"}, "base": {"5"}}, http.StatusSeeOther, ""},
+		{"/admin/joso/2022-23/catalogue/explode", url.Values{}, http.StatusNotFound, ""},
+	} {
+		c.form.Set("_csrf", admin.csrf)
+		code, body, _ := admin.post(c.path, c.form)
+		if code != c.status || !strings.Contains(body, c.says) {
+			t.Errorf("%s %v: %d, want %d saying %q", c.path, c.form, code, c.status, c.says)
+		}
+	}
+	y, _ := srv.joso.Catalogue.Year(ctx, "2022-23")
+	if a, _ := y.Area("a1"); !slices.Equal(a.Strands, []string{"privacy"}) || len(y.Missions) != 9 {
+		t.Errorf("the catalogue after the actions: %+v, %d missions", a, len(y.Missions))
+	}
+	if got, _ := srv.joso.Activities.Activity(ctx, act.ID); got.Status != missions.ActivityReturned {
+		t.Errorf("the activity is %s, want returned", got.Status)
+	}
+}
