@@ -10,6 +10,7 @@ import (
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // AdminReturnPage is one school's return as the partnership sees it.
@@ -72,7 +73,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if tok, err := s.deps.Rounds.LiveLink(ctx, ret); err != nil {
 		return err
 	} else if tok != "" {
-		p.Link = s.cfg.PublicURL + "/r/" + tok
+		p.Link = urls.Return(s.cfg.PublicURL, tok)
 	}
 	if p.ChaseLog, err = s.deps.Chase.Log(ctx, round.ID, urn); err != nil {
 		return err
@@ -145,7 +146,7 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 			return err
 		}
 		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: target, Detail: "reissued; the old link stopped working"})
-		return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
+		return s.renderAdminReturn(c, urls.Return(s.cfg.PublicURL, tok), nil)
 	case "contact":
 		if err := s.deps.Rounds.SetContactEmail(ctx, year, urn, c.FormValue("email")); err != nil {
 			if errors.Is(err, forms.ErrReturnNotFound) {

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 )
 
@@ -187,7 +188,7 @@ func longDate(iso string) string {
 
 func splitReturnID(id string) (string, int, bool) {
 	year, urn, ok := strings.Cut(id, ":")
-	if !ok || forms.CheckYear(year) != nil {
+	if !ok || academic.CheckYear(year) != nil {
 		return "", 0, false
 	}
 	n := 0

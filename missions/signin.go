@@ -2,16 +2,16 @@ package missions
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/problem"
+	"github.com/lscp/assure/internal/token"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // Link teachers have no password: they sign in by a link emailed to the address the
@@ -27,7 +27,7 @@ const (
 
 // ErrLinkInvalid covers every link that does not sign in: malformed, unknown, used,
 // expired, or for a teacher who is no longer the school's link teacher.
-var ErrLinkInvalid = errors.New("this sign-in link does not work")
+var ErrLinkInvalid = problem.New(problem.NotFound, "this sign-in link does not work")
 
 type signinDoc struct {
 	ID      string    `bson:"_id"` // SHA-256 of the token
@@ -55,29 +55,27 @@ type SignIns struct {
 }
 
 // NewLink makes a sign-in link token for a team's link teacher.
-func (s *SignIns) NewLink(ctx context.Context, team string, lasts time.Duration) (token string, t Team, err error) {
+func (s *SignIns) NewLink(ctx context.Context, team string, lasts time.Duration) (tok string, t Team, err error) {
 	t, err = s.teams.get(ctx, team)
 	if err != nil {
 		return "", t, err
 	}
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
+	if tok, err = token.New(); err != nil {
 		return "", t, err
 	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	err = s.signins.insert(ctx, signinDoc{ID: forms.HashToken(token), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)})
+	err = s.signins.insert(ctx, signinDoc{ID: token.Hash(tok), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)})
 	if err != nil {
 		return "", t, err
 	}
-	return token, t, nil
+	return tok, t, nil
 }
 
 // Use spends a sign-in link opened from ip and returns the team it signs in to.
-func (s *SignIns) Use(ctx context.Context, token, ip string, now time.Time) (Team, error) {
-	if !forms.ValidToken(token) {
+func (s *SignIns) Use(ctx context.Context, tok, ip string, now time.Time) (Team, error) {
+	if !token.Valid(tok) {
 		return Team{}, ErrLinkInvalid
 	}
-	d, err := s.signins.spend(ctx, forms.HashToken(token), now)
+	d, err := s.signins.spend(ctx, token.Hash(tok), now)
 	if err != nil {
 		return Team{}, err
 	}
@@ -105,7 +103,7 @@ func (s *SignIns) Invite(ctx context.Context, by Actor, team string) (mail.Messa
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\n%s has added %s to the Junior Online Safety Officer programme %s, with you as its link teacher.\n\n",
 		t.TeacherName, s.cfg.Partnership, t.School, t.Year)
-	fmt.Fprintf(&b, "Sign in with this link (it works once, for 7 days):\n%s/joso/link/%s\n\n", s.cfg.PublicURL, tok)
+	fmt.Fprintf(&b, "Sign in with this link (it works once, for 7 days):\n%s\n\n", urls.TeacherSignIn(s.cfg.PublicURL, tok))
 	fmt.Fprintf(&b, "After that, sign in at %s/joso/sign-in with this email address: each time we email you a new link. No password is needed.\n\n", s.cfg.PublicURL)
 	b.WriteString("There you add your JOSOs (first name and surname initial only), record their training, log their missions and see their XP.\n")
 	msg, err := s.mail.Send(ctx, t.Teacher, "Junior Online Safety Officer programme "+t.Year+": your sign-in link", b.String(), "JOSO invitation", team, tok)
@@ -160,8 +158,8 @@ func (s *SignIns) sendLink(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Sign in to the Junior Online Safety Officer programme %s for %s with this link. It works once, in the next 30 minutes:\n%s/joso/link/%s\n\nIf you did not ask to sign in, you can ignore this email.\n",
-			t.Year, t.School, s.cfg.PublicURL, tok)
+		body := fmt.Sprintf("Sign in to the Junior Online Safety Officer programme %s for %s with this link. It works once, in the next 30 minutes:\n%s\n\nIf you did not ask to sign in, you can ignore this email.\n",
+			t.Year, t.School, urls.TeacherSignIn(s.cfg.PublicURL, tok))
 		_, err = s.mail.Send(ctx, t.Teacher, "Your sign-in link: "+t.School, body, "JOSO sign-in", t.ID, tok)
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/text"
 )
@@ -139,7 +138,7 @@ type Teams struct {
 // Enrol adds a school to a year with its link teacher. Enrolling again changes the link
 // teacher (a new teacher's sign-in then replaces the old one's).
 func (ts *Teams) Enrol(ctx context.Context, by Actor, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
-	email, err := accounts.NormaliseEmail(teacherEmail)
+	email, err := normalised(teacherEmail)
 	if err != nil {
 		return Team{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -320,4 +319,4 @@ func (ts *Teams) OfTeacher(ctx context.Context, email string) ([]Team, error) {
 }
 
 // normalised is an email address as teams hold it.
-func normalised(email string) (string, error) { return accounts.NormaliseEmail(email) }
+func normalised(email string) (string, error) { return text.NormaliseEmail(email) }
