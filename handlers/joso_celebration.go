@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -96,75 +95,17 @@ func (s *Server) nominate(c *fiber.Ctx) error {
 type CelebrationPage struct {
 	Page
 	Year    missions.Year
-	Schools []CelebrationSchool
+	Schools []missions.CelebratedSchool
 	XP      int
 }
 
-// CelebrationSchool is one school's part of the celebration.
-type CelebrationSchool struct {
-	School     string
-	Activities int
-	XP         int
-	Band       string
-	Missions   []string
-	Awards     []CelebrationAward
-	Named      []string
-	Unnamed    int
-}
-
-// CelebrationAward is an award shown at the celebration.
-type CelebrationAward struct {
-	Category, Who string
-}
-
 func (s *Server) celebrationPage(c *fiber.Ctx) error {
-	f, err := s.deps.JOSO.Figures.Of(c.UserContext(), c.Params("year"))
+	f, schools, err := s.deps.JOSO.Figures.Celebration(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
 	}
-	p := CelebrationPage{Page: s.basePage(c, "Celebration "+f.Year.ID), Year: f.Year, XP: f.XP}
+	p := CelebrationPage{Page: s.basePage(c, "Celebration "+f.Year.ID), Year: f.Year, XP: f.XP, Schools: schools}
 	p.Back = "/admin/joso/" + f.Year.ID
-	acts := map[string][]string{}
-	for _, st := range f.Standings {
-		if st.Activities == 0 {
-			continue
-		}
-		cs := CelebrationSchool{School: st.Team.School, Activities: st.Activities, XP: st.XP, Band: st.Band}
-		all, err := s.deps.JOSO.Activities.OfTeam(c.UserContext(), st.Team.ID)
-		if err != nil {
-			return err
-		}
-		for _, a := range all {
-			if _, ok := a.Current(); ok {
-				m, _, _ := f.Year.ActivityType(a.Type)
-				if !slices.Contains(acts[st.Team.ID], m.Title) {
-					acts[st.Team.ID] = append(acts[st.Team.ID], m.Title)
-				}
-			}
-		}
-		cs.Missions = acts[st.Team.ID]
-		for _, j := range st.Team.Active() {
-			if n := j.CelebrationName(); n != "" {
-				cs.Named = append(cs.Named, n)
-			} else {
-				cs.Unnamed++
-			}
-		}
-		for _, n := range st.Team.Nominations {
-			if n.Decision != missions.DecisionAwarded {
-				continue
-			}
-			who := "The JOSO team"
-			if j, ok := st.Team.JOSO(n.JOSO); ok {
-				who = "A JOSO"
-				if name := j.CelebrationName(); name != "" {
-					who = name
-				}
-			}
-			cs.Awards = append(cs.Awards, CelebrationAward{Category: n.Category, Who: who})
-		}
-		p.Schools = append(p.Schools, cs)
-	}
 	return s.render(c, fiber.StatusOK, "joso-celebration", p)
 }
 

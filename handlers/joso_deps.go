@@ -89,7 +89,7 @@ type josoSignIns interface {
 
 // josoFigures is what the pages need of missions.Figures.
 type josoFigures interface {
-	Of(ctx context.Context, year string) (missions.YearFigures, error)
+	Celebration(ctx context.Context, year string) (missions.YearFigures, []missions.CelebratedSchool, error)
 	Beside(ctx context.Context, year string) (missions.YearFigures, *missions.YearFigures, error)
 	ForWorkbook(ctx context.Context, by missions.Actor, year string) (missions.YearFigures, *missions.YearFigures, error)
 }

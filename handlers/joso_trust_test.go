@@ -207,4 +207,17 @@ func TestEachActivityAndCatalogueActionHasItsRoute(t *testing.T) {
 	if got, _ := srv.joso.Activities.Activity(ctx, act.ID); got.Status != missions.ActivityReturned {
 		t.Errorf("the activity is %s, want returned", got.Status)
 	}
+	// Approved at last, it is celebrated; its JOSOs have no celebration consent, so none is named.
+	if _, err := srv.joso.Activities.Save(ctx, tester, act.Team, act.ID, 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07",
+		WholeTeam: true, Description: "Safer Internet Day, 7 February"}, true); err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/admin/joso/2022-23/activities/" + act.ID)
+	if code, _, _ := admin.post(base+"/approve", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d", code)
+	}
+	code, body, _ := admin.get("/admin/joso/2022-23/celebration")
+	if code != http.StatusOK || !strings.Contains(body, "Safer Internet Day") || strings.Contains(body, "Amira K") {
+		t.Errorf("the celebration: %d\n%s", code, body)
+	}
 }

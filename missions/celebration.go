@@ -160,3 +160,70 @@ func (ts *Teams) Certificates(ctx context.Context, by Actor, f CertificateFilter
 	record(ctx, ts.log, by, audit.ActionJOSOCertificate, f.Year, detail)
 	return out, nil
 }
+
+// CelebratedSchool is one school's part of the celebration: what it did, and its JOSOs,
+// named only where consent allows.
+type CelebratedSchool struct {
+	School     string
+	Activities int // approved
+	XP         int
+	Band       string
+	Missions   []string // missions with an approved activity, by the newest activity first
+	Awards     []CelebratedAward
+	Named      []string // active JOSOs whose consent lets the celebration name them
+	Unnamed    int      // and how many it may not name
+}
+
+// CelebratedAward is an award as the celebration shows it.
+type CelebratedAward struct {
+	Category, Who string
+}
+
+// Celebrated is the year's celebration: every school with an approved activity, in the
+// figures' order, from the figures and the year's activities (newest first).
+func Celebrated(f YearFigures, acts []Activity) []CelebratedSchool {
+	var out []CelebratedSchool
+	for _, st := range f.Standings {
+		if st.Activities == 0 {
+			continue
+		}
+		cs := CelebratedSchool{School: st.Team.School, Activities: st.Activities, XP: st.XP, Band: st.Band, Awards: st.Team.celebratedAwards()}
+		for _, a := range acts {
+			if _, ok := a.Current(); ok && a.Team == st.Team.ID {
+				m, _, _ := f.Year.ActivityType(a.Type)
+				if !slices.Contains(cs.Missions, m.Title) {
+					cs.Missions = append(cs.Missions, m.Title)
+				}
+			}
+		}
+		for _, j := range st.Team.Active() {
+			if n := j.CelebrationName(); n != "" {
+				cs.Named = append(cs.Named, n)
+			} else {
+				cs.Unnamed++
+			}
+		}
+		out = append(out, cs)
+	}
+	return out
+}
+
+// celebratedAwards are the team's awards, each naming its JOSO only if consent allows
+// ("A JOSO" otherwise), or the team.
+func (t Team) celebratedAwards() []CelebratedAward {
+	var out []CelebratedAward
+	for _, n := range t.Nominations {
+		if n.Decision != DecisionAwarded {
+			continue
+		}
+		who := "The JOSO team"
+		if j, ok := t.JOSO(n.JOSO); ok {
+			who = "A JOSO"
+			if name := j.CelebrationName(); name != "" {
+				who = name
+			}
+		}
+		out = append(out, CelebratedAward{Category: n.Category, Who: who})
+	}
+	return out
+}

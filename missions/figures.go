@@ -140,6 +140,19 @@ func (f *Figures) Beside(ctx context.Context, year string) (YearFigures, *YearFi
 	return cur, nil, nil
 }
 
+// Celebration is the year's figures and each school's part of its celebration.
+func (f *Figures) Celebration(ctx context.Context, year string) (YearFigures, []CelebratedSchool, error) {
+	fig, err := f.Of(ctx, year)
+	if err != nil {
+		return fig, nil, err
+	}
+	acts, err := f.activities.find(ctx, bson.D{{Key: "year", Value: year}})
+	if err != nil {
+		return fig, nil, err
+	}
+	return fig, Celebrated(fig, acts), nil
+}
+
 // ForWorkbook is Beside for the programme's yearly workbook, audited as an export.
 func (f *Figures) ForWorkbook(ctx context.Context, by Actor, year string) (YearFigures, *YearFigures, error) {
 	cur, prev, err := f.Beside(ctx, year)

@@ -207,3 +207,27 @@ func TestServicesAuditWhatTheActorDid(t *testing.T) {
 		}
 	}
 }
+
+func TestTheCelebrationNamesOnlyJOSOsWithConsent(t *testing.T) {
+	y, team := ruleYear(), ruleTeam() // only Amira (j1) may be named at the celebration
+	team.Nominations = []Nomination{{Category: "Awesome Creativity", JOSO: "j1", Decision: DecisionAwarded},
+		{Category: "Super Commitment", JOSO: "j2", Decision: DecisionAwarded}, {Category: "Brilliant Engagement", Decision: DecisionAwarded},
+		{Category: "Brilliant Engagement", JOSO: "j3", Decision: DecisionDeclined}}
+	quiet := Team{ID: "2022-23:120002", School: "Kirton Primary"}
+	approved := func(id, team, typ string) Activity {
+		return Activity{ID: id, Team: team, Type: typ, Status: ActivityApproved, Approvals: []Approval{{Cycle: 1}}}
+	}
+	acts := []Activity{approved("x3", team.ID, "m5-a1"), approved("x2", team.ID, "m8-a1"), approved("x1", team.ID, "m5-a1"),
+		{ID: "x0", Team: team.ID, Type: "m1-a1", Status: ActivitySubmitted}}
+	f := YearFigures{Year: y, Standings: []Standing{{Team: team, Activities: 3, XP: 80, Band: "Silver"}, {Team: quiet}}}
+	got := Celebrated(f, acts)
+	if len(got) != 1 {
+		t.Fatalf("schools celebrated: %+v, want only the school with approved activities", got)
+	}
+	cs := got[0]
+	wantAwards := []CelebratedAward{{"Awesome Creativity", "Amira K"}, {"Super Commitment", "A JOSO"}, {"Brilliant Engagement", "The JOSO team"}}
+	if !slices.Equal(cs.Named, []string{"Amira K"}) || cs.Unnamed != 2 || !slices.Equal(cs.Awards, wantAwards) ||
+		!slices.Equal(cs.Missions, []string{"Fact or fake assembly", "Poster competition"}) {
+		t.Errorf("celebrated %+v", cs)
+	}
+}
