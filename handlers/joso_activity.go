@@ -63,11 +63,8 @@ type AwardView struct {
 
 func (s *Server) newActivity(c *fiber.Ctx) error {
 	t := teacherOf(c)
-	if !t.team.Released(t.year) {
-		return missions.ErrNotReleased
-	}
-	if !t.year.Open() {
-		return missions.ErrYearClosed
+	if err := t.team.CanLog(t.year); err != nil {
+		return err
 	}
 	// Nothing is ticked: who took part is the teacher's choice, never a default.
 	a := missions.Activity{Status: missions.ActivityDraft}
@@ -100,7 +97,7 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 	if !isNew {
 		title = "Activity"
 	}
-	p := ActivityPage{Page: s.teacherPage(c, title), Activity: a, New: isNew, Editable: (isNew || a.Editable()) && y.Open() && !asAdmin,
+	p := ActivityPage{Page: s.teacherPage(c, title), Activity: a, New: isNew, Editable: a.EditableIn(y) && !asAdmin,
 		Reach: strconv.Itoa(a.Reach), Desc: a.Description, Field: map[string]*FieldError{}, AsAdmin: asAdmin, TeamName: team.School}
 	if asAdmin {
 		p.Page = s.basePage(c, "Activity: "+team.School)

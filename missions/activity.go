@@ -95,6 +95,22 @@ func (a Approval) Total() int {
 // Editable says whether the link teacher may still change the activity.
 func (a Activity) Editable() bool { return a.Status == ActivityDraft || a.Status == ActivityReturned }
 
+// EditableIn says whether the link teacher may change the activity now: it is theirs to
+// change and its year takes XP.
+func (a Activity) EditableIn(y Year) bool { return a.Editable() && y.Open() }
+
+// CanLog says whether the team may log activities in the year: the year takes XP and at
+// least one JOSO is trained.
+func (t Team) CanLog(y Year) error {
+	if !t.Released(y) {
+		return ErrNotReleased
+	}
+	if !y.Open() {
+		return ErrYearClosed
+	}
+	return nil
+}
+
 // Current is the approval in force, if the activity is approved.
 func (a Activity) Current() (Approval, bool) {
 	if a.Status != ActivityApproved || len(a.Approvals) == 0 {
@@ -276,8 +292,8 @@ func (as *Activities) Save(ctx context.Context, by Actor, team, id string, versi
 	if err != nil {
 		return Activity{}, err
 	}
-	if !t.Released(y) {
-		return Activity{}, ErrNotReleased
+	if err := t.CanLog(y); err != nil {
+		return Activity{}, err
 	}
 	a, err := in.activity(y, t, submit, by)
 	if err != nil {

@@ -231,3 +231,22 @@ func TestTheCelebrationNamesOnlyJOSOsWithConsent(t *testing.T) {
 		t.Errorf("celebrated %+v", cs)
 	}
 }
+
+func TestATeamLogsActivitiesOnceTrainedWhileItsYearTakesXP(t *testing.T) {
+	y, team := ruleYear(), ruleTeam()
+	if err := team.CanLog(y); err != nil {
+		t.Errorf("a trained team in a live year: %v", err)
+	}
+	untrained := Team{JOSOs: []JOSO{{ID: "j1", Attended: []string{"s1"}}}}
+	if err := untrained.CanLog(y); !errors.Is(err, ErrNotReleased) {
+		t.Errorf("a team with nobody trained: %v", err)
+	}
+	closed := y
+	closed.State = YearClosed
+	if err := team.CanLog(closed); !errors.Is(err, ErrYearClosed) {
+		t.Errorf("a closed year: %v", err)
+	}
+	if !(Activity{Status: ActivityReturned}).EditableIn(y) || (Activity{Status: ActivityDraft}).EditableIn(closed) || (Activity{Status: ActivitySubmitted}).EditableIn(y) {
+		t.Error("a link teacher changes a draft or returned activity, and only while the year takes XP")
+	}
+}
