@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"errors"
+	"context"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -10,16 +10,8 @@ import (
 
 // returnActivity sends a submitted activity back to its link teacher with a note.
 func (s *Server) returnActivity(c *fiber.Ctx) error {
-	a, err := s.yearActivity(c)
-	if err != nil {
+	return s.withReason(c, "Say what the link teacher should change", func(ctx context.Context, by missions.Actor, id, reason string) error {
+		_, err := s.deps.JOSO.Activities.Return(ctx, by, id, reason)
 		return err
-	}
-	_, err = s.deps.JOSO.Activities.Return(c.UserContext(), adminActor(c), a.ID, c.FormValue("reason"))
-	if errors.Is(err, missions.ErrReasonNeeded) {
-		return s.renderAdminActivity(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "reason", Message: "Say what the link teacher should change"}})
-	}
-	if err != nil {
-		return err
-	}
-	return backToActivity(c, a)
+	})
 }

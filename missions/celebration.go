@@ -99,10 +99,7 @@ type CertificateLine struct {
 // Certificates are the certificates for a team's awarded nominations, in order.
 func (t Team) Certificates() []CertificateLine {
 	var out []CertificateLine
-	for _, n := range t.Nominations {
-		if n.Decision != DecisionAwarded {
-			continue
-		}
+	for _, n := range t.awarded() {
 		c := CertificateLine{Nomination: n.ID, Category: n.Category, School: t.School, Year: t.Year, Team: n.JOSO == ""}
 		if j, ok := t.JOSO(n.JOSO); ok && j.Consent.Certificate && !j.Anonymised {
 			c.Name = j.Name
@@ -110,6 +107,11 @@ func (t Team) Certificates() []CertificateLine {
 		out = append(out, c)
 	}
 	return out
+}
+
+// awarded are the team's nominations the partnership has awarded, in order.
+func (t Team) awarded() []Nomination {
+	return slices.DeleteFunc(slices.Clone(t.Nominations), func(n Nomination) bool { return n.Decision != DecisionAwarded })
 }
 
 // CelebrationName is how a JOSO appears at the celebration: their name if consent
@@ -212,10 +214,7 @@ func Celebrated(f YearFigures, acts []Activity) []CelebratedSchool {
 // ("A JOSO" otherwise), or the team.
 func (t Team) celebratedAwards() []CelebratedAward {
 	var out []CelebratedAward
-	for _, n := range t.Nominations {
-		if n.Decision != DecisionAwarded {
-			continue
-		}
+	for _, n := range t.awarded() {
 		who := "The JOSO team"
 		if j, ok := t.JOSO(n.JOSO); ok {
 			who = "A JOSO"

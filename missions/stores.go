@@ -50,6 +50,16 @@ func update[T any](ctx context.Context, st *store.Store, c *mongo.Collection, id
 	return doc, nil
 }
 
+// get reads a document by ID: notFound if there is none, or the store's failure reading
+// the named kind of document.
+func get[T any](ctx context.Context, c *mongo.Collection, id string, notFound error, what string) (T, error) {
+	doc, err := store.FindByID[T](ctx, c, id, notFound)
+	if err != nil && !errors.Is(err, notFound) {
+		return doc, fmt.Errorf("missions: reading %s %s: %w", what, id, err)
+	}
+	return doc, err
+}
+
 // insert adds a document, reporting a duplicate key as dup.
 func insert(ctx context.Context, st *store.Store, c *mongo.Collection, doc any, dup error) error {
 	err := st.Write(ctx, func(ctx context.Context) error {
@@ -69,11 +79,7 @@ type yearStore struct {
 }
 
 func (s yearStore) get(ctx context.Context, id string) (Year, error) {
-	y, err := store.FindByID[Year](ctx, s.c, id, ErrYearNotFound)
-	if err != nil && !errors.Is(err, ErrYearNotFound) {
-		return y, fmt.Errorf("missions: reading year %s: %w", id, err)
-	}
-	return y, err
+	return get[Year](ctx, s.c, id, ErrYearNotFound, "year")
 }
 
 // list gives every year, newest first, without its history.
@@ -116,11 +122,7 @@ type teamStore struct {
 }
 
 func (s teamStore) get(ctx context.Context, id string) (Team, error) {
-	t, err := store.FindByID[Team](ctx, s.c, id, ErrNotFound)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return t, fmt.Errorf("missions: reading team %s: %w", id, err)
-	}
-	return t, err
+	return get[Team](ctx, s.c, id, ErrNotFound, "team")
 }
 
 // ofYear lists a year's teams by school name.
@@ -168,11 +170,7 @@ type activityStore struct {
 }
 
 func (s activityStore) get(ctx context.Context, id string) (Activity, error) {
-	a, err := store.FindByID[Activity](ctx, s.c, id, ErrNotFound)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return a, fmt.Errorf("missions: reading activity %s: %w", id, err)
-	}
-	return a, err
+	return get[Activity](ctx, s.c, id, ErrNotFound, "activity")
 }
 
 // find lists activities, newest first.
