@@ -16,15 +16,13 @@ import (
 // total, each JOSO's contribution, progress through missions and strands, and the
 // activity history. Pupils' contributions appear only here, never ranked.
 type TeamView struct {
-	Team       missions.Team
-	Year       missions.Year
-	Trained    int
-	Released   bool
-	XP         int
-	JOSOs      []JOSOView
-	Missions   []MissionProgress
-	Strands    []StrandProgress
-	Covered    int
+	Team     missions.Team
+	Year     missions.Year
+	Trained  int
+	Released bool
+	XP       int
+	JOSOs    []JOSOView
+	missions.Progress
 	Activities []ActivityRow
 	Base       string // where this team's activity pages are
 }
@@ -41,19 +39,6 @@ type JOSOView struct {
 type SessionMark struct {
 	Title    string
 	Attended bool
-}
-
-// MissionProgress is one mission and whether the school has an approved activity for it.
-type MissionProgress struct {
-	Title, Area string
-	Done        bool
-	XP          int
-}
-
-// StrandProgress is one strand and the school's XP in it.
-type StrandProgress struct {
-	Name string
-	XP   int
 }
 
 // ActivityRow is one line of an activity history.
@@ -80,30 +65,15 @@ func (s *Server) teamView(ctx context.Context, t missions.Team, y missions.Year,
 	if err != nil {
 		return v, err
 	}
-	missionXP, strandXP, done := map[string]int{}, map[string]int{}, map[string]bool{}
 	for _, a := range acts {
 		m, typ, _ := y.ActivityType(a.Type)
 		row := ActivityRow{ID: a.ID, Date: longDate(a.Date), Mission: m.Title, Activity: typ.Title, Status: missions.ActivityStatusLabel(a.Status), Href: base + "/activities/" + a.ID}
 		if ap, ok := a.Current(); ok {
 			row.XP = ap.Total()
-			missionXP[ap.Mission] += row.XP
-			done[ap.Mission] = true
-			for _, st := range ap.Strands {
-				strandXP[st] += row.XP
-			}
 		}
 		v.Activities = append(v.Activities, row)
 	}
-	for _, m := range y.Missions {
-		a, _ := y.Area(m.Area)
-		v.Missions = append(v.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: done[m.ID], XP: missionXP[m.ID]})
-	}
-	for _, st := range missions.Strands {
-		v.Strands = append(v.Strands, StrandProgress{Name: st.Name, XP: strandXP[st.ID]})
-		if strandXP[st.ID] > 0 {
-			v.Covered++
-		}
-	}
+	v.Progress = missions.ProgressOf(y, acts)
 	return v, nil
 }
 

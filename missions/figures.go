@@ -266,3 +266,54 @@ func addTo(cs []Count, id, label string, activities, xp, reach int) []Count {
 	}
 	return append(cs, Count{ID: id, Label: label, Activities: activities, XP: xp, Reach: reach})
 }
+
+// MissionProgress is one mission of the year and what a school's approved activities
+// earned from it.
+type MissionProgress struct {
+	Title, Area string // the mission, and its area's name
+	Done        bool   // at least one approved activity
+	XP          int
+}
+
+// StrandProgress is one strand and a school's XP in it (an area's XP counts in each strand
+// it covers).
+type StrandProgress struct {
+	Name string
+	XP   int
+}
+
+// Progress is a school's way through its year: every mission and strand with the XP of
+// the approvals in force, and how many strands have any.
+type Progress struct {
+	Missions []MissionProgress
+	Strands  []StrandProgress
+	Covered  int
+}
+
+// ProgressOf works out a school's progress from its activities.
+func ProgressOf(y Year, acts []Activity) Progress {
+	missionXP, strandXP, done := map[string]int{}, map[string]int{}, map[string]bool{}
+	for _, a := range acts {
+		ap, ok := a.Current()
+		if !ok {
+			continue
+		}
+		missionXP[ap.Mission] += ap.Total()
+		done[ap.Mission] = true
+		for _, st := range ap.Strands {
+			strandXP[st] += ap.Total()
+		}
+	}
+	var p Progress
+	for _, m := range y.Missions {
+		a, _ := y.Area(m.Area)
+		p.Missions = append(p.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: done[m.ID], XP: missionXP[m.ID]})
+	}
+	for _, st := range Strands {
+		p.Strands = append(p.Strands, StrandProgress{Name: st.Name, XP: strandXP[st.ID]})
+		if strandXP[st.ID] > 0 {
+			p.Covered++
+		}
+	}
+	return p
+}

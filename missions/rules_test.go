@@ -250,3 +250,16 @@ func TestATeamLogsActivitiesOnceTrainedWhileItsYearTakesXP(t *testing.T) {
 		t.Error("a link teacher changes a draft or returned activity, and only while the year takes XP")
 	}
 }
+
+func TestProgressCountsOnlyApprovalsInForce(t *testing.T) {
+	y := ruleYear()
+	approved := Activity{Status: ActivityApproved, Approvals: []Approval{
+		{Mission: "m5", Strands: []string{"information"}, Award: []Award{{Amount: 25}, {Amount: 10}}, Withdrawn: time.Now()},
+		{Mission: "m5", Strands: []string{"information"}, Award: []Award{{Amount: 30}}}}}
+	withdrawn := Activity{Status: ActivitySubmitted, Approvals: []Approval{{Mission: "m1", Strands: []string{"self-image"}, Award: []Award{{Amount: 20}}, Withdrawn: time.Now()}}}
+	p := ProgressOf(y, []Activity{approved, withdrawn})
+	i := slices.IndexFunc(p.Missions, func(m MissionProgress) bool { return m.Title == "Fact or fake assembly" })
+	if i < 0 || !p.Missions[i].Done || p.Missions[i].XP != 30 || p.Missions[0].Done || p.Covered != 1 || len(p.Strands) != 8 {
+		t.Errorf("progress %+v", p)
+	}
+}
