@@ -324,9 +324,6 @@ func (s *Server) teacherEvidence(c *fiber.Ctx) error {
 // never rendered inline, so a file cannot run as a page of this site.
 func (s *Server) sendEvidence(c *fiber.Ctx, team string) error {
 	ev, data, err := s.deps.JOSO.Evidence.File(c.UserContext(), team, c.Params("id"), c.Params("file"))
-	if errors.Is(err, missions.ErrEvidenceMissing) {
-		return fiber.ErrNotFound
-	}
 	if err != nil {
 		return err
 	}

@@ -160,9 +160,6 @@ var moveLabels = map[string]string{"open": "Open the year: link teachers log mis
 func (s *Server) moveJOSOYear(c *fiber.Ctx) error {
 	year, move := c.Params("year"), c.FormValue("move")
 	if _, err := s.deps.JOSO.Catalogue.Move(c.UserContext(), adminActor(c), year, move); err != nil {
-		if errors.Is(err, missions.ErrInvalid) {
-			return fiber.ErrBadRequest
-		}
 		return err
 	}
 	return doneRedirect(c, "/admin/joso/"+year, "Year moved on")

@@ -118,9 +118,6 @@ func (s *Server) decideNomination(c *fiber.Ctx) error {
 	}
 	team := missions.TeamID(year, urn)
 	if _, err := s.deps.JOSO.Teams.Decide(c.UserContext(), adminActor(c), team, c.Params("nomination"), c.FormValue("decision")); err != nil {
-		if errors.Is(err, missions.ErrInvalid) {
-			return fiber.ErrBadRequest
-		}
 		return err
 	}
 	return c.Redirect("/admin/joso/"+year+"/nominations#"+strconv.Itoa(urn), fiber.StatusSeeOther)

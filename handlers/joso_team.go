@@ -236,9 +236,6 @@ func (s *Server) recordAttendance(c *fiber.Ctx, team missions.Team, by missions.
 	session := c.FormValue("session")
 	attended := formValues(c)["attended"]
 	if _, err := s.deps.JOSO.Teams.SetAttendance(c.UserContext(), by, team.ID, version, session, attended); err != nil {
-		if errors.Is(err, missions.ErrInvalid) {
-			return fiber.ErrBadRequest
-		}
 		return err
 	}
 	return nil

@@ -153,6 +153,8 @@ func TestCraftedJOSOPostsGetAPageNot500(t *testing.T) {
 		{"/admin/joso/2022-23/activities/" + bActivity + "/pull", url.Values{"file": {"nope"}}},
 		{"/admin/joso/2022-23/ledger/reverse", url.Values{"key": {"no-such-entry"}, "reason": {"x"}}},
 		{"/admin/joso/2022-23/schools/990006/training", url.Values{"session": {"s1"}, "attended": {"j99"}}},
+		{"/admin/joso/2022-23/move", url.Values{"move": {"explode"}}},
+		{"/admin/joso/2022-23/nominations/990006/n1", url.Values{"decision": {"maybe"}}},
 	} {
 		c.form.Set("_csrf", admin.csrf)
 		code, body, _ := admin.post(c.path, c.form)
