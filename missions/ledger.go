@@ -331,6 +331,12 @@ type Mismatch struct {
 	Cached     int
 }
 
+// OfTotals says whether the mismatch is between figures (a school's or a JOSO's total in
+// the ledger and in the cache) rather than a missing entry.
+func (m Mismatch) OfTotals() bool {
+	return m.What == "school total" || strings.HasPrefix(m.What, "JOSO ")
+}
+
 // Verify recomputes a year's totals from the ledger and compares them with the cache,
 // and checks every activity's approvals have their entries. With repair it posts missing
 // entries and rewrites the cache from the ledger. It audits what it found.

@@ -204,6 +204,9 @@ func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 	if err != nil || len(m) == 0 {
 		t.Fatalf("verify did not see a spoiled cache: %v %v", m, err)
 	}
+	if !m[0].OfTotals() {
+		t.Errorf("a spoiled total is a mismatch of totals: %+v", m[0])
+	}
 	if _, err := p.Ledger.Verify(ctx, tester, "2022-23", true); err != nil {
 		t.Fatal(err)
 	}
@@ -232,6 +235,8 @@ func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
 	}
 	if m, _ := p.Ledger.Verify(ctx, tester, "2022-23", false); len(m) != 2 {
 		t.Fatalf("verify found %v, want the two missing entries", m)
+	} else if m[0].OfTotals() {
+		t.Errorf("a missing entry is not a mismatch of totals: %+v", m[0])
 	}
 	if _, err := p.Ledger.Verify(ctx, tester, "2022-23", true); err != nil {
 		t.Fatal(err)

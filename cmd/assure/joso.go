@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/lscp/assure/exports"
@@ -92,7 +91,7 @@ func josoVerifyFlags(fs *flag.FlagSet) action {
 		}
 		fmt.Fprintf(e.stdout, "Programme year %s: %d ledger entries, %d XP in all.\n", *year, len(es), total)
 		for _, m := range ms {
-			if m.What == "school total" || strings.HasPrefix(m.What, "JOSO ") {
+			if m.OfTotals() {
 				fmt.Fprintf(e.stdout, "  mismatch %s, %s: ledger %d, cached %d\n", m.Team, m.What, m.Ledger, m.Cached)
 			} else {
 				fmt.Fprintf(e.stdout, "  mismatch %s: %s\n", m.Team, m.What)
