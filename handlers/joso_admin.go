@@ -194,12 +194,11 @@ func (s *Server) enrolSchool(c *fiber.Ctx) error {
 	}
 	if len(errs) == 0 {
 		t, err := s.deps.JOSO.Teams.Enrol(ctx, adminActor(c), year, missions.SchoolRef{URN: school.URN, Name: school.Name}, f.Email, f.Name)
-		if errors.Is(err, missions.ErrInvalid) {
-			field := "name"
-			if strings.Contains(err.Error(), "email") {
-				field = "email"
+		var verrs missions.ValidationErrors
+		if errors.As(err, &verrs) {
+			for _, e := range verrs {
+				errs = append(errs, FieldError{Field: e.Field, Message: capitalise(e.Message)})
 			}
-			errs = append(errs, FieldError{Field: field, Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))})
 		} else if err != nil {
 			return err
 		} else {

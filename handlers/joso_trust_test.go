@@ -223,3 +223,15 @@ func TestEachActivityAndCatalogueActionHasItsRoute(t *testing.T) {
 		t.Errorf("the celebration: %d\n%s", code, body)
 	}
 }
+
+func TestEnrollingShowsEachProblemBesideItsField(t *testing.T) {
+	srv, _, _ := josoServer(t)
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/joso/2022-23")
+	code, body, _ := admin.post("/admin/joso/2022-23/schools", url.Values{"_csrf": {admin.csrf}, "urn": {"990006"}, "email": {"not an address"}, "name": {""}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#email"`) || !strings.Contains(body, `href="#name"`) ||
+		!strings.Contains(body, "Enter an email address in the correct format") || !strings.Contains(body, `value="not an address"`) {
+		t.Errorf("enrolling with a bad address and no name: %d\n%s", code, body)
+	}
+}

@@ -263,3 +263,14 @@ func TestProgressCountsOnlyApprovalsInForce(t *testing.T) {
 		t.Errorf("progress %+v", p)
 	}
 }
+
+func TestALinkTeacherNeedsAnEmailAddressAndAName(t *testing.T) {
+	_, _, err := checkTeacher("not an address", "  ")
+	var verrs ValidationErrors
+	if !errors.As(err, &verrs) || len(verrs) != 2 || verrs[0].Field != "email" || verrs[1].Field != "name" || !errors.Is(err, ErrInvalid) {
+		t.Errorf("both wrong: %v", err)
+	}
+	if email, name, err := checkTeacher(" Lead@School.SCH.uk ", "Sam  Lead"); err != nil || email != "lead@school.sch.uk" || name != "Sam Lead" {
+		t.Errorf("both right: %q %q %v", email, name, err)
+	}
+}

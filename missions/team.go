@@ -138,13 +138,9 @@ type Teams struct {
 // Enrol adds a school to a year with its link teacher. Enrolling again changes the link
 // teacher (a new teacher's sign-in then replaces the old one's).
 func (ts *Teams) Enrol(ctx context.Context, by Actor, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
-	email, err := normalised(teacherEmail)
+	email, teacherName, err := checkTeacher(teacherEmail, teacherName)
 	if err != nil {
-		return Team{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	teacherName = text.Line(teacherName)
-	if teacherName == "" || !text.Fits(teacherName, 80) {
-		return Team{}, fmt.Errorf("%w: give the link teacher's name (up to 80 characters)", ErrInvalid)
+		return Team{}, err
 	}
 	y, err := ts.years.get(ctx, year)
 	if err != nil {
@@ -168,6 +164,24 @@ func (ts *Teams) Enrol(ctx context.Context, by Actor, year string, s SchoolRef, 
 	}
 	record(ctx, ts.log, by, audit.ActionJOSOEnrolled, t.ID, t.Teacher)
 	return t, nil
+}
+
+// checkTeacher checks a link teacher's email address and name as typed, naming the field
+// each problem is in, and returns them as a team holds them.
+func checkTeacher(email, name string) (string, string, error) {
+	var errs ValidationErrors
+	email, err := normalised(email)
+	if err != nil {
+		errs = append(errs, FieldError{Field: "email", Message: err.Error(), Err: ErrInvalid})
+	}
+	name = text.Line(name)
+	if name == "" || !text.Fits(name, 80) {
+		errs = append(errs, FieldError{Field: "name", Message: "give the link teacher's name (up to 80 characters)", Err: ErrInvalid})
+	}
+	if len(errs) > 0 {
+		return "", "", errs
+	}
+	return email, name, nil
 }
 
 // Team reads a school's team.
