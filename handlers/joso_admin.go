@@ -171,7 +171,7 @@ func (s *Server) josoSettings(c *fiber.Ctx) error {
 		Categories: strings.Split(strings.ReplaceAll(c.FormValue("categories"), "\r", ""), "\n")}
 	if _, err := s.deps.JOSO.Catalogue.SetSettings(c.UserContext(), adminActor(c), year, set); err != nil {
 		if errors.Is(err, missions.ErrInvalid) {
-			return s.renderJOSOYear(c, fiber.StatusUnprocessableEntity, EnrolForm{}, []FieldError{{Field: "anonymise-on", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
+			return s.renderJOSOYear(c, fiber.StatusUnprocessableEntity, EnrolForm{}, []FieldError{{Field: "anonymise-on", Message: capitalise(problemMessage(err))}})
 		}
 		return err
 	}

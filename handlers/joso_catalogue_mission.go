@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,7 +17,7 @@ func (s *Server) addMission(c *fiber.Ctx) error {
 	}
 	_, err := s.deps.JOSO.Catalogue.AddMission(c.UserContext(), adminActor(c), year, c.FormValue("area"), c.FormValue("title"), c.FormValue("activity"), r)
 	if errors.Is(err, missions.ErrInvalid) {
-		return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
+		return s.renderCatalogue(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "title", Message: capitalise(problemMessage(err))}})
 	}
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func (s *Server) reverseEntry(c *fiber.Ctx) error {
 	case errors.Is(err, missions.ErrNotFound):
 		msg, field = "Enter the key of an entry in this year's ledger", "key"
 	case errors.Is(err, missions.ErrAlreadyReversed), errors.Is(err, missions.ErrInvalid):
-		msg, field = capitalise(strings.TrimPrefix(err.Error(), "not valid: ")), "key"
+		msg, field = capitalise(problemMessage(err)), "key"
 	case err != nil:
 		return err
 	}

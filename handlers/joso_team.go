@@ -140,7 +140,7 @@ func nameError(err error, field string) []FieldError {
 	case errors.As(err, &dup):
 		return []FieldError{{Field: field, Message: "There is already a JOSO called " + dup.Name + " in your team. Use a name that tells them apart, for example with a middle initial"}}
 	case errors.Is(err, missions.ErrInvalid):
-		return []FieldError{{Field: field, Message: capitalise(strings.TrimPrefix(err.Error(), missions.ErrInvalid.Error()+": "))}}
+		return []FieldError{{Field: field, Message: capitalise(problemMessage(err))}}
 	}
 	return nil
 }
