@@ -133,7 +133,7 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 	// Only trained JOSOs can be named (XP goes to them alone); one already named stays
 	// listed, ticked, so the teacher sees the choice the error is about.
 	for _, j := range team.JOSOs {
-		if (!j.Withdrawn && j.Trained(y)) || slices.Contains(a.JOSOs, j.ID) {
+		if j.Nameable(y) || slices.Contains(a.JOSOs, j.ID) {
 			p.JOSOs = append(p.JOSOs, Choice{Value: j.ID, Text: j.Name, Checked: slices.Contains(a.JOSOs, j.ID)})
 		}
 		if slices.Contains(a.JOSOs, j.ID) {

@@ -161,6 +161,10 @@ func TestAttendanceAndAnonymisingChangeOnlyTheTeam(t *testing.T) {
 	if !team.JOSOs[2].Trained(ruleYear()) || slices.Contains(team.JOSOs[1].Attended, "s2") {
 		t.Errorf("after s2 for Cal only: %+v", team.JOSOs)
 	}
+	team.JOSOs[1].Withdrawn = true
+	if !team.JOSOs[0].Nameable(ruleYear()) || team.JOSOs[1].Nameable(ruleYear()) {
+		t.Error("a trained JOSO can be named in an activity, a withdrawn one cannot")
+	}
 	if err := team.attend("s2", []string{"j9"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("attendance for a JOSO of another team: %v", err)
 	}

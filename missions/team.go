@@ -72,6 +72,10 @@ func (j JOSO) Trained(y Year) bool {
 	return one && two
 }
 
+// Nameable says whether the JOSO can be named as taking part in an activity: XP goes only
+// to JOSOs who are trained and have not withdrawn.
+func (j JOSO) Nameable(y Year) bool { return !j.Withdrawn && j.Trained(y) }
+
 // Status is the JOSO's status in words the brief uses.
 func (j JOSO) Status(y Year) string {
 	switch {
