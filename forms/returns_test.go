@@ -61,6 +61,7 @@ func fillSection(sec Section) map[string]Answer {
 }
 
 func TestRoundLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, r := openRound(t)
 	if r.State != RoundOpen || r.Expected != 386 {
@@ -98,6 +99,7 @@ func TestRoundLifecycle(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	tokA, err := rs.IssueLink(ctx, "2024-25", 990001)
@@ -136,6 +138,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestSaveSubmitReopen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006) // a primary school
@@ -210,6 +213,7 @@ func TestSaveSubmitReopen(t *testing.T) {
 }
 
 func TestConcurrentSavesOneWins(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)
@@ -240,6 +244,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 }
 
 func TestDoubleSubmissionMakesOne(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990007)
@@ -277,6 +282,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 }
 
 func TestExemptAndAddLate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	if err := rs.SetExempt(ctx, "2024-25", 990001, true, ""); err == nil {
@@ -295,6 +301,7 @@ func TestExemptAndAddLate(t *testing.T) {
 }
 
 func TestOneTimeCode(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	id := ReturnID("2024-25", 990006)

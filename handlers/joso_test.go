@@ -102,6 +102,7 @@ func (c *client) teacherSignIn(email string) {
 }
 
 func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
+	t.Parallel()
 	srv, bActivity, bFile := josoServer(t)
 	anon := srv.client(t)
 	for _, p := range []string{"/joso/school", "/joso/school/josos", "/joso/school/activities/" + bActivity} {
@@ -158,6 +159,7 @@ func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
 }
 
 func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
+	t.Parallel()
 	srv, bActivity, _ := josoServer(t)
 	tok, err := srv.rounds.IssueLink(context.Background(), "2024-25", urnB)
 	if err != nil {
@@ -193,6 +195,7 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 }
 
 func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
+	t.Parallel()
 	_, a, _ := logActivityAsA(t)
 	form := url.Values{"_csrf": {a.csrf}, "type": {"m2-a1"}, "date-day": {"31"}, "date-month": {"2"}, "date-year": {"2023"},
 		"description": {"<script>alert(1)</script> Safer Internet Day"}, "reach": {"lots"}, "send": {"approval"}}
@@ -254,6 +257,7 @@ func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
 }
 
 func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := josoServer(t)
 	ctx := context.Background()
 	aTeam := missions.TeamID("2022-23", urnA)

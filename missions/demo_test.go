@@ -7,6 +7,7 @@ import (
 )
 
 func TestDemoHasThePartnershipsFigures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newProgramme(t)
 	var schools []SchoolRef

@@ -48,6 +48,7 @@ func submitted(t *testing.T, p *Programme, team Team, audiences ...string) Activ
 }
 
 func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1, AudienceWholeSchool)
@@ -98,6 +99,7 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 }
 
 func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceParents, AudienceKS1)
@@ -143,6 +145,7 @@ func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
 }
 
 func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	done := submitted(t, p, team, AudienceKS2)
@@ -179,6 +182,7 @@ func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
 }
 
 func TestRebuildEqualsIncrementalTotals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	for i, aud := range [][]string{{AudienceKS1}, {AudienceParents, AudienceWholeSchool}, nil, {AudienceKS2, AudienceKS1}} {
@@ -220,6 +224,7 @@ func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 }
 
 func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)
@@ -248,6 +253,7 @@ func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
 }
 
 func TestCapLimitsWhatASchoolEarnsFromOneActivity(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	total := 0
