@@ -16,7 +16,7 @@ import (
 func TestJOSOWorkbookAndCertificates(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := missions.New(storetest.New(t))
+	p := missions.New(storetest.New(t), nil, nil, missions.Config{})
 	var schools []missions.SchoolRef
 	for i := range 30 {
 		schools = append(schools, missions.SchoolRef{URN: 110000 + i, Name: fmt.Sprintf("=HYPERLINK(\"x\") School %d", i)})
@@ -24,11 +24,11 @@ func TestJOSOWorkbookAndCertificates(t *testing.T) {
 	if err := missions.Demo(ctx, p, schools, "demo", "2026-01-01"); err != nil {
 		t.Fatal(err)
 	}
-	cur, err := p.Figures(ctx, "2022-23")
+	cur, err := p.Figures.Of(ctx, "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}
-	prev, err := p.Figures(ctx, "2021-22")
+	prev, err := p.Figures.Of(ctx, "2021-22")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestJOSOWorkbookAndCertificates(t *testing.T) {
 			t.Errorf("sheet %s is empty", s)
 		}
 	}
-	team, _ := p.Team(ctx, missions.TeamID("2022-23", 110000))
+	team, _ := p.Teams.Team(ctx, missions.TeamID("2022-23", 110000))
 	var pdf bytes.Buffer
 	if err := WriteCertificatesPDF(&pdf, "Test LSCP", team.Certificates()); err != nil {
 		t.Fatal(err)

@@ -86,7 +86,7 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 		cfg.signInDelayBase = time.Millisecond // the growing delay's shape is tested on its own
 	}
 	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
-		JOSO: s.JOSO, JOSOMail: s.JOSOMail})
+		JOSO: JOSOServices(s.JOSO)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -52,7 +51,7 @@ type MissionOptions struct {
 
 // EvidenceView is one file of an activity.
 type EvidenceView struct {
-	missions.Evidence
+	missions.EvidenceFile
 	Href, Size string
 }
 
@@ -64,11 +63,8 @@ type AwardView struct {
 
 func (s *Server) newActivity(c *fiber.Ctx) error {
 	t := teacherOf(c)
-	if !t.team.Released(t.year) {
-		return missions.ErrNotReleased
-	}
-	if !t.year.Open() {
-		return missions.ErrYearClosed
+	if err := t.team.CanLog(t.year); err != nil {
+		return err
 	}
 	// Nothing is ticked: who took part is the teacher's choice, never a default.
 	a := missions.Activity{Status: missions.ActivityDraft}
@@ -86,7 +82,7 @@ func (s *Server) teacherActivity(c *fiber.Ctx) error {
 
 // teamActivity reads the activity named in the address, if it is this team's.
 func (s *Server) teamActivity(c *fiber.Ctx, team string) (missions.Activity, error) {
-	a, err := s.deps.JOSO.Activity(c.UserContext(), c.Params("id"))
+	a, err := s.deps.JOSO.Activities.Activity(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return a, err
 	}
@@ -101,7 +97,7 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 	if !isNew {
 		title = "Activity"
 	}
-	p := ActivityPage{Page: s.teacherPage(c, title), Activity: a, New: isNew, Editable: (isNew || a.Editable()) && y.Open() && !asAdmin,
+	p := ActivityPage{Page: s.teacherPage(c, title), Activity: a, New: isNew, Editable: a.EditableIn(y) && !asAdmin,
 		Reach: strconv.Itoa(a.Reach), Desc: a.Description, Field: map[string]*FieldError{}, AsAdmin: asAdmin, TeamName: team.School}
 	if asAdmin {
 		p.Page = s.basePage(c, "Activity: "+team.School)
@@ -132,12 +128,12 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 		}
 		p.Missions = append(p.Missions, g)
 	}
-	m, typ, _ := y.Activity(a.Type)
+	m, typ, _ := y.ActivityType(a.Type)
 	p.MissionOf, p.TypeTitle = m.Title, typ.Title
 	// Only trained JOSOs can be named (XP goes to them alone); one already named stays
 	// listed, ticked, so the teacher sees the choice the error is about.
 	for _, j := range team.JOSOs {
-		if (!j.Withdrawn && j.Trained(y)) || slices.Contains(a.JOSOs, j.ID) {
+		if j.Nameable(y) || slices.Contains(a.JOSOs, j.ID) {
 			p.JOSOs = append(p.JOSOs, Choice{Value: j.ID, Text: j.Name, Checked: slices.Contains(a.JOSOs, j.ID)})
 		}
 		if slices.Contains(a.JOSOs, j.ID) {
@@ -155,7 +151,7 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 		}
 	}
 	for _, e := range a.Evidence {
-		p.Evidence = append(p.Evidence, EvidenceView{Evidence: e, Href: p.Base + "/evidence/" + e.ID, Size: humanSize(e.Size)})
+		p.Evidence = append(p.Evidence, EvidenceView{EvidenceFile: e, Href: p.Base + "/evidence/" + e.ID, Size: humanSize(e.Size)})
 	}
 	if len(a.Approvals) > 0 {
 		last := a.Approvals[len(a.Approvals)-1]
@@ -164,7 +160,7 @@ func (s *Server) renderActivity(c *fiber.Ctx, status int, team missions.Team, y 
 		}
 	}
 	if !isNew {
-		es, err := s.deps.JOSO.Entries(c.UserContext(), missions.EntryFilter{Activity: a.ID})
+		es, err := s.deps.JOSO.Ledger.Entries(c.UserContext(), missions.EntryFilter{Activity: a.ID})
 		if err != nil {
 			return err
 		}
@@ -236,7 +232,7 @@ func (s *Server) saveActivity(c *fiber.Ctx) error {
 	var err error
 	var verrs missions.ValidationErrors
 	if len(errs) == 0 {
-		a, err = s.deps.JOSO.SaveActivity(c.UserContext(), t.team.ID, id, version, in, submit, teacherActor(t))
+		a, err = s.deps.JOSO.Activities.Save(c.UserContext(), teacherActor(c, t), t.team.ID, id, version, in, submit)
 		errors.As(err, &verrs)
 	} else {
 		// The form's own problems stop the save; the programme's are shown with them.
@@ -262,7 +258,6 @@ func (s *Server) saveActivity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOActivity, Target: a.ID, Detail: a.Status})
 	done := "Activity saved as a draft"
 	switch a.Status {
 	case missions.ActivitySubmitted:
@@ -296,7 +291,7 @@ func (s *Server) uploadEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ev, err := s.deps.JOSO.AddEvidence(c.UserContext(), t.team.ID, a.ID, fh.Filename, data, c.FormValue("faces") == "yes")
+	_, err = s.deps.JOSO.Evidence.Add(c.UserContext(), teacherActor(c, t), t.team.ID, a.ID, fh.Filename, data, c.FormValue("faces") == "yes")
 	for _, known := range []error{missions.ErrEvidenceType, missions.ErrEvidenceSize, missions.ErrEvidenceCount, missions.ErrPhotoConsent} {
 		if errors.Is(err, known) {
 			return s.renderActivity(c, fiber.StatusUnprocessableEntity, t.team, t.year, a, []FieldError{{Field: "file", Message: capitalise(err.Error())}}, false, false)
@@ -305,7 +300,6 @@ func (s *Server) uploadEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOEvidence, Target: a.ID, Detail: ev.Name + " (" + ev.Type + ")"})
 	return doneRedirect(c, "/joso/school/activities/"+a.ID, "Evidence added")
 }
 
@@ -316,13 +310,9 @@ func (s *Server) removeEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !a.Editable() {
-		return missions.ErrNotEditable
-	}
-	if err := s.deps.JOSO.PullEvidence(c.UserContext(), t.team.ID, a.ID, c.Params("file")); err != nil {
+	if err := s.deps.JOSO.Evidence.Remove(c.UserContext(), teacherActor(c, t), t.team.ID, a.ID, c.Params("file")); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOPulled, Target: a.ID, Detail: c.Params("file")})
 	return doneRedirect(c, "/joso/school/activities/"+a.ID, "Evidence removed")
 }
 
@@ -333,10 +323,7 @@ func (s *Server) teacherEvidence(c *fiber.Ctx) error {
 // sendEvidence serves a file as a download under the type its bytes were found to be,
 // never rendered inline, so a file cannot run as a page of this site.
 func (s *Server) sendEvidence(c *fiber.Ctx, team string) error {
-	ev, data, err := s.deps.JOSO.EvidenceFile(c.UserContext(), team, c.Params("id"), c.Params("file"))
-	if errors.Is(err, missions.ErrEvidenceMissing) {
-		return fiber.ErrNotFound
-	}
+	ev, data, err := s.deps.JOSO.Evidence.File(c.UserContext(), team, c.Params("id"), c.Params("file"))
 	if err != nil {
 		return err
 	}

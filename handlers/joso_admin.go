@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -27,7 +26,7 @@ func (s *Server) josoYears(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderJOSOYears(c *fiber.Ctx, status int, year string, errs []FieldError) error {
-	ys, err := s.deps.JOSO.Years(c.UserContext())
+	ys, err := s.deps.JOSO.Catalogue.Years(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -41,7 +40,7 @@ func (s *Server) renderJOSOYears(c *fiber.Ctx, status int, year string, errs []F
 
 func (s *Server) createJOSOYear(c *fiber.Ctx) error {
 	year := strings.TrimSpace(c.FormValue("year"))
-	y, err := s.deps.JOSO.CreateYear(c.UserContext(), year, adminOf(c))
+	y, err := s.deps.JOSO.Catalogue.Create(c.UserContext(), adminActor(c), year)
 	if errors.Is(err, missions.ErrInvalid) || errors.Is(err, missions.ErrYearExists) {
 		msg := "Enter the programme year like 2024-25"
 		if errors.Is(err, missions.ErrYearExists) {
@@ -52,7 +51,6 @@ func (s *Server) createJOSOYear(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOYear, Target: y.ID, Detail: "created"})
 	return c.Redirect("/admin/joso/"+y.ID, fiber.StatusSeeOther)
 }
 
@@ -104,25 +102,24 @@ func (s *Server) josoYear(c *fiber.Ctx) error {
 
 func (s *Server) renderJOSOYear(c *fiber.Ctx, status int, enrol EnrolForm, errs []FieldError) error {
 	ctx := c.UserContext()
-	cur, prev, err := s.deps.JOSO.FiguresBeside(ctx, c.Params("year"))
+	cur, prev, err := s.deps.JOSO.Figures.Beside(ctx, c.Params("year"))
 	if err != nil {
 		return err
 	}
 	y := cur.Year
 	p := JOSOYearPage{Page: s.basePage(c, "JOSO programme "+y.ID), Year: y, Figures: cur, Previous: prev, Heatmap: heatmap(cur),
-		CanEnrol: y.State == missions.YearSetup || y.State == missions.YearLive, Enrol: enrol, Categories: strings.Join(y.Categories, "\n"),
+		CanEnrol: y.Changeable(), Enrol: enrol, Categories: strings.Join(y.Categories, "\n"),
 		AnonymiseOn: y.AnonymiseOn, Strands: missions.Strands}
 	if p.Enrol.Field == nil {
 		p.Enrol.Field = map[string]*FieldError{}
 	}
 	p.Back = "/admin/joso"
-	for move, label := range map[string]string{"open": "Open the year: link teachers log missions", "close": "Close the year: no new XP",
-		"reopen": "Reopen the year", "archive": "Archive the year"} {
-		if ok := canMove(y.State, move); ok {
-			p.Moves = append(p.Moves, Option{Value: move, Text: label})
+	for _, move := range missions.Moves {
+		if y.CanMove(move) == nil {
+			p.Moves = append(p.Moves, Option{Value: move, Text: moveLabels[move]})
 		}
 	}
-	pending, err := s.deps.JOSO.Pending(ctx, y.ID)
+	pending, err := s.deps.JOSO.Activities.Pending(ctx, y.ID)
 	if err != nil {
 		return err
 	}
@@ -136,7 +133,7 @@ func (s *Server) renderJOSOYear(c *fiber.Ctx, status int, enrol EnrolForm, errs 
 		p.StrandsTable = append(p.StrandsTable, row)
 	}
 	for _, a := range pending {
-		m, _, _ := y.Activity(a.Type)
+		m, _, _ := y.ActivityType(a.Type)
 		p.Pending = append(p.Pending, PendingRow{Href: fmt.Sprintf("/admin/joso/%s/activities/%s", y.ID, a.ID), School: names[a.Team], Date: longDate(a.Date), Mission: m.Title})
 	}
 	for _, b := range missions.Bands {
@@ -156,27 +153,15 @@ func (s *Server) renderJOSOYear(c *fiber.Ctx, status int, enrol EnrolForm, errs 
 	return s.render(c, status, "joso-year", p)
 }
 
-func canMove(state, move string) bool {
-	switch move {
-	case "open":
-		return state == missions.YearSetup
-	case "close":
-		return state == missions.YearLive
-	case "reopen", "archive":
-		return state == missions.YearClosed
-	}
-	return false
-}
+// moveLabels say what each move of a year does.
+var moveLabels = map[string]string{"open": "Open the year: link teachers log missions", "close": "Close the year: no new XP",
+	"reopen": "Reopen the year", "archive": "Archive the year"}
 
 func (s *Server) moveJOSOYear(c *fiber.Ctx) error {
 	year, move := c.Params("year"), c.FormValue("move")
-	if _, err := s.deps.JOSO.Move(c.UserContext(), year, move, adminOf(c)); err != nil {
-		if errors.Is(err, missions.ErrInvalid) {
-			return fiber.ErrBadRequest
-		}
+	if _, err := s.deps.JOSO.Catalogue.Move(c.UserContext(), adminActor(c), year, move); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOYear, Target: year, Detail: move})
 	return doneRedirect(c, "/admin/joso/"+year, "Year moved on")
 }
 
@@ -184,13 +169,12 @@ func (s *Server) josoSettings(c *fiber.Ctx) error {
 	year := c.Params("year")
 	set := missions.Settings{AutoApprove: c.FormValue("auto-approve") == "yes", AnonymiseOn: strings.TrimSpace(c.FormValue("anonymise-on")),
 		Categories: strings.Split(strings.ReplaceAll(c.FormValue("categories"), "\r", ""), "\n")}
-	if _, err := s.deps.JOSO.SetSettings(c.UserContext(), year, set); err != nil {
+	if _, err := s.deps.JOSO.Catalogue.SetSettings(c.UserContext(), adminActor(c), year, set); err != nil {
 		if errors.Is(err, missions.ErrInvalid) {
-			return s.renderJOSOYear(c, fiber.StatusUnprocessableEntity, EnrolForm{}, []FieldError{{Field: "anonymise-on", Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))}})
+			return s.renderJOSOYear(c, fiber.StatusUnprocessableEntity, EnrolForm{}, []FieldError{{Field: "anonymise-on", Message: capitalise(problemMessage(err))}})
 		}
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOYear, Target: year, Detail: fmt.Sprintf("settings: auto-approve %v, anonymise on %s", set.AutoApprove, set.AnonymiseOn)})
 	return doneRedirect(c, "/admin/joso/"+year, "Settings saved")
 }
 
@@ -209,21 +193,18 @@ func (s *Server) enrolSchool(c *fiber.Ctx) error {
 		errs = append(errs, FieldError{Field: "urn", Message: "Enter the URN of a school in the register"})
 	}
 	if len(errs) == 0 {
-		t, err := s.deps.JOSO.Enrol(ctx, year, missions.SchoolRef{URN: school.URN, Name: school.Name}, f.Email, f.Name)
-		if errors.Is(err, missions.ErrInvalid) {
-			field := "name"
-			if strings.Contains(err.Error(), "email") {
-				field = "email"
+		t, err := s.deps.JOSO.Teams.Enrol(ctx, adminActor(c), year, missions.SchoolRef{URN: school.URN, Name: school.Name}, f.Email, f.Name)
+		var verrs missions.ValidationErrors
+		if errors.As(err, &verrs) {
+			for _, e := range verrs {
+				errs = append(errs, FieldError{Field: e.Field, Message: capitalise(e.Message)})
 			}
-			errs = append(errs, FieldError{Field: field, Message: capitalise(strings.TrimPrefix(err.Error(), "not valid: "))})
 		} else if err != nil {
 			return err
 		} else {
-			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOEnrolled, Target: t.ID, Detail: t.Teacher})
-			if _, err := s.deps.JOSOMail.Invite(ctx, t.ID); err != nil {
+			if _, err := s.deps.JOSO.SignIns.Invite(ctx, adminActor(c), t.ID); err != nil {
 				return err
 			}
-			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOInvited, Target: t.ID, Detail: t.Teacher})
 			return doneRedirect(c, "/admin/joso/"+year+"#schools", "School enrolled and invitation sent")
 		}
 	}
@@ -237,11 +218,9 @@ func (s *Server) inviteTeacher(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	team := missions.TeamID(year, urn)
-	msg, err := s.deps.JOSOMail.Invite(c.UserContext(), team)
-	if err != nil {
+	if _, err := s.deps.JOSO.SignIns.Invite(c.UserContext(), adminActor(c), team); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOInvited, Target: team, Detail: msg.To + " " + msg.Status})
 	return doneRedirect(c, fmt.Sprintf("/admin/joso/%s/schools/%d", year, urn), "Invitation sent")
 }
 
@@ -261,11 +240,11 @@ func (s *Server) adminTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	y, err := s.deps.JOSO.Year(ctx, year)
+	y, err := s.deps.JOSO.Catalogue.Year(ctx, year)
 	if err != nil {
 		return err
 	}
-	t, err := s.deps.JOSO.Team(ctx, missions.TeamID(year, urn))
+	t, err := s.deps.JOSO.Teams.Team(ctx, missions.TeamID(year, urn))
 	if err != nil {
 		return err
 	}
@@ -286,7 +265,7 @@ func (s *Server) adminTeam(c *fiber.Ctx) error {
 		p.Training.Sessions = append(p.Training.Sessions, f)
 	}
 	p.Training.Action = fmt.Sprintf("/admin/joso/%s/schools/%d/training", year, urn)
-	p.Training.CanChange = y.State == missions.YearLive || y.State == missions.YearSetup
+	p.Training.CanChange = y.Changeable()
 	p.Training.Team = t
 	p.Training.Page = p.Page // the attendance forms need the CSRF token
 	return s.render(c, fiber.StatusOK, "joso-admin-team", p)
@@ -298,11 +277,11 @@ func (s *Server) adminTraining(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	t, err := s.deps.JOSO.Team(c.UserContext(), missions.TeamID(year, urn))
+	t, err := s.deps.JOSO.Teams.Team(c.UserContext(), missions.TeamID(year, urn))
 	if err != nil {
 		return err
 	}
-	if err := s.recordAttendance(c, t, adminOf(c)); err != nil {
+	if err := s.recordAttendance(c, t, adminActor(c)); err != nil {
 		return err
 	}
 	return doneRedirect(c, fmt.Sprintf("/admin/joso/%s/schools/%d#training", year, urn), "Attendance saved")
@@ -310,10 +289,8 @@ func (s *Server) adminTraining(c *fiber.Ctx) error {
 
 func (s *Server) pullFaces(c *fiber.Ctx) error {
 	year := c.Params("year")
-	n, err := s.deps.JOSO.PullFaces(c.UserContext(), year)
-	if err != nil {
+	if _, err := s.deps.JOSO.Evidence.PullFaces(c.UserContext(), adminActor(c), year); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOPulled, Target: year, Detail: fmt.Sprintf("%d files showing faces", n)})
 	return doneRedirect(c, "/admin/joso/"+year, "Evidence pulled")
 }

@@ -3,14 +3,12 @@ package handlers
 import (
 	"bytes"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/exports"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -61,7 +59,7 @@ func (s *Server) nominationsPage(c *fiber.Ctx) error {
 func (s *Server) renderNominations(c *fiber.Ctx, status int, errs []FieldError) error {
 	t := teacherOf(c)
 	p := NominationsPage{Page: s.teacherPage(c, "Celebration nominations"), Team: t.team, Nominations: nominationViews(t.team),
-		Reason: c.FormValue("reason"), Field: map[string]*FieldError{}, CanNominate: t.year.State == missions.YearLive}
+		Reason: c.FormValue("reason"), Field: map[string]*FieldError{}, CanNominate: t.year.Open()}
 	p.Categories = options(t.year.Categories, func(s string) string { return s }, c.FormValue("category"))
 	p.Nominees = []Option{{Value: "", Text: "The whole team", Selected: c.FormValue("joso") == ""}}
 	for _, j := range t.team.Active() {
@@ -77,7 +75,7 @@ func (s *Server) renderNominations(c *fiber.Ctx, status int, errs []FieldError) 
 
 func (s *Server) nominate(c *fiber.Ctx) error {
 	t := teacherOf(c)
-	_, err := s.deps.JOSO.Nominate(c.UserContext(), t.team.ID, 0, c.FormValue("category"), c.FormValue("joso"), c.FormValue("reason"))
+	_, err := s.deps.JOSO.Teams.Nominate(c.UserContext(), teacherActor(c, t), t.team.ID, 0, c.FormValue("category"), c.FormValue("joso"), c.FormValue("reason"))
 	var verrs missions.ValidationErrors
 	if errors.As(err, &verrs) {
 		var errs []FieldError
@@ -89,7 +87,6 @@ func (s *Server) nominate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSONominated, Target: t.team.ID, Detail: c.FormValue("category")})
 	return doneRedirect(c, "/joso/school/nominations", "Nomination sent")
 }
 
@@ -98,75 +95,17 @@ func (s *Server) nominate(c *fiber.Ctx) error {
 type CelebrationPage struct {
 	Page
 	Year    missions.Year
-	Schools []CelebrationSchool
+	Schools []missions.CelebratedSchool
 	XP      int
 }
 
-// CelebrationSchool is one school's part of the celebration.
-type CelebrationSchool struct {
-	School     string
-	Activities int
-	XP         int
-	Band       string
-	Missions   []string
-	Awards     []CelebrationAward
-	Named      []string
-	Unnamed    int
-}
-
-// CelebrationAward is an award shown at the celebration.
-type CelebrationAward struct {
-	Category, Who string
-}
-
 func (s *Server) celebrationPage(c *fiber.Ctx) error {
-	f, err := s.deps.JOSO.Figures(c.UserContext(), c.Params("year"))
+	f, schools, err := s.deps.JOSO.Figures.Celebration(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
 	}
-	p := CelebrationPage{Page: s.basePage(c, "Celebration "+f.Year.ID), Year: f.Year, XP: f.XP}
+	p := CelebrationPage{Page: s.basePage(c, "Celebration "+f.Year.ID), Year: f.Year, XP: f.XP, Schools: schools}
 	p.Back = "/admin/joso/" + f.Year.ID
-	acts := map[string][]string{}
-	for _, st := range f.Standings {
-		if st.Activities == 0 {
-			continue
-		}
-		cs := CelebrationSchool{School: st.Team.School, Activities: st.Activities, XP: st.XP, Band: st.Band}
-		all, err := s.deps.JOSO.Activities(c.UserContext(), st.Team.ID)
-		if err != nil {
-			return err
-		}
-		for _, a := range all {
-			if _, ok := a.Current(); ok {
-				m, _, _ := f.Year.Activity(a.Type)
-				if !slices.Contains(acts[st.Team.ID], m.Title) {
-					acts[st.Team.ID] = append(acts[st.Team.ID], m.Title)
-				}
-			}
-		}
-		cs.Missions = acts[st.Team.ID]
-		for _, j := range st.Team.Active() {
-			if n := j.CelebrationName(); n != "" {
-				cs.Named = append(cs.Named, n)
-			} else {
-				cs.Unnamed++
-			}
-		}
-		for _, n := range st.Team.Nominations {
-			if n.Decision != missions.DecisionAwarded {
-				continue
-			}
-			who := "The JOSO team"
-			if j, ok := st.Team.JOSO(n.JOSO); ok {
-				who = "A JOSO"
-				if name := j.CelebrationName(); name != "" {
-					who = name
-				}
-			}
-			cs.Awards = append(cs.Awards, CelebrationAward{Category: n.Category, Who: who})
-		}
-		p.Schools = append(p.Schools, cs)
-	}
 	return s.render(c, fiber.StatusOK, "joso-celebration", p)
 }
 
@@ -178,13 +117,9 @@ func (s *Server) decideNomination(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	team := missions.TeamID(year, urn)
-	if _, err := s.deps.JOSO.Decide(c.UserContext(), team, c.Params("nomination"), c.FormValue("decision"), adminOf(c)); err != nil {
-		if errors.Is(err, missions.ErrInvalid) {
-			return fiber.ErrBadRequest
-		}
+	if _, err := s.deps.JOSO.Teams.Decide(c.UserContext(), adminActor(c), team, c.Params("nomination"), c.FormValue("decision")); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSODecided, Target: team, Detail: c.Params("nomination") + " " + c.FormValue("decision")})
 	return c.Redirect("/admin/joso/"+year+"/nominations#"+strconv.Itoa(urn), fiber.StatusSeeOther)
 }
 
@@ -203,11 +138,11 @@ type SchoolNominations struct {
 }
 
 func (s *Server) nominationsAdmin(c *fiber.Ctx) error {
-	y, err := s.deps.JOSO.Year(c.UserContext(), c.Params("year"))
+	y, err := s.deps.JOSO.Catalogue.Year(c.UserContext(), c.Params("year"))
 	if err != nil {
 		return err
 	}
-	teams, err := s.deps.JOSO.Teams(c.UserContext(), y.ID)
+	teams, err := s.deps.JOSO.Teams.OfYear(c.UserContext(), y.ID)
 	if err != nil {
 		return err
 	}
@@ -223,39 +158,23 @@ func (s *Server) nominationsAdmin(c *fiber.Ctx) error {
 
 // certificates sends the year's awarded certificates as one PDF, or one school's (?urn=).
 func (s *Server) certificates(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	year := c.Params("year")
-	var teams []missions.Team
+	f := missions.CertificateFilter{Year: year, Nomination: c.Query("nomination")}
 	if u := c.Query("urn"); u != "" {
 		urn, err := strconv.Atoi(u)
 		if err != nil {
 			return fiber.ErrNotFound
 		}
-		t, err := s.deps.JOSO.Team(ctx, missions.TeamID(year, urn))
-		if err != nil {
-			return err
-		}
-		teams = append(teams, t)
-	} else {
-		var err error
-		if teams, err = s.deps.JOSO.Teams(ctx, year); err != nil {
-			return err
-		}
+		f.URN = urn
 	}
-	var certs []missions.CertificateLine
-	for _, t := range teams {
-		for _, cert := range t.Certificates() {
-			// ?nomination= picks one JOSO's certificate out of their school's.
-			if n := c.Query("nomination"); n == "" || n == cert.Nomination {
-				certs = append(certs, cert)
-			}
-		}
+	certs, err := s.deps.JOSO.Teams.Certificates(c.UserContext(), adminActor(c), f)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := exports.WriteCertificatesPDF(&buf, s.cfg.Partnership, certs); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOCertificate, Target: year, Detail: strconv.Itoa(len(certs)) + " certificates " + c.Query("urn")})
 	name := "joso-certificates-" + year
 	if u := c.Query("urn"); u != "" {
 		name += "-" + u
@@ -270,7 +189,7 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 
 // josoWorkbook sends the year's JOSO workbook.
 func (s *Server) josoWorkbook(c *fiber.Ctx) error {
-	cur, prev, err := s.deps.JOSO.FiguresBeside(c.UserContext(), c.Params("year"))
+	cur, prev, err := s.deps.JOSO.Figures.ForWorkbook(c.UserContext(), adminActor(c), c.Params("year"))
 	if err != nil {
 		return err
 	}
@@ -278,7 +197,6 @@ func (s *Server) josoWorkbook(c *fiber.Ctx) error {
 	if err := exports.WriteJOSOWorkbook(&buf, exports.JOSOInput{Partnership: s.cfg.Partnership, Year: cur, Previous: prev}); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: cur.Year.ID, Detail: "joso workbook"})
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="joso-`+strings.ReplaceAll(cur.Year.ID, "/", "")+`.xlsx"`)
 	return c.Send(buf.Bytes())

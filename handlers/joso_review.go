@@ -1,14 +1,11 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -20,76 +17,42 @@ func (s *Server) adminActivity(c *fiber.Ctx) error {
 
 func (s *Server) renderAdminActivity(c *fiber.Ctx, status int, errs []FieldError) error {
 	ctx := c.UserContext()
-	a, err := s.deps.JOSO.Activity(ctx, c.Params("id"))
+	a, err := s.deps.JOSO.Activities.Activity(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	if a.Year != c.Params("year") {
 		return missions.ErrNotFound
 	}
-	y, err := s.deps.JOSO.Year(ctx, a.Year)
+	y, err := s.deps.JOSO.Catalogue.Year(ctx, a.Year)
 	if err != nil {
 		return err
 	}
-	t, err := s.deps.JOSO.Team(ctx, a.Team)
+	t, err := s.deps.JOSO.Teams.Team(ctx, a.Team)
 	if err != nil {
 		return err
 	}
 	return s.renderActivity(c, status, t, y, a, errs, false, true)
 }
 
-// reviewActivity approves, returns or withdraws the approval of an activity.
-func (s *Server) reviewActivity(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	year, id := c.Params("year"), c.Params("id")
-	a, err := s.deps.JOSO.Activity(ctx, id)
-	if err != nil || a.Year != year {
-		return missions.ErrNotFound
+// yearActivity reads the activity named in an admin's address, if it is of the year there.
+func (s *Server) yearActivity(c *fiber.Ctx) (missions.Activity, error) {
+	a, err := s.deps.JOSO.Activities.Activity(c.UserContext(), c.Params("id"))
+	if err != nil || a.Year != c.Params("year") {
+		return a, missions.ErrNotFound
 	}
-	by := adminOf(c)
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	var action, detail string
-	switch c.Params("action") {
-	case "approve":
-		_, n, err := s.deps.JOSO.Approve(ctx, id, by)
-		if err != nil {
-			return err
-		}
-		action, detail = audit.ActionJOSOApproved, fmt.Sprintf("%d ledger entries posted", n)
-	case "unapprove":
-		_, n, err := s.deps.JOSO.Unapprove(ctx, id, reason, by)
-		if errors.Is(err, missions.ErrReasonNeeded) {
-			return s.renderAdminActivity(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "reason", Message: "Give the reason for withdrawing the approval"}})
-		}
-		if err != nil {
-			return err
-		}
-		action, detail = audit.ActionJOSOUnapproved, fmt.Sprintf("%d reversals posted: %s", n, reason)
-	case "return":
-		_, err := s.deps.JOSO.ReturnActivity(ctx, id, reason, by)
-		if errors.Is(err, missions.ErrReasonNeeded) {
-			return s.renderAdminActivity(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "reason", Message: "Say what the link teacher should change"}})
-		}
-		if err != nil {
-			return err
-		}
-		action, detail = audit.ActionJOSOReturned, reason
-	case "pull":
-		if err := s.deps.JOSO.PullEvidence(ctx, a.Team, id, c.FormValue("file")); err != nil {
-			return err
-		}
-		action, detail = audit.ActionJOSOPulled, c.FormValue("file")
-	default:
-		return fiber.ErrNotFound
-	}
-	s.audit(c, audit.Entry{Actor: by, Action: action, Target: id, Detail: detail})
-	return c.Redirect(fmt.Sprintf("/admin/joso/%s/activities/%s", year, id), fiber.StatusSeeOther)
+	return a, nil
+}
+
+// backToActivity sends the admin back to the activity's page after an action on it.
+func backToActivity(c *fiber.Ctx, a missions.Activity) error {
+	return c.Redirect(fmt.Sprintf("/admin/joso/%s/activities/%s", a.Year, a.ID), fiber.StatusSeeOther)
 }
 
 func (s *Server) adminEvidence(c *fiber.Ctx) error {
-	a, err := s.deps.JOSO.Activity(c.UserContext(), c.Params("id"))
-	if err != nil || a.Year != c.Params("year") {
-		return missions.ErrNotFound
+	a, err := s.yearActivity(c)
+	if err != nil {
+		return err
 	}
 	return s.sendEvidence(c, a.Team)
 }
@@ -118,7 +81,7 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 
 func (s *Server) renderLedger(c *fiber.Ctx, status int, errs []FieldError) error {
 	ctx := c.UserContext()
-	y, err := s.deps.JOSO.Year(ctx, c.Params("year"))
+	y, err := s.deps.JOSO.Catalogue.Year(ctx, c.Params("year"))
 	if err != nil {
 		return err
 	}
@@ -126,11 +89,11 @@ func (s *Server) renderLedger(c *fiber.Ctx, status int, errs []FieldError) error
 	if u, err := strconv.Atoi(c.Query("urn")); err == nil {
 		filter.Team = missions.TeamID(y.ID, u)
 	}
-	es, err := s.deps.JOSO.Entries(ctx, filter)
+	es, err := s.deps.JOSO.Ledger.Entries(ctx, filter)
 	if err != nil {
 		return err
 	}
-	teams, err := s.deps.JOSO.Teams(ctx, y.ID)
+	teams, err := s.deps.JOSO.Teams.OfYear(ctx, y.ID)
 	if err != nil {
 		return err
 	}
@@ -151,28 +114,4 @@ func (s *Server) renderLedger(c *fiber.Ctx, status int, errs []FieldError) error
 	}
 	p.Flash = flashFrom(c)
 	return s.render(c, status, "joso-ledger", p)
-}
-
-// reverseEntry posts an admin's reversal of one entry, with a reason: the one change a
-// closed year accepts.
-func (s *Server) reverseEntry(c *fiber.Ctx) error {
-	year := c.Params("year")
-	key, reason := strings.TrimSpace(c.FormValue("key")), c.FormValue("reason")
-	r, err := s.deps.JOSO.ReverseEntry(c.UserContext(), year, key, reason, adminOf(c))
-	var msg, field string
-	switch {
-	case errors.Is(err, missions.ErrReasonNeeded):
-		msg, field = "Give the reason for the reversal", "reason"
-	case errors.Is(err, missions.ErrNotFound):
-		msg, field = "Enter the key of an entry in this year's ledger", "key"
-	case errors.Is(err, missions.ErrAlreadyReversed), errors.Is(err, missions.ErrInvalid):
-		msg, field = capitalise(strings.TrimPrefix(err.Error(), "not valid: ")), "key"
-	case err != nil:
-		return err
-	}
-	if msg != "" {
-		return s.renderLedger(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: field, Message: msg}})
-	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionJOSOReversal, Target: key, Detail: fmt.Sprintf("%+d XP: %s", r.Amount, strings.TrimSpace(reason))})
-	return doneRedirect(c, "/admin/joso/"+year+"/ledger", "Entry reversed")
 }

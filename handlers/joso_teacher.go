@@ -30,8 +30,6 @@ type teacher struct {
 
 func teacherOf(c *fiber.Ctx) *teacher { t, _ := c.Locals(localTeam).(*teacher); return t }
 
-func teacherActor(t *teacher) string { return "link teacher:" + t.team.Teacher }
-
 // requireTeacher admits a request only with a link teacher's session for a school whose
 // link teacher is still that person.
 func (s *Server) requireTeacher(c *fiber.Ctx) error {
@@ -47,7 +45,7 @@ func (s *Server) requireTeacher(c *fiber.Ctx) error {
 	if id == "" || email == "" {
 		return c.Redirect("/joso/sign-in", fiber.StatusSeeOther)
 	}
-	t, err := s.deps.JOSO.Team(c.UserContext(), id)
+	t, err := s.deps.JOSO.Teams.Team(c.UserContext(), id)
 	if errors.Is(err, missions.ErrNotFound) || (err == nil && t.Teacher != email) {
 		_ = sess.Destroy()
 		return c.Redirect("/joso/sign-in", fiber.StatusSeeOther)
@@ -55,7 +53,7 @@ func (s *Server) requireTeacher(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	y, err := s.deps.JOSO.Year(c.UserContext(), t.Year)
+	y, err := s.deps.JOSO.Catalogue.Year(c.UserContext(), t.Year)
 	if err != nil {
 		return err
 	}
@@ -98,10 +96,9 @@ func (s *Server) teacherSignIn(c *fiber.Ctx) error {
 		p.EmailError = &p.Errors[0]
 		return s.render(c, fiber.StatusUnprocessableEntity, "joso-sign-in", p)
 	}
-	if err := s.deps.JOSOMail.SendSignInLink(c.UserContext(), email, time.Now()); err != nil {
+	if err := s.deps.JOSO.SignIns.SendLink(c.UserContext(), missions.Actor{Name: email, IP: c.IP()}, email, time.Now()); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: email, Action: audit.ActionJOSOSignIn, Detail: "link asked for"})
 	p.Sent = true
 	return s.render(c, fiber.StatusOK, "joso-sign-in", p)
 }
@@ -130,7 +127,7 @@ func (s *Server) teacherSignInLimiter() []fiber.Handler {
 // openTeacherLink spends an emailed link and starts a link teacher's session on a fresh
 // session ID (any admin or governor session in this browser ends).
 func (s *Server) openTeacherLink(c *fiber.Ctx) error {
-	t, err := s.deps.JOSO.UseSignInLink(c.UserContext(), c.Params("token"), time.Now())
+	t, err := s.deps.JOSO.SignIns.Use(c.UserContext(), c.Params("token"), c.IP(), time.Now())
 	if errors.Is(err, missions.ErrLinkInvalid) {
 		p := s.basePage(c, "This sign-in link does not work")
 		return s.render(c, fiber.StatusNotFound, "joso-link-problem", p)
@@ -141,7 +138,6 @@ func (s *Server) openTeacherLink(c *fiber.Ctx) error {
 	if err := s.freshSession(c, map[string]any{sessTeam: t.ID, sessTeacher: t.Teacher}); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: "link teacher:" + t.Teacher, Action: audit.ActionJOSOSignIn, Target: t.ID})
 	return c.Redirect("/joso/school", fiber.StatusSeeOther)
 }
 

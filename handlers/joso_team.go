@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -17,15 +16,13 @@ import (
 // total, each JOSO's contribution, progress through missions and strands, and the
 // activity history. Pupils' contributions appear only here, never ranked.
 type TeamView struct {
-	Team       missions.Team
-	Year       missions.Year
-	Trained    int
-	Released   bool
-	XP         int
-	JOSOs      []JOSOView
-	Missions   []MissionProgress
-	Strands    []StrandProgress
-	Covered    int
+	Team     missions.Team
+	Year     missions.Year
+	Trained  int
+	Released bool
+	XP       int
+	JOSOs    []JOSOView
+	missions.Progress
 	Activities []ActivityRow
 	Base       string // where this team's activity pages are
 }
@@ -44,19 +41,6 @@ type SessionMark struct {
 	Attended bool
 }
 
-// MissionProgress is one mission and whether the school has an approved activity for it.
-type MissionProgress struct {
-	Title, Area string
-	Done        bool
-	XP          int
-}
-
-// StrandProgress is one strand and the school's XP in it.
-type StrandProgress struct {
-	Name string
-	XP   int
-}
-
 // ActivityRow is one line of an activity history.
 type ActivityRow struct {
 	ID, Date, Mission, Activity, Status, Href string
@@ -65,7 +49,7 @@ type ActivityRow struct {
 
 func (s *Server) teamView(ctx context.Context, t missions.Team, y missions.Year, base string) (TeamView, error) {
 	v := TeamView{Team: t, Year: y, Trained: t.Trained(y), Released: t.Released(y), Base: base}
-	tot, err := s.deps.JOSO.CachedTotals(ctx, t.ID)
+	tot, err := s.deps.JOSO.Ledger.CachedTotals(ctx, t.ID)
 	if err != nil {
 		return v, err
 	}
@@ -77,34 +61,19 @@ func (s *Server) teamView(ctx context.Context, t missions.Team, y missions.Year,
 		}
 		v.JOSOs = append(v.JOSOs, jv)
 	}
-	acts, err := s.deps.JOSO.Activities(ctx, t.ID)
+	acts, err := s.deps.JOSO.Activities.OfTeam(ctx, t.ID)
 	if err != nil {
 		return v, err
 	}
-	missionXP, strandXP, done := map[string]int{}, map[string]int{}, map[string]bool{}
 	for _, a := range acts {
-		m, typ, _ := y.Activity(a.Type)
+		m, typ, _ := y.ActivityType(a.Type)
 		row := ActivityRow{ID: a.ID, Date: longDate(a.Date), Mission: m.Title, Activity: typ.Title, Status: missions.ActivityStatusLabel(a.Status), Href: base + "/activities/" + a.ID}
 		if ap, ok := a.Current(); ok {
 			row.XP = ap.Total()
-			missionXP[ap.Mission] += row.XP
-			done[ap.Mission] = true
-			for _, st := range ap.Strands {
-				strandXP[st] += row.XP
-			}
 		}
 		v.Activities = append(v.Activities, row)
 	}
-	for _, m := range y.Missions {
-		a, _ := y.Area(m.Area)
-		v.Missions = append(v.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: done[m.ID], XP: missionXP[m.ID]})
-	}
-	for _, st := range missions.Strands {
-		v.Strands = append(v.Strands, StrandProgress{Name: st.Name, XP: strandXP[st.ID]})
-		if strandXP[st.ID] > 0 {
-			v.Covered++
-		}
-	}
+	v.Progress = missions.ProgressOf(y, acts)
 	return v, nil
 }
 
@@ -147,7 +116,7 @@ func (s *Server) renderJOSOs(c *fiber.Ctx, status int, errs []FieldError, name, 
 		return err
 	}
 	p := JOSOsPage{Page: s.teacherPage(c, "JOSOs"), TeamView: v, Name: name, Editing: editing,
-		CanChange: t.year.State == missions.YearLive || t.year.State == missions.YearSetup}
+		CanChange: t.year.Changeable()}
 	p.Errors = errs
 	if len(errs) > 0 {
 		p.Typed = missions.JOSOChange{Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"}
@@ -171,7 +140,7 @@ func nameError(err error, field string) []FieldError {
 	case errors.As(err, &dup):
 		return []FieldError{{Field: field, Message: "There is already a JOSO called " + dup.Name + " in your team. Use a name that tells them apart, for example with a middle initial"}}
 	case errors.Is(err, missions.ErrInvalid):
-		return []FieldError{{Field: field, Message: capitalise(strings.TrimPrefix(err.Error(), missions.ErrInvalid.Error()+": "))}}
+		return []FieldError{{Field: field, Message: capitalise(problemMessage(err))}}
 	}
 	return nil
 }
@@ -181,14 +150,13 @@ func (s *Server) addJOSO(c *fiber.Ctx) error {
 	t := teacherOf(c)
 	name := strings.TrimSpace(c.FormValue("name"))
 	version, _ := formInt(c, "version")
-	_, j, err := s.deps.JOSO.AddJOSO(c.UserContext(), t.team.ID, version, name, consentFrom(c))
+	_, _, err := s.deps.JOSO.Teams.AddJOSO(c.UserContext(), teacherActor(c, t), t.team.ID, version, name, consentFrom(c))
 	if errs := nameError(err, "name"); errs != nil {
 		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, errs, name, "")
 	}
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOTeam, Target: t.team.ID, Detail: "added " + j.ID})
 	return doneRedirect(c, "/joso/school/josos", "JOSO added")
 }
 
@@ -198,14 +166,13 @@ func (s *Server) changeJOSO(c *fiber.Ctx) error {
 	id := c.Params("joso")
 	version, _ := formInt(c, "version")
 	name := strings.TrimSpace(c.FormValue("name"))
-	_, err := s.deps.JOSO.ChangeJOSO(c.UserContext(), t.team.ID, version, id, missions.JOSOChange{Name: name, Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"})
+	_, err := s.deps.JOSO.Teams.ChangeJOSO(c.UserContext(), teacherActor(c, t), t.team.ID, version, id, missions.JOSOChange{Name: name, Consent: consentFrom(c), Withdrawn: c.FormValue("withdrawn") == "yes"})
 	if errs := nameError(err, "name-"+id); errs != nil {
 		return s.renderJOSOs(c, fiber.StatusUnprocessableEntity, errs, name, id)
 	}
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: teacherActor(t), Action: audit.ActionJOSOTeam, Target: t.team.ID, Detail: "changed " + id})
 	return doneRedirect(c, "/joso/school/josos", "JOSO changed")
 }
 
@@ -241,7 +208,7 @@ func (s *Server) renderTraining(c *fiber.Ctx, team missions.Team, y missions.Yea
 	if err != nil {
 		return err
 	}
-	p := TrainingPage{Page: page, TeamView: v, Action: action, CanChange: y.State == missions.YearLive || y.State == missions.YearSetup}
+	p := TrainingPage{Page: page, TeamView: v, Action: action, CanChange: y.Changeable()}
 	for _, ses := range y.Sessions {
 		f := SessionForm{Session: ses, Kind: missions.SessionKindLabel(ses.Kind)}
 		for _, j := range team.JOSOs {
@@ -257,24 +224,20 @@ func (s *Server) renderTraining(c *fiber.Ctx, team missions.Team, y missions.Yea
 
 func (s *Server) saveTraining(c *fiber.Ctx) error {
 	t := teacherOf(c)
-	if err := s.recordAttendance(c, t.team, teacherActor(t)); err != nil {
+	if err := s.recordAttendance(c, t.team, teacherActor(c, t)); err != nil {
 		return err
 	}
 	return doneRedirect(c, "/joso/school/training", "Attendance saved")
 }
 
 // recordAttendance saves one session's attendance from a training form.
-func (s *Server) recordAttendance(c *fiber.Ctx, team missions.Team, actor string) error {
+func (s *Server) recordAttendance(c *fiber.Ctx, team missions.Team, by missions.Actor) error {
 	version, _ := formInt(c, "version")
 	session := c.FormValue("session")
 	attended := formValues(c)["attended"]
-	if _, err := s.deps.JOSO.SetAttendance(c.UserContext(), team.ID, version, session, attended); err != nil {
-		if errors.Is(err, missions.ErrInvalid) {
-			return fiber.ErrBadRequest
-		}
+	if _, err := s.deps.JOSO.Teams.SetAttendance(c.UserContext(), by, team.ID, version, session, attended); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: actor, Action: audit.ActionJOSOAttendance, Target: team.ID, Detail: "session " + session})
 	return nil
 }
 

@@ -21,35 +21,35 @@ func josoServer(t *testing.T) (*testServer, string, string) {
 	srv, _ := roundServer(t)
 	ctx := context.Background()
 	p := srv.joso
-	if _, err := p.CreateYear(ctx, "2022-23", "test"); err != nil {
+	if _, err := p.Catalogue.Create(ctx, missions.Actor{Name: "test"}, "2022-23"); err != nil {
 		t.Fatal(err)
 	}
 	for _, urn := range []int{urnA, urnB} {
 		s, _ := srv.register.Get(ctx, urn)
-		team, err := p.Enrol(ctx, "2022-23", missions.SchoolRef{URN: urn, Name: s.Name}, teacherOfTest(urn), "Teacher")
+		team, err := p.Teams.Enrol(ctx, tester, "2022-23", missions.SchoolRef{URN: urn, Name: s.Name}, teacherOfTest(urn), "Teacher")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, n := range []string{"Amira K", "Ben T"} {
-			if team, _, err = p.AddJOSO(ctx, team.ID, 0, n, missions.Consent{Certificate: true}); err != nil {
+			if team, _, err = p.Teams.AddJOSO(ctx, tester, team.ID, 0, n, missions.Consent{Certificate: true}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, ses := range []string{"s1", "s2"} {
-			if team, err = p.SetAttendance(ctx, team.ID, 0, ses, []string{"j1", "j2"}); err != nil {
+			if team, err = p.Teams.SetAttendance(ctx, tester, team.ID, 0, ses, []string{"j1", "j2"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if _, err := p.Move(ctx, "2022-23", "open", "test"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, missions.Actor{Name: "test"}, "2022-23", "open"); err != nil {
 		t.Fatal(err)
 	}
 	bTeam := missions.TeamID("2022-23", urnB)
-	a, err := p.SaveActivity(ctx, bTeam, "", 0, missions.ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "B's posters"}, false, "b")
+	a, err := p.Activities.Save(ctx, missions.Actor{Name: "b"}, bTeam, "", 0, missions.ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "B's posters"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := p.AddEvidence(ctx, bTeam, a.ID, "poster.png", pngFile(t), false)
+	ev, err := p.Evidence.Add(ctx, tester, bTeam, a.ID, "poster.png", pngFile(t), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
 	if code, _, _ := a.post("/joso/school/josos/j1", url.Values{"_csrf": {a.csrf}, "version": {"0"}, "name": {"Zed Q"}}); code != http.StatusSeeOther {
 		t.Fatalf("A renaming its JOSO: %d", code)
 	}
-	b, _ := srv.joso.Team(context.Background(), missions.TeamID("2022-23", urnB))
+	b, _ := srv.joso.Teams.Team(context.Background(), missions.TeamID("2022-23", urnB))
 	if b.JOSOs[0].Name != "Amira K" {
 		t.Fatalf("B's JOSO renamed by A: %s", b.JOSOs[0].Name)
 	}
@@ -261,12 +261,12 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 	srv, _, _ := josoServer(t)
 	ctx := context.Background()
 	aTeam := missions.TeamID("2022-23", urnA)
-	act, err := srv.joso.SaveActivity(ctx, aTeam, "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07", WholeTeam: true,
-		Audiences: []string{"parents", "ks1"}, Reach: 150, Description: "Safer Internet Day"}, true, "a")
+	act, err := srv.joso.Activities.Save(ctx, missions.Actor{Name: "a"}, aTeam, "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07", WholeTeam: true,
+		Audiences: []string{"parents", "ks1"}, Reach: 150, Description: "Safer Internet Day"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.joso.Nominate(ctx, aTeam, 0, "Super Commitment", "j1", "Ran the day"); err != nil {
+	if _, err := srv.joso.Teams.Nominate(ctx, tester, aTeam, 0, "Super Commitment", "j1", "Ran the day"); err != nil {
 		t.Fatal(err)
 	}
 	admin := srv.client(t)
@@ -277,7 +277,7 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 			t.Fatalf("approve: %d", code)
 		}
 	}
-	es, _ := srv.joso.Entries(ctx, missions.EntryFilter{Activity: act.ID})
+	es, _ := srv.joso.Ledger.Entries(ctx, missions.EntryFilter{Activity: act.ID})
 	if len(es) != 3 || es[0].Amount+es[1].Amount+es[2].Amount != 30+15+10 {
 		t.Fatalf("entries after two approvals: %+v", es)
 	}
@@ -308,8 +308,8 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 		t.Error("the reversal is not in the audit log")
 	}
 	// Certificates: the year's, a school's, one JOSO's.
-	team, _ := srv.joso.Team(ctx, aTeam)
-	if _, err := srv.joso.Decide(ctx, aTeam, team.Nominations[0].ID, missions.DecisionAwarded, testEmail); err != nil {
+	team, _ := srv.joso.Teams.Team(ctx, aTeam)
+	if _, err := srv.joso.Teams.Decide(ctx, missions.Actor{Name: testEmail}, aTeam, team.Nominations[0].ID, missions.DecisionAwarded); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"", "?urn=990006", "?urn=990006&nomination=" + team.Nominations[0].ID} {
@@ -323,3 +323,6 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 		t.Errorf("workbook: %d %s", code, h.Get("Content-Disposition"))
 	}
 }
+
+// tester is who acts in the programme when a test sets it up directly.
+var tester = missions.Actor{Name: "test"}

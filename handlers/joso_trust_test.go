@@ -53,7 +53,7 @@ func TestActivityWhoTookPartIsAnExplicitExclusiveChoice(t *testing.T) {
 	if got := checkedInputs(body); strings.Join(got, " ") != "joso-j2 whole-team" {
 		t.Errorf("what was ticked is not kept: %v", got)
 	}
-	acts, _ := srv.joso.Activities(context.Background(), missions.TeamID("2022-23", urnA))
+	acts, _ := srv.joso.Activities.OfTeam(context.Background(), missions.TeamID("2022-23", urnA))
 	if len(acts) != 0 {
 		t.Fatalf("a refused activity was saved: %+v", acts)
 	}
@@ -75,7 +75,7 @@ func TestJOSONameAlreadyInTheTeamIsRefused(t *testing.T) {
 		!slices.Contains(checkedInputs(body), "withdrawn-j2") || slices.Contains(checkedInputs(body), "cert-j2") {
 		t.Fatalf("renaming Ben to Amira K: %d %v\n%s", code, checkedInputs(body), body)
 	}
-	team, _ := srv.joso.Team(context.Background(), missions.TeamID("2022-23", urnA))
+	team, _ := srv.joso.Teams.Team(context.Background(), missions.TeamID("2022-23", urnA))
 	if len(team.JOSOs) != 2 || team.JOSOs[1].Name != "Ben T" {
 		t.Fatalf("the team changed: %+v", team.JOSOs)
 	}
@@ -84,7 +84,7 @@ func TestJOSONameAlreadyInTheTeamIsRefused(t *testing.T) {
 // sessionsForm is the catalogue's sessions form as the year holds them, less the session
 // whose title is emptied.
 func sessionsForm(t *testing.T, srv *testServer, csrf, remove string) url.Values {
-	y, err := srv.joso.Year(context.Background(), "2022-23")
+	y, err := srv.joso.Catalogue.Year(context.Background(), "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestRemovingASessionAsksFirstAndAttendedSessionsStay(t *testing.T) {
 	admin.signIn()
 	admin.get("/admin/joso/2022-23/catalogue")
 	sessions := func() int {
-		y, _ := srv.joso.Year(context.Background(), "2022-23")
+		y, _ := srv.joso.Catalogue.Year(context.Background(), "2022-23")
 		return len(y.Sessions)
 	}
 	code, body, _ := admin.post("/admin/joso/2022-23/catalogue/sessions", sessionsForm(t, srv, admin.csrf, "s2"))
@@ -157,11 +157,85 @@ func TestCraftedJOSOPostsGetAPageNot500(t *testing.T) {
 		{"/admin/joso/2022-23/activities/" + bActivity + "/pull", url.Values{"file": {"nope"}}},
 		{"/admin/joso/2022-23/ledger/reverse", url.Values{"key": {"no-such-entry"}, "reason": {"x"}}},
 		{"/admin/joso/2022-23/schools/990006/training", url.Values{"session": {"s1"}, "attended": {"j99"}}},
+		{"/admin/joso/2022-23/move", url.Values{"move": {"explode"}}},
+		{"/admin/joso/2022-23/nominations/990006/n1", url.Values{"decision": {"maybe"}}},
 	} {
 		c.form.Set("_csrf", admin.csrf)
 		code, body, _ := admin.post(c.path, c.form)
 		if code < 400 || code >= 500 || strings.Contains(body, "problem with the service") {
 			t.Errorf("%s %v: %d", c.path, c.form, code)
 		}
+	}
+}
+
+// TestEachActivityAndCatalogueActionHasItsRoute posts each admin action to its own route
+// (the addresses pages have always used) and an unknown action to nothing.
+func TestEachActivityAndCatalogueActionHasItsRoute(t *testing.T) {
+	srv, _, _ := josoServer(t)
+	ctx := context.Background()
+	act, err := srv.joso.Activities.Save(ctx, tester, missions.TeamID("2022-23", urnA), "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07",
+		WholeTeam: true, Description: "Safer Internet Day"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/joso/2022-23/catalogue")
+	base := "/admin/joso/2022-23/activities/" + act.ID
+	for _, c := range []struct {
+		path   string
+		form   url.Values
+		status int
+		says   string
+	}{
+		{base + "/return", url.Values{}, http.StatusUnprocessableEntity, "Say what the link teacher should change"},
+		{base + "/return", url.Values{"reason": {"Add the date of the day"}}, http.StatusSeeOther, ""},
+		{base + "/unapprove", url.Values{}, http.StatusUnprocessableEntity, "Give the reason for withdrawing the approval"},
+		{base + "/explode", url.Values{}, http.StatusNotFound, ""},
+		{"/admin/joso/2021-22/activities/" + act.ID + "/approve", url.Values{}, http.StatusNotFound, ""},
+		{"/admin/joso/2022-23/catalogue/area", url.Values{"area": {"a1"}}, http.StatusUnprocessableEntity, "Choose at least one strand"},
+		{"/admin/joso/2022-23/catalogue/area", url.Values{"area": {"a1"}, "strands": {"privacy"}}, http.StatusSeeOther, ""},
+		{"/admin/joso/2022-23/catalogue/rule", url.Values{"activity": {"m2-a1"}, "base": {"lots"}}, http.StatusUnprocessableEntity, "Points must be whole numbers"},
+		{"/admin/joso/2022-23/catalogue/rule", url.Values{"activity": {"m2-a1"}, "base": {"40"}}, http.StatusSeeOther, ""},
+		{"/admin/joso/2022-23/catalogue/mission", url.Values{"area": {"a1"}, "title": {"Selfies"}, "activity": {"Make a checklist"}, "base": {"5"}}, http.StatusSeeOther, ""},
+		{"/admin/joso/2022-23/catalogue/explode", url.Values{}, http.StatusNotFound, ""},
+	} {
+		c.form.Set("_csrf", admin.csrf)
+		code, body, _ := admin.post(c.path, c.form)
+		if code != c.status || !strings.Contains(body, c.says) {
+			t.Errorf("%s %v: %d, want %d saying %q", c.path, c.form, code, c.status, c.says)
+		}
+	}
+	y, _ := srv.joso.Catalogue.Year(ctx, "2022-23")
+	if a, _ := y.Area("a1"); !slices.Equal(a.Strands, []string{"privacy"}) || len(y.Missions) != 9 {
+		t.Errorf("the catalogue after the actions: %+v, %d missions", a, len(y.Missions))
+	}
+	if got, _ := srv.joso.Activities.Activity(ctx, act.ID); got.Status != missions.ActivityReturned {
+		t.Errorf("the activity is %s, want returned", got.Status)
+	}
+	// Approved at last, it is celebrated; its JOSOs have no celebration consent, so none is named.
+	if _, err := srv.joso.Activities.Save(ctx, tester, act.Team, act.ID, 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07",
+		WholeTeam: true, Description: "Safer Internet Day, 7 February"}, true); err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/admin/joso/2022-23/activities/" + act.ID)
+	if code, _, _ := admin.post(base+"/approve", url.Values{"_csrf": {admin.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d", code)
+	}
+	code, body, _ := admin.get("/admin/joso/2022-23/celebration")
+	if code != http.StatusOK || !strings.Contains(body, "Safer Internet Day") || strings.Contains(body, "Amira K") {
+		t.Errorf("the celebration: %d\n%s", code, body)
+	}
+}
+
+func TestEnrollingShowsEachProblemBesideItsField(t *testing.T) {
+	srv, _, _ := josoServer(t)
+	admin := srv.client(t)
+	admin.signIn()
+	admin.get("/admin/joso/2022-23")
+	code, body, _ := admin.post("/admin/joso/2022-23/schools", url.Values{"_csrf": {admin.csrf}, "urn": {"990006"}, "email": {"not an address"}, "name": {""}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#email"`) || !strings.Contains(body, `href="#name"`) ||
+		!strings.Contains(body, "Enter an email address in the correct format") || !strings.Contains(body, `value="not an address"`) {
+		t.Errorf("enrolling with a bad address and no name: %d\n%s", code, body)
 	}
 }

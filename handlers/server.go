@@ -46,8 +46,7 @@ type Deps struct {
 	Chase     chaser
 	Accounts  adminAccounts
 	Audit     auditLog
-	JOSO      josoProgramme
-	JOSOMail  josoMailer
+	JOSO      JOSO
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).
 	Storage fiber.Storage
 	Logger  *slog.Logger

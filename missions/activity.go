@@ -2,7 +2,6 @@ package missions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,8 +10,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
-	"github.com/lscp/assure/internal/store"
 )
 
 // Activity statuses. A returned activity went back to the link teacher to change.
@@ -40,25 +39,25 @@ func ActivityStatusLabel(s string) string {
 
 // Activity is something a school's JOSOs did for a mission, as the link teacher logged it.
 type Activity struct {
-	ID          string     `bson:"_id"`
-	Team        string     `bson:"team"`
-	Year        string     `bson:"year"`
-	URN         int        `bson:"urn"`
-	Type        string     `bson:"type"` // the activity type (and so its mission and rule)
-	Date        string     `bson:"date"` // yyyy-mm-dd
-	JOSOs       []string   `bson:"josos"`
-	WholeTeam   bool       `bson:"whole_team"`
-	Audiences   []string   `bson:"audiences"`
-	Reach       int        `bson:"reach"` // an estimate of how many people it reached
-	Description string     `bson:"description"`
-	Evidence    []Evidence `bson:"evidence"`
-	Status      string     `bson:"status"`
-	Note        string     `bson:"note,omitempty"` // the partnership's note when it returned it
-	Approvals   []Approval `bson:"approvals"`
-	Version     int        `bson:"version"`
-	Created     time.Time  `bson:"created"`
-	Updated     time.Time  `bson:"updated"`
-	By          string     `bson:"by"`
+	ID          string         `bson:"_id"`
+	Team        string         `bson:"team"`
+	Year        string         `bson:"year"`
+	URN         int            `bson:"urn"`
+	Type        string         `bson:"type"` // the activity type (and so its mission and rule)
+	Date        string         `bson:"date"` // yyyy-mm-dd
+	JOSOs       []string       `bson:"josos"`
+	WholeTeam   bool           `bson:"whole_team"`
+	Audiences   []string       `bson:"audiences"`
+	Reach       int            `bson:"reach"` // an estimate of how many people it reached
+	Description string         `bson:"description"`
+	Evidence    []EvidenceFile `bson:"evidence"`
+	Status      string         `bson:"status"`
+	Note        string         `bson:"note,omitempty"` // the partnership's note when it returned it
+	Approvals   []Approval     `bson:"approvals"`
+	Version     int            `bson:"version"`
+	Created     time.Time      `bson:"created"`
+	Updated     time.Time      `bson:"updated"`
+	By          string         `bson:"by"`
 }
 
 // Approval is one time an activity was approved: what it earned then, and whether that
@@ -95,6 +94,22 @@ func (a Approval) Total() int {
 
 // Editable says whether the link teacher may still change the activity.
 func (a Activity) Editable() bool { return a.Status == ActivityDraft || a.Status == ActivityReturned }
+
+// EditableIn says whether the link teacher may change the activity now: it is theirs to
+// change and its year takes XP.
+func (a Activity) EditableIn(y Year) bool { return a.Editable() && y.Open() }
+
+// CanLog says whether the team may log activities in the year: the year takes XP and at
+// least one JOSO is trained.
+func (t Team) CanLog(y Year) error {
+	if !t.Released(y) {
+		return ErrNotReleased
+	}
+	if !y.Open() {
+		return ErrYearClosed
+	}
+	return nil
+}
 
 // Current is the approval in force, if the activity is approved.
 func (a Activity) Current() (Approval, bool) {
@@ -152,7 +167,7 @@ func (v ValidationErrors) Unwrap() []error {
 // problem at once.
 func (in ActivityInput) Check(y Year, t Team, submitting bool) ValidationErrors {
 	var errs ValidationErrors
-	if _, _, ok := y.Activity(in.Type); !ok {
+	if _, _, ok := y.ActivityType(in.Type); !ok {
 		errs = append(errs, FieldError{Field: "type", Message: "Choose the mission activity"})
 	}
 	if e, bad := in.checkDate(y); bad {
@@ -253,138 +268,127 @@ func (t Team) Credited(y Year, a Activity) []string {
 	return credited
 }
 
-// SaveActivity creates (id "") or changes a school's activity as a draft, or submits it.
-// A submitted activity goes for approval, or is approved at once if the year says so.
-func (p *Programme) SaveActivity(ctx context.Context, team, id string, version int, in ActivityInput, submit bool, by string) (Activity, error) {
-	y, _, err := p.yearOfTeam(ctx, team)
+// Activities is what link teachers log for their schools' missions: drafts, submissions
+// for approval, and their return for changes.
+type Activities struct {
+	years      yearStore
+	teams      teamStore
+	activities activityStore
+	ledger     *Ledger // approves a submission at once when the year says so
+	log        Auditor
+}
+
+// Save creates (id "") or changes a school's activity as a draft, or submits it. A
+// submitted activity goes for approval, or is approved at once if the year says so.
+func (as *Activities) Save(ctx context.Context, by Actor, team, id string, version int, in ActivityInput, submit bool) (Activity, error) {
+	y, err := as.years.ofTeam(ctx, team)
 	if err != nil {
 		return Activity{}, err
 	}
 	if !y.Open() {
 		return Activity{}, ErrYearClosed
 	}
-	t, err := p.Team(ctx, team)
+	t, err := as.teams.get(ctx, team)
 	if err != nil {
 		return Activity{}, err
 	}
-	if !t.Released(y) {
-		return Activity{}, ErrNotReleased
+	if err := t.CanLog(y); err != nil {
+		return Activity{}, err
 	}
+	a, err := in.activity(y, t, submit, by)
+	if err != nil {
+		return a, err
+	}
+	if id == "" {
+		a.ID, a.Created, a.Version, a.Evidence, a.Approvals = bson.NewObjectID().Hex(), a.Updated, 1, []EvidenceFile{}, []Approval{}
+		err = as.activities.insert(ctx, a)
+	} else {
+		a, err = as.activities.change(ctx, id, team, version, func(old *Activity) error { return old.replaceWith(a) })
+	}
+	if err != nil {
+		return a, err
+	}
+	if submit && y.AutoApprove {
+		a, _, err = as.ledger.approve(ctx, a.ID, automaticApproval)
+	}
+	if err == nil {
+		record(ctx, as.log, by, audit.ActionJOSOActivity, a.ID, a.Status)
+	}
+	return a, err
+}
+
+// automaticApproval is who approves an activity when the year approves at once.
+const automaticApproval = "automatic approval"
+
+// activity checks the input for this year and team and makes the activity it describes, a
+// draft or submitted, with no ID yet.
+func (in ActivityInput) activity(y Year, t Team, submit bool, by Actor) (Activity, error) {
 	in.Description = strings.TrimSpace(in.Description)
 	if errs := in.Check(y, t, submit); len(errs) > 0 {
 		return Activity{}, errs
 	}
 	slices.Sort(in.Audiences)
 	in.Audiences = slices.Compact(in.Audiences)
-	now := time.Now().UTC()
 	status := ActivityDraft
 	if submit {
 		status = ActivitySubmitted
 	}
-	a := Activity{Team: team, Year: t.Year, URN: t.URN, Type: in.Type, Date: in.Date, JOSOs: in.JOSOs, WholeTeam: in.WholeTeam,
-		Audiences: in.Audiences, Reach: in.Reach, Description: in.Description, Status: status, Updated: now, By: by}
+	a := Activity{Team: t.ID, Year: t.Year, URN: t.URN, Type: in.Type, Date: in.Date, JOSOs: in.JOSOs, WholeTeam: in.WholeTeam,
+		Audiences: in.Audiences, Reach: in.Reach, Description: in.Description, Status: status, Updated: time.Now().UTC(), By: by.Name}
 	if a.JOSOs == nil {
 		a.JOSOs = []string{}
 	}
-	if id == "" {
-		a.ID, a.Created, a.Version, a.Evidence, a.Approvals = bson.NewObjectID().Hex(), now, 1, []Evidence{}, []Approval{}
-		err = p.st.Write(ctx, func(ctx context.Context) error {
-			_, err := p.activities.InsertOne(ctx, a)
-			return err
-		})
-		if err != nil {
-			return a, fmt.Errorf("missions: logging an activity: %w", err)
-		}
-	} else {
-		a, err = p.changeActivity(ctx, id, team, version, func(old *Activity) error {
-			if !old.Editable() {
-				return ErrNotEditable
-			}
-			a.ID, a.Created, a.Evidence, a.Approvals, a.Note = old.ID, old.Created, old.Evidence, old.Approvals, old.Note
-			*old = a
-			return nil
-		})
-		if err != nil {
-			return a, err
-		}
+	return a, nil
+}
+
+// replaceWith puts the link teacher's new version of an activity in its place, keeping
+// what they do not edit: its ID, creation, evidence, approvals and the partnership's note.
+func (a *Activity) replaceWith(n Activity) error {
+	if !a.Editable() {
+		return ErrNotEditable
 	}
-	if submit && y.AutoApprove {
-		a, _, err = p.Approve(ctx, a.ID, "automatic approval")
-	}
-	return a, err
+	n.ID, n.Created, n.Evidence, n.Approvals, n.Note, n.Version = a.ID, a.Created, a.Evidence, a.Approvals, a.Note, a.Version
+	*a = n
+	return nil
 }
 
-// Activity reads an activity.
-func (p *Programme) Activity(ctx context.Context, id string) (Activity, error) {
-	a, err := store.FindByID[Activity](ctx, p.activities, id, ErrNotFound)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return a, fmt.Errorf("missions: reading activity %s: %w", id, err)
-	}
-	return a, err
+// Activity reads a logged activity.
+func (as *Activities) Activity(ctx context.Context, id string) (Activity, error) {
+	return as.activities.get(ctx, id)
 }
 
-// Activities lists a team's activities, newest first.
-func (p *Programme) Activities(ctx context.Context, team string) ([]Activity, error) {
-	return p.findActivities(ctx, bson.D{{Key: "team", Value: team}})
+// OfTeam lists a team's activities, newest first.
+func (as *Activities) OfTeam(ctx context.Context, team string) ([]Activity, error) {
+	return as.activities.find(ctx, bson.D{{Key: "team", Value: team}})
 }
 
-// YearActivities lists every activity of a year, newest first.
-func (p *Programme) YearActivities(ctx context.Context, year string) ([]Activity, error) {
-	return p.findActivities(ctx, bson.D{{Key: "year", Value: year}})
+// OfYear lists every activity of a year, newest first.
+func (as *Activities) OfYear(ctx context.Context, year string) ([]Activity, error) {
+	return as.activities.find(ctx, bson.D{{Key: "year", Value: year}})
 }
 
-func (p *Programme) findActivities(ctx context.Context, filter bson.D) ([]Activity, error) {
-	as, err := store.FindAll[Activity](ctx, p.activities, filter)
-	if err != nil {
-		return nil, fmt.Errorf("missions: listing activities: %w", err)
-	}
-	slices.SortFunc(as, func(a, b Activity) int {
-		if c := strings.Compare(b.Date, a.Date); c != 0 {
-			return c
-		}
-		return b.Created.Compare(a.Created)
-	})
-	return as, nil
-}
-
-// changeActivity applies change to an activity if it is still at version (0: any) and,
-// when team is not "", belongs to that team (another school's activity is not found,
-// whatever version a form names).
-func (p *Programme) changeActivity(ctx context.Context, id, team string, version int, change func(*Activity) error) (Activity, error) {
-	read := func(ctx context.Context, id string) (Activity, error) {
-		a, err := p.Activity(ctx, id)
-		if err == nil && team != "" && a.Team != team {
-			return Activity{}, ErrNotFound
-		}
-		return a, err
-	}
-	return update(ctx, p, p.activities, id, version, read, func(a *Activity) *int { return &a.Version }, func(a *Activity) error {
-		if err := change(a); err != nil {
-			return err
-		}
-		a.Updated = time.Now().UTC()
-		return nil
-	})
-}
-
-// ReturnActivity sends a submitted activity back to the link teacher with a note.
-func (p *Programme) ReturnActivity(ctx context.Context, id, note, by string) (Activity, error) {
+// Return sends a submitted activity back to the link teacher with a note.
+func (as *Activities) Return(ctx context.Context, by Actor, id, note string) (Activity, error) {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return Activity{}, ErrReasonNeeded
 	}
-	return p.changeActivity(ctx, id, "", 0, func(a *Activity) error {
+	a, err := as.activities.change(ctx, id, "", 0, func(a *Activity) error {
 		if a.Status != ActivitySubmitted {
 			return ErrNotEditable
 		}
 		a.Status, a.Note = ActivityReturned, note
 		return nil
 	})
+	if err == nil {
+		record(ctx, as.log, by, audit.ActionJOSOReturned, id, note)
+	}
+	return a, err
 }
 
 // Pending lists a year's activities waiting for approval, oldest first.
-func (p *Programme) Pending(ctx context.Context, year string) ([]Activity, error) {
-	as, err := p.findActivities(ctx, bson.D{{Key: "year", Value: year}, {Key: "status", Value: ActivitySubmitted}})
-	slices.Reverse(as)
-	return as, err
+func (as *Activities) Pending(ctx context.Context, year string) ([]Activity, error) {
+	list, err := as.activities.find(ctx, bson.D{{Key: "year", Value: year}, {Key: "status", Value: ActivitySubmitted}})
+	slices.Reverse(list)
+	return list, err
 }

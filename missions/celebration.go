@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // Nomination decisions.
@@ -31,12 +33,12 @@ type Nomination struct {
 }
 
 // Nominate records a nomination.
-func (p *Programme) Nominate(ctx context.Context, team string, version int, category, joso, reason string) (Team, error) {
-	y, _, err := p.yearOfTeam(ctx, team)
+func (ts *Teams) Nominate(ctx context.Context, by Actor, team string, version int, category, joso, reason string) (Team, error) {
+	y, err := ts.years.ofTeam(ctx, team)
 	if err != nil {
 		return Team{}, err
 	}
-	if y.State != YearLive {
+	if !y.Open() {
 		return Team{}, ErrYearState
 	}
 	var errs ValidationErrors
@@ -50,7 +52,7 @@ func (p *Programme) Nominate(ctx context.Context, team string, version int, cate
 	if len(errs) > 0 {
 		return Team{}, errs
 	}
-	return p.updateTeam(ctx, team, version, func(t *Team) error {
+	t, err := ts.teams.update(ctx, team, version, func(t *Team) error {
 		if joso != "" {
 			if j, ok := t.JOSO(joso); !ok || j.Withdrawn {
 				return ValidationErrors{{Field: "joso", Message: "Choose a JOSO of this team, or the whole team"}}
@@ -61,21 +63,29 @@ func (p *Programme) Nominate(ctx context.Context, team string, version int, cate
 		t.NextID++
 		return nil
 	})
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSONominated, team, category)
+	}
+	return t, err
 }
 
 // Decide records the partnership's decision on a nomination.
-func (p *Programme) Decide(ctx context.Context, team, nomination, decision, by string) (Team, error) {
+func (ts *Teams) Decide(ctx context.Context, by Actor, team, nomination, decision string) (Team, error) {
 	if decision != DecisionAwarded && decision != DecisionDeclined && decision != DecisionPending {
 		return Team{}, fmt.Errorf("%w: unknown decision", ErrInvalid)
 	}
-	return p.updateTeam(ctx, team, 0, func(t *Team) error {
+	t, err := ts.teams.update(ctx, team, 0, func(t *Team) error {
 		i := slices.IndexFunc(t.Nominations, func(n Nomination) bool { return n.ID == nomination })
 		if i < 0 {
 			return ErrNotFound
 		}
-		t.Nominations[i].Decision, t.Nominations[i].DecidedBy, t.Nominations[i].Decided = decision, by, time.Now().UTC()
+		t.Nominations[i].Decision, t.Nominations[i].DecidedBy, t.Nominations[i].Decided = decision, by.Name, time.Now().UTC()
 		return nil
 	})
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSODecided, team, nomination+" "+decision)
+	}
+	return t, err
 }
 
 // CertificateLine is one certificate to print. Name is empty when the JOSO's consent does
@@ -89,10 +99,7 @@ type CertificateLine struct {
 // Certificates are the certificates for a team's awarded nominations, in order.
 func (t Team) Certificates() []CertificateLine {
 	var out []CertificateLine
-	for _, n := range t.Nominations {
-		if n.Decision != DecisionAwarded {
-			continue
-		}
+	for _, n := range t.awarded() {
 		c := CertificateLine{Nomination: n.ID, Category: n.Category, School: t.School, Year: t.Year, Team: n.JOSO == ""}
 		if j, ok := t.JOSO(n.JOSO); ok && j.Consent.Certificate && !j.Anonymised {
 			c.Name = j.Name
@@ -102,6 +109,11 @@ func (t Team) Certificates() []CertificateLine {
 	return out
 }
 
+// awarded are the team's nominations the partnership has awarded, in order.
+func (t Team) awarded() []Nomination {
+	return slices.DeleteFunc(slices.Clone(t.Nominations), func(n Nomination) bool { return n.Decision != DecisionAwarded })
+}
+
 // CelebrationName is how a JOSO appears at the celebration: their name if consent
 // allows, else nothing.
 func (j JOSO) CelebrationName() string {
@@ -109,4 +121,108 @@ func (j JOSO) CelebrationName() string {
 		return j.Name
 	}
 	return ""
+}
+
+// CertificateFilter picks certificates: a year's, one school's (URN not 0), or one
+// nomination's of that school.
+type CertificateFilter struct {
+	Year       string
+	URN        int
+	Nomination string
+}
+
+// Certificates lists the awarded certificates the filter picks, school by school, and
+// audits their making.
+func (ts *Teams) Certificates(ctx context.Context, by Actor, f CertificateFilter) ([]CertificateLine, error) {
+	var teams []Team
+	if f.URN != 0 {
+		t, err := ts.teams.get(ctx, TeamID(f.Year, f.URN))
+		if err != nil {
+			return nil, fmt.Errorf("school %d in %s: %w", f.URN, f.Year, err)
+		}
+		teams = append(teams, t)
+	} else {
+		var err error
+		if teams, err = ts.teams.ofYear(ctx, f.Year); err != nil {
+			return nil, err
+		}
+	}
+	var out []CertificateLine
+	for _, t := range teams {
+		for _, c := range t.Certificates() {
+			if f.Nomination == "" || f.Nomination == c.Nomination {
+				out = append(out, c)
+			}
+		}
+	}
+	detail := fmt.Sprintf("%d certificates", len(out))
+	if f.URN != 0 {
+		detail += " " + strconv.Itoa(f.URN)
+	}
+	record(ctx, ts.log, by, audit.ActionJOSOCertificate, f.Year, detail)
+	return out, nil
+}
+
+// CelebratedSchool is one school's part of the celebration: what it did, and its JOSOs,
+// named only where consent allows.
+type CelebratedSchool struct {
+	School     string
+	Activities int // approved
+	XP         int
+	Band       string
+	Missions   []string // missions with an approved activity, by the newest activity first
+	Awards     []CelebratedAward
+	Named      []string // active JOSOs whose consent lets the celebration name them
+	Unnamed    int      // and how many it may not name
+}
+
+// CelebratedAward is an award as the celebration shows it.
+type CelebratedAward struct {
+	Category, Who string
+}
+
+// Celebrated is the year's celebration: every school with an approved activity, in the
+// figures' order, from the figures and the year's activities (newest first).
+func Celebrated(f YearFigures, acts []Activity) []CelebratedSchool {
+	var out []CelebratedSchool
+	for _, st := range f.Standings {
+		if st.Activities == 0 {
+			continue
+		}
+		cs := CelebratedSchool{School: st.Team.School, Activities: st.Activities, XP: st.XP, Band: st.Band, Awards: st.Team.celebratedAwards()}
+		for _, a := range acts {
+			if _, ok := a.Current(); ok && a.Team == st.Team.ID {
+				m, _, _ := f.Year.ActivityType(a.Type)
+				if !slices.Contains(cs.Missions, m.Title) {
+					cs.Missions = append(cs.Missions, m.Title)
+				}
+			}
+		}
+		for _, j := range st.Team.Active() {
+			if n := j.CelebrationName(); n != "" {
+				cs.Named = append(cs.Named, n)
+			} else {
+				cs.Unnamed++
+			}
+		}
+		out = append(out, cs)
+	}
+	return out
+}
+
+// celebratedAwards are the team's awards, each naming its JOSO only if consent allows
+// ("A JOSO" otherwise), or the team.
+func (t Team) celebratedAwards() []CelebratedAward {
+	var out []CelebratedAward
+	for _, n := range t.awarded() {
+		who := "The JOSO team"
+		if j, ok := t.JOSO(n.JOSO); ok {
+			who = "A JOSO"
+			if name := j.CelebrationName(); name != "" {
+				who = name
+			}
+		}
+		out = append(out, CelebratedAward{Category: n.Category, Who: who})
+	}
+	return out
 }

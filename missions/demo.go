@@ -49,23 +49,24 @@ func Demo(ctx context.Context, p *Programme, schools []SchoolRef, by string, tod
 		{demoYear{id: "2021-22", trained: DemoTrained2122, untrained: 4, gone: 1, quiet: 2, perSchool: 3, close: true}, schools[3 : 3+DemoSchools2122]},
 		{demoYear{id: "2022-23", trained: DemoTrained2223, untrained: 6, gone: 2, quiet: 3, pending: 5, drafts: 2, perSchool: 5, ruleChange: true}, schools[:DemoSchools2223]},
 	}
+	p = p.WithoutAudit() // the demo's history is made up: the audit log records only its loading
 	for _, y := range years {
 		if err := p.demoYear(ctx, y.d, y.schools, by); err != nil {
 			return fmt.Errorf("missions: demo year %s: %w", y.d.id, err)
 		}
 	}
-	_, err := p.AnonymiseDue(ctx, today)
+	_, err := p.Anonymiser.Due(ctx, today)
 	return err
 }
 
 func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRef, by string) error {
-	if _, err := p.CreateYear(ctx, d.id, by); err != nil {
+	if _, err := p.Catalogue.Create(ctx, Actor{Name: by}, d.id); err != nil {
 		return err
 	}
 	n := len(schools)
 	var teams []Team
 	for i, s := range schools {
-		t, err := p.Enrol(ctx, d.id, s, DemoTeacher(s.URN), demoFirstNames[(i+7)%len(demoFirstNames)]+" Teacher")
+		t, err := p.Teams.Enrol(ctx, Actor{Name: by}, d.id, s, DemoTeacher(s.URN), demoFirstNames[(i+7)%len(demoFirstNames)]+" Teacher")
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		if i >= n-d.gone {
 			gone = 1
 		}
-		t, err = p.updateTeam(ctx, t.ID, t.Version, func(t *Team) error {
+		t, err = p.Teams.teams.update(ctx, t.ID, t.Version, func(t *Team) error {
 			for k := range trained + untrained + gone {
 				name := demoFirstNames[(i*5+k)%len(demoFirstNames)] + " " + string(rune('A'+(i+k*3)%26))
 				j := JOSO{ID: "j" + strconv.Itoa(t.NextID), Name: name, Attended: []string{"s1"},
@@ -105,10 +106,10 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		}
 		teams = append(teams, t)
 	}
-	if _, err := p.Move(ctx, d.id, "open", by); err != nil {
+	if _, err := p.Catalogue.Move(ctx, Actor{Name: by}, d.id, "open"); err != nil {
 		return err
 	}
-	y, err := p.Year(ctx, d.id)
+	y, err := p.Catalogue.Year(ctx, d.id)
 	if err != nil {
 		return err
 	}
@@ -119,10 +120,10 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		if err := p.demoSchools(ctx, d, y, active[:len(active)/2], 0, by); err != nil {
 			return err
 		}
-		if _, err := p.SetRule(ctx, d.id, "m2-a1", Rule{Base: 35, WholeSchool: 20, Parents: 20, KS1: 10, KS2: 10}, by); err != nil {
+		if _, err := p.Catalogue.SetRule(ctx, Actor{Name: by}, d.id, "m2-a1", Rule{Base: 35, WholeSchool: 20, Parents: 20, KS1: 10, KS2: 10}); err != nil {
 			return err
 		}
-		if y, err = p.Year(ctx, d.id); err != nil {
+		if y, err = p.Catalogue.Year(ctx, d.id); err != nil {
 			return err
 		}
 		err = p.demoSchools(ctx, d, y, active[len(active)/2:], len(active)/2, by)
@@ -133,7 +134,7 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		return err
 	}
 	if d.close {
-		if _, err := p.Move(ctx, d.id, "close", by); err != nil {
+		if _, err := p.Catalogue.Move(ctx, Actor{Name: by}, d.id, "close"); err != nil {
 			return err
 		}
 	}
@@ -195,7 +196,7 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 	count := 1 + (i*7)%d.perSchool
 	for k := range count {
 		typ := types[(i*3+k*5)%len(types)]
-		_, mt, _ := y.Activity(typ)
+		_, mt, _ := y.ActivityType(typ)
 		in := ActivityInput{Type: typ, Date: time.Date(start, time.November, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (i*11+k*29)%230).Format(time.DateOnly),
 			Audiences: demoAudiences(i + k), Reach: 20 + (i*37+k*53)%300, Description: mt.Title + " (demo)"}
 		if (i+k)%3 == 0 {
@@ -207,14 +208,14 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 		}
 		last := k == count-1
 		submit := !last || i >= d.drafts
-		a, err := p.SaveActivity(ctx, t.ID, "", 0, in, submit, DemoTeacher(t.URN))
+		a, err := p.Activities.Save(ctx, Actor{Name: DemoTeacher(t.URN)}, t.ID, "", 0, in, submit)
 		if err != nil {
 			return err
 		}
 		if !submit || (last && i >= d.drafts && i < d.drafts+d.pending) {
 			continue
 		}
-		if _, _, err := p.Approve(ctx, a.ID, by); err != nil {
+		if _, _, err := p.Ledger.Approve(ctx, Actor{Name: by}, a.ID); err != nil {
 			return err
 		}
 	}
@@ -223,7 +224,7 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 		if k > 0 || i%4 != 0 {
 			joso = t.Active()[k%len(t.Active())].ID
 		}
-		t, err := p.Nominate(ctx, t.ID, 0, cat, joso, "Led the school's "+[]string{"assemblies", "poster competition", "worry boxes"}[k]+" with great care")
+		t, err := p.Teams.Nominate(ctx, Actor{Name: DemoTeacher(t.URN)}, t.ID, 0, cat, joso, "Led the school's "+[]string{"assemblies", "poster competition", "worry boxes"}[k]+" with great care")
 		if err != nil {
 			return err
 		}
@@ -232,7 +233,7 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 			decision = DecisionAwarded
 		}
 		if i < 20 {
-			if _, err = p.Decide(ctx, t.ID, t.Nominations[len(t.Nominations)-1].ID, decision, by); err != nil {
+			if _, err = p.Teams.Decide(ctx, Actor{Name: by}, t.ID, t.Nominations[len(t.Nominations)-1].ID, decision); err != nil {
 				return err
 			}
 		}

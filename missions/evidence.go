@@ -11,22 +11,20 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/text"
 )
 
-// Evidence is a file attached to an activity. The file is in GridFS; the activity keeps
-// what views need to list it.
-type Evidence struct {
+// EvidenceFile is a file attached to an activity. The file is in GridFS; the activity
+// keeps what views need to list it.
+type EvidenceFile struct {
 	ID         string    `bson:"id"` // the GridFS file's ObjectID, hex
 	Name       string    `bson:"name"`
 	Type       string    `bson:"type"` // the content type the bytes were found to be
@@ -147,103 +145,127 @@ func checkImage(typ string, data []byte) error {
 	return nil
 }
 
-// bucket is a team's GridFS bucket: one per school and year, so reading a file scans only
-// that school's chunks on the embedded store, and a year's evidence can go at once.
-func (p *Programme) bucket(team string) *mongo.GridFSBucket {
-	year, urn, _ := SplitTeamID(team)
-	return p.st.DB.GridFSBucket(options.GridFSBucket().SetName("evidence_" + strings.ReplaceAll(year, "-", "_") + "_" + strconv.Itoa(urn)))
+// Evidence is the files attached to activities: added by the link teacher while the
+// activity can change, pulled by the partnership at any time.
+type Evidence struct {
+	teams      teamStore
+	activities activityStore
+	files      fileStore
+	log        Auditor
 }
 
-// AddEvidence stores a file and attaches it to an activity the link teacher can still change.
-func (p *Programme) AddEvidence(ctx context.Context, team, activity, name string, data []byte, showsFaces bool) (Evidence, error) {
+// Add stores a file and attaches it to an activity the link teacher can still change.
+func (es *Evidence) Add(ctx context.Context, by Actor, team, activity, name string, data []byte, showsFaces bool) (EvidenceFile, error) {
 	name = CleanFileName(name)
 	typ, err := CheckEvidence(name, data)
 	if err != nil {
-		return Evidence{}, err
+		return EvidenceFile{}, err
 	}
-	a, err := p.Activity(ctx, activity)
+	a, err := es.activities.get(ctx, activity)
 	if err != nil || a.Team != team {
-		return Evidence{}, ErrNotFound
+		return EvidenceFile{}, ErrNotFound
 	}
-	if !a.Editable() {
-		return Evidence{}, ErrNotEditable
-	}
-	if len(a.Evidence) >= MaxEvidencePerActivity {
-		return Evidence{}, ErrEvidenceCount
+	if err := a.canAttach(); err != nil {
+		return EvidenceFile{}, err
 	}
 	if showsFaces {
-		t, err := p.Team(ctx, team)
+		t, err := es.teams.get(ctx, team)
 		if err != nil {
-			return Evidence{}, err
+			return EvidenceFile{}, err
 		}
-		credited := a.JOSOs
-		if a.WholeTeam {
-			credited = nil
-			for _, j := range t.Active() {
-				credited = append(credited, j.ID)
-			}
-		}
-		for _, id := range credited {
-			if j, _ := t.JOSO(id); !j.Consent.Photos {
-				return Evidence{}, ErrPhotoConsent
-			}
+		if !t.PhotoConsent(a) {
+			return EvidenceFile{}, ErrPhotoConsent
 		}
 	}
-	fid := bson.NewObjectID()
-	ev := Evidence{ID: fid.Hex(), Name: name, Type: typ, Size: int64(len(data)), ShowsFaces: showsFaces, Added: time.Now().UTC()}
-	b := p.bucket(team)
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		// A retried attempt first clears what a failed one left.
-		_ = b.Delete(ctx, fid)
-		return b.UploadFromStreamWithID(ctx, fid, name, bytes.NewReader(data), options.GridFSUpload().SetMetadata(bson.D{
-			{Key: "activity", Value: activity}, {Key: "type", Value: typ}, {Key: "shows_faces", Value: showsFaces}}))
-	})
-	if err != nil {
-		return ev, fmt.Errorf("missions: storing evidence: %w", err)
+	ev := EvidenceFile{ID: bson.NewObjectID().Hex(), Name: name, Type: typ, Size: int64(len(data)), ShowsFaces: showsFaces, Added: time.Now().UTC()}
+	if err := es.files.put(ctx, team, activity, ev, data); err != nil {
+		return ev, err
 	}
-	_, err = p.changeActivity(ctx, activity, team, 0, func(a *Activity) error {
-		if !a.Editable() || len(a.Evidence) >= MaxEvidencePerActivity {
+	_, err = es.activities.change(ctx, activity, team, 0, func(a *Activity) error {
+		if a.canAttach() != nil {
 			return ErrNotEditable
 		}
 		a.Evidence = append(a.Evidence, ev)
 		return nil
 	})
 	if err != nil {
-		_ = p.st.Write(ctx, func(ctx context.Context) error { return b.Delete(ctx, fid) })
+		_ = es.files.delete(ctx, team, ev.ID)
 		return ev, err
 	}
+	record(ctx, es.log, by, audit.ActionJOSOEvidence, activity, ev.Name+" ("+ev.Type+")")
 	return ev, nil
 }
 
-// EvidenceFile reads one file of an activity of a team.
-func (p *Programme) EvidenceFile(ctx context.Context, team, activity, id string) (Evidence, []byte, error) {
-	a, err := p.Activity(ctx, activity)
-	if err != nil || a.Team != team {
-		return Evidence{}, nil, ErrNotFound
+// canAttach says whether another file may be attached: only while the link teacher can
+// change the activity, and up to the limit.
+func (a Activity) canAttach() error {
+	if !a.Editable() {
+		return ErrNotEditable
 	}
-	i := slices.IndexFunc(a.Evidence, func(e Evidence) bool { return e.ID == id })
-	if i < 0 {
-		return Evidence{}, nil, ErrNotFound
+	if len(a.Evidence) >= MaxEvidencePerActivity {
+		return ErrEvidenceCount
 	}
-	fid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
-		return Evidence{}, nil, ErrNotFound
-	}
-	var buf bytes.Buffer
-	if _, err := p.bucket(team).DownloadToStream(ctx, fid, &buf); err != nil {
-		if errors.Is(err, mongo.ErrFileNotFound) {
-			return a.Evidence[i], nil, ErrEvidenceMissing
-		}
-		return a.Evidence[i], nil, fmt.Errorf("missions: reading evidence: %w", err)
-	}
-	return a.Evidence[i], buf.Bytes(), nil
+	return nil
 }
 
-// PullEvidence removes one file from an activity and deletes it, so no view shows it.
-func (p *Programme) PullEvidence(ctx context.Context, team, activity, id string) error {
-	_, err := p.changeActivity(ctx, activity, team, 0, func(a *Activity) error {
+// PhotoConsent says whether every JOSO who took part in an activity (the whole team: every
+// JOSO who has not withdrawn) has photo consent, as a file showing faces needs.
+func (t Team) PhotoConsent(a Activity) bool {
+	took := a.JOSOs
+	if a.WholeTeam {
+		took = nil
+		for _, j := range t.Active() {
+			took = append(took, j.ID)
+		}
+	}
+	for _, id := range took {
+		if j, _ := t.JOSO(id); !j.Consent.Photos {
+			return false
+		}
+	}
+	return true
+}
+
+// File reads one file of an activity of a team.
+func (es *Evidence) File(ctx context.Context, team, activity, id string) (EvidenceFile, []byte, error) {
+	a, err := es.activities.get(ctx, activity)
+	if err != nil || a.Team != team {
+		return EvidenceFile{}, nil, ErrNotFound
+	}
+	i := slices.IndexFunc(a.Evidence, func(e EvidenceFile) bool { return e.ID == id })
+	if i < 0 {
+		return EvidenceFile{}, nil, ErrNotFound
+	}
+	data, err := es.files.get(ctx, team, id)
+	return a.Evidence[i], data, err
+}
+
+// Remove takes a file off an activity the link teacher can still change, and deletes it.
+func (es *Evidence) Remove(ctx context.Context, by Actor, team, activity, id string) error {
+	if err := es.pull(ctx, team, activity, id, true); err != nil {
+		return err
+	}
+	record(ctx, es.log, by, audit.ActionJOSOPulled, activity, id)
+	return nil
+}
+
+// Pull removes one file from an activity of a team, whatever its state, and deletes it, so
+// no view shows it: the partnership's safeguard.
+func (es *Evidence) Pull(ctx context.Context, by Actor, team, activity, id string) error {
+	if err := es.pull(ctx, team, activity, id, false); err != nil {
+		return err
+	}
+	record(ctx, es.log, by, audit.ActionJOSOPulled, activity, id)
+	return nil
+}
+
+func (es *Evidence) pull(ctx context.Context, team, activity, id string, onlyEditable bool) error {
+	_, err := es.activities.change(ctx, activity, team, 0, func(a *Activity) error {
+		if onlyEditable && !a.Editable() {
+			return ErrNotEditable
+		}
 		n := len(a.Evidence)
-		a.Evidence = slices.DeleteFunc(a.Evidence, func(e Evidence) bool { return e.ID == id })
+		a.Evidence = slices.DeleteFunc(a.Evidence, func(e EvidenceFile) bool { return e.ID == id })
 		if len(a.Evidence) == n {
 			return ErrNotFound
 		}
@@ -252,35 +274,34 @@ func (p *Programme) PullEvidence(ctx context.Context, team, activity, id string)
 	if err != nil {
 		return err
 	}
-	fid, _ := bson.ObjectIDFromHex(id)
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		err := p.bucket(team).Delete(ctx, fid)
-		if errors.Is(err, mongo.ErrFileNotFound) {
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("missions: deleting evidence: %w", err)
-	}
-	return nil
+	return es.files.delete(ctx, team, id)
 }
 
 // PullFaces pulls every file flagged as showing faces in a year, from every activity.
-func (p *Programme) PullFaces(ctx context.Context, year string) (int, error) {
-	acts, err := p.YearActivities(ctx, year)
+func (es *Evidence) PullFaces(ctx context.Context, by Actor, year string) (int, error) {
+	n, err := es.pullAll(ctx, year, func(e EvidenceFile) bool { return e.ShowsFaces })
+	if err == nil {
+		record(ctx, es.log, by, audit.ActionJOSOPulled, year, fmt.Sprintf("%d files showing faces", n))
+	}
+	return n, err
+}
+
+// pullAll pulls the year's files that match, counting them.
+func (es *Evidence) pullAll(ctx context.Context, year string, match func(EvidenceFile) bool) (int, error) {
+	acts, err := es.activities.find(ctx, bson.D{{Key: "year", Value: year}})
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, a := range acts {
 		for _, e := range a.Evidence {
-			if e.ShowsFaces {
-				if err := p.PullEvidence(ctx, a.Team, a.ID, e.ID); err != nil {
-					return n, err
-				}
-				n++
+			if !match(e) {
+				continue
 			}
+			if err := es.pull(ctx, a.Team, a.ID, e.ID, false); err != nil && !errors.Is(err, ErrNotFound) {
+				return n, err
+			}
+			n++
 		}
 	}
 	return n, nil

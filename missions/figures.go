@@ -4,6 +4,10 @@ import (
 	"cmp"
 	"context"
 	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // Band names a school's XP per trained JOSO in words, so schools can be compared without
@@ -86,44 +90,76 @@ func (f YearFigures) PerSchool() float64 {
 	return float64(f.Trained) / float64(f.Schools)
 }
 
-// Figures computes a year's figures from its teams, activities and ledger.
-func (p *Programme) Figures(ctx context.Context, year string) (YearFigures, error) {
-	y, err := p.Year(ctx, year)
+// Figures is what the partnership reports of a year: its figures beside the year
+// before's, for the year's page, the celebration and the workbook.
+type Figures struct {
+	years      yearStore
+	teams      teamStore
+	activities activityStore
+	ledger     ledgerStore
+	log        Auditor
+}
+
+// Of computes a year's figures from its teams, activities and ledger.
+func (f *Figures) Of(ctx context.Context, year string) (YearFigures, error) {
+	y, err := f.years.get(ctx, year)
 	if err != nil {
 		return YearFigures{}, err
 	}
-	teams, err := p.Teams(ctx, year)
+	teams, err := f.teams.ofYear(ctx, year)
 	if err != nil {
 		return YearFigures{}, err
 	}
-	acts, err := p.YearActivities(ctx, year)
+	acts, err := f.activities.find(ctx, bson.D{{Key: "year", Value: year}})
 	if err != nil {
 		return YearFigures{}, err
 	}
-	entries, err := p.Entries(ctx, EntryFilter{Year: year})
+	entries, err := f.ledger.find(ctx, EntryFilter{Year: year})
 	if err != nil {
 		return YearFigures{}, err
 	}
 	return ComputeFigures(y, teams, acts, entries), nil
 }
 
-// FiguresBeside computes a year's figures and the previous year's (nil if none).
-func (p *Programme) FiguresBeside(ctx context.Context, year string) (YearFigures, *YearFigures, error) {
-	cur, err := p.Figures(ctx, year)
+// Beside computes a year's figures and the previous year's (nil if none).
+func (f *Figures) Beside(ctx context.Context, year string) (YearFigures, *YearFigures, error) {
+	cur, err := f.Of(ctx, year)
 	if err != nil {
 		return cur, nil, err
 	}
-	years, err := p.Years(ctx)
+	years, err := f.years.list(ctx)
 	if err != nil {
 		return cur, nil, err
 	}
 	for _, y := range years { // newest first: the first earlier one is the previous year
 		if y.ID < year {
-			prev, err := p.Figures(ctx, y.ID)
+			prev, err := f.Of(ctx, y.ID)
 			return cur, &prev, err
 		}
 	}
 	return cur, nil, nil
+}
+
+// Celebration is the year's figures and each school's part of its celebration.
+func (f *Figures) Celebration(ctx context.Context, year string) (YearFigures, []CelebratedSchool, error) {
+	fig, err := f.Of(ctx, year)
+	if err != nil {
+		return fig, nil, err
+	}
+	acts, err := f.activities.find(ctx, bson.D{{Key: "year", Value: year}})
+	if err != nil {
+		return fig, nil, err
+	}
+	return fig, Celebrated(fig, acts), nil
+}
+
+// ForWorkbook is Beside for the programme's yearly workbook, audited as an export.
+func (f *Figures) ForWorkbook(ctx context.Context, by Actor, year string) (YearFigures, *YearFigures, error) {
+	cur, prev, err := f.Beside(ctx, year)
+	if err == nil {
+		record(ctx, f.log, by, audit.ActionExported, cur.Year.ID, "joso workbook")
+	}
+	return cur, prev, err
 }
 
 // ComputeFigures is Figures' arithmetic, apart from the store.
@@ -229,4 +265,55 @@ func addTo(cs []Count, id, label string, activities, xp, reach int) []Count {
 		}
 	}
 	return append(cs, Count{ID: id, Label: label, Activities: activities, XP: xp, Reach: reach})
+}
+
+// MissionProgress is one mission of the year and what a school's approved activities
+// earned from it.
+type MissionProgress struct {
+	Title, Area string // the mission, and its area's name
+	Done        bool   // at least one approved activity
+	XP          int
+}
+
+// StrandProgress is one strand and a school's XP in it (an area's XP counts in each strand
+// it covers).
+type StrandProgress struct {
+	Name string
+	XP   int
+}
+
+// Progress is a school's way through its year: every mission and strand with the XP of
+// the approvals in force, and how many strands have any.
+type Progress struct {
+	Missions []MissionProgress
+	Strands  []StrandProgress
+	Covered  int
+}
+
+// ProgressOf works out a school's progress from its activities.
+func ProgressOf(y Year, acts []Activity) Progress {
+	missionXP, strandXP, done := map[string]int{}, map[string]int{}, map[string]bool{}
+	for _, a := range acts {
+		ap, ok := a.Current()
+		if !ok {
+			continue
+		}
+		missionXP[ap.Mission] += ap.Total()
+		done[ap.Mission] = true
+		for _, st := range ap.Strands {
+			strandXP[st] += ap.Total()
+		}
+	}
+	var p Progress
+	for _, m := range y.Missions {
+		a, _ := y.Area(m.Area)
+		p.Missions = append(p.Missions, MissionProgress{Title: m.Title, Area: a.Name, Done: done[m.ID], XP: missionXP[m.ID]})
+	}
+	for _, st := range Strands {
+		p.Strands = append(p.Strands, StrandProgress{Name: st.Name, XP: strandXP[st.ID]})
+		if strandXP[st.ID] > 0 {
+			p.Covered++
+		}
+	}
+	return p
 }

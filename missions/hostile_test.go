@@ -24,7 +24,7 @@ func TestNamesLoseHiddenCharactersWhereTheyEnter(t *testing.T) {
 	}
 	ctx := context.Background()
 	p, _ := liveTeam(t)
-	team, err := p.Enrol(ctx, "2022-23", SchoolRef{URN: 120009, Name: "Kirton Primary"}, "lead@kirton.example", "Sam\u202E daeL\u200B\x07")
+	team, err := p.Teams.Enrol(ctx, tester, "2022-23", SchoolRef{URN: 120009, Name: "Kirton Primary"}, "lead@kirton.example", "Sam\u202E daeL\u200B\x07")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestNamesLoseHiddenCharactersWhereTheyEnter(t *testing.T) {
 		t.Errorf("teacher name stored as %q", team.TeacherName)
 	}
 	long := strings.Repeat("a", 250) + "@kirton.example"
-	if _, err := p.Enrol(ctx, "2022-23", SchoolRef{URN: 120010, Name: "Kirton Academy"}, long, "Sam Lead"); !errors.Is(err, ErrInvalid) {
+	if _, err := p.Teams.Enrol(ctx, tester, "2022-23", SchoolRef{URN: 120010, Name: "Kirton Academy"}, long, "Sam Lead"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("an email of %d characters accepted: %v", len(long), err)
 	}
 }

@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
-	"github.com/lscp/assure/internal/store"
 )
 
 // The XP ledger is append-only. Each entry's _id is its idempotency key:
@@ -78,65 +77,55 @@ func award(r Rule, audiences []string, earned int) []Award {
 	return out
 }
 
-// schoolLock serialises approvals within one school, so a cap is applied to what the
-// school has really earned. It waits for a holder rather than failing.
-func (p *Programme) schoolLock(ctx context.Context, team, holder string) (func(), error) {
-	for wait := 20 * time.Millisecond; ; wait = min(wait*2, 500*time.Millisecond) {
-		release, err := p.st.Lock(ctx, "xp:"+team, holder, 30*time.Second)
-		if !errors.Is(err, store.ErrLocked) {
-			return release, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(wait):
-		}
-	}
+// Ledger approves activities and keeps the XP they earn: the append-only ledger and
+// each school's cached totals.
+type Ledger struct {
+	years      yearStore
+	teams      teamStore
+	activities activityStore
+	ledger     ledgerStore
+	log        Auditor
 }
 
 // Approve approves a submitted activity and posts its XP. Approving an activity that is
 // already approved posts nothing new and is not an error. It returns how many ledger
 // entries this call posted.
-func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, error) {
-	a, y, err := p.activityInOpenYear(ctx, id)
+func (l *Ledger) Approve(ctx context.Context, by Actor, id string) (Activity, int, error) {
+	a, n, err := l.approve(ctx, id, by.Name)
+	if err == nil {
+		record(ctx, l.log, by, audit.ActionJOSOApproved, id, fmt.Sprintf("%d ledger entries posted", n))
+	}
+	return a, n, err
+}
+
+func (l *Ledger) approve(ctx context.Context, id, by string) (Activity, int, error) {
+	a, y, err := l.activityInOpenYear(ctx, id)
 	if err != nil {
 		return a, 0, err
 	}
-	release, err := p.schoolLock(ctx, a.Team, "approve:"+id+":"+bson.NewObjectID().Hex())
+	release, err := l.ledger.lockSchool(ctx, a.Team, "approve:"+id+":"+bson.NewObjectID().Hex())
 	if err != nil {
 		return a, 0, fmt.Errorf("missions: approving %s: %w", id, err)
 	}
 	defer release()
-	m, typ, ok := y.Activity(a.Type)
+	_, typ, ok := y.ActivityType(a.Type)
 	if !ok {
 		return a, 0, ErrUnknownRule
 	}
 	earned := 0
 	if typ.Current().Cap > 0 {
-		if earned, err = p.earned(ctx, a.Team, a.Type); err != nil {
+		if earned, err = l.ledger.earned(ctx, a.Team, a.Type); err != nil {
 			return a, 0, err
 		}
 	}
-	t, err := p.Team(ctx, a.Team)
+	t, err := l.teams.get(ctx, a.Team)
 	if err != nil {
 		return a, 0, err
 	}
-	area, _ := y.Area(m.Area)
-	a, err = p.changeActivity(ctx, id, "", 0, func(a *Activity) error {
-		if a.Status == ActivityApproved {
-			return errAlreadyDone
-		}
-		if a.Status != ActivitySubmitted {
-			return ErrNotSubmitted
-		}
-		a.Status, a.Note = ActivityApproved, ""
-		a.Approvals = append(a.Approvals, Approval{Cycle: len(a.Approvals) + 1, Award: award(typ.Current(), a.Audiences, earned),
-			JOSOs: t.Credited(y, *a), Mission: m.ID, Area: m.Area, Strands: area.Strands, By: by, At: time.Now().UTC()})
-		return nil
-	})
+	a, err = l.activities.change(ctx, id, "", 0, func(a *Activity) error { return a.approve(y, t, earned, by, time.Now().UTC()) })
 	if errors.Is(err, errAlreadyDone) || errors.Is(err, ErrConflict) {
 		// Someone approved it first (or is changing it): settle what is recorded.
-		if a, err = p.Activity(ctx, id); err != nil {
+		if a, err = l.activities.get(ctx, id); err != nil {
 			return a, 0, err
 		}
 		if a.Status != ActivityApproved {
@@ -145,17 +134,38 @@ func (p *Programme) Approve(ctx context.Context, id, by string) (Activity, int, 
 	} else if err != nil {
 		return a, 0, err
 	}
-	n, err := p.settle(ctx, a, by)
+	n, err := l.settle(ctx, a)
 	return a, n, err
 }
 
+// approve records an approval of a submitted activity under the year's current rule for
+// its type: what each audience earns, within the rule's cap given what the type has
+// already earned the school, credited to the team's trained JOSOs who took part.
+func (a *Activity) approve(y Year, t Team, earned int, by string, at time.Time) error {
+	if a.Status == ActivityApproved {
+		return errAlreadyDone
+	}
+	if a.Status != ActivitySubmitted {
+		return ErrNotSubmitted
+	}
+	m, typ, ok := y.ActivityType(a.Type)
+	if !ok {
+		return ErrUnknownRule
+	}
+	area, _ := y.Area(m.Area)
+	a.Status, a.Note = ActivityApproved, ""
+	a.Approvals = append(a.Approvals, Approval{Cycle: len(a.Approvals) + 1, Award: award(typ.Current(), a.Audiences, earned),
+		JOSOs: t.Credited(y, *a), Mission: m.ID, Area: m.Area, Strands: area.Strands, By: by, At: at})
+	return nil
+}
+
 // activityInOpenYear reads an activity and its year, refusing a year that takes no XP.
-func (p *Programme) activityInOpenYear(ctx context.Context, id string) (Activity, Year, error) {
-	a, err := p.Activity(ctx, id)
+func (l *Ledger) activityInOpenYear(ctx context.Context, id string) (Activity, Year, error) {
+	a, err := l.activities.get(ctx, id)
 	if err != nil {
 		return a, Year{}, err
 	}
-	y, err := p.Year(ctx, a.Year)
+	y, err := l.years.get(ctx, a.Year)
 	if err == nil && !y.Open() {
 		err = ErrYearClosed
 	}
@@ -167,34 +177,40 @@ var errAlreadyDone = errors.New("already done")
 
 // Unapprove withdraws an activity's approval: its entries are reversed and it goes back
 // to waiting for approval.
-func (p *Programme) Unapprove(ctx context.Context, id, reason, by string) (Activity, int, error) {
+func (l *Ledger) Unapprove(ctx context.Context, by Actor, id, reason string) (Activity, int, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return Activity{}, 0, ErrReasonNeeded
 	}
-	a, _, err := p.activityInOpenYear(ctx, id)
+	a, _, err := l.activityInOpenYear(ctx, id)
 	if err != nil {
 		return a, 0, err
 	}
-	a, err = p.changeActivity(ctx, id, "", 0, func(a *Activity) error {
-		if a.Status != ActivityApproved {
-			return ErrNotApproved
-		}
-		last := &a.Approvals[len(a.Approvals)-1]
-		last.Withdrawn, last.WithdrawnBy, last.Reason = time.Now().UTC(), by, reason
-		a.Status = ActivitySubmitted
-		return nil
-	})
+	a, err = l.activities.change(ctx, id, "", 0, func(a *Activity) error { return a.unapprove(by.Name, reason, time.Now().UTC()) })
 	if err != nil {
 		return a, 0, err
 	}
-	n, err := p.settle(ctx, a, by)
+	n, err := l.settle(ctx, a)
+	if err == nil {
+		record(ctx, l.log, by, audit.ActionJOSOUnapproved, id, fmt.Sprintf("%d reversals posted: %s", n, reason))
+	}
 	return a, n, err
+}
+
+// unapprove withdraws the approval in force, sending the activity back to waiting.
+func (a *Activity) unapprove(by, reason string, at time.Time) error {
+	if a.Status != ActivityApproved {
+		return ErrNotApproved
+	}
+	last := &a.Approvals[len(a.Approvals)-1]
+	last.Withdrawn, last.WithdrawnBy, last.Reason = at, by, reason
+	a.Status = ActivitySubmitted
+	return nil
 }
 
 // settle posts every entry the activity's approvals call for that is not yet in the
 // ledger, and returns how many it posted.
-func (p *Programme) settle(ctx context.Context, a Activity, by string) (int, error) {
+func (l *Ledger) settle(ctx context.Context, a Activity) (int, error) {
 	posted := 0
 	for _, ap := range a.Approvals {
 		for _, aw := range ap.Award {
@@ -204,7 +220,7 @@ func (p *Programme) settle(ctx context.Context, a Activity, by string) (int, err
 			e := Entry{Key: entryKey(a.ID, ap.Cycle, aw.Component), Year: a.Year, URN: a.URN, Team: a.Team, Activity: a.ID,
 				Mission: ap.Mission, Area: ap.Area, Strands: ap.Strands, Rule: a.Type, RuleVersion: aw.RuleVersion,
 				Component: aw.Component, Amount: aw.Amount, JOSOs: ap.JOSOs, Actor: ap.By, At: ap.At}
-			ok, err := p.post(ctx, e)
+			ok, err := l.ledger.post(ctx, e)
 			if err != nil {
 				return posted, err
 			}
@@ -214,7 +230,7 @@ func (p *Programme) settle(ctx context.Context, a Activity, by string) (int, err
 			if ap.Withdrawn.IsZero() {
 				continue
 			}
-			ok, err = p.post(ctx, reversal(e, ap.WithdrawnBy, ap.Reason, ap.Withdrawn))
+			ok, err = l.ledger.post(ctx, reversal(e, ap.WithdrawnBy, ap.Reason, ap.Withdrawn))
 			if err != nil {
 				return posted, err
 			}
@@ -232,57 +248,14 @@ func reversal(e Entry, by, reason string, at time.Time) Entry {
 	return r
 }
 
-// post appends an entry unless its key is already in the ledger, and then moves the
-// cached totals. It reports whether it appended.
-func (p *Programme) post(ctx context.Context, e Entry) (bool, error) {
-	err := p.st.Write(ctx, func(ctx context.Context) error {
-		_, err := p.ledger.InsertOne(ctx, e)
-		return err
-	})
-	if store.IsDuplicateKey(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("missions: posting %s: %w", e.Key, err)
-	}
-	inc := bson.D{{Key: "xp", Value: e.Amount}}
-	for _, j := range e.JOSOs {
-		inc = append(inc, bson.E{Key: "josos." + j, Value: e.Amount})
-	}
-	// The cache may lag the ledger if the process dies here; verify finds and rebuild
-	// mends that. The ledger, written first, is the truth.
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		_, err := p.totals.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Team}},
-			bson.D{{Key: "$inc", Value: inc}, {Key: "$set", Value: bson.D{{Key: "year", Value: e.Year}}}}, options.UpdateOne().SetUpsert(true))
-		return err
-	})
-	if err != nil {
-		return true, fmt.Errorf("missions: caching the total for %s: %w", e.Team, err)
-	}
-	return true, nil
-}
-
-// earned is what an activity type has earned a school so far, from the ledger.
-func (p *Programme) earned(ctx context.Context, team, rule string) (int, error) {
-	es, err := store.FindAll[Entry](ctx, p.ledger, bson.D{{Key: "team", Value: team}, {Key: "rule", Value: rule}})
-	if err != nil {
-		return 0, fmt.Errorf("missions: reading the ledger: %w", err)
-	}
-	n := 0
-	for _, e := range es {
-		n += e.Amount
-	}
-	return n, nil
-}
-
-// ReverseEntry posts the reversal of one entry with a reason: the admin's correction,
-// and the only XP a closed year accepts. Archived years accept nothing.
-func (p *Programme) ReverseEntry(ctx context.Context, year, key, reason, by string) (Entry, error) {
+// Reverse posts the reversal of one entry with a reason: the admin's correction, and the
+// only XP a closed year accepts. Archived years accept nothing.
+func (l *Ledger) Reverse(ctx context.Context, by Actor, year, key, reason string) (Entry, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return Entry{}, ErrReasonNeeded
 	}
-	e, err := store.FindByID[Entry](ctx, p.ledger, key, ErrNotFound)
+	e, err := l.ledger.entry(ctx, key)
 	if err != nil {
 		return e, err
 	}
@@ -292,47 +265,28 @@ func (p *Programme) ReverseEntry(ctx context.Context, year, key, reason, by stri
 	if e.Reverses != "" {
 		return e, fmt.Errorf("%w: a reversal cannot itself be reversed", ErrInvalid)
 	}
-	y, err := p.Year(ctx, e.Year)
+	y, err := l.years.get(ctx, e.Year)
 	if err != nil {
 		return e, err
 	}
 	if y.State != YearLive && y.State != YearClosed {
 		return e, ErrYearState
 	}
-	r := reversal(e, by, reason, time.Now().UTC())
-	ok, err := p.post(ctx, r)
+	r := reversal(e, by.Name, reason, time.Now().UTC())
+	ok, err := l.ledger.post(ctx, r)
 	if err != nil {
 		return r, err
 	}
 	if !ok {
 		return r, ErrAlreadyReversed
 	}
+	record(ctx, l.log, by, audit.ActionJOSOReversal, key, fmt.Sprintf("%+d XP: %s", r.Amount, reason))
 	return r, nil
 }
 
 // Entries lists ledger entries matching a filter on year, team or activity, oldest first.
-func (p *Programme) Entries(ctx context.Context, by EntryFilter) ([]Entry, error) {
-	f := bson.D{}
-	if by.Year != "" {
-		f = append(f, bson.E{Key: "year", Value: by.Year})
-	}
-	if by.Team != "" {
-		f = append(f, bson.E{Key: "team", Value: by.Team})
-	}
-	if by.Activity != "" {
-		f = append(f, bson.E{Key: "activity", Value: by.Activity})
-	}
-	es, err := store.FindAll[Entry](ctx, p.ledger, f)
-	if err != nil {
-		return nil, fmt.Errorf("missions: reading the ledger: %w", err)
-	}
-	slices.SortFunc(es, func(a, b Entry) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	return es, nil
+func (l *Ledger) Entries(ctx context.Context, by EntryFilter) ([]Entry, error) {
+	return l.ledger.find(ctx, by)
 }
 
 // EntryFilter narrows Entries.
@@ -349,28 +303,8 @@ type Totals struct {
 }
 
 // CachedTotals reads a team's cached totals (zero if it has none yet).
-func (p *Programme) CachedTotals(ctx context.Context, team string) (Totals, error) {
-	t, err := store.FindByID[Totals](ctx, p.totals, team, ErrNotFound)
-	if errors.Is(err, ErrNotFound) {
-		return Totals{Team: team, JOSOs: map[string]int{}}, nil
-	}
-	if t.JOSOs == nil {
-		t.JOSOs = map[string]int{}
-	}
-	return t, err
-}
-
-// YearTotals reads every team's cached totals for a year, by team.
-func (p *Programme) YearTotals(ctx context.Context, year string) (map[string]Totals, error) {
-	ts, err := store.FindAll[Totals](ctx, p.totals, bson.D{{Key: "year", Value: year}})
-	if err != nil {
-		return nil, fmt.Errorf("missions: reading totals: %w", err)
-	}
-	out := map[string]Totals{}
-	for _, t := range ts {
-		out[t.Team] = t
-	}
-	return out, nil
+func (l *Ledger) CachedTotals(ctx context.Context, team string) (Totals, error) {
+	return l.ledger.teamTotals(ctx, team)
 }
 
 // Sum totals entries as the cache would hold them, by team.
@@ -397,16 +331,35 @@ type Mismatch struct {
 	Cached     int
 }
 
+// OfTotals says whether the mismatch is between figures (a school's or a JOSO's total in
+// the ledger and in the cache) rather than a missing entry.
+func (m Mismatch) OfTotals() bool {
+	return m.What == "school total" || strings.HasPrefix(m.What, "JOSO ")
+}
+
 // Verify recomputes a year's totals from the ledger and compares them with the cache,
 // and checks every activity's approvals have their entries. With repair it posts missing
-// entries and rewrites the cache from the ledger.
-func (p *Programme) Verify(ctx context.Context, year string, repair bool) ([]Mismatch, error) {
+// entries and rewrites the cache from the ledger. It audits what it found.
+func (l *Ledger) Verify(ctx context.Context, by Actor, year string, repair bool) ([]Mismatch, error) {
+	out, err := l.verify(ctx, year, repair)
+	if err != nil {
+		return out, err
+	}
+	detail := fmt.Sprintf("%d mismatches", len(out))
+	if len(out) > 0 && repair {
+		detail += ", repaired"
+	}
+	record(ctx, l.log, by, audit.ActionJOSOVerified, year, detail)
+	return out, nil
+}
+
+func (l *Ledger) verify(ctx context.Context, year string, repair bool) ([]Mismatch, error) {
 	var out []Mismatch
-	acts, err := p.YearActivities(ctx, year)
+	acts, err := l.activities.find(ctx, bson.D{{Key: "year", Value: year}})
 	if err != nil {
 		return nil, err
 	}
-	es, err := p.Entries(ctx, EntryFilter{Year: year})
+	es, err := l.ledger.find(ctx, EntryFilter{Year: year})
 	if err != nil {
 		return nil, err
 	}
@@ -424,18 +377,18 @@ func (p *Programme) Verify(ctx context.Context, year string, repair bool) ([]Mis
 			}
 		}
 		if repair {
-			if _, err := p.settle(ctx, a, "verify --repair"); err != nil {
+			if _, err := l.settle(ctx, a); err != nil {
 				return out, err
 			}
 		}
 	}
 	if repair {
-		if es, err = p.Entries(ctx, EntryFilter{Year: year}); err != nil {
+		if es, err = l.ledger.find(ctx, EntryFilter{Year: year}); err != nil {
 			return out, err
 		}
 	}
 	fromLedger := Sum(es)
-	cached, err := p.YearTotals(ctx, year)
+	cached, err := l.ledger.yearTotals(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -452,17 +405,17 @@ func (p *Programme) Verify(ctx context.Context, year string, repair bool) ([]Mis
 	}
 	slices.Sort(keys)
 	for _, team := range keys {
-		l, c := fromLedger[team], cached[team]
-		if l.XP != c.XP {
-			out = append(out, Mismatch{Team: team, What: "school total", Ledger: l.XP, Cached: c.XP})
+		want, c := fromLedger[team], cached[team]
+		if want.XP != c.XP {
+			out = append(out, Mismatch{Team: team, What: "school total", Ledger: want.XP, Cached: c.XP})
 		}
-		for _, j := range unionKeys(l.JOSOs, c.JOSOs) {
-			if l.JOSOs[j] != c.JOSOs[j] {
-				out = append(out, Mismatch{Team: team, What: "JOSO " + j, Ledger: l.JOSOs[j], Cached: c.JOSOs[j]})
+		for _, j := range unionKeys(want.JOSOs, c.JOSOs) {
+			if want.JOSOs[j] != c.JOSOs[j] {
+				out = append(out, Mismatch{Team: team, What: "JOSO " + j, Ledger: want.JOSOs[j], Cached: c.JOSOs[j]})
 			}
 		}
-		if repair && (!equalTotals(l, c)) {
-			if err := p.writeTotals(ctx, team, year, l); err != nil {
+		if repair && (!equalTotals(want, c)) {
+			if err := l.ledger.writeTotals(ctx, team, year, want); err != nil {
 				return out, err
 			}
 		}
@@ -494,15 +447,4 @@ func equalTotals(a, b Totals) bool {
 		}
 	}
 	return true
-}
-
-func (p *Programme) writeTotals(ctx context.Context, team, year string, t Totals) error {
-	t.Team, t.Year = team, year
-	if t.JOSOs == nil {
-		t.JOSOs = map[string]int{}
-	}
-	return p.st.Write(ctx, func(ctx context.Context) error {
-		_, err := p.totals.ReplaceOne(ctx, bson.D{{Key: "_id", Value: team}}, t, options.Replace().SetUpsert(true))
-		return err
-	})
 }

@@ -5,33 +5,31 @@ import (
 	"errors"
 	"sync"
 	"testing"
-
-	"github.com/lscp/assure/internal/storetest"
 )
 
 // liveTeam makes a live year with one school whose two JOSOs are trained.
 func liveTeam(t *testing.T) (*Programme, Team) {
 	t.Helper()
 	ctx := context.Background()
-	p := New(storetest.New(t))
-	if _, err := p.CreateYear(ctx, "2022-23", "admin@lscp.example"); err != nil {
+	p := newProgramme(t)
+	if _, err := p.Catalogue.Create(ctx, Actor{Name: "admin@lscp.example"}, "2022-23"); err != nil {
 		t.Fatal(err)
 	}
-	team, err := p.Enrol(ctx, "2022-23", SchoolRef{URN: 120001, Name: "Boston Primary School"}, "link@boston.example", "Sam Teacher")
+	team, err := p.Teams.Enrol(ctx, tester, "2022-23", SchoolRef{URN: 120001, Name: "Boston Primary School"}, "link@boston.example", "Sam Teacher")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"Amira K", "Ben T"} {
-		if team, _, err = p.AddJOSO(ctx, team.ID, team.Version, n, Consent{Certificate: true}); err != nil {
+		if team, _, err = p.Teams.AddJOSO(ctx, tester, team.ID, team.Version, n, Consent{Certificate: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, s := range []string{"s1", "s3"} { // the first session and the catch-up for the second
-		if team, err = p.SetAttendance(ctx, team.ID, team.Version, s, []string{"j1", "j2"}); err != nil {
+		if team, err = p.Teams.SetAttendance(ctx, tester, team.ID, team.Version, s, []string{"j1", "j2"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := p.Move(ctx, "2022-23", "open", "admin@lscp.example"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", "open"); err != nil {
 		t.Fatal(err)
 	}
 	return p, team
@@ -41,8 +39,8 @@ func liveTeam(t *testing.T) (*Programme, Team) {
 // that reached parents and KS1 (the assembly's rule has no parents bonus).
 func submitted(t *testing.T, p *Programme, team Team, audiences ...string) Activity {
 	t.Helper()
-	a, err := p.SaveActivity(context.Background(), team.ID, "", 0, ActivityInput{Type: "m5-a1", Date: "2023-02-07", WholeTeam: true,
-		Audiences: audiences, Reach: 120, Description: "Assembly on fake news for KS1"}, true, "link@boston.example")
+	a, err := p.Activities.Save(context.Background(), Actor{Name: "link@boston.example"}, team.ID, "", 0, ActivityInput{Type: "m5-a1", Date: "2023-02-07", WholeTeam: true,
+		Audiences: audiences, Reach: 120, Description: "Assembly on fake news for KS1"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +60,7 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, posted[i], errs[i] = p.Approve(ctx, a.ID, "admin@lscp.example")
+			_, posted[i], errs[i] = p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID)
 		}()
 	}
 	wg.Wait()
@@ -76,7 +74,7 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 	if total != 3 {
 		t.Fatalf("eight concurrent approvals posted %d entries, want 3 (base, whole school, KS1)", total)
 	}
-	es, err := p.Entries(ctx, EntryFilter{Activity: a.ID})
+	es, err := p.Ledger.Entries(ctx, EntryFilter{Activity: a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +88,12 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 	if len(es) != 3 || sum != 55 {
 		t.Fatalf("ledger has %d entries summing %d, want 3 summing 55", len(es), sum)
 	}
-	tot, _ := p.CachedTotals(ctx, team.ID)
+	tot, _ := p.Ledger.CachedTotals(ctx, team.ID)
 	if tot.XP != 55 || tot.JOSOs["j1"] != 55 || tot.JOSOs["j2"] != 55 {
 		t.Fatalf("cached totals %+v, want 55 for the school and each JOSO", tot)
 	}
 	// Approving again later posts nothing.
-	if _, n, err := p.Approve(ctx, a.ID, "admin@lscp.example"); err != nil || n != 0 {
+	if _, n, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 0 {
 		t.Fatalf("approving again: %d posted, %v", n, err)
 	}
 }
@@ -105,24 +103,24 @@ func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceParents, AudienceKS1)
-	if _, n, err := p.Approve(ctx, a.ID, "admin@lscp.example"); err != nil || n != 2 {
+	if _, n, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 2 {
 		t.Fatalf("approve: %d, %v", n, err)
 	}
-	if _, _, err := p.Unapprove(ctx, a.ID, "", "admin@lscp.example"); !errors.Is(err, ErrReasonNeeded) {
+	if _, _, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, a.ID, ""); !errors.Is(err, ErrReasonNeeded) {
 		t.Fatalf("unapprove without a reason: %v", err)
 	}
-	a2, n, err := p.Unapprove(ctx, a.ID, "Logged twice", "admin@lscp.example")
+	a2, n, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, a.ID, "Logged twice")
 	if err != nil || n != 2 || a2.Status != ActivitySubmitted {
 		t.Fatalf("unapprove: %d posted, status %s, %v", n, a2.Status, err)
 	}
 	// A rule change makes version 2; the reapproval uses it, and the old entries keep version 1.
-	if _, err := p.SetRule(ctx, "2022-23", "m5-a1", Rule{Base: 30, Parents: 5, KS1: 10}, "admin@lscp.example"); err != nil {
+	if _, err := p.Catalogue.SetRule(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", "m5-a1", Rule{Base: 30, Parents: 5, KS1: 10}); err != nil {
 		t.Fatal(err)
 	}
-	if _, n, err = p.Approve(ctx, a.ID, "admin@lscp.example"); err != nil || n != 3 {
+	if _, n, err = p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 3 {
 		t.Fatalf("reapprove: %d posted, %v", n, err)
 	}
-	es, _ := p.Entries(ctx, EntryFilter{Activity: a.ID})
+	es, _ := p.Ledger.Entries(ctx, EntryFilter{Activity: a.ID})
 	sum, v1, v2, rev := 0, 0, 0, 0
 	for _, e := range es {
 		sum += e.Amount
@@ -141,7 +139,7 @@ func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
 	if len(es) != 7 || v1 != 2 || rev != 2 || v2 != 3 || sum != 45 {
 		t.Fatalf("ledger: %d entries (v1 %d, reversals %d, v2 %d) summing %d; want 7 (2, 2, 3) summing 45", len(es), v1, rev, v2, sum)
 	}
-	if m, err := p.Verify(ctx, "2022-23", false); err != nil || len(m) != 0 {
+	if m, err := p.Ledger.Verify(ctx, tester, "2022-23", false); err != nil || len(m) != 0 {
 		t.Fatalf("verify: %v %v", m, err)
 	}
 }
@@ -151,34 +149,34 @@ func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	done := submitted(t, p, team, AudienceKS2)
-	if _, _, err := p.Approve(ctx, done.ID, "admin@lscp.example"); err != nil {
+	if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, done.ID); err != nil {
 		t.Fatal(err)
 	}
 	waiting := submitted(t, p, team)
-	if _, err := p.Move(ctx, "2022-23", "close", "admin@lscp.example"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", "close"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := p.Approve(ctx, waiting.ID, "admin@lscp.example"); !errors.Is(err, ErrYearClosed) {
+	if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, waiting.ID); !errors.Is(err, ErrYearClosed) {
 		t.Fatalf("approve in a closed year: %v", err)
 	}
-	if _, _, err := p.Unapprove(ctx, done.ID, "late change", "admin@lscp.example"); !errors.Is(err, ErrYearClosed) {
+	if _, _, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, done.ID, "late change"); !errors.Is(err, ErrYearClosed) {
 		t.Fatalf("unapprove in a closed year: %v", err)
 	}
-	if _, err := p.SaveActivity(ctx, team.ID, "", 0, ActivityInput{Type: "m1-a1", Date: "2023-03-01", WholeTeam: true, Description: "x"}, true, "t"); !errors.Is(err, ErrYearClosed) {
+	if _, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m1-a1", Date: "2023-03-01", WholeTeam: true, Description: "x"}, true); !errors.Is(err, ErrYearClosed) {
 		t.Fatalf("logging in a closed year: %v", err)
 	}
-	es, _ := p.Entries(ctx, EntryFilter{Activity: done.ID})
-	if _, err := p.ReverseEntry(ctx, "2022-23", es[0].Key, "", "admin@lscp.example"); !errors.Is(err, ErrReasonNeeded) {
+	es, _ := p.Ledger.Entries(ctx, EntryFilter{Activity: done.ID})
+	if _, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, ""); !errors.Is(err, ErrReasonNeeded) {
 		t.Fatalf("reversal without reason: %v", err)
 	}
-	r, err := p.ReverseEntry(ctx, "2022-23", es[0].Key, "Base points awarded in error", "admin@lscp.example")
+	r, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, "Base points awarded in error")
 	if err != nil || r.Amount != -es[0].Amount {
 		t.Fatalf("admin reversal: %+v %v", r, err)
 	}
-	if _, err := p.ReverseEntry(ctx, "2022-23", es[0].Key, "again", "admin@lscp.example"); !errors.Is(err, ErrAlreadyReversed) {
+	if _, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, "again"); !errors.Is(err, ErrAlreadyReversed) {
 		t.Fatalf("second reversal: %v", err)
 	}
-	if _, err := p.ReverseEntry(ctx, "2022-23", r.Key, "reverse the reversal", "admin@lscp.example"); !errors.Is(err, ErrInvalid) {
+	if _, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", r.Key, "reverse the reversal"); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("reversing a reversal: %v", err)
 	}
 }
@@ -189,35 +187,38 @@ func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 	p, team := liveTeam(t)
 	for i, aud := range [][]string{{AudienceKS1}, {AudienceParents, AudienceWholeSchool}, nil, {AudienceKS2, AudienceKS1}} {
 		a := submitted(t, p, team, aud...)
-		if _, _, err := p.Approve(ctx, a.ID, "admin@lscp.example"); err != nil {
+		if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		if i == 2 {
-			if _, _, err := p.Unapprove(ctx, a.ID, "not an assembly", "admin@lscp.example"); err != nil {
+			if _, _, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, a.ID, "not an assembly"); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	incremental, _ := p.CachedTotals(ctx, team.ID)
-	if m, err := p.Verify(ctx, "2022-23", false); err != nil || len(m) != 0 {
+	incremental, _ := p.Ledger.CachedTotals(ctx, team.ID)
+	if m, err := p.Ledger.Verify(ctx, tester, "2022-23", false); err != nil || len(m) != 0 {
 		t.Fatalf("verify after incremental posting: %v %v", m, err)
 	}
 	// Spoil the cache, as a crash between an entry and its total would.
-	if err := p.writeTotals(ctx, team.ID, "2022-23", Totals{XP: 1}); err != nil {
+	if err := p.Ledger.ledger.writeTotals(ctx, team.ID, "2022-23", Totals{XP: 1}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := p.Verify(ctx, "2022-23", false)
+	m, err := p.Ledger.Verify(ctx, tester, "2022-23", false)
 	if err != nil || len(m) == 0 {
 		t.Fatalf("verify did not see a spoiled cache: %v %v", m, err)
 	}
-	if _, err := p.Verify(ctx, "2022-23", true); err != nil {
+	if !m[0].OfTotals() {
+		t.Errorf("a spoiled total is a mismatch of totals: %+v", m[0])
+	}
+	if _, err := p.Ledger.Verify(ctx, tester, "2022-23", true); err != nil {
 		t.Fatal(err)
 	}
-	rebuilt, _ := p.CachedTotals(ctx, team.ID)
+	rebuilt, _ := p.Ledger.CachedTotals(ctx, team.ID)
 	if !equalTotals(incremental, rebuilt) || rebuilt.XP != 25+10+25+20+25+10+10 {
 		t.Fatalf("rebuilt %+v, incremental %+v", rebuilt, incremental)
 	}
-	if m, _ := p.Verify(ctx, "2022-23", false); len(m) != 0 {
+	if m, _ := p.Ledger.Verify(ctx, tester, "2022-23", false); len(m) != 0 {
 		t.Fatalf("still mismatched after repair: %v", m)
 	}
 }
@@ -228,7 +229,7 @@ func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)
 	// Record the approval on the activity only, as a process killed before posting would.
-	_, err := p.changeActivity(ctx, a.ID, "", 0, func(a *Activity) error {
+	_, err := p.Ledger.activities.change(ctx, a.ID, "", 0, func(a *Activity) error {
 		a.Status = ActivityApproved
 		a.Approvals = append(a.Approvals, Approval{Cycle: 1, Award: []Award{{ComponentBase, 25, 1}, {AudienceKS1, 10, 1}},
 			JOSOs: []string{"j1"}, Mission: "m5", Area: "a4", Strands: []string{"information"}, By: "admin@lscp.example"})
@@ -237,14 +238,16 @@ func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := p.Verify(ctx, "2022-23", false); len(m) != 2 {
+	if m, _ := p.Ledger.Verify(ctx, tester, "2022-23", false); len(m) != 2 {
 		t.Fatalf("verify found %v, want the two missing entries", m)
+	} else if m[0].OfTotals() {
+		t.Errorf("a missing entry is not a mismatch of totals: %+v", m[0])
 	}
-	if _, err := p.Verify(ctx, "2022-23", true); err != nil {
+	if _, err := p.Ledger.Verify(ctx, tester, "2022-23", true); err != nil {
 		t.Fatal(err)
 	}
-	tot, _ := p.CachedTotals(ctx, team.ID)
-	if m, _ := p.Verify(ctx, "2022-23", false); len(m) != 0 || tot.XP != 35 {
+	tot, _ := p.Ledger.CachedTotals(ctx, team.ID)
+	if m, _ := p.Ledger.Verify(ctx, tester, "2022-23", false); len(m) != 0 || tot.XP != 35 {
 		t.Fatalf("after repair: %v, total %d", m, tot.XP)
 	}
 }
@@ -255,12 +258,12 @@ func TestCapLimitsWhatASchoolEarnsFromOneActivity(t *testing.T) {
 	p, team := liveTeam(t)
 	total := 0
 	for range 4 { // worry boxes: base 15 + KS1 10, capped at 60 a school
-		a, err := p.SaveActivity(ctx, team.ID, "", 0, ActivityInput{Type: "m3-a1", Date: "2023-01-10", JOSOs: []string{"j1"},
-			Audiences: []string{AudienceKS1}, Reach: 30, Description: "Worry boxes"}, true, "t")
+		a, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m3-a1", Date: "2023-01-10", JOSOs: []string{"j1"},
+			Audiences: []string{AudienceKS1}, Reach: 30, Description: "Worry boxes"}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, _, err = p.Approve(ctx, a.ID, "admin@lscp.example")
+		a, _, err = p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/problem"
-	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/token"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // Link teachers have no password: they sign in by a link emailed to the address the
@@ -36,72 +37,131 @@ type signinDoc struct {
 	Used    bool      `bson:"used"`
 }
 
-// NewSignInLink makes a sign-in link token for a team's link teacher.
-func (p *Programme) NewSignInLink(ctx context.Context, team string, lasts time.Duration) (tok string, t Team, err error) {
-	t, err = p.Team(ctx, team)
+// Sender sends an email, keeping its secrets (the link) out of the stored copy when it
+// goes by SMTP.
+type Sender interface {
+	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
+}
+
+// SignIns is how link teachers sign in: invitations and sign-in links, emailed, each
+// working once.
+type SignIns struct {
+	years   yearStore
+	teams   teamStore
+	signins signinStore
+	mail    Sender
+	cfg     Config
+	log     Auditor
+}
+
+// NewLink makes a sign-in link token for a team's link teacher.
+func (s *SignIns) NewLink(ctx context.Context, team string, lasts time.Duration) (tok string, t Team, err error) {
+	t, err = s.teams.get(ctx, team)
 	if err != nil {
 		return "", t, err
 	}
 	if tok, err = token.New(); err != nil {
 		return "", t, err
 	}
-	d := signinDoc{ID: token.Hash(tok), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)}
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		_, err := p.signins.InsertOne(ctx, d)
-		return err
-	})
+	err = s.signins.insert(ctx, signinDoc{ID: token.Hash(tok), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)})
 	if err != nil {
-		return "", t, fmt.Errorf("missions: sign-in link for %s: %w", team, err)
+		return "", t, err
 	}
 	return tok, t, nil
 }
 
-// UseSignInLink spends a sign-in link and returns the team it signs in to.
-func (p *Programme) UseSignInLink(ctx context.Context, tok string, now time.Time) (Team, error) {
+// Use spends a sign-in link opened from ip and returns the team it signs in to.
+func (s *SignIns) Use(ctx context.Context, tok, ip string, now time.Time) (Team, error) {
 	if !token.Valid(tok) {
 		return Team{}, ErrLinkInvalid
 	}
-	hash := token.Hash(tok)
-	d, err := store.FindByID[signinDoc](ctx, p.signins, hash, ErrLinkInvalid)
+	d, err := s.signins.spend(ctx, token.Hash(tok), now)
 	if err != nil {
 		return Team{}, err
 	}
-	if d.Used || now.After(d.Expires) {
-		return Team{}, ErrLinkInvalid
-	}
-	// Spend it first: of two uses at once, only one matches "not used".
-	var matched int64
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		res, err := p.signins.UpdateOne(ctx, bson.D{{Key: "_id", Value: hash}, {Key: "used", Value: false}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}})
-		if err == nil {
-			matched = res.MatchedCount
-		}
-		return err
-	})
-	if err != nil {
-		return Team{}, fmt.Errorf("missions: using a sign-in link: %w", err)
-	}
-	if matched == 0 {
-		return Team{}, ErrLinkInvalid
-	}
-	t, err := p.Team(ctx, d.Team)
+	t, err := s.teams.get(ctx, d.Team)
 	if errors.Is(err, ErrNotFound) || (err == nil && t.Teacher != d.Email) {
 		return Team{}, ErrLinkInvalid
+	}
+	if err == nil {
+		record(ctx, s.log, TeacherActor(t, ip), audit.ActionJOSOSignIn, t.ID, "")
 	}
 	return t, err
 }
 
-// PurgeSignInLinks removes links that have expired or been used.
-func (p *Programme) PurgeSignInLinks(ctx context.Context, now time.Time) (int64, error) {
-	var n int64
-	err := p.st.Write(ctx, func(ctx context.Context) error {
-		res, err := p.signins.DeleteMany(ctx, bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "used", Value: true}}, bson.D{{Key: "expires", Value: bson.D{{Key: "$lt", Value: now}}}}}}})
-		if err == nil {
-			n = res.DeletedCount
+// Purge removes links that have expired or been used.
+func (s *SignIns) Purge(ctx context.Context, now time.Time) (int64, error) {
+	return s.signins.purge(ctx, now)
+}
+
+// Invite emails a team's link teacher an invitation with a sign-in link lasting a week.
+func (s *SignIns) Invite(ctx context.Context, by Actor, team string) (mail.Message, error) {
+	tok, t, err := s.NewLink(ctx, team, InvitationLasts)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Dear %s,\n\n%s has added %s to the Junior Online Safety Officer programme %s, with you as its link teacher.\n\n",
+		t.TeacherName, s.cfg.Partnership, t.School, t.Year)
+	fmt.Fprintf(&b, "Sign in with this link (it works once, for 7 days):\n%s\n\n", urls.TeacherSignIn(s.cfg.PublicURL, tok))
+	fmt.Fprintf(&b, "After that, sign in at %s/joso/sign-in with this email address: each time we email you a new link. No password is needed.\n\n", s.cfg.PublicURL)
+	b.WriteString("There you add your JOSOs (first name and surname initial only), record their training, log their missions and see their XP.\n")
+	msg, err := s.mail.Send(ctx, t.Teacher, "Junior Online Safety Officer programme "+t.Year+": your sign-in link", b.String(), "JOSO invitation", team, tok)
+	if err == nil || msg.Status == mail.StatusFailed {
+		_, merr := s.teams.update(ctx, team, 0, func(t *Team) error {
+			t.Invited = time.Now().UTC()
+			return nil
+		})
+		if merr != nil && err == nil {
+			err = merr
 		}
+	}
+	if err == nil {
+		record(ctx, s.log, by, audit.ActionJOSOInvited, team, msg.To+" "+msg.Status)
+	}
+	return msg, err
+}
+
+// SendLink emails a sign-in link lasting 30 minutes for the newest year, not archived, in
+// which this address is a school's link teacher, and audits the asking (by names the
+// address as typed, and where from). It says nothing about whether the address is known:
+// the caller shows the same page either way.
+func (s *SignIns) SendLink(ctx context.Context, by Actor, email string, now time.Time) error {
+	err := s.sendLink(ctx, email)
+	if err == nil {
+		record(ctx, s.log, by, audit.ActionJOSOSignIn, "", "link asked for")
+	}
+	return err
+}
+
+func (s *SignIns) sendLink(ctx context.Context, email string) error {
+	email, err := normalised(email)
+	if err != nil {
+		return nil
+	}
+	teams, err := s.teams.ofTeacher(ctx, email)
+	if err != nil || len(teams) == 0 {
 		return err
-	})
-	return n, err
+	}
+	for _, t := range teams {
+		y, err := s.years.get(ctx, t.Year)
+		if err != nil {
+			if errors.Is(err, ErrYearNotFound) {
+				continue
+			}
+			return err
+		}
+		if y.State == YearArchived {
+			continue
+		}
+		tok, _, err := s.NewLink(ctx, t.ID, SignInLasts)
+		if err != nil {
+			return err
+		}
+		body := fmt.Sprintf("Sign in to the Junior Online Safety Officer programme %s for %s with this link. It works once, in the next 30 minutes:\n%s\n\nIf you did not ask to sign in, you can ignore this email.\n",
+			t.Year, t.School, urls.TeacherSignIn(s.cfg.PublicURL, tok))
+		_, err = s.mail.Send(ctx, t.Teacher, "Your sign-in link: "+t.School, body, "JOSO sign-in", t.ID, tok)
+		return err
+	}
+	return nil
 }

@@ -10,9 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/text"
 )
 
@@ -74,6 +72,10 @@ func (j JOSO) Trained(y Year) bool {
 	return one && two
 }
 
+// Nameable says whether the JOSO can be named as taking part in an activity: XP goes only
+// to JOSOs who are trained and have not withdrawn.
+func (j JOSO) Nameable(y Year) bool { return !j.Withdrawn && j.Trained(y) }
+
 // Status is the JOSO's status in words the brief uses.
 func (j JOSO) Status(y Year) string {
 	switch {
@@ -129,66 +131,69 @@ type SchoolRef struct {
 	Name string
 }
 
+// Teams is the schools taking part in each year: their link teachers, their JOSOs and
+// the JOSOs' attendance at training.
+type Teams struct {
+	years yearStore
+	teams teamStore
+	log   Auditor
+}
+
 // Enrol adds a school to a year with its link teacher. Enrolling again changes the link
 // teacher (a new teacher's sign-in then replaces the old one's).
-func (p *Programme) Enrol(ctx context.Context, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
-	email, err := text.NormaliseEmail(teacherEmail)
-	if err != nil {
-		return Team{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	teacherName = text.Line(teacherName)
-	if teacherName == "" || !text.Fits(teacherName, 80) {
-		return Team{}, fmt.Errorf("%w: give the link teacher's name (up to 80 characters)", ErrInvalid)
-	}
-	y, err := p.Year(ctx, year)
+func (ts *Teams) Enrol(ctx context.Context, by Actor, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
+	email, teacherName, err := checkTeacher(teacherEmail, teacherName)
 	if err != nil {
 		return Team{}, err
 	}
-	if y.State == YearClosed || y.State == YearArchived {
+	y, err := ts.years.get(ctx, year)
+	if err != nil {
+		return Team{}, err
+	}
+	if !y.Changeable() {
 		return Team{}, ErrYearState
 	}
 	id := TeamID(year, s.URN)
 	t := Team{ID: id, Year: year, URN: s.URN, School: s.Name, Teacher: email, TeacherName: teacherName,
 		Enrolled: time.Now().UTC(), JOSOs: []JOSO{}, Nominations: []Nomination{}, NextID: 1, Version: 1}
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		_, err := p.teams.InsertOne(ctx, t)
-		return err
-	})
-	if store.IsDuplicateKey(err) {
-		return p.updateTeam(ctx, id, 0, func(t *Team) error {
+	err = ts.teams.insert(ctx, t)
+	if errors.Is(err, errExists) {
+		t, err = ts.teams.update(ctx, id, 0, func(t *Team) error {
 			t.Teacher, t.TeacherName = email, teacherName
 			return nil
 		})
 	}
 	if err != nil {
-		return Team{}, fmt.Errorf("missions: enrolling %s: %w", id, err)
+		return Team{}, err
 	}
+	record(ctx, ts.log, by, audit.ActionJOSOEnrolled, t.ID, t.Teacher)
 	return t, nil
 }
 
-// Team reads a school's team.
-func (p *Programme) Team(ctx context.Context, id string) (Team, error) {
-	t, err := store.FindByID[Team](ctx, p.teams, id, ErrNotFound)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return t, fmt.Errorf("missions: reading team %s: %w", id, err)
-	}
-	return t, err
-}
-
-// Teams lists the schools taking part in a year, by school name.
-func (p *Programme) Teams(ctx context.Context, year string) ([]Team, error) {
-	ts, err := store.FindAll[Team](ctx, p.teams, bson.D{{Key: "year", Value: year}})
+// checkTeacher checks a link teacher's email address and name as typed, naming the field
+// each problem is in, and returns them as a team holds them.
+func checkTeacher(email, name string) (string, string, error) {
+	var errs ValidationErrors
+	email, err := normalised(email)
 	if err != nil {
-		return nil, fmt.Errorf("missions: listing teams of %s: %w", year, err)
+		errs = append(errs, FieldError{Field: "email", Message: err.Error(), Err: ErrInvalid})
 	}
-	slices.SortFunc(ts, func(a, b Team) int { return strings.Compare(a.School, b.School) })
-	return ts, nil
+	name = text.Line(name)
+	if name == "" || !text.Fits(name, 80) {
+		errs = append(errs, FieldError{Field: "name", Message: "give the link teacher's name (up to 80 characters)", Err: ErrInvalid})
+	}
+	if len(errs) > 0 {
+		return "", "", errs
+	}
+	return email, name, nil
 }
 
-// updateTeam changes a team if it is still at version (0: whatever version it is at now,
-// for changes that do not depend on what the person saw), else ErrConflict.
-func (p *Programme) updateTeam(ctx context.Context, id string, version int, change func(*Team) error) (Team, error) {
-	return update(ctx, p, p.teams, id, version, p.Team, func(t *Team) *int { return &t.Version }, change)
+// Team reads a school's team.
+func (ts *Teams) Team(ctx context.Context, id string) (Team, error) { return ts.teams.get(ctx, id) }
+
+// OfYear lists the schools taking part in a year, by school name.
+func (ts *Teams) OfYear(ctx context.Context, year string) ([]Team, error) {
+	return ts.teams.ofYear(ctx, year)
 }
 
 // displayName accepts a first name and surname initial, like "Amira K" or "Amira K.".
@@ -229,13 +234,13 @@ func (e *DuplicateNameError) Unwrap() error { return ErrDuplicateName }
 func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), "")) }
 
 // AddJOSO adds a JOSO to a team. Photo consent starts off.
-func (p *Programme) AddJOSO(ctx context.Context, team string, version int, name string, c Consent) (Team, JOSO, error) {
+func (ts *Teams) AddJOSO(ctx context.Context, by Actor, team string, version int, name string, c Consent) (Team, JOSO, error) {
 	name, err := CheckDisplayName(name)
 	if err != nil {
 		return Team{}, JOSO{}, err
 	}
 	var j JOSO
-	t, err := p.updateTeam(ctx, team, version, func(t *Team) error {
+	t, err := ts.teams.update(ctx, team, version, func(t *Team) error {
 		if len(t.JOSOs) >= 40 {
 			return fmt.Errorf("%w: a team has at most 40 JOSOs", ErrInvalid)
 		}
@@ -247,6 +252,9 @@ func (p *Programme) AddJOSO(ctx context.Context, team string, version int, name 
 		t.JOSOs = append(t.JOSOs, j)
 		return nil
 	})
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSOTeam, team, "added "+j.ID)
+	}
 	return t, j, err
 }
 
@@ -258,12 +266,12 @@ type JOSOChange struct {
 }
 
 // ChangeJOSO renames a JOSO, sets their consent, or withdraws (or reinstates) them.
-func (p *Programme) ChangeJOSO(ctx context.Context, team string, version int, id string, ch JOSOChange) (Team, error) {
+func (ts *Teams) ChangeJOSO(ctx context.Context, by Actor, team string, version int, id string, ch JOSOChange) (Team, error) {
 	name, err := CheckDisplayName(ch.Name)
 	if err != nil {
 		return Team{}, err
 	}
-	return p.updateTeam(ctx, team, version, func(t *Team) error {
+	t, err := ts.teams.update(ctx, team, version, func(t *Team) error {
 		i := slices.IndexFunc(t.JOSOs, func(j JOSO) bool { return j.ID == id })
 		if i < 0 {
 			return ErrNotFound
@@ -277,65 +285,56 @@ func (p *Programme) ChangeJOSO(ctx context.Context, team string, version int, id
 		t.JOSOs[i].Name, t.JOSOs[i].Consent, t.JOSOs[i].Withdrawn = name, ch.Consent, ch.Withdrawn
 		return nil
 	})
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSOTeam, team, "changed "+id)
+	}
+	return t, err
 }
 
 // SetAttendance records who attended one session: attended lists JOSO IDs present.
-func (p *Programme) SetAttendance(ctx context.Context, team string, version int, session string, attended []string) (Team, error) {
-	y, _, err := p.yearOfTeam(ctx, team)
+func (ts *Teams) SetAttendance(ctx context.Context, by Actor, team string, version int, session string, attended []string) (Team, error) {
+	y, err := ts.years.ofTeam(ctx, team)
 	if err != nil {
 		return Team{}, err
 	}
 	if _, ok := y.Session(session); !ok {
 		return Team{}, ErrNotFound
 	}
-	if y.State == YearClosed || y.State == YearArchived {
+	if !y.Changeable() {
 		return Team{}, ErrYearState
 	}
-	return p.updateTeam(ctx, team, version, func(t *Team) error {
-		for _, id := range attended {
-			if _, ok := t.JOSO(id); !ok {
-				return fmt.Errorf("%w: no JOSO %q in this team", ErrInvalid, id)
-			}
-		}
-		for i := range t.JOSOs {
-			j := &t.JOSOs[i]
-			j.Attended = slices.DeleteFunc(j.Attended, func(s string) bool { return s == session })
-			if slices.Contains(attended, j.ID) {
-				j.Attended = append(j.Attended, session)
-			}
-		}
-		return nil
-	})
-}
-
-func (p *Programme) yearOfTeam(ctx context.Context, team string) (Year, string, error) {
-	year, _, ok := SplitTeamID(team)
-	if !ok {
-		return Year{}, "", ErrNotFound
+	t, err := ts.teams.update(ctx, team, version, func(t *Team) error { return t.attend(session, attended) })
+	if err == nil {
+		record(ctx, ts.log, by, audit.ActionJOSOAttendance, team, "session "+session)
 	}
-	y, err := p.Year(ctx, year)
-	return y, year, err
+	return t, err
 }
 
-// TeamsOfTeacher lists the teams whose link teacher has this email, newest year first.
-func (p *Programme) TeamsOfTeacher(ctx context.Context, email string) ([]Team, error) {
-	email, err := text.NormaliseEmail(email)
+// attend marks who of the team attended a session, and that the others did not.
+func (t *Team) attend(session string, attended []string) error {
+	for _, id := range attended {
+		if _, ok := t.JOSO(id); !ok {
+			return fmt.Errorf("%w: no JOSO %q in this team", ErrInvalid, id)
+		}
+	}
+	for i := range t.JOSOs {
+		j := &t.JOSOs[i]
+		j.Attended = slices.DeleteFunc(j.Attended, func(s string) bool { return s == session })
+		if slices.Contains(attended, j.ID) {
+			j.Attended = append(j.Attended, session)
+		}
+	}
+	return nil
+}
+
+// OfTeacher lists the teams whose link teacher has this email, newest year first.
+func (ts *Teams) OfTeacher(ctx context.Context, email string) ([]Team, error) {
+	email, err := normalised(email)
 	if err != nil {
 		return nil, nil
 	}
-	ts, err := store.FindAll[Team](ctx, p.teams, bson.D{{Key: "teacher", Value: email}})
-	if err != nil {
-		return nil, fmt.Errorf("missions: teams of a teacher: %w", err)
-	}
-	slices.SortFunc(ts, func(a, b Team) int { return strings.Compare(b.Year, a.Year) })
-	return ts, nil
+	return ts.teams.ofTeacher(ctx, email)
 }
 
-// MarkInvited records when the link teacher was last sent an invitation.
-func (p *Programme) MarkInvited(ctx context.Context, team string) error {
-	_, err := p.updateTeam(ctx, team, 0, func(t *Team) error {
-		t.Invited = time.Now().UTC()
-		return nil
-	})
-	return err
-}
+// normalised is an email address as teams hold it.
+func normalised(email string) (string, error) { return text.NormaliseEmail(email) }

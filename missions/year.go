@@ -2,7 +2,6 @@ package missions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,13 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
-	"github.com/lscp/assure/internal/store"
 )
 
 // Programme year states: set up, running, over (no new XP), and put away.
@@ -200,8 +195,8 @@ func (y Year) Area(id string) (Area, bool) {
 	return y.Areas[i], true
 }
 
-// Activity finds an activity type and its mission.
-func (y Year) Activity(id string) (Mission, ActivityType, bool) {
+// ActivityType finds an activity type of the year's missions, and its mission.
+func (y Year) ActivityType(id string) (Mission, ActivityType, bool) {
 	for _, m := range y.Missions {
 		for _, a := range m.Activities {
 			if a.ID == id {
@@ -228,47 +223,45 @@ func (y Year) Dates() (first, last string) {
 	return fmt.Sprintf("%04d-09-01", start), fmt.Sprintf("%04d-08-31", start+1)
 }
 
-// Open says whether the year takes new XP.
+// Open says whether the year takes new XP (and nominations).
 func (y Year) Open() bool { return y.State == YearLive }
 
-// Programme is the JOSO programme's store: its collections, and the store they live in.
-type Programme struct {
-	st         *store.Store
-	years      *mongo.Collection
-	teams      *mongo.Collection
-	activities *mongo.Collection
-	ledger     *mongo.Collection
-	totals     *mongo.Collection
-	signins    *mongo.Collection
+// Changeable says whether the year's catalogue, sessions, schools, teams and attendance
+// can still change: until it is closed.
+func (y Year) Changeable() bool { return y.State == YearSetup || y.State == YearLive }
+
+// nextState says which state each move leads to, from which.
+var nextState = map[string][2]string{
+	"open":    {YearSetup, YearLive},
+	"close":   {YearLive, YearClosed},
+	"reopen":  {YearClosed, YearLive},
+	"archive": {YearClosed, YearArchived},
 }
 
-// New opens the programme in st.
-func New(st *store.Store) *Programme {
-	return &Programme{st: st, years: st.Collection("joso_years"), teams: st.Collection("joso_teams"),
-		activities: st.Collection("joso_activities"), ledger: st.Collection("xp_ledger"),
-		totals: st.Collection("xp_totals"), signins: st.Collection("joso_signins")}
+// Moves are the year's moves in the order pages offer them.
+var Moves = []string{"open", "close", "reopen", "archive"}
+
+// CanMove says whether the year can make a move (open, close, reopen, archive) now: from
+// the state the move leads from, and never back to live once its names are anonymised.
+func (y Year) CanMove(move string) error {
+	st, ok := nextState[move]
+	switch {
+	case !ok:
+		return fmt.Errorf("%w: no such change %q", ErrInvalid, move)
+	case y.State != st[0]:
+		return ErrYearState
+	case move == "reopen" && !y.Anonymised.IsZero():
+		return fmt.Errorf("%w: its names have been anonymised", ErrYearState)
+	}
+	return nil
 }
 
-// EnsureIndexes creates the indexes the programme's queries use on MongoDB (the embedded
-// store scans small collections and looks up by _id).
-func (p *Programme) EnsureIndexes(ctx context.Context) error {
-	if p.st.Kind != store.KindMongoDB {
-		return nil
-	}
-	for c, keys := range map[*mongo.Collection]bson.D{
-		p.teams:      {{Key: "year", Value: 1}},
-		p.activities: {{Key: "team", Value: 1}},
-		p.ledger:     {{Key: "year", Value: 1}, {Key: "urn", Value: 1}},
-	} {
-		if _, err := c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
-			return fmt.Errorf("missions: indexes: %w", err)
-		}
-	}
-	_, err := p.teams.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "teacher", Value: 1}}})
-	if err == nil {
-		_, err = p.ledger.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "activity", Value: 1}}})
-	}
-	return err
+// Catalogue is the programme's years: their state, settings, training sessions, mission
+// areas, missions and XP rules.
+type Catalogue struct {
+	years yearStore
+	teams teamStore
+	log   Auditor
 }
 
 var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
@@ -291,16 +284,16 @@ func DefaultAnonymiseOn(year string) string {
 	return fmt.Sprintf("%d-12-31", end+1)
 }
 
-// CreateYear makes a programme year in setup, starting from the latest year's catalogue,
+// Create makes a programme year in setup, starting from the latest year's catalogue,
 // sessions' shape and categories (or the built-in catalogue for the first year).
-func (p *Programme) CreateYear(ctx context.Context, id, by string) (Year, error) {
+func (c *Catalogue) Create(ctx context.Context, by Actor, id string) (Year, error) {
 	if err := academic.CheckYear(id); err != nil {
 		return Year{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	now := time.Now().UTC()
 	y := Year{ID: id, State: YearSetup, Categories: slices.Clone(DefaultCategories), AnonymiseOn: DefaultAnonymiseOn(id),
-		Created: now, Version: 1, History: []YearEvent{{At: now, By: by, State: YearSetup}}}
-	years, err := p.Years(ctx)
+		Created: now, Version: 1, History: []YearEvent{{At: now, By: by.Name, State: YearSetup}}}
+	years, err := c.years.list(ctx)
 	if err != nil {
 		return Year{}, err
 	}
@@ -308,19 +301,13 @@ func (p *Programme) CreateYear(ctx context.Context, id, by string) (Year, error)
 		last := years[0]
 		y.Areas, y.Missions, y.Categories, y.AutoApprove = last.Areas, last.Missions, last.Categories, last.AutoApprove
 	} else {
-		y.Areas, y.Missions = StartingCatalogue(now, by)
+		y.Areas, y.Missions = StartingCatalogue(now, by.Name)
 	}
 	y.Sessions = defaultSessions(id)
-	err = p.st.Write(ctx, func(ctx context.Context) error {
-		_, err := p.years.InsertOne(ctx, y)
-		return err
-	})
-	if store.IsDuplicateKey(err) {
-		return Year{}, ErrYearExists
+	if err := c.years.insert(ctx, y); err != nil {
+		return Year{}, err
 	}
-	if err != nil {
-		return Year{}, fmt.Errorf("missions: creating year %s: %w", id, err)
-	}
+	record(ctx, c.log, by, audit.ActionJOSOYear, y.ID, "created")
 	return y, nil
 }
 
@@ -339,55 +326,28 @@ func defaultSessions(year string) []Session {
 }
 
 // Year reads a programme year.
-func (p *Programme) Year(ctx context.Context, id string) (Year, error) {
-	y, err := store.FindByID[Year](ctx, p.years, id, ErrYearNotFound)
-	if err != nil && !errors.Is(err, ErrYearNotFound) {
-		return y, fmt.Errorf("missions: reading year %s: %w", id, err)
-	}
-	return y, err
-}
+func (c *Catalogue) Year(ctx context.Context, id string) (Year, error) { return c.years.get(ctx, id) }
 
 // Years lists programme years, newest first.
-func (p *Programme) Years(ctx context.Context) ([]Year, error) {
-	ys, err := store.FindAll[Year](ctx, p.years, bson.D{}, options.Find().SetProjection(bson.D{{Key: "history", Value: 0}}))
-	if err != nil {
-		return nil, fmt.Errorf("missions: listing years: %w", err)
-	}
-	slices.SortFunc(ys, func(a, b Year) int { return strings.Compare(b.ID, a.ID) })
-	return ys, nil
-}
-
-// updateYear applies change to the year as last read and writes it back if nobody
-// changed it since (else ErrConflict).
-func (p *Programme) updateYear(ctx context.Context, id string, change func(*Year) error) (Year, error) {
-	return update(ctx, p, p.years, id, 0, p.Year, func(y *Year) *int { return &y.Version }, change)
-}
-
-// nextState says which state each move leads to, from which.
-var nextState = map[string][2]string{
-	"open":    {YearSetup, YearLive},
-	"close":   {YearLive, YearClosed},
-	"reopen":  {YearClosed, YearLive},
-	"archive": {YearClosed, YearArchived},
-}
+func (c *Catalogue) Years(ctx context.Context) ([]Year, error) { return c.years.list(ctx) }
 
 // Move changes a year's state: open, close, reopen or archive.
-func (p *Programme) Move(ctx context.Context, id, move, by string) (Year, error) {
-	st, ok := nextState[move]
-	if !ok {
+func (c *Catalogue) Move(ctx context.Context, by Actor, id, move string) (Year, error) {
+	if _, ok := nextState[move]; !ok {
 		return Year{}, fmt.Errorf("%w: no such change %q", ErrInvalid, move)
 	}
-	return p.updateYear(ctx, id, func(y *Year) error {
-		if y.State != st[0] {
-			return ErrYearState
+	y, err := c.years.update(ctx, id, func(y *Year) error {
+		if err := y.CanMove(move); err != nil {
+			return err
 		}
-		if move == "reopen" && !y.Anonymised.IsZero() {
-			return fmt.Errorf("%w: its names have been anonymised", ErrYearState)
-		}
-		y.State = st[1]
-		y.History = append(y.History, YearEvent{At: time.Now().UTC(), By: by, State: st[1]})
+		y.State = nextState[move][1]
+		y.History = append(y.History, YearEvent{At: time.Now().UTC(), By: by.Name, State: y.State})
 		return nil
 	})
+	if err == nil {
+		record(ctx, c.log, by, audit.ActionJOSOYear, id, move)
+	}
+	return y, err
 }
 
 // Settings are the year's choices an admin can change at any time before archiving.
@@ -398,7 +358,7 @@ type Settings struct {
 }
 
 // SetSettings changes a year's settings.
-func (p *Programme) SetSettings(ctx context.Context, id string, s Settings) (Year, error) {
+func (c *Catalogue) SetSettings(ctx context.Context, by Actor, id string, s Settings) (Year, error) {
 	if err := checkDate(s.AnonymiseOn); err != nil {
 		return Year{}, err
 	}
@@ -414,20 +374,24 @@ func (p *Programme) SetSettings(ctx context.Context, id string, s Settings) (Yea
 	if len(cats) == 0 {
 		return Year{}, fmt.Errorf("%w: give at least one celebration category", ErrInvalid)
 	}
-	return p.updateYear(ctx, id, func(y *Year) error {
+	y, err := c.years.update(ctx, id, func(y *Year) error {
 		if y.State == YearArchived {
 			return ErrYearState
 		}
 		y.AutoApprove, y.AnonymiseOn, y.Categories = s.AutoApprove, s.AnonymiseOn, cats
 		return nil
 	})
+	if err == nil {
+		record(ctx, c.log, by, audit.ActionJOSOYear, id, fmt.Sprintf("settings: auto-approve %v, anonymise on %s", s.AutoApprove, s.AnonymiseOn))
+	}
+	return y, err
 }
 
 // SetSessions replaces the year's training schedule. A session keeps its ID, so
 // attendance stays attached; a new session (no ID) gets the next free one. A session some
 // JOSO attended cannot be removed (their trained status rests on it), and removing any
 // other needs confirmed: without it the answer is a *RemovalError naming the sessions.
-func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Session, confirmed bool) (Year, error) {
+func (c *Catalogue) SetSessions(ctx context.Context, by Actor, id string, sessions []Session, confirmed bool) (Year, error) {
 	for _, s := range sessions {
 		if strings.TrimSpace(s.Title) == "" {
 			return Year{}, fmt.Errorf("%w: every session needs a title", ErrInvalid)
@@ -439,7 +403,7 @@ func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Sessi
 			return Year{}, fmt.Errorf("%s: %w", s.Title, err)
 		}
 	}
-	y, err := p.Year(ctx, id)
+	y, err := c.years.get(ctx, id)
 	if err != nil {
 		return Year{}, err
 	}
@@ -447,37 +411,55 @@ func (p *Programme) SetSessions(ctx context.Context, id string, sessions []Sessi
 	if err != nil {
 		return Year{}, err
 	}
-	if err := p.checkUnattended(ctx, id, removed); err != nil {
+	teams, err := c.teamsIfAny(ctx, id, removed)
+	if err != nil {
+		return Year{}, err
+	}
+	if err := checkUnattended(teams, removed); err != nil {
 		return Year{}, err
 	}
 	if len(removed) > 0 && !confirmed {
 		return Year{}, &RemovalError{Sessions: removed}
 	}
-	return p.updateYear(ctx, id, func(y *Year) error {
-		if y.State == YearClosed || y.State == YearArchived {
+	y, err = c.years.update(ctx, id, func(y *Year) error {
+		if !y.Changeable() {
 			return ErrYearState
 		}
 		// What was checked and confirmed must be what this change removes.
 		if now, err := y.removedBy(sessions); err != nil || !slices.EqualFunc(now, removed, func(a, b Session) bool { return a.ID == b.ID }) {
 			return ErrConflict
 		}
-		// A new session's ID is above every ID the year has had, so it never picks up the
-		// attendance of a session removed earlier (recorded in a race with its removal).
-		next := max(y.NextSession, 1)
-		for _, s := range y.Sessions {
-			if n, err := strconv.Atoi(strings.TrimPrefix(s.ID, "s")); err == nil && n >= next {
-				next = n + 1
-			}
-		}
-		for i := range sessions {
-			if sessions[i].ID == "" {
-				sessions[i].ID = "s" + strconv.Itoa(next)
-				next++
-			}
-		}
-		y.Sessions, y.NextSession = sessions, next
+		y.schedule(sessions)
 		return nil
 	})
+	if err != nil {
+		return y, err
+	}
+	detail := fmt.Sprintf("%d sessions", len(sessions))
+	for _, r := range removed {
+		detail += "; removed " + r.ID
+	}
+	record(ctx, c.log, by, audit.ActionJOSOCatalogue, id, detail)
+	return y, nil
+}
+
+// schedule makes sessions the year's, giving each new one (no ID) an ID above every ID
+// the year has had, so it never picks up the attendance of a session removed earlier
+// (recorded in a race with its removal).
+func (y *Year) schedule(sessions []Session) {
+	next := max(y.NextSession, 1)
+	for _, s := range y.Sessions {
+		if n, err := strconv.Atoi(strings.TrimPrefix(s.ID, "s")); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	for i := range sessions {
+		if sessions[i].ID == "" {
+			sessions[i].ID = "s" + strconv.Itoa(next)
+			next++
+		}
+	}
+	y.Sessions, y.NextSession = sessions, next
 }
 
 // removedBy lists the year's sessions a new schedule leaves out. The schedule may name
@@ -505,15 +487,16 @@ func (y Year) removedBy(sessions []Session) ([]Session, error) {
 	return removed, nil
 }
 
-// checkUnattended refuses sessions some JOSO of the year attended.
-func (p *Programme) checkUnattended(ctx context.Context, year string, sessions []Session) error {
-	if len(sessions) == 0 {
-		return nil
+// teamsIfAny reads the year's teams when sessions are to be removed (nothing otherwise).
+func (c *Catalogue) teamsIfAny(ctx context.Context, year string, removed []Session) ([]Team, error) {
+	if len(removed) == 0 {
+		return nil, nil
 	}
-	teams, err := p.Teams(ctx, year)
-	if err != nil {
-		return err
-	}
+	return c.teams.ofYear(ctx, year)
+}
+
+// checkUnattended refuses sessions some JOSO of the teams attended.
+func checkUnattended(teams []Team, sessions []Session) error {
 	for _, s := range sessions {
 		n := 0
 		for _, t := range teams {
@@ -531,7 +514,7 @@ func (p *Programme) checkUnattended(ctx context.Context, year string, sessions [
 }
 
 // SetAreaStrands maps one mission area onto strands (the year's own mapping).
-func (p *Programme) SetAreaStrands(ctx context.Context, id, area string, strands []string) (Year, error) {
+func (c *Catalogue) SetAreaStrands(ctx context.Context, by Actor, id, area string, strands []string) (Year, error) {
 	for _, s := range strands {
 		if StrandName(s) == "" {
 			return Year{}, fmt.Errorf("%w: unknown strand %q", ErrInvalid, s)
@@ -540,7 +523,7 @@ func (p *Programme) SetAreaStrands(ctx context.Context, id, area string, strands
 	if len(strands) == 0 {
 		return Year{}, fmt.Errorf("%w: an area must cover at least one strand", ErrInvalid)
 	}
-	return p.updateYear(ctx, id, func(y *Year) error {
+	y, err := c.years.update(ctx, id, func(y *Year) error {
 		i := slices.IndexFunc(y.Areas, func(a Area) bool { return a.ID == area })
 		if i < 0 {
 			return ErrNotFound
@@ -548,18 +531,22 @@ func (p *Programme) SetAreaStrands(ctx context.Context, id, area string, strands
 		y.Areas[i].Strands = strands
 		return nil
 	})
+	if err == nil {
+		record(ctx, c.log, by, audit.ActionJOSOCatalogue, id, "area "+area+" strands "+strings.Join(strands, ","))
+	}
+	return y, err
 }
 
 // SetRule makes a new version of an activity's XP rule. Entries already posted keep the
 // version they name; only approvals from now on use the new one.
-func (p *Programme) SetRule(ctx context.Context, id, activity string, r Rule, by string) (Year, error) {
+func (c *Catalogue) SetRule(ctx context.Context, by Actor, id, activity string, r Rule) (Year, error) {
 	for _, n := range []int{r.Base, r.WholeSchool, r.Parents, r.KS1, r.KS2, r.Cap} {
 		if n < 0 || n > 1000 {
 			return Year{}, fmt.Errorf("%w: points must be between 0 and 1000", ErrInvalid)
 		}
 	}
-	return p.updateYear(ctx, id, func(y *Year) error {
-		if y.State == YearClosed || y.State == YearArchived {
+	y, err := c.years.update(ctx, id, func(y *Year) error {
+		if !y.Changeable() {
 			return ErrYearState
 		}
 		for mi := range y.Missions {
@@ -568,39 +555,50 @@ func (p *Programme) SetRule(ctx context.Context, id, activity string, r Rule, by
 				if a.ID != activity {
 					continue
 				}
-				r.Version, r.Since, r.By = a.Current().Version+1, time.Now().UTC(), by
+				r.Version, r.Since, r.By = a.Current().Version+1, time.Now().UTC(), by.Name
 				a.Rules = append(a.Rules, r)
 				return nil
 			}
 		}
 		return ErrUnknownRule
 	})
+	if err == nil {
+		record(ctx, c.log, by, audit.ActionJOSOCatalogue, id, fmt.Sprintf("rule %s: base %d, whole school %d, parents %d, KS1 %d, KS2 %d, cap %d",
+			activity, r.Base, r.WholeSchool, r.Parents, r.KS1, r.KS2, r.Cap))
+	}
+	return y, err
 }
 
 // AddMission adds a mission with one activity to an area.
-func (p *Programme) AddMission(ctx context.Context, id, area, title, activity string, r Rule, by string) (Year, error) {
+func (c *Catalogue) AddMission(ctx context.Context, by Actor, id, area, title, activity string, r Rule) (Year, error) {
 	title, activity = strings.TrimSpace(title), strings.TrimSpace(activity)
 	if title == "" || activity == "" || len(title) > 120 || len(activity) > 120 {
 		return Year{}, fmt.Errorf("%w: give the mission and its first activity a title (up to 120 characters)", ErrInvalid)
 	}
-	return p.updateYear(ctx, id, func(y *Year) error {
-		if y.State == YearClosed || y.State == YearArchived {
+	y, err := c.years.update(ctx, id, func(y *Year) error {
+		if !y.Changeable() {
 			return ErrYearState
 		}
 		if _, ok := y.Area(area); !ok {
 			return fmt.Errorf("%w: choose a mission area", ErrInvalid)
 		}
-		n := len(y.Missions) + 1
-		for {
-			if !slices.ContainsFunc(y.Missions, func(m Mission) bool { return m.ID == fmt.Sprintf("m%d", n) }) {
-				break
-			}
-			n++
-		}
-		mid := fmt.Sprintf("m%d", n)
-		r.Version, r.Since, r.By = 1, time.Now().UTC(), by
-		y.Missions = append(y.Missions, Mission{ID: mid, Area: area, Title: title,
-			Activities: []ActivityType{{ID: mid + "-a1", Title: activity, Rules: []Rule{r}}}})
+		r.Version, r.Since, r.By = 1, time.Now().UTC(), by.Name
+		y.addMission(area, title, activity, r)
 		return nil
 	})
+	if err == nil {
+		record(ctx, c.log, by, audit.ActionJOSOCatalogue, id, "mission "+title)
+	}
+	return y, err
+}
+
+// addMission appends a mission under the first free ID, with its first activity.
+func (y *Year) addMission(area, title, activity string, r Rule) {
+	n := len(y.Missions) + 1
+	for slices.ContainsFunc(y.Missions, func(m Mission) bool { return m.ID == fmt.Sprintf("m%d", n) }) {
+		n++
+	}
+	mid := fmt.Sprintf("m%d", n)
+	y.Missions = append(y.Missions, Mission{ID: mid, Area: area, Title: title,
+		Activities: []ActivityType{{ID: mid + "-a1", Title: activity, Rules: []Rule{r}}}})
 }

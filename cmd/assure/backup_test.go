@@ -55,7 +55,7 @@ func TestBackupRestoresTheDemoExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acts, err := a.joso.YearActivities(ctx, "2022-23")
+	acts, err := a.joso.Activities.OfYear(ctx, "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestBackupRestoresTheDemoExactly(t *testing.T) {
 	if err := imgpng.Encode(&png, img); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.joso.AddEvidence(ctx, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
+	if _, err := a.joso.Evidence.Add(ctx, missions.Actor{Name: "test"}, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
 		t.Fatal(err)
 	}
 	a.close()

@@ -203,7 +203,6 @@ type app struct {
 	mail     *mail.Mailer
 	chase    *forms.Chase
 	joso     *missions.Programme
-	josoMail missions.Mailer
 	assurer  *forms.Assurance
 	// services are the same services as internal/app built them, for code that takes
 	// them together (the demo, the load test).
@@ -228,7 +227,7 @@ func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 		return nil, err
 	}
 	return &app{cfg: cfg, log: log, st: s.Store, register: s.Register, rounds: s.Rounds, accounts: s.Accounts, audit: s.Audit,
-		mail: s.Mail, chase: s.Chase, joso: s.JOSO, josoMail: s.JOSOMail, assurer: s.Assurance, services: s}, nil
+		mail: s.Mail, chase: s.Chase, joso: s.JOSO, assurer: s.Assurance, services: s}, nil
 }
 
 // services is what internal/app opens the store and builds the services with.

@@ -62,7 +62,7 @@ func (a *app) purgeDue(ctx context.Context, day string) ([]forms.PurgeReport, er
 func retentionOnSchedule(ctx context.Context, a *app) {
 	for {
 		day := time.Now().In(academic.London).Format(time.DateOnly)
-		if reps, err := a.anonymiseDue(ctx, day); err != nil && ctx.Err() == nil {
+		if reps, err := a.joso.Anonymiser.Due(ctx, day); err != nil && ctx.Err() == nil {
 			a.log.Warn("anonymising JOSO names", "err", err)
 		} else if len(reps) > 0 {
 			a.log.Info("anonymised JOSO names", "years", len(reps))

@@ -36,7 +36,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	web, err := handlers.New(handlers.Config{
 		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.st.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
 		PublicURL: a.cfg.PublicURL, MetricsToken: a.cfg.MetricsToken, RequestTimeout: a.cfg.RequestTimeout,
-	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Assurance: a.assurance(), Mail: a.mail, Chase: a.chase, JOSO: a.joso, JOSOMail: a.josoMail, Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
+	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Assurance: a.assurance(), Mail: a.mail, Chase: a.chase, JOSO: handlers.JOSOServices(a.joso), Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func purgeExpired(ctx context.Context, a *app, storage *kv.Storage) {
 			} else if n > 0 {
 				a.log.Info("purged expired sessions and counters", "count", n)
 			}
-			if n, err := a.joso.PurgeSignInLinks(ctx, time.Now()); err != nil {
+			if n, err := a.joso.SignIns.Purge(ctx, time.Now()); err != nil {
 				a.log.Warn("purging used and expired JOSO sign-in links", "err", err)
 			} else if n > 0 {
 				a.log.Info("purged used and expired JOSO sign-in links", "count", n)

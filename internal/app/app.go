@@ -46,7 +46,6 @@ type App struct {
 	Audit     *audit.Log
 	Mail      *mail.Mailer
 	JOSO      *missions.Programme
-	JOSOMail  missions.Mailer
 }
 
 // OpenStore opens the store cfg names: MongoDB at cfg.MongoURI, or else the embedded
@@ -78,13 +77,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 func New(st *store.Store, cfg Config) *App {
 	reg := forms.NewRegister(st)
 	a := &App{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Accounts: accounts.New(st), Audit: audit.New(st),
-		Mail: mail.New(st, cfg.SMTP), JOSO: missions.New(st)}
+		Mail: mail.New(st, cfg.SMTP)}
+	a.JOSO = missions.New(st, a.Audit, a.Mail, missions.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership,
 		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
 			return exports.ReceiptPDF(cfg.Partnership, r, ret)
 		}})
-	a.JOSOMail = missions.Mailer{Programme: a.JOSO, Mail: a.Mail, Partnership: cfg.Partnership, PublicURL: cfg.PublicURL}
 	return a
 }
 

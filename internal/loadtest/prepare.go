@@ -92,11 +92,11 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 // signInTeachers gives the link teachers of the first sz.Teachers released teams of the
 // JOSO year a sign-in link each.
 func (p *Plan) signInTeachers(ctx context.Context, a *app.App, sz Sizes, now time.Time) error {
-	y, err := a.JOSO.Year(ctx, p.JOSOYear)
+	y, err := a.JOSO.Catalogue.Year(ctx, p.JOSOYear)
 	if err != nil {
 		return err
 	}
-	teams, err := a.JOSO.Teams(ctx, p.JOSOYear)
+	teams, err := a.JOSO.Teams.OfYear(ctx, p.JOSOYear)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (p *Plan) signInTeachers(ctx context.Context, a *app.App, sz Sizes, now tim
 		day = last
 	}
 	for _, t := range teams[:min(sz.Teachers, len(teams))] {
-		tok, _, err := a.JOSO.NewSignInLink(ctx, t.ID, 2*time.Hour)
+		tok, _, err := a.JOSO.SignIns.NewLink(ctx, t.ID, 2*time.Hour)
 		if err != nil {
 			return err
 		}

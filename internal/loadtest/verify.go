@@ -71,7 +71,7 @@ func Verify(ctx context.Context, a *app.App, p Plan, acks *Acks) (Checked, []str
 		}
 	}
 	for urn, ids := range acks.Activities {
-		list, err := joso.Activities(ctx, missions.TeamID(josoYear, urn))
+		list, err := joso.Activities.OfTeam(ctx, missions.TeamID(josoYear, urn))
 		if err != nil {
 			return c, problems, fmt.Errorf("verify: activities of %d: %w", urn, err)
 		}
