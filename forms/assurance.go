@@ -3,8 +3,10 @@ package forms
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lscp/assure/internal/audit"
 	outbox "github.com/lscp/assure/internal/mail"
@@ -60,13 +62,58 @@ func NewAssurance(rs *Rounds, m AttachingSender, log Auditor, cfg AssuranceConfi
 	return &Assurance{rounds: rs, mail: m, log: log, cfg: cfg}
 }
 
-// Submit submits a return (Rounds.Submit) and, the first time, audits it and emails the
-// receipt to the signatory. The submission stands whatever happens to the email: a
-// failure is in the outbox and the audit log for the partnership to see.
-func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submission) (Return, error) {
-	r, fresh, err := a.rounds.submit(ctx, id, s)
+// Governor is the governor of a return, as the audit log names them, at address ip.
+func Governor(r Return, ip string) Actor { return Actor{Name: "governor:" + r.ID, IP: ip} }
+
+// SaveSection keeps what a governor typed into one of their return's sections (values,
+// as posted), if the return is still at the version they loaded (else ErrConflict, with
+// the newer return). The domain reads the entry and decides what is kept and whether the
+// section is complete: "Save and continue" needs every answer the section requires, "Save
+// and come back later" keeps whatever is well formed. The save is audited. It gives back
+// the return as saved and the entry as typed; an entry with errors is saved as far as it
+// is well formed and gives *InvalidEntry. A return that can no longer be changed (or
+// whose round is not open) gives ErrNotEditable; a section the school is not asked, or
+// the declaration, ErrSectionNotFound.
+func (a *Assurance) SaveSection(ctx context.Context, by Actor, id string, version int, sectionID string, values url.Values, mode SaveMode) (Return, Entry, error) {
+	r, err := a.rounds.returnByID(ctx, id)
+	if err != nil {
+		return r, Entry{}, err
+	}
+	round, err := a.rounds.Recent(ctx, r.Round)
+	if err != nil {
+		return r, Entry{}, err
+	}
+	sec, ok := round.QuestionSection(r, sectionID)
+	if !ok {
+		return r, Entry{}, ErrSectionNotFound
+	}
+	if !round.OpenForChanges(r) {
+		return r, Entry{}, ErrNotEditable
+	}
+	e := ReadSection(sec, values, mode == SaveForLater, time.Now())
+	saved, err := a.rounds.saveEntry(ctx, r, version, sec, e)
+	if err != nil {
+		return saved, e, err
+	}
+	a.audit(ctx, by, audit.ActionReturnSaved, saved.ID, sec.ID)
+	if len(e.Errors) > 0 {
+		return saved, e, &InvalidEntry{Section: sec, Entry: e}
+	}
+	return saved, e, nil
+}
+
+// Submit signs and submits a return in one write: its round must be open, the declaration
+// (s.Declaration, as posted) well formed, the return still at the version the governor
+// checked, and every section the school is asked complete (ErrRoundNotOpen,
+// *InvalidEntry, ErrConflict, ErrIncomplete). The same submit key again gives the first
+// submission and makes no other, however the requests race. The first time, it audits
+// the submission and emails the receipt to the signatory; the submission stands whatever
+// happens to the email: a failure is in the outbox and the audit log for the partnership
+// to see. It gives back the declaration as typed, so a refused one can be shown again.
+func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submission) (Return, Entry, error) {
+	r, e, fresh, err := a.rounds.submit(ctx, id, s)
 	if !fresh {
-		return r, err
+		return r, e, err
 	}
 	// Made now: audited and receipted even if keeping its version failed (err), since the
 	// return is the record of truth and the version is rebuilt from it.
@@ -76,7 +123,7 @@ func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submissio
 	}
 	a.audit(ctx, by, audit.ActionSubmitted, r.ID, detail)
 	a.emailReceipt(ctx, r)
-	return r, err
+	return r, e, err
 }
 
 func (a *Assurance) emailReceipt(ctx context.Context, r Return) {

@@ -29,7 +29,7 @@ func submittedReturn(t *testing.T) (*Rounds, Round, *mail.Mailer, *Assurance, *a
 	m := mail.New(rs.st, mail.SMTP{})
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	sub, err := a.Submit(context.Background(), Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	sub, _, err := a.Submit(context.Background(), Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,13 +42,10 @@ func completeAllButDeclaration(t *testing.T, rs *Rounds, round Round, urn int) (
 	ctx := context.Background()
 	ret, _ := rs.Return(ctx, round.ID, urn)
 	secs := round.Definition.For(ret.School.Record)
-	decl, _ := DeclarationSection(secs)
+	a := serviceOver(rs)
 	var err error
-	for _, sec := range secs {
-		if sec.ID == decl.ID {
-			continue
-		}
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range QuestionSections(secs) {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -77,11 +74,11 @@ func TestSubmitEmailsReceipt(t *testing.T) {
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
 	s := signed(secs, ret.Version, "key", time.Now())
-	sub, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.ID, s)
+	sub, _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.ID, s)
 	if err != nil || sub.Status != StatusSubmitted {
 		t.Fatalf("submit: %v", err)
 	}
-	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s); err != nil {
+	if _, _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s); err != nil {
 		t.Fatalf("the same submit again: %v", err)
 	}
 	msgs, _ := m.Recent(ctx, 10)
@@ -115,7 +112,7 @@ func TestReceiptFailureKeepsSubmission(t *testing.T) {
 	m := mail.New(rs.st, mail.SMTP{Host: "127.0.0.1", Port: port, From: "assure@example.org", TLS: "none"})
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	sub, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	sub, _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
 	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) {
 		t.Fatalf("submit with mail down: %v %s", err, sub.Status)
 	}
@@ -186,7 +183,7 @@ func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
 	refs, errs := make([]string, 8), make([]error, 8)
 	for i := range refs {
 		wg.Go(func() {
-			r, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s)
+			r, _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s)
 			refs[i], errs[i] = r.Reference, err
 		})
 	}

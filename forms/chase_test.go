@@ -76,15 +76,16 @@ func submitAll(t *testing.T, rs *Rounds, round Round, r Return) {
 		t.Fatal(err)
 	}
 	secs := round.Definition.For(r.School.Record)
+	a := serviceOver(rs)
 	v := r.Version
-	for _, sec := range secs {
-		got, err := rs.SaveSection(ctx, r.ID, v, sec, finished(sec))
+	for _, sec := range QuestionSections(secs) {
+		got, err := saveFilled(ctx, a, r, v, sec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		v = got.Version
 	}
-	if _, err := rs.Submit(ctx, r.ID, signed(secs, v, "k", time.Now())); err != nil {
+	if _, err := submitted(ctx, a, r, signed(secs, v, "k", time.Now())); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -15,13 +15,14 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)
 	secs := round.Definition.For(ret.School.Record)
+	a := serviceOver(rs)
 	var err error
-	for _, sec := range secs {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range QuestionSections(secs) {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
+	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
 	if err := rs.SetContactEmail(ctx, "2024-25", 990007, "head@school.example.org"); err != nil {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -137,42 +139,44 @@ func TestLinks(t *testing.T) {
 func TestSaveSubmitReopen(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
+	a := serviceOver(rs)
 	ret, _ := rs.Return(ctx, "2024-25", 990006) // a primary school
 	secs := round.Definition.For(ret.School.Record)
+	questions := QuestionSections(secs)
 	// First sitting: two sections.
 	var err error
-	for _, sec := range secs[:2] {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range questions[:2] {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if ret.Status != StatusInProgress || len(ret.Completed) != 2 {
 		t.Fatalf("after first sitting: %s %v", ret.Status, ret.Completed)
 	}
-	if _, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k1", time.Now())); !errors.Is(err, ErrIncomplete) {
+	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k1", time.Now())); !errors.Is(err, ErrIncomplete) {
 		t.Fatalf("incomplete submit: %v", err)
 	}
 	// A stale save is refused and handed the newer answers.
 	stale := ret.Version - 1
-	if latest, err := rs.SaveSection(ctx, ret.ID, stale, secs[0], Entry{Later: true}); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
+	if latest, _, err := a.SaveSection(ctx, Governor(ret, ""), ret.ID, stale, secs[0].ID, nil, SaveForLater); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
 		t.Fatalf("stale save: %v", err)
 	}
 	// Second sitting: the rest.
-	for _, sec := range secs[2:] {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range questions[2:] {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at := time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)
-	sub, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k2", at))
+	sub, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k2", at))
 	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) || sub.Late {
 		t.Fatalf("submit: %v %+v", err, sub)
 	}
-	again, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k2", at))
+	again, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k2", at))
 	if err != nil || again.Reference != sub.Reference {
 		t.Fatalf("resubmitted request: %v %s", err, again.Reference)
 	}
-	if _, err := rs.SaveSection(ctx, ret.ID, sub.Version, secs[0], finished(secs[0])); !errors.Is(err, ErrNotEditable) {
+	if _, err := saveFilled(ctx, a, ret, sub.Version, secs[0]); !errors.Is(err, ErrNotEditable) {
 		t.Fatalf("edit after submit: %v", err)
 	}
 	// Reopen, amend one answer, resubmit late: two versions, one change between them.
@@ -191,10 +195,10 @@ func TestSaveSubmitReopen(t *testing.T) {
 	}
 	ans := fillSection(dslSec)
 	ans["dsl.last_training"] = Answer{Value: "2023-06-30"}
-	if re, err = rs.SaveSection(ctx, re.ID, re.Version, dslSec, EntryOf(dslSec, ans, time.Now())); err != nil {
+	if re, _, err = a.SaveSection(ctx, Governor(re, ""), re.ID, re.Version, dslSec.ID, SectionValues(dslSec, ans), SaveAndContinue); err != nil {
 		t.Fatal(err)
 	}
-	sub2, err := rs.Submit(ctx, re.ID, signed(secs, re.Version, "k3", time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)))
+	sub2, err := submitted(ctx, a, re, signed(secs, re.Version, "k3", time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)))
 	if err != nil || !sub2.Late || sub2.Reference == sub.Reference || sub2.Submissions != 2 {
 		t.Fatalf("resubmit: %v %+v", err, sub2)
 	}
@@ -211,6 +215,7 @@ func TestSaveSubmitReopen(t *testing.T) {
 func TestConcurrentSavesOneWins(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
+	a := serviceOver(rs)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)
 	sec := round.Definition.For(ret.School.Record)[1]
 	var wg sync.WaitGroup
@@ -219,7 +224,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec))
+			_, errs[i] = saveFilled(ctx, a, ret, ret.Version, sec)
 		}()
 	}
 	wg.Wait()
@@ -241,11 +246,12 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 func TestDoubleSubmissionMakesOne(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
+	a := serviceOver(rs)
 	ret, _ := rs.Return(ctx, "2024-25", 990007)
 	secs := round.Definition.For(ret.School.Record)
 	var err error
-	for _, sec := range secs {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range QuestionSections(secs) {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -255,7 +261,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "same-click", time.Now()))
+			r, err := submitted(ctx, a, ret, signed(secs, ret.Version, "same-click", time.Now()))
 			if err != nil {
 				t.Errorf("submit %d: %v", i, err)
 			}
@@ -348,8 +354,41 @@ func TestOneTimeCode(t *testing.T) {
 // finished is "Save and continue" on a section with every question answered validly.
 func finished(sec Section) Entry { return EntryOf(sec, fillSection(sec), time.Now()) }
 
+// serviceOver is the assurance service over rs, sending no email: for tests of saving and
+// submitting that read the outbox for something else.
+func serviceOver(rs *Rounds) *Assurance {
+	return NewAssurance(rs, noEmail{}, audit.New(rs.st), AssuranceConfig{Partnership: "Demo LSCP",
+		Receipt: func(Round, Return) ([]byte, error) { return []byte("%PDF-1.3 receipt"), nil }})
+}
+
+// noEmail sends nothing and keeps nothing.
+type noEmail struct{}
+
+func (noEmail) Send(context.Context, string, string, string, string, string, ...string) (mail.Message, error) {
+	return mail.Message{Status: mail.StatusSent}, nil
+}
+
+func (noEmail) SendAttached(context.Context, string, string, string, string, string, ...mail.Attachment) (mail.Message, error) {
+	return mail.Message{Status: mail.StatusSent}, nil
+}
+
+func (noEmail) Forget(context.Context, string) (int64, error) { return 0, nil }
+
+// saveFilled is the governor's "Save and continue" on a section with every question
+// answered validly, through the assurance service.
+func saveFilled(ctx context.Context, a *Assurance, r Return, version int, sec Section) (Return, error) {
+	saved, _, err := a.SaveSection(ctx, Governor(r, ""), r.ID, version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue)
+	return saved, err
+}
+
+// submitted submits a return through the assurance service, as its governor.
+func submitted(ctx context.Context, a *Assurance, r Return, s Submission) (Return, error) {
+	sub, _, err := a.Submit(ctx, Governor(r, ""), r.ID, s)
+	return sub, err
+}
+
 // signed is a submission with the declaration signed.
 func signed(secs []Section, version int, key string, at time.Time) Submission {
 	decl, _ := DeclarationSection(secs)
-	return Submission{Version: version, Key: key, Declaration: finished(decl), At: at}
+	return Submission{Version: version, Key: key, Declaration: SectionValues(decl, fillSection(decl)), At: at}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -45,10 +44,7 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 		s := schools[i]
 		g := srv.client(b)
 		g.openLink(s.token)
-		for _, sec := range s.secs {
-			if sec.ID == declarationSection {
-				continue
-			}
+		for _, sec := range forms.QuestionSections(s.secs) {
 			_, body, _ := g.get("/return/section/" + sec.ID)
 			form, _ := loadtest.AnswersFor(s.urn, sec, today)
 			form.Set("_csrf", g.csrf)
@@ -59,12 +55,8 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 			}
 		}
 		_, body, _ := g.get("/return/submit")
-		form := url.Values{}
-		for _, sec := range s.secs {
-			if sec.ID == declarationSection {
-				form, _ = loadtest.AnswersFor(s.urn, sec, today)
-			}
-		}
+		decl, _ := forms.DeclarationSection(s.secs)
+		form, _ := loadtest.AnswersFor(s.urn, decl, today)
 		form.Set("_csrf", g.csrf)
 		form.Set("version", versionInput.FindStringSubmatch(body)[1])
 		form.Set("submit_key", keyInput.FindStringSubmatch(body)[1])

@@ -63,7 +63,7 @@ func (s *Server) sendCode(c *fiber.Ctx) error {
 		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code",
 			Message: "The email could not be sent just now: try again in a few minutes"})
 	}
-	s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-sent", Target: g.ret.ID})
+	s.audit(c, audit.Entry{Actor: forms.Governor(g.ret, "").Name, Action: "code-sent", Target: g.ret.ID})
 	return s.renderCode(c, fiber.StatusOK, "We have sent a code to "+maskEmail(to)+".", nil)
 }
 
@@ -75,7 +75,7 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	}
 	err := s.deps.Rounds.CheckCode(c.UserContext(), g.ret.ID, code, time.Now())
 	if errors.Is(err, forms.ErrCodeWrong) || errors.Is(err, forms.ErrCodeExpired) {
-		s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-refused", Target: g.ret.ID, Detail: err.Error()})
+		s.audit(c, audit.Entry{Actor: forms.Governor(g.ret, "").Name, Action: "code-refused", Target: g.ret.ID, Detail: err.Error()})
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
 	}
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-accepted", Target: g.ret.ID})
+	s.audit(c, audit.Entry{Actor: forms.Governor(g.ret, "").Name, Action: "code-accepted", Target: g.ret.ID})
 	if g.ret.Status == forms.StatusNotStarted {
 		return c.Redirect("/return/start", fiber.StatusSeeOther)
 	}

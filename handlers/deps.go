@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/lscp/assure/forms"
@@ -41,7 +42,6 @@ type roundsStore interface {
 	LiveLink(ctx context.Context, r forms.Return) (string, error)
 	RevokeLink(ctx context.Context, year string, urn int) error
 	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
-	SaveSection(ctx context.Context, id string, version int, section forms.Section, e forms.Entry) (forms.Return, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
 	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
 	SetContactEmail(ctx context.Context, year string, urn int, email string) error
@@ -55,9 +55,10 @@ type roundsStore interface {
 	SetContactEmails(ctx context.Context, year string, contacts []forms.SchoolContact) error
 }
 
-// assurance is what submitting and reopening need of forms.Assurance.
+// assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.
 type assurance interface {
-	Submit(ctx context.Context, by forms.Actor, id string, s forms.Submission) (forms.Return, error)
+	SaveSection(ctx context.Context, by forms.Actor, id string, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
+	Submit(ctx context.Context, by forms.Actor, id string, s forms.Submission) (forms.Return, forms.Entry, error)
 	Reopen(ctx context.Context, by forms.Actor, id, reason string) (forms.Return, error)
 }
 
