@@ -28,6 +28,12 @@ type Actor struct {
 	IP   string
 }
 
+// Who acts when no person at a browser does.
+var (
+	CommandLine = Actor{Name: "command line"}
+	System      = Actor{Name: "system"}
+)
+
 // Auditor records what people did.
 type Auditor interface {
 	Record(ctx context.Context, e audit.Entry) error
@@ -137,7 +143,7 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 		pdf, err = a.cfg.Receipt(round, r)
 	}
 	if err != nil {
-		a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailFailed, r.ID, "receipt to "+to+": "+err.Error())
+		a.audit(ctx, System, audit.ActionEmailFailed, r.ID, "receipt to "+to+": "+err.Error())
 		return
 	}
 	subject := fmt.Sprintf("Receipt for %s's safeguarding assurance %s: reference %s", r.School.Name, r.Round, r.Reference)
@@ -162,7 +168,7 @@ func (a *Assurance) PurgeDue(ctx context.Context, today string) ([]PurgeReport, 
 		return err
 	})
 	for _, r := range reps {
-		a.audit(ctx, Actor{Name: "system"}, audit.ActionReturnsPurged, r.Round,
+		a.audit(ctx, System, audit.ActionReturnsPurged, r.Round,
 			fmt.Sprintf("answers of %d returns, %d kept versions, %d links, %d emails", r.Returns, r.Versions, r.Links, r.Emails))
 	}
 	return reps, err
@@ -227,14 +233,18 @@ func containsFold(list []string, s string) bool {
 // with the reason, so a failure is in the audit log as well as the outbox.
 func (a *Assurance) auditEmail(ctx context.Context, returnID, what, to string, msg outbox.Message, err error) {
 	if err != nil {
-		a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailFailed, returnID, what+" to "+to+": "+err.Error())
+		a.audit(ctx, System, audit.ActionEmailFailed, returnID, what+" to "+to+": "+err.Error())
 		return
 	}
-	a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailed, returnID, what+" to "+to+" ("+msg.Status+")")
+	a.audit(ctx, System, audit.ActionEmailed, returnID, what+" to "+to+" ("+msg.Status+")")
 }
 
-// audit records an entry. A failure to record is not the actor's failure: what they did
-// stands, and the store's trouble shows elsewhere (health, metrics, logs).
 func (a *Assurance) audit(ctx context.Context, by Actor, action, target, detail string) {
-	_ = a.log.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: target, Detail: detail})
+	record(ctx, a.log, by, action, target, detail)
+}
+
+// record writes an audit entry. A failure to record is not the actor's failure: what they
+// did stands, and the store's trouble shows elsewhere (health, metrics, logs).
+func record(ctx context.Context, log Auditor, by Actor, action, target, detail string) {
+	_ = log.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: target, Detail: detail})
 }

@@ -133,7 +133,7 @@ func TestReceiptFailureKeepsSubmission(t *testing.T) {
 func TestReopenEmailsContactAndSignatory(t *testing.T) {
 	ctx := context.Background()
 	rs, round, m, a, log, ret := submittedReturn(t)
-	if err := rs.SetContactEmail(ctx, round.ID, 990006, "office@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, CommandLine, round.ID, 990006, "office@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	re, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.ID, "The DSL training date is in the future")
@@ -205,7 +205,7 @@ func TestPurgeForgetsReceiptEmails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	reps, err := a.PurgeDue(ctx, "2031-12-13")
@@ -232,7 +232,7 @@ func TestPurgeForgetsReceiptEmails(t *testing.T) {
 func TestReopenRefusedOnAClosedRound(t *testing.T) {
 	ctx := context.Background()
 	rs, round, m, a, _, ret := submittedReturn(t)
-	if err := rs.Close(ctx, round.ID); err != nil {
+	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := m.Recent(ctx, 10)

@@ -20,6 +20,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	outbox "github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
@@ -133,8 +134,9 @@ func FormatReminderDays(days []int) string {
 	return strings.Join(s, ", ")
 }
 
-// SetReminderDays sets a round's reminder schedule; an empty schedule sends none.
-func (rs *Rounds) SetReminderDays(ctx context.Context, year string, days []int) error {
+// SetReminderDays sets a round's reminder schedule (an empty schedule sends none), and
+// records who did it.
+func (rs *Rounds) SetReminderDays(ctx context.Context, by Actor, year string, days []int) error {
 	if days == nil {
 		days = []int{}
 	}
@@ -150,6 +152,11 @@ func (rs *Rounds) SetReminderDays(ctx context.Context, year string, days []int) 
 	if res.MatchedCount == 0 {
 		return ErrRoundNotFound
 	}
+	detail := "no reminders"
+	if len(days) > 0 {
+		detail = "reminders " + FormatReminderDays(days) + " days before the deadline"
+	}
+	record(ctx, rs.audit, by, audit.ActionReminderSchedule, year, detail)
 	return nil
 }
 
@@ -181,10 +188,19 @@ type ReminderRun struct {
 	NoEmail     int // schools with no contact email
 }
 
-// RunDue sends every reminder step due at now. Only one instance runs at a time (a lock
-// in the store), and each school's step is claimed before its email is sent, so a step is
-// never sent twice.
+// RunDue sends every reminder step due at now, and records what it sent. Only one
+// instance runs at a time (a lock in the store), and each school's step is claimed before
+// its email is sent, so a step is never sent twice.
 func (c *Chase) RunDue(ctx context.Context, now time.Time) (ReminderRun, error) {
+	run, err := c.runDue(ctx, now)
+	if run.Sent+run.Failed > 0 {
+		record(ctx, c.rounds.audit, System, audit.ActionRemindersSent, strings.Join(run.Rounds, ","),
+			fmt.Sprintf("%d sent, %d failed", run.Sent, run.Failed))
+	}
+	return run, err
+}
+
+func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) {
 	var run ReminderRun
 	release, err := c.rounds.st.Lock(ctx, "reminders", c.holder, 15*time.Minute)
 	if errors.Is(err, store.ErrLocked) {
@@ -259,8 +275,59 @@ func (c *Chase) claim(ctx context.Context, r Return, step int, now time.Time) (b
 	return true, nil
 }
 
-// SendReminder sends one school a reminder now, at an admin's request.
-func (c *Chase) SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (ChaseEntry, error) {
+// SendReminder sends one school a reminder now, at an admin's request, and records it. A
+// reminder that could not be delivered is recorded too, and in the chase log and the
+// outbox; it gives the entry with its delivery failed, and the error.
+func (c *Chase) SendReminder(ctx context.Context, by Actor, year string, urn int, now time.Time) (ChaseEntry, error) {
+	e, err := c.sendReminder(ctx, by, year, urn, now)
+	if err == nil || e.Delivery == outbox.StatusFailed {
+		record(ctx, c.rounds.audit, by, audit.ActionReminderSent, ReturnID(year, urn), "")
+	}
+	return e, err
+}
+
+// GroupReminder is what reminding a group of schools did.
+type GroupReminder struct {
+	Sent, Failed, NoEmail int
+}
+
+// RemindGroup sends a reminder now to every school still to return that keep accepts (a
+// filter of the chase list, described for the audit log by filter) and has a contact
+// email, and records it once, with the counts.
+func (c *Chase) RemindGroup(ctx context.Context, by Actor, year string, keep func(Return) bool, filter string, now time.Time) (GroupReminder, error) {
+	var g GroupReminder
+	round, err := c.rounds.Get(ctx, year)
+	if err != nil {
+		return g, err
+	}
+	if round.State != RoundOpen {
+		return g, ErrRoundNotOpen
+	}
+	list, err := c.rounds.Outstanding(ctx, year, keep)
+	if err != nil {
+		return g, err
+	}
+	for _, r := range list {
+		if r.ContactEmail == "" {
+			g.NoEmail++
+			continue
+		}
+		e, err := c.sendReminder(ctx, by, year, r.URN, now)
+		switch {
+		case e.Delivery == outbox.StatusFailed:
+			g.Failed++
+		case err != nil:
+			return g, err
+		default:
+			g.Sent++
+		}
+	}
+	record(ctx, c.rounds.audit, by, audit.ActionReminderSent, year,
+		fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", g.Sent, g.Failed, g.NoEmail, filter))
+	return g, nil
+}
+
+func (c *Chase) sendReminder(ctx context.Context, by Actor, year string, urn int, now time.Time) (ChaseEntry, error) {
 	round, err := c.rounds.Get(ctx, year)
 	if err != nil {
 		return ChaseEntry{}, err
@@ -278,7 +345,7 @@ func (c *Chase) SendReminder(ctx context.Context, year string, urn int, by strin
 	if r.ContactEmail == "" {
 		return ChaseEntry{}, ErrNoContactEmail
 	}
-	return c.remind(ctx, round, r, ContactManualReminder, 0, by, now)
+	return c.remind(ctx, round, r, ContactManualReminder, 0, by.Name, now)
 }
 
 // remind emails a school its link and logs it. It is the school's current link, the one
@@ -331,8 +398,9 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 	return subject, b.String()
 }
 
-// RecordContact logs a contact an admin had with a school (a phone call, a note...).
-func (c *Chase) RecordContact(ctx context.Context, year string, urn int, kind, note, by string, now time.Time) (ChaseEntry, error) {
+// RecordContact logs a contact an admin had with a school (a phone call, a note...), and
+// records it in the audit log.
+func (c *Chase) RecordContact(ctx context.Context, by Actor, year string, urn int, kind, note string, now time.Time) (ChaseEntry, error) {
 	if !slices.Contains(RecordedContactKinds, kind) {
 		return ChaseEntry{}, ErrContactKind
 	}
@@ -347,8 +415,12 @@ func (c *Chase) RecordContact(ctx context.Context, year string, urn int, kind, n
 	if err != nil {
 		return ChaseEntry{}, err
 	}
-	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: year, URN: urn, Kind: kind, By: by, At: now.UTC(), Note: note}
-	return e, c.append(ctx, e, false)
+	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: year, URN: urn, Kind: kind, By: by.Name, At: now.UTC(), Note: note}
+	if err := c.append(ctx, e, false); err != nil {
+		return e, err
+	}
+	record(ctx, c.rounds.audit, by, audit.ActionContactRecorded, r.ID, kind)
+	return e, nil
 }
 
 // append adds an entry to the log and updates the return's chase counters.
@@ -472,9 +544,9 @@ func ReadContacts(r io.Reader) ([]SchoolContact, error) {
 	return out, nil
 }
 
-// SetContactEmails records many schools' contact emails for a round. Every school must
-// be in the round, or nothing is stored.
-func (rs *Rounds) SetContactEmails(ctx context.Context, year string, contacts []SchoolContact) error {
+// SetContactEmails records many schools' contact emails for a round, read from the file
+// source. Every school must be in the round, or nothing is stored. It records who did it.
+func (rs *Rounds) SetContactEmails(ctx context.Context, by Actor, year string, contacts []SchoolContact, source string) error {
 	if _, err := rs.Get(ctx, year); err != nil {
 		return err
 	}
@@ -492,9 +564,10 @@ func (rs *Rounds) SetContactEmails(ctx context.Context, year string, contacts []
 		}
 	}
 	for _, c := range contacts {
-		if err := rs.SetContactEmail(ctx, year, c.URN, c.Email); err != nil {
+		if err := rs.setContactEmail(ctx, year, c.URN, c.Email); err != nil {
 			return err
 		}
 	}
+	record(ctx, rs.audit, by, audit.ActionContactsLoaded, year, fmt.Sprintf("%d contact emails from %s", len(contacts), source))
 	return nil
 }

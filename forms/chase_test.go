@@ -55,14 +55,14 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 	for _, r := range returns[:12] {
 		contacts = append(contacts, SchoolContact{URN: r.URN, Email: "gov" + r.ID[8:] + "@example.org"})
 	}
-	if err := rs.SetContactEmails(ctx, round.ID, contacts); err != nil {
+	if err := rs.SetContactEmails(ctx, CommandLine, round.ID, contacts, "contacts.csv"); err != nil {
 		t.Fatal(err)
 	}
 	// Returns 0-2 submit, 3 is exempt; 12 onwards have no email.
 	for _, r := range returns[:3] {
 		submitAll(t, rs, round, r)
 	}
-	if err := rs.SetExempt(ctx, round.ID, returns[3].URN, true, "closed"); err != nil {
+	if err := rs.SetExempt(ctx, CommandLine, round.ID, returns[3].URN, true, "closed"); err != nil {
 		t.Fatal(err)
 	}
 	return rs, c, m, round, returns
@@ -169,26 +169,26 @@ func TestManualReminderAndContacts(t *testing.T) {
 	rs, c, _, round, returns := chaseRound(t)
 	ctx := context.Background()
 	now := time.Now()
-	if _, err := c.SendReminder(ctx, round.ID, returns[0].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, admin, round.ID, returns[0].URN, now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to a returned school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, returns[3].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, admin, round.ID, returns[3].URN, now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to an exempt school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, returns[40].URN, "admin@example.org", now); !errors.Is(err, ErrNoContactEmail) {
+	if _, err := c.SendReminder(ctx, admin, round.ID, returns[40].URN, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Errorf("reminder with no email: %v", err)
 	}
-	e, err := c.SendReminder(ctx, round.ID, returns[6].URN, "admin@example.org", now)
+	e, err := c.SendReminder(ctx, admin, round.ID, returns[6].URN, now)
 	if err != nil || e.Kind != ContactManualReminder || e.Delivery != mail.StatusOutbox {
 		t.Fatalf("manual reminder: %+v, %v", e, err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, "carrier pigeon", "x", "admin@example.org", now); !errors.Is(err, ErrContactKind) {
+	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, "carrier pigeon", "x", now); !errors.Is(err, ErrContactKind) {
 		t.Errorf("odd kind: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, ContactPhone, "  ", "admin@example.org", now); !errors.Is(err, ErrNoteMissing) {
+	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, ContactPhone, "  ", now); !errors.Is(err, ErrNoteMissing) {
 		t.Errorf("empty note: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", "admin@example.org", now.Add(time.Minute)); err != nil {
+	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	log, _ := c.Log(ctx, round.ID, returns[6].URN)
@@ -221,7 +221,7 @@ func TestReadContactsRefusesBadLines(t *testing.T) {
 		}
 	}
 	rs, round := openRound(t)
-	err = rs.SetContactEmails(context.Background(), round.ID, []SchoolContact{{URN: 990001, Email: "a@example.org", Line: 2}, {URN: 123, Email: "b@example.org", Line: 3}})
+	err = rs.SetContactEmails(context.Background(), CommandLine, round.ID, []SchoolContact{{URN: 990001, Email: "a@example.org", Line: 2}, {URN: 123, Email: "b@example.org", Line: 3}}, "contacts.csv")
 	var ce *ContactsError
 	if !errors.As(err, &ce) || ce.Line != 3 {
 		t.Errorf("unknown URN: %v", err)
@@ -230,3 +230,6 @@ func TestReadContactsRefusesBadLines(t *testing.T) {
 		t.Errorf("a refused file stored %q", r.ContactEmail)
 	}
 }
+
+// admin is an admin of the partnership, as the audit log names them.
+var admin = Actor{Name: "admin@example.org", IP: "192.0.2.7"}

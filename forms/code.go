@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/text"
 )
 
@@ -50,8 +51,17 @@ func hashCode(returnID, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// SetContactEmail records the email a school's one-time codes go to.
-func (rs *Rounds) SetContactEmail(ctx context.Context, year string, urn int, email string) error {
+// SetContactEmail records the email a school's one-time codes, reminders and reopening
+// notices go to, and who set it.
+func (rs *Rounds) SetContactEmail(ctx context.Context, by Actor, year string, urn int, email string) error {
+	if err := rs.setContactEmail(ctx, year, urn, email); err != nil {
+		return err
+	}
+	record(ctx, rs.audit, by, audit.ActionContactEmail, ReturnID(year, urn), "")
+	return nil
+}
+
+func (rs *Rounds) setContactEmail(ctx context.Context, year string, urn int, email string) error {
 	email = strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
 		return errors.New("enter an email address in the correct format, like name@example.org")

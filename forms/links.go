@@ -152,8 +152,9 @@ func (rs *Rounds) LiveLink(ctx context.Context, r Return) (string, error) {
 }
 
 // IssueLink replaces a school's link with a new one (the next generation) and returns its
-// token: the old link stops working at once, even mid-session. Saved answers stay.
-func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, error) {
+// token: the old link stops working at once, even mid-session. Saved answers stay. It
+// records who did it.
+func (rs *Rounds) IssueLink(ctx context.Context, by Actor, year string, urn int) (string, error) {
 	r, err := rs.Return(ctx, year, urn)
 	if err != nil {
 		return "", err
@@ -162,7 +163,12 @@ func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, 
 	if err != nil {
 		return "", err
 	}
-	return rs.issue(ctx, r.ID, key, r.LinkGen+1)
+	token, err := rs.issue(ctx, r.ID, key, r.LinkGen+1)
+	if err != nil {
+		return "", err
+	}
+	record(ctx, rs.audit, by, audit.ActionLinksIssued, r.ID, "reissued; the old link stopped working")
+	return token, nil
 }
 
 // issue makes generation gen the return's link. Two callers issuing the same generation
@@ -194,13 +200,18 @@ func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (st
 }
 
 // RevokeLink stops a school's link working without issuing another; the next link made
-// is of a later generation, so the revoked one never comes back.
-func (rs *Rounds) RevokeLink(ctx context.Context, year string, urn int) error {
-	return rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
+// is of a later generation, so the revoked one never comes back. It records who did it.
+func (rs *Rounds) RevokeLink(ctx context.Context, by Actor, year string, urn int) error {
+	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
 		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	record(ctx, rs.audit, by, audit.ActionLinkRevoked, ReturnID(year, urn), "")
+	return nil
 }
 
 // ResolveLink finds the return a token opens; a malformed, unknown, replaced or revoked
@@ -233,7 +244,6 @@ type LinksRequest struct {
 	// IncludeSubmitted keeps schools that have submitted; by default they are left out,
 	// as they have nothing more to do.
 	IncludeSubmitted bool
-	Actor            string // who asked, for the audit log
 }
 
 // SchoolLink is one school's link, a line of a mail merge.
@@ -250,7 +260,7 @@ type SchoolLink struct {
 // return (exempt schools are left out, and submitted ones unless asked for), making the
 // first link of any school without one. It can be asked again at any time and gives the
 // same links; each time is in the audit log.
-func (rs *Rounds) IssueLinks(ctx context.Context, req LinksRequest) ([]SchoolLink, error) {
+func (rs *Rounds) IssueLinks(ctx context.Context, by Actor, req LinksRequest) ([]SchoolLink, error) {
 	round, err := rs.Get(ctx, req.Year)
 	if err != nil {
 		return nil, err
@@ -292,7 +302,9 @@ func (rs *Rounds) IssueLinks(ctx context.Context, req LinksRequest) ([]SchoolLin
 	if req.IncludeSubmitted {
 		detail += ", submitted schools included"
 	}
-	if err := rs.audit.Record(ctx, audit.Entry{Actor: req.Actor, Action: audit.ActionLinksIssued, Target: req.Year, Detail: detail}); err != nil {
+	// Unlike other entries, a failure to record this one refuses the links: a mail merge
+	// gives out every school's keys, and must not go unrecorded.
+	if err := rs.audit.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: audit.ActionLinksIssued, Target: req.Year, Detail: detail}); err != nil {
 		return nil, err
 	}
 	return out, nil

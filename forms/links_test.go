@@ -23,14 +23,14 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	if again, _ := rs.Link(ctx, round.ID, r.URN); again != first {
 		t.Fatalf("asking again gave another link")
 	}
-	merge, err := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	merge, err := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := linkOf(merge, r.URN); got != first {
 		t.Fatalf("mail merge link %q, want %q", got, first)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, r.URN, "admin@example.org", time.Now()); err != nil {
+	if _, err := c.SendReminder(ctx, admin, round.ID, r.URN, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _ := m.Recent(ctx, 1)
@@ -40,7 +40,7 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	if got, err := rs.ResolveLink(ctx, first); err != nil || got.ID != r.ID {
 		t.Fatalf("link after a reminder: %v", err)
 	}
-	again, _ := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	again, _ := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if linkOf(again, r.URN) != first {
 		t.Fatal("a second mail merge gave another link")
 	}
@@ -53,14 +53,14 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 		t.Fatal("the return holds the token")
 	}
 	// Replacing gives a new link; the old one stops. Revoking stops it; the next is new again.
-	replaced, err := rs.IssueLink(ctx, round.ID, r.URN)
+	replaced, err := rs.IssueLink(ctx, CommandLine, round.ID, r.URN)
 	if err != nil || replaced == first {
 		t.Fatalf("replacement %q, %v", replaced, err)
 	}
 	if _, err := rs.ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("old link after replacement: %v", err)
 	}
-	if err := rs.RevokeLink(ctx, round.ID, r.URN); err != nil {
+	if err := rs.RevokeLink(ctx, CommandLine, round.ID, r.URN); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rs.ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
@@ -76,7 +76,7 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 func TestMailMergeRows(t *testing.T) {
 	rs, _, _, round, returns := chaseRound(t)
 	ctx := context.Background()
-	rows, err := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	rows, err := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestMailMergeRows(t *testing.T) {
 	if rows[0].ContactEmail == "" || rows[0].Status != "not started" {
 		t.Errorf("first row %+v", rows[0])
 	}
-	all, _ := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test", IncludeSubmitted: true})
+	all, _ := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID, IncludeSubmitted: true})
 	if len(all) != 386-1 || linkOf(all, returns[0].URN) == "" {
 		t.Fatalf("with submitted: %d rows", len(all))
 	}
@@ -109,13 +109,13 @@ func linkOf(rows []SchoolLink, urn int) string {
 func TestRoundReopenUntilArchived(t *testing.T) {
 	rs, round := openRound(t)
 	ctx := context.Background()
-	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); !errors.Is(err, ErrRoundState) {
+	if err := rs.ReopenRound(ctx, admin, round.ID); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("reopening an open round: %v", err)
 	}
-	if err := rs.Close(ctx, round.ID); err != nil {
+	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); err != nil {
+	if err := rs.ReopenRound(ctx, admin, round.ID); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := rs.Get(ctx, round.ID); r.State != RoundOpen {
@@ -124,11 +124,11 @@ func TestRoundReopenUntilArchived(t *testing.T) {
 	if e, _ := rs.audit.Recent(ctx, 1); len(e) != 1 || e[0].Action != "round-reopened" || e[0].Actor != "admin@example.org" {
 		t.Errorf("audit %+v", e)
 	}
-	_ = rs.Close(ctx, round.ID)
-	if err := rs.Archive(ctx, round.ID); err != nil {
+	_ = rs.Close(ctx, CommandLine, round.ID)
+	if err := rs.Archive(ctx, CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); !errors.Is(err, ErrRoundState) {
+	if err := rs.ReopenRound(ctx, admin, round.ID); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("reopening an archived round: %v", err)
 	}
 }

@@ -124,7 +124,7 @@ func TestExemptSchoolsAreNotExpected(t *testing.T) {
 			break
 		}
 	}
-	if err := rs.SetExempt(ctx, "2022-23", notReturned.URN, true, "closed for rebuilding"); err != nil {
+	if err := rs.SetExempt(ctx, CommandLine, "2022-23", notReturned.URN, true, "closed for rebuilding"); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := rs.Report(ctx, "2022-23", time.Now())
@@ -154,7 +154,7 @@ func TestCurveCountsLondonDays(t *testing.T) {
 func TestCurveOfARoundClosedEarlyStopsToday(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
-	if err := rs.Close(ctx, round.ID); err != nil {
+	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
 	today := time.Date(2024, 11, 20, 12, 0, 0, 0, London)

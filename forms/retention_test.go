@@ -25,20 +25,20 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", 990007, "head@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, CommandLine, "2024-25", 990007, "head@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetRetention(ctx, "2024-25", 0); err == nil {
+	if err := rs.SetRetention(ctx, CommandLine, "2024-25", 0); err == nil {
 		t.Fatal("retention of 0 years accepted")
 	}
-	if err := rs.SetRetention(ctx, "2024-25", 2); err != nil {
+	if err := rs.SetRetention(ctx, CommandLine, "2024-25", 2); err != nil {
 		t.Fatal(err)
 	}
 	// Open rounds are never purged, whatever the date.
 	if reps, err := rs.PurgeDue(ctx, "2099-01-01"); err != nil || len(reps) != 0 {
 		t.Fatalf("open round purged: %v %v", reps, err)
 	}
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	before, err := rs.Report(ctx, "2024-25", time.Now())

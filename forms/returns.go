@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -441,8 +442,9 @@ func (r Return) unsigned(sections []Section) ([]StoredAnswer, []string) {
 	return answers, completed
 }
 
-// SetExempt marks a school exempt from the round (with a reason), or not.
-func (rs *Rounds) SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error {
+// SetExempt marks a school exempt from the round (with a reason), or not, and records who
+// did it.
+func (rs *Rounds) SetExempt(ctx context.Context, by Actor, year string, urn int, exempt bool, reason string) error {
 	if exempt && strings.TrimSpace(reason) == "" {
 		return errors.New("give a reason for the exemption")
 	}
@@ -462,11 +464,17 @@ func (rs *Rounds) SetExempt(ctx context.Context, year string, urn int, exempt bo
 	if res.MatchedCount == 0 {
 		return ErrReturnNotFound
 	}
+	detail := "included again"
+	if exempt {
+		detail = "exempt: " + reason
+	}
+	record(ctx, rs.audit, by, audit.ActionExempted, ReturnID(year, urn), detail)
 	return nil
 }
 
-// AddLate adds a school of the register to an open round after it opened.
-func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
+// AddLate adds a school of the register to an open round after it opened, and records
+// who did it.
+func (rs *Rounds) AddLate(ctx context.Context, by Actor, year string, urn int) error {
 	round, err := rs.Get(ctx, year)
 	if err != nil {
 		return err
@@ -493,10 +501,15 @@ func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
 	if err != nil {
 		return fmt.Errorf("returns: adding %d: %w", urn, err)
 	}
-	return rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "expected", Value: 1}}}})
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	record(ctx, rs.audit, by, audit.ActionAddedLate, ret[0].ID, "")
+	return nil
 }
 
 // Change is one question whose answer differs between two versions.

@@ -20,10 +20,10 @@ func openRound(t *testing.T) (*Rounds, Round) {
 	g := NewRegister(st)
 	importBytes(t, g, DemoGIAS())
 	rs := NewRounds(st, g)
-	if _, err := rs.Create(ctx, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
+	if _, err := rs.Create(ctx, CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := rs.Open(ctx, "2024-25")
+	r, err := rs.Open(ctx, CommandLine, "2024-25")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,30 +67,30 @@ func TestRoundLifecycle(t *testing.T) {
 	if r.State != RoundOpen || r.Expected != 386 {
 		t.Fatalf("round %s expects %d", r.State, r.Expected)
 	}
-	if _, err := rs.Create(ctx, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13"}); !errors.Is(err, ErrRoundExists) {
+	if _, err := rs.Create(ctx, CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13"}); !errors.Is(err, ErrRoundExists) {
 		t.Fatalf("duplicate round: %v", err)
 	}
 	for _, bad := range []NewRoundInput{{Year: "2024-26", Opens: "2024-10-01", Deadline: "2024-12-13"},
 		{Year: "2025-26", Opens: "2025-12-01", Deadline: "2025-10-01"}, {Year: "2025-26", Opens: "1/10/2025", Deadline: "2025-12-01"}} {
-		if _, err := rs.Create(ctx, bad); err == nil {
+		if _, err := rs.Create(ctx, CommandLine, bad); err == nil {
 			t.Errorf("accepted %+v", bad)
 		}
 	}
 	// Opening again is harmless (a retry after a crash).
-	if r2, err := rs.Open(ctx, "2024-25"); err != nil || r2.Expected != 386 {
+	if r2, err := rs.Open(ctx, CommandLine, "2024-25"); err != nil || r2.Expected != 386 {
 		t.Fatalf("reopen: %v %d", err, r2.Expected)
 	}
-	next, err := rs.Create(ctx, NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2025-12-12"})
+	next, err := rs.Create(ctx, CommandLine, NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2025-12-12"})
 	if err != nil || next.Definition.Version != 2 {
 		t.Fatalf("next round starts from the last definition: %v v%d", err, next.Definition.Version)
 	}
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.Close(ctx, "2024-25"); !errors.Is(err, ErrRoundState) {
+	if err := rs.Close(ctx, CommandLine, "2024-25"); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("closing twice: %v", err)
 	}
-	if err := rs.Archive(ctx, "2024-25"); err != nil {
+	if err := rs.Archive(ctx, CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	if r.Late(time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
@@ -101,11 +101,11 @@ func TestRoundLifecycle(t *testing.T) {
 func TestLinks(t *testing.T) {
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	tokA, err := rs.IssueLink(ctx, "2024-25", 990001)
+	tokA, err := rs.IssueLink(ctx, CommandLine, "2024-25", 990001)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokB, _ := rs.IssueLink(ctx, "2024-25", 990002)
+	tokB, _ := rs.IssueLink(ctx, CommandLine, "2024-25", 990002)
 	ra, err := rs.ResolveLink(ctx, tokA)
 	if err != nil || ra.URN != 990001 {
 		t.Fatalf("link A opens %d (%v)", ra.URN, err)
@@ -116,14 +116,14 @@ func TestLinks(t *testing.T) {
 	if !ValidToken(tokA) || ra.LinkHash != HashToken(tokA) || ra.LinkHash == tokA {
 		t.Fatal("token stored in the clear, or malformed")
 	}
-	tokA2, _ := rs.IssueLink(ctx, "2024-25", 990001)
+	tokA2, _ := rs.IssueLink(ctx, CommandLine, "2024-25", 990001)
 	if _, err := rs.ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("replaced link still works: %v", err)
 	}
 	if _, err := rs.ResolveLink(ctx, tokA2); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.RevokeLink(ctx, "2024-25", 990001); err != nil {
+	if err := rs.RevokeLink(ctx, CommandLine, "2024-25", 990001); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rs.ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
@@ -284,17 +284,17 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 func TestExemptAndAddLate(t *testing.T) {
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	if err := rs.SetExempt(ctx, "2024-25", 990001, true, ""); err == nil {
+	if err := rs.SetExempt(ctx, CommandLine, "2024-25", 990001, true, ""); err == nil {
 		t.Fatal("exempt without a reason")
 	}
-	if err := rs.SetExempt(ctx, "2024-25", 990001, true, "Closed for rebuilding"); err != nil {
+	if err := rs.SetExempt(ctx, CommandLine, "2024-25", 990001, true, "Closed for rebuilding"); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := rs.Return(ctx, "2024-25", 990001)
 	if !r.Exempt || r.Editable() {
 		t.Fatal("exempt return still editable")
 	}
-	if err := rs.AddLate(ctx, "2024-25", 990001); err == nil {
+	if err := rs.AddLate(ctx, CommandLine, "2024-25", 990001); err == nil {
 		t.Fatal("added a school twice")
 	}
 }
@@ -307,10 +307,10 @@ func TestOneTimeCode(t *testing.T) {
 	if _, _, err := rs.NewCode(ctx, id, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Fatalf("no contact email: %v", err)
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", 990006, "not an email"); err == nil {
+	if err := rs.SetContactEmail(ctx, CommandLine, "2024-25", 990006, "not an email"); err == nil {
 		t.Fatal("bad email accepted")
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", 990006, "governor@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, CommandLine, "2024-25", 990006, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	code, to, err := rs.NewCode(ctx, id, now)

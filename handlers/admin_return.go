@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -136,27 +135,26 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 	}
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	target := forms.ReturnID(year, urn)
+	by := adminActor(c)
 	self := "/admin/rounds/" + year + "/returns/" + c.Params("urn")
 	var done string // the confirmation the page shows once after the redirect
 	switch c.Params("action") {
 	case "link":
-		tok, err := s.deps.Rounds.IssueLink(ctx, year, urn)
+		tok, err := s.deps.Rounds.IssueLink(ctx, by, year, urn)
 		if err != nil {
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: target, Detail: "reissued; the old link stopped working"})
 		return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
 	case "contact":
-		if err := s.deps.Rounds.SetContactEmail(ctx, year, urn, c.FormValue("email")); err != nil {
+		if err := s.deps.Rounds.SetContactEmail(ctx, by, year, urn, c.FormValue("email")); err != nil {
 			if errors.Is(err, forms.ErrReturnNotFound) {
 				return err
 			}
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactEmail, Target: target})
 		done = "Contact email saved"
 	case "remind":
-		e, err := s.deps.Chase.SendReminder(ctx, year, urn, adminOf(c), time.Now())
+		e, err := s.deps.Chase.SendReminder(ctx, by, year, urn, time.Now())
 		switch {
 		case errors.Is(err, forms.ErrNotChaseable), errors.Is(err, forms.ErrNoContactEmail), errors.Is(err, forms.ErrRoundNotOpen):
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
@@ -164,13 +162,12 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 			return err
 		}
 		// A delivery failure is in the chase log and the outbox, and the page shows it.
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: target})
 		done = "Reminder sent"
 		if e.Delivery == mail.StatusFailed {
 			done = "The reminder could not be delivered: the chase log says why"
 		}
 	case "log":
-		_, err := s.deps.Chase.RecordContact(ctx, year, urn, c.FormValue("kind"), c.FormValue("note"), adminOf(c), time.Now())
+		_, err := s.deps.Chase.RecordContact(ctx, by, year, urn, c.FormValue("kind"), c.FormValue("note"), time.Now())
 		switch {
 		case errors.Is(err, forms.ErrContactKind):
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "kind", Message: "Select the kind of contact"}})
@@ -179,35 +176,31 @@ func (s *Server) returnAction(c *fiber.Ctx) error {
 		case err != nil:
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactRecorded, Target: target, Detail: c.FormValue("kind")})
 		done = "Contact recorded"
 	case "revoke":
-		if err := s.deps.Rounds.RevokeLink(ctx, year, urn); err != nil {
+		if err := s.deps.Rounds.RevokeLink(ctx, by, year, urn); err != nil {
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinkRevoked, Target: target})
 		done = "Link revoked"
 	case "exempt", "include":
 		exempt := c.Params("action") == "exempt"
 		if exempt && reason == "" {
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: "Enter the reason the school is exempt"}})
 		}
-		if err := s.deps.Rounds.SetExempt(ctx, year, urn, exempt, reason); err != nil {
+		if err := s.deps.Rounds.SetExempt(ctx, by, year, urn, exempt, reason); err != nil {
 			return err
 		}
-		detail := "included again"
 		done = "School expected again"
 		if exempt {
-			detail, done = "exempt: "+reason, "School marked exempt"
+			done = "School marked exempt"
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExempted, Target: target, Detail: detail})
 	case "reopen":
 		if reason == "" {
 			return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
 		}
 		// forms audits the reopening and emails the school; a return no longer submitted
 		// (a second click) is left as it is.
-		if _, err := s.deps.Assurance.Reopen(ctx, forms.Actor{Name: adminOf(c), IP: c.IP()}, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
+		if _, err := s.deps.Assurance.Reopen(ctx, by, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
 			return err
 		}
 		done = "Return reopened: the school and the last signatory have been emailed"

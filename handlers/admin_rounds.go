@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // RoundsPage lists rounds and has the form to create one.
@@ -69,11 +68,9 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 		p.Errors = append(p.Errors, FieldError{Field: "grace_days", Message: "Enter a grace period of 0 to 60 days"})
 	}
 	if len(p.Errors) == 0 {
-		r, err := s.deps.Rounds.Create(c.UserContext(), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"],
+		r, err := s.deps.Rounds.Create(c.UserContext(), adminActor(c), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"],
 			GraceDays: grace, EmailCode: form.Get("email_code") == "yes"})
 		if err == nil {
-			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionRoundCreated, Target: r.ID,
-				Detail: fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version)})
 			return c.Redirect("/admin/rounds/"+r.ID, fiber.StatusSeeOther)
 		}
 		p.Errors = append(p.Errors, FieldError{Field: "year", Message: capitalise(err.Error())})
@@ -190,13 +187,12 @@ func (s *Server) roundAction(c *fiber.Ctx) error {
 		if convErr != nil || urn <= 0 {
 			return s.roundPageWith(c, []FieldError{{Field: "urn", Message: "Enter the school's URN, like 120001"}})
 		}
-		if err := s.deps.Rounds.AddLate(ctx, year, urn); err != nil {
+		if err := s.deps.Rounds.AddLate(ctx, adminActor(c), year, urn); err != nil {
 			if errors.Is(err, forms.ErrSchoolNotFound) || errors.Is(err, forms.ErrRoundNotOpen) || errors.Is(err, forms.ErrAlreadyInRound) {
 				return s.roundPageWith(c, []FieldError{{Field: "urn", Message: capitalise(err.Error())}})
 			}
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionAddedLate, Target: forms.ReturnID(year, urn)})
 		return c.Redirect("/admin/rounds/"+year+"/returns/"+strconv.Itoa(urn), fiber.StatusSeeOther)
 	default:
 		return fiber.ErrNotFound
@@ -220,27 +216,24 @@ func (s *Server) moveRound(c *fiber.Ctx, year, move string) error {
 	case move == "archive" && round.State == forms.RoundClosed && !confirmed(c):
 		return s.confirmArchive(c, round)
 	}
-	var action, done string
+	var done string
 	switch move {
 	case "open":
 		var opened forms.Round
-		opened, err = s.deps.Rounds.Open(ctx, year)
-		action, done = audit.ActionRoundOpened, fmt.Sprintf("Round opened: %s expected to return", schools(opened.Expected))
+		opened, err = s.deps.Rounds.Open(ctx, adminActor(c), year)
+		done = fmt.Sprintf("Round opened: %s expected to return", schools(opened.Expected))
 	case "close":
-		err = s.deps.Rounds.Close(ctx, year)
-		action, done = audit.ActionRoundClosed, "Round closed"
+		err = s.deps.Rounds.Close(ctx, adminActor(c), year)
+		done = "Round closed"
 	case "reopen":
-		err = s.deps.Rounds.ReopenRound(ctx, year, adminOf(c)) // audited by the domain
+		err = s.deps.Rounds.ReopenRound(ctx, adminActor(c), year)
 		done = "Round reopened: schools can save and submit again"
 	case "archive":
-		err = s.deps.Rounds.Archive(ctx, year)
-		action, done = audit.ActionRoundArchived, "Round archived"
+		err = s.deps.Rounds.Archive(ctx, adminActor(c), year)
+		done = "Round archived"
 	}
 	if err != nil {
 		return err
-	}
-	if action != "" {
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
 	}
 	return doneRedirect(c, "/admin/rounds/"+year, done)
 }
@@ -266,7 +259,7 @@ func (s *Server) uploadContacts(c *fiber.Ctx, year string) error {
 	defer f.Close()
 	contacts, err := forms.ReadContacts(f)
 	if err == nil {
-		err = s.deps.Rounds.SetContactEmails(c.UserContext(), year, contacts)
+		err = s.deps.Rounds.SetContactEmails(c.UserContext(), adminActor(c), year, contacts, filepath.Base(fh.Filename))
 	}
 	var ce *forms.ContactsError
 	if errors.As(err, &ce) {
@@ -278,6 +271,5 @@ func (s *Server) uploadContacts(c *fiber.Ctx, year string) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactsLoaded, Target: year, Detail: fmt.Sprintf("%d contact emails", len(contacts))})
 	return doneRedirect(c, "/admin/rounds/"+year, fmt.Sprintf("%d contact emails loaded", len(contacts)))
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -49,21 +48,16 @@ func (s *Server) renderCode(c *fiber.Ctx, status int, flash string, codeErr *Fie
 
 func (s *Server) sendCode(c *fiber.Ctx) error {
 	g := governorOf(c)
-	code, to, err := s.deps.Rounds.NewCode(c.UserContext(), g.ret.ID, time.Now())
+	to, err := s.deps.Assurance.SendCode(c.UserContext(), g.actor(c), g.ret.ID, time.Now())
 	switch {
 	case errors.Is(err, forms.ErrCodeTooSoon), errors.Is(err, forms.ErrNoContactEmail):
 		return s.renderCode(c, fiber.StatusTooManyRequests, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
+	case errors.Is(err, forms.ErrCodeNotSent):
+		s.log.Error("one-time code not delivered", "return", g.ret.ID, "err", err)
+		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code", Message: capitalise(forms.ErrCodeNotSent.Error())})
 	case err != nil:
 		return err
 	}
-	body := "Your code to open " + g.ret.School.Name + "'s safeguarding assurance " + g.round.ID + " is:\n\n    " + code +
-		"\n\nIt works for 15 minutes. If you did not ask for it, you can ignore this email.\n\n" + s.cfg.Partnership + "\n"
-	if _, err := s.deps.Mail.Send(c.UserContext(), to, "Your code for the safeguarding assurance", body, "one-time code", g.ret.ID, code); err != nil {
-		s.log.Error("one-time code not delivered", "return", g.ret.ID, "err", err)
-		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code",
-			Message: "The email could not be sent just now: try again in a few minutes"})
-	}
-	s.audit(c, audit.Entry{Actor: forms.Governor(g.ret, "").Name, Action: "code-sent", Target: g.ret.ID})
 	return s.renderCode(c, fiber.StatusOK, "We have sent a code to "+maskEmail(to)+".", nil)
 }
 
@@ -73,9 +67,8 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	if strings.TrimSpace(code) == "" {
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: "Enter the code from the email"})
 	}
-	err := s.deps.Rounds.CheckCode(c.UserContext(), g.ret.ID, code, time.Now())
+	err := s.deps.Assurance.CheckCode(c.UserContext(), g.actor(c), g.ret.ID, code, time.Now())
 	if errors.Is(err, forms.ErrCodeWrong) || errors.Is(err, forms.ErrCodeExpired) {
-		s.audit(c, audit.Entry{Actor: forms.Governor(g.ret, "").Name, Action: "code-refused", Target: g.ret.ID, Detail: err.Error()})
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
 	}
 	if err != nil {
@@ -89,7 +82,6 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: forms.Governor(g.ret, "").Name, Action: "code-accepted", Target: g.ret.ID})
 	if g.ret.Status == forms.StatusNotStarted {
 		return c.Redirect("/return/start", fiber.StatusSeeOther)
 	}

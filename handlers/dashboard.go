@@ -13,7 +13,6 @@ import (
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
-	"github.com/lscp/assure/internal/mail"
 )
 
 // DashboardPage is a round's return rates, its curve of returns, and the chase list.
@@ -182,25 +181,11 @@ func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
 		}
 		return s.confirmRemind(c, year, f, withEmail, len(list)-withEmail)
 	}
-	sent, failed, noEmail := 0, 0, 0
-	for _, r := range list {
-		if r.ContactEmail == "" {
-			noEmail++
-			continue
-		}
-		e, err := s.deps.Chase.SendReminder(ctx, year, r.URN, adminOf(c), time.Now())
-		switch {
-		case e.Delivery == mail.StatusFailed:
-			failed++
-		case err != nil:
-			return err
-		default:
-			sent++
-		}
+	g, err := s.deps.Chase.RemindGroup(ctx, adminActor(c), year, f.keep, f.query(), time.Now())
+	if err != nil {
+		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: year,
-		Detail: fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", sent, failed, noEmail, f.query())})
-	return doneRedirect(c, "/admin/rounds/"+year+"/dashboard?"+f.query()+"#chase", reminderCounts(sent, failed, noEmail))
+	return doneRedirect(c, "/admin/rounds/"+year+"/dashboard?"+f.query()+"#chase", reminderCounts(g.Sent, g.Failed, g.NoEmail))
 }
 
 // reminderCounts says what a group reminder did.
@@ -221,10 +206,9 @@ func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
 	if err != nil {
 		return s.roundPageWith(c, []FieldError{{Field: "days", Message: "Enter days before the deadline as whole numbers from 0 to 120, like 21, 7, 1"}})
 	}
-	if err := s.deps.Rounds.SetReminderDays(c.UserContext(), year, days); err != nil {
+	if err := s.deps.Rounds.SetReminderDays(c.UserContext(), adminActor(c), year, days); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + forms.FormatReminderDays(days)})
 	return doneRedirect(c, "/admin/rounds/"+year, "Reminder schedule saved")
 }
 

@@ -29,30 +29,27 @@ type roundsStore interface {
 	Get(ctx context.Context, year string) (forms.Round, error)
 	Recent(ctx context.Context, year string) (forms.Round, error)
 	List(ctx context.Context) ([]forms.Round, error)
-	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
-	Open(ctx context.Context, year string) (forms.Round, error)
-	Close(ctx context.Context, year string) error
-	ReopenRound(ctx context.Context, year, actor string) error
+	Create(ctx context.Context, by forms.Actor, in forms.NewRoundInput) (forms.Round, error)
+	Open(ctx context.Context, by forms.Actor, year string) (forms.Round, error)
+	Close(ctx context.Context, by forms.Actor, year string) error
+	ReopenRound(ctx context.Context, by forms.Actor, year string) error
 	ToExpect(ctx context.Context) (int, error)
-	Archive(ctx context.Context, year string) error
-	AddLate(ctx context.Context, year string, urn int) error
+	Archive(ctx context.Context, by forms.Actor, year string) error
+	AddLate(ctx context.Context, by forms.Actor, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
-	ResolveLink(ctx context.Context, token string) (forms.Return, error)
-	IssueLink(ctx context.Context, year string, urn int) (string, error)
+	IssueLink(ctx context.Context, by forms.Actor, year string, urn int) (string, error)
 	LiveLink(ctx context.Context, r forms.Return) (string, error)
-	RevokeLink(ctx context.Context, year string, urn int) error
-	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
+	RevokeLink(ctx context.Context, by forms.Actor, year string, urn int) error
+	IssueLinks(ctx context.Context, by forms.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
-	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
-	SetContactEmail(ctx context.Context, year string, urn int, email string) error
-	NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error)
-	CheckCode(ctx context.Context, id, code string, now time.Time) error
+	SetExempt(ctx context.Context, by forms.Actor, year string, urn int, exempt bool, reason string) error
+	SetContactEmail(ctx context.Context, by forms.Actor, year string, urn int, email string) error
 	RoundReturns(ctx context.Context, year string) ([]forms.Return, error)
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
 	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
-	SetReminderDays(ctx context.Context, year string, days []int) error
-	SetContactEmails(ctx context.Context, year string, contacts []forms.SchoolContact) error
+	SetReminderDays(ctx context.Context, by forms.Actor, year string, days []int) error
+	SetContactEmails(ctx context.Context, by forms.Actor, year string, contacts []forms.SchoolContact, source string) error
 }
 
 // assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.
@@ -60,12 +57,16 @@ type assurance interface {
 	SaveSection(ctx context.Context, by forms.Actor, id string, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
 	Submit(ctx context.Context, by forms.Actor, id string, s forms.Submission) (forms.Return, forms.Entry, error)
 	Reopen(ctx context.Context, by forms.Actor, id, reason string) (forms.Return, error)
+	OpenLink(ctx context.Context, token, ip string) (forms.Return, error)
+	SendCode(ctx context.Context, by forms.Actor, id string, now time.Time) (string, error)
+	CheckCode(ctx context.Context, by forms.Actor, id, code string, now time.Time) error
 }
 
 // chaser is what chasing needs of forms.Chase.
 type chaser interface {
-	SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (forms.ChaseEntry, error)
-	RecordContact(ctx context.Context, year string, urn int, kind, note, by string, now time.Time) (forms.ChaseEntry, error)
+	SendReminder(ctx context.Context, by forms.Actor, year string, urn int, now time.Time) (forms.ChaseEntry, error)
+	RemindGroup(ctx context.Context, by forms.Actor, year string, keep func(forms.Return) bool, filter string, now time.Time) (forms.GroupReminder, error)
+	RecordContact(ctx context.Context, by forms.Actor, year string, urn int, kind, note string, now time.Time) (forms.ChaseEntry, error)
 	Log(ctx context.Context, year string, urn int) ([]forms.ChaseEntry, error)
 }
 

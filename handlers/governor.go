@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // A governor's link is exchanged at /r/TOKEN for a session that names the return and the
@@ -44,7 +43,7 @@ type LinkProblemPage struct {
 }
 
 func (s *Server) openLink(c *fiber.Ctx) error {
-	ret, err := s.deps.Rounds.ResolveLink(c.UserContext(), c.Params("token"))
+	ret, err := s.deps.Assurance.OpenLink(c.UserContext(), c.Params("token"), c.IP())
 	if errors.Is(err, forms.ErrLinkInvalid) || errors.Is(err, forms.ErrReturnNotFound) {
 		return s.render(c, fiber.StatusNotFound, "link-problem", LinkProblemPage{Page: s.basePage(c, "This link does not work")})
 	}
@@ -55,7 +54,6 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 	if err := s.freshSession(c, map[string]any{sessReturn: ret.ID, sessLink: ret.LinkHash}); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: forms.Governor(ret, "").Name, Action: "link-opened", Target: ret.ID})
 	if round, err := s.deps.Rounds.Get(c.UserContext(), ret.Round); err == nil && round.EmailCode {
 		return c.Redirect("/return/code", fiber.StatusSeeOther)
 	}

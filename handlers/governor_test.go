@@ -26,10 +26,10 @@ func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)
-	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
+	if _, err := rs.Create(ctx, forms.CommandLine, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Open(ctx, "2024-25"); err != nil {
+	if _, err := rs.Open(ctx, forms.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	return srv, rs
@@ -55,10 +55,10 @@ var governorRoutes = []string{"/return", "/return/start", "/return/section/leade
 func TestGovernorAccess(t *testing.T) {
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tokA, _ := rs.IssueLink(ctx, "2024-25", urnA)
-	tokB, _ := rs.IssueLink(ctx, "2024-25", urnB)
-	revoked, _ := rs.IssueLink(ctx, "2024-25", 990008)
-	if err := rs.RevokeLink(ctx, "2024-25", 990008); err != nil {
+	tokA, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
+	tokB, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnB)
+	revoked, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", 990008)
+	if err := rs.RevokeLink(ctx, forms.CommandLine, "2024-25", 990008); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := rs.Return(ctx, "2024-25", urnA)
@@ -109,7 +109,7 @@ func TestGovernorAccess(t *testing.T) {
 		}
 	}
 	// Reissuing A's link stops the old one at once, even for a session already open.
-	if _, err := rs.IssueLink(ctx, "2024-25", urnA); err != nil {
+	if _, err := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, _ := govA.get("/return"); code != http.StatusForbidden {
@@ -140,7 +140,7 @@ var keyInput = regexp.MustCompile(`name="submit_key" value="([^"]+)"`)
 func TestGovernorFillsAndSubmits(t *testing.T) {
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tok, _ := rs.IssueLink(ctx, "2024-25", urnA)
+	tok, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
 	g := srv.client(t)
 	g.openLink(tok)
 	round, _ := rs.Get(ctx, "2024-25")
@@ -248,13 +248,13 @@ func TestOneTimeCodeJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)
-	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13", EmailCode: true}); err != nil {
+	if _, err := rs.Create(ctx, forms.CommandLine, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13", EmailCode: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Open(ctx, "2024-25"); err != nil {
+	if _, err := rs.Open(ctx, forms.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := rs.IssueLink(ctx, "2024-25", urnA)
+	tok, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
 
 	// Without a contact email, the governor is told to ask the partnership.
 	g := srv.client(t)

@@ -19,7 +19,7 @@ import (
 func TestReminderKeepsLinkAndSession(t *testing.T) {
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	if err := rs.SetContactEmail(ctx, "2024-25", urnA, "governor@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, forms.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	admin := srv.client(t)
@@ -124,7 +124,7 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 	ctx := context.Background()
 	submittedGovernor(t, srv, rs, urnB)
 	submitted, _ := rs.Return(ctx, "2024-25", urnB)
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, forms.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	closedPage := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnB)

@@ -16,10 +16,10 @@ import (
 func TestRoundStatesAndConfirmations(t *testing.T) {
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-13"}); err != nil {
+	if _, err := rs.Create(ctx, forms.CommandLine, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-13"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", urnA, "governor@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, forms.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	token, err := rs.Link(ctx, "2024-25", urnA)

@@ -25,15 +25,12 @@ func roundRemindersFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := a.rounds.SetReminderDays(ctx, *year, d); err != nil {
+		if err := a.rounds.SetReminderDays(ctx, forms.CommandLine, *year, d); err != nil {
 			return err
 		}
 		detail := "no reminders"
 		if len(d) > 0 {
 			detail = "reminders " + forms.FormatReminderDays(d) + " days before the deadline"
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionReminderSchedule, Target: *year, Detail: detail}); err != nil {
-			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s: %s.\n", *year, detail)
 		return nil
@@ -55,11 +52,7 @@ func roundContactsFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := a.rounds.SetContactEmails(ctx, *year, contacts); err != nil {
-			return err
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionContactsLoaded, Target: *year,
-			Detail: fmt.Sprintf("%d contact emails from %s", len(contacts), filepath.Base(rest[0]))}); err != nil {
+		if err := a.rounds.SetContactEmails(ctx, forms.CommandLine, *year, contacts, filepath.Base(rest[0])); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s: contact emails set for %d schools.\n", *year, len(contacts))
@@ -92,17 +85,9 @@ func remindersRunFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// sendDueReminders runs the reminder schedule and audits what it sent.
+// sendDueReminders runs the reminder schedule (the domain audits what it sent).
 func (a *app) sendDueReminders(ctx context.Context, now time.Time) (forms.ReminderRun, error) {
-	run, err := a.chase.RunDue(ctx, now)
-	if err != nil {
-		return run, err
-	}
-	if run.Sent+run.Failed > 0 {
-		err = a.audit.Record(ctx, audit.Entry{Actor: "system", Action: audit.ActionRemindersSent, Target: strings.Join(run.Rounds, ","),
-			Detail: fmt.Sprintf("%d sent, %d failed", run.Sent, run.Failed)})
-	}
-	return run, err
+	return a.chase.RunDue(ctx, now)
 }
 
 // remindReturns runs the reminder schedule every interval until ctx ends.

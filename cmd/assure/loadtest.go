@@ -240,12 +240,12 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		start--
 	}
 	p := loadPlan{round: fmt.Sprintf("%d-%02d", start, (start+1)%100), josoYear: "2022-23"}
-	round, err := a.rounds.Create(ctx, forms.NewRoundInput{Year: p.round, Opens: today.AddDate(0, 0, -7).Format(time.DateOnly),
+	round, err := a.rounds.Create(ctx, forms.CommandLine, forms.NewRoundInput{Year: p.round, Opens: today.AddDate(0, 0, -7).Format(time.DateOnly),
 		Deadline: today.AddDate(0, 0, 20).Format(time.DateOnly)})
 	if err != nil {
 		return p, err
 	}
-	if round, err = a.rounds.Open(ctx, p.round); err != nil {
+	if round, err = a.rounds.Open(ctx, forms.CommandLine, p.round); err != nil {
 		return p, err
 	}
 	returns, err := a.rounds.RoundReturns(ctx, p.round)
@@ -257,7 +257,7 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		return p, fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
 	}
 	for _, r := range returns[:o.governors] {
-		tok, err := a.rounds.IssueLink(ctx, p.round, r.URN)
+		tok, err := a.rounds.IssueLink(ctx, forms.CommandLine, p.round, r.URN)
 		if err != nil {
 			return p, err
 		}
