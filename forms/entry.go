@@ -39,12 +39,6 @@ func ReadSection(sec Section, form url.Values, later bool, today time.Time) Entr
 	return e
 }
 
-// EntryOf is an entry of answers already in their stored form (a "Save and continue"),
-// checked exactly as if they had been typed into the section's page.
-func EntryOf(sec Section, answers map[string]Answer, today time.Time) Entry {
-	return ReadSection(sec, SectionValues(sec, answers), false, today)
-}
-
 // SectionValues are the form fields a section's page would post for answers in their
 // stored form: what a test or a generator types into a section.
 func SectionValues(sec Section, answers map[string]Answer) url.Values {

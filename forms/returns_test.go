@@ -351,9 +351,6 @@ func TestOneTimeCode(t *testing.T) {
 	}
 }
 
-// finished is "Save and continue" on a section with every question answered validly.
-func finished(sec Section) Entry { return EntryOf(sec, fillSection(sec), time.Now()) }
-
 // serviceOver is the assurance service over rs, sending no email: for tests of saving and
 // submitting that read the outbox for something else.
 func serviceOver(rs *Rounds) *Assurance {

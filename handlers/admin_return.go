@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"errors"
-	"strings"
-	"time"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -124,88 +122,21 @@ func answerWithComment(q forms.Question, a forms.Answer) string {
 	return s
 }
 
-// returnAction reissues or revokes a link, exempts or re-includes a school, or reopens a
-// submitted return, each with the admin's reason in the audit log.
-func (s *Server) returnAction(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	year := c.Params("year")
+// schoolReturn is the school's return an admin's action is about, from the address.
+type schoolReturn struct {
+	year string
+	urn  int
+}
+
+func schoolReturnOf(c *fiber.Ctx) (schoolReturn, error) {
 	urn, err := c.ParamsInt("urn")
 	if err != nil {
-		return fiber.ErrNotFound
+		return schoolReturn{}, fiber.ErrNotFound
 	}
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	target := forms.ReturnID(year, urn)
-	by := adminActor(c)
-	self := "/admin/rounds/" + year + "/returns/" + c.Params("urn")
-	var done string // the confirmation the page shows once after the redirect
-	switch c.Params("action") {
-	case "link":
-		tok, err := s.deps.Rounds.IssueLink(ctx, by, year, urn)
-		if err != nil {
-			return err
-		}
-		return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
-	case "contact":
-		if err := s.deps.Rounds.SetContactEmail(ctx, by, year, urn, c.FormValue("email")); err != nil {
-			if errors.Is(err, forms.ErrReturnNotFound) {
-				return err
-			}
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
-		}
-		done = "Contact email saved"
-	case "remind":
-		e, err := s.deps.Chase.SendReminder(ctx, by, year, urn, time.Now())
-		switch {
-		case errors.Is(err, forms.ErrNotChaseable), errors.Is(err, forms.ErrNoContactEmail), errors.Is(err, forms.ErrRoundNotOpen):
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
-		case err != nil && e.Delivery != mail.StatusFailed:
-			return err
-		}
-		// A delivery failure is in the chase log and the outbox, and the page shows it.
-		done = "Reminder sent"
-		if e.Delivery == mail.StatusFailed {
-			done = "The reminder could not be delivered: the chase log says why"
-		}
-	case "log":
-		_, err := s.deps.Chase.RecordContact(ctx, by, year, urn, c.FormValue("kind"), c.FormValue("note"), time.Now())
-		switch {
-		case errors.Is(err, forms.ErrContactKind):
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "kind", Message: "Select the kind of contact"}})
-		case errors.Is(err, forms.ErrNoteMissing), errors.Is(err, forms.ErrNoteTooLong):
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "note", Message: capitalise(err.Error())}})
-		case err != nil:
-			return err
-		}
-		done = "Contact recorded"
-	case "revoke":
-		if err := s.deps.Rounds.RevokeLink(ctx, by, year, urn); err != nil {
-			return err
-		}
-		done = "Link revoked"
-	case "exempt", "include":
-		exempt := c.Params("action") == "exempt"
-		if exempt && reason == "" {
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: "Enter the reason the school is exempt"}})
-		}
-		if err := s.deps.Rounds.SetExempt(ctx, by, year, urn, exempt, reason); err != nil {
-			return err
-		}
-		done = "School expected again"
-		if exempt {
-			done = "School marked exempt"
-		}
-	case "reopen":
-		if reason == "" {
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
-		}
-		// forms audits the reopening and emails the school; a return no longer submitted
-		// (a second click) is left as it is.
-		if _, err := s.deps.Assurance.Reopen(ctx, by, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
-			return err
-		}
-		done = "Return reopened: the school and the last signatory have been emailed"
-	default:
-		return fiber.ErrNotFound
-	}
-	return doneRedirect(c, self, done)
+	return schoolReturn{year: c.Params("year"), urn: urn}, nil
+}
+
+// page is the return's admin page, where an action confirms itself after a redirect.
+func (r schoolReturn) page() string {
+	return "/admin/rounds/" + r.year + "/returns/" + strconv.Itoa(r.urn)
 }

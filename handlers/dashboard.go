@@ -156,62 +156,6 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 
-// remindGroup sends a reminder now to every school of the filtered chase list that has
-// a contact email.
-func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
-	ctx := c.UserContext()
-	round, err := s.deps.Rounds.Get(ctx, year)
-	if err != nil {
-		return err
-	}
-	if round.State != forms.RoundOpen {
-		return forms.ErrRoundNotOpen // a page saying so, not a failure
-	}
-	f := chaseFilterOf(func(k string) string { return c.FormValue(k) })
-	list, err := s.deps.Rounds.Outstanding(ctx, year, f.keep)
-	if err != nil {
-		return err
-	}
-	if !confirmed(c) {
-		withEmail := 0
-		for _, r := range list {
-			if r.ContactEmail != "" {
-				withEmail++
-			}
-		}
-		return s.confirmRemind(c, year, f, withEmail, len(list)-withEmail)
-	}
-	g, err := s.deps.Chase.RemindGroup(ctx, adminActor(c), year, f.keep, f.query(), time.Now())
-	if err != nil {
-		return err
-	}
-	return doneRedirect(c, "/admin/rounds/"+year+"/dashboard?"+f.query()+"#chase", reminderCounts(g.Sent, g.Failed, g.NoEmail))
-}
-
-// reminderCounts says what a group reminder did.
-func reminderCounts(sent, failed, noEmail int) string {
-	msg := fmt.Sprintf("%d reminders sent", sent)
-	if failed > 0 {
-		msg += fmt.Sprintf("; %d could not be delivered (see Email)", failed)
-	}
-	if noEmail > 0 {
-		msg += fmt.Sprintf("; %d schools have no contact email", noEmail)
-	}
-	return msg + "."
-}
-
-// setSchedule sets the round's reminder schedule.
-func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
-	days, err := forms.ParseReminderDays(c.FormValue("days"))
-	if err != nil {
-		return s.roundPageWith(c, []FieldError{{Field: "days", Message: "Enter days before the deadline as whole numbers from 0 to 120, like 21, 7, 1"}})
-	}
-	if err := s.deps.Rounds.SetReminderDays(c.UserContext(), adminActor(c), year, days); err != nil {
-		return err
-	}
-	return doneRedirect(c, "/admin/rounds/"+year, "Reminder schedule saved")
-}
-
 // downloadReturns sends the round's return-rate workbook, or its school rows as CSV.
 func (s *Server) downloadReturns(c *fiber.Ctx) error {
 	ctx := c.UserContext()

@@ -1,0 +1,17 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// replaceLink gives a school a new link (forms audits it); the old one stops working at
+// once, and the page shows the new one once.
+func (s *Server) replaceLink(c *fiber.Ctx) error {
+	r, err := schoolReturnOf(c)
+	if err != nil {
+		return err
+	}
+	tok, err := s.deps.Rounds.IssueLink(c.UserContext(), adminActor(c), r.year, r.urn)
+	if err != nil {
+		return err
+	}
+	return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
+}
