@@ -246,17 +246,25 @@ func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 				continue
 			}
 			e, err := c.remind(ctx, round, r, ContactReminder, step, "reminder schedule", now)
-			switch {
-			case e.Delivery == outbox.StatusFailed:
-				run.Failed++
-			case err != nil:
+			if err := countDelivery(e, err, &run.Sent, &run.Failed); err != nil {
 				return run, err
-			default:
-				run.Sent++
 			}
 		}
 	}
 	return run, nil
+}
+
+// countDelivery counts a reminder as sent or not delivered; any other failure stops the run.
+func countDelivery(e ChaseEntry, err error, sent, failed *int) error {
+	switch {
+	case e.Delivery == outbox.StatusFailed:
+		*failed++
+	case err != nil:
+		return err
+	default:
+		*sent++
+	}
+	return nil
 }
 
 // claim records that a school's step is being sent; false means it already was.
@@ -313,13 +321,8 @@ func (c *Chase) RemindGroup(ctx context.Context, by Actor, year string, keep fun
 			continue
 		}
 		e, err := c.sendReminder(ctx, by, year, r.URN, now)
-		switch {
-		case e.Delivery == outbox.StatusFailed:
-			g.Failed++
-		case err != nil:
+		if err := countDelivery(e, err, &g.Sent, &g.Failed); err != nil {
 			return g, err
-		default:
-			g.Sent++
 		}
 	}
 	record(ctx, c.rounds.audit, by, audit.ActionReminderSent, year,
