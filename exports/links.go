@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // LinksHeader is the mail merge's header row.
@@ -16,7 +17,7 @@ func WriteLinksCSV(w io.Writer, rows []forms.SchoolLink, publicURL string) error
 	cw := csv.NewWriter(w)
 	_ = cw.Write(LinksHeader)
 	for _, r := range rows {
-		_ = cw.Write([]string{strconv.Itoa(r.URN), SafeText(r.School), string(r.Phase), r.Status, SafeText(r.ContactEmail), publicURL + "/r/" + r.Token})
+		_ = cw.Write([]string{strconv.Itoa(r.URN), SafeText(r.School), string(r.Phase), r.Status, SafeText(r.ContactEmail), urls.Return(publicURL, r.Token)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -9,6 +9,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 )
 
 // Receipt is a submitted return as the governor keeps it.
@@ -93,7 +94,7 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 // its answers in words.
 func ReceiptFor(partnership string, round forms.Round, r forms.Return) Receipt {
 	rc := Receipt{Partnership: partnership, School: r.School.Name, URN: r.URN, Round: round.ID,
-		Reference: r.Reference, Submitted: r.Submitted.In(forms.London), Late: r.Late}
+		Reference: r.Reference, Submitted: r.Submitted.In(academic.London), Late: r.Late}
 	answers := r.AnswerMap()
 	for _, sec := range round.Definition.For(r.School.Record) {
 		rs := ReceiptSection{Title: sec.Title}

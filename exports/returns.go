@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 )
 
 // The return-rate workbook: what the education subgroup takes to the annual report.
@@ -223,7 +224,7 @@ func (b *workbook) when(t time.Time, style int) any {
 		return nil
 	}
 	// Spreadsheets have no time zones: write London time, as the partnership reads it.
-	l := t.In(forms.London)
+	l := t.In(academic.London)
 	return excelize.Cell{StyleID: style, Value: time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)}
 }
 
@@ -456,7 +457,7 @@ func WriteReturnsCSV(w io.Writer, each func(fn func(forms.Return) error) error) 
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(forms.London).Format("2006-01-02 15:04")
+		return t.In(academic.London).Format("2006-01-02 15:04")
 	}
 	err := each(func(r forms.Return) error {
 		s := r.School

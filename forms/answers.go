@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/text"
 )
 
@@ -31,6 +32,9 @@ type AnswerError struct {
 }
 
 func (e *AnswerError) Error() string { return e.Field + ": " + e.Message }
+
+// Kind is Invalid: the governor can correct the answer.
+func (e *AnswerError) Kind() problem.Kind { return problem.Invalid }
 
 // Length limits for text answers.
 const (

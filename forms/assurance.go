@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 	outbox "github.com/lscp/assure/internal/mail"
 )
@@ -150,7 +151,7 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\n", r.AnswerMap()["declaration.name"].Value)
 	fmt.Fprintf(&b, "%s has received %s's safeguarding assurance for %s (URN %d), submitted on %s%s.\n\n",
-		a.cfg.Partnership, r.School.Name, r.Round, r.URN, r.Submitted.In(London).Format("2 January 2006 at 3:04pm"), lateWords(r.Late))
+		a.cfg.Partnership, r.School.Name, r.Round, r.URN, r.Submitted.In(academic.London).Format("2 January 2006 at 3:04pm"), lateWords(r.Late))
 	fmt.Fprintf(&b, "Your reference is %s.\n\nThe receipt, with every answer given, is attached as a PDF. ", r.Reference)
 	b.WriteString("If something needs correcting, contact the partnership, who can reopen the return.\n\n" + a.cfg.Partnership + "\n")
 	file := outbox.Attachment{Name: ReceiptFile(r), ContentType: "application/pdf", Data: pdf}

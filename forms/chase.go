@@ -22,8 +22,10 @@ import (
 
 	"github.com/lscp/assure/internal/audit"
 	outbox "github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // Chasing: the partnership reminds schools that have not returned, by a schedule set per
@@ -46,10 +48,10 @@ var RecordedContactKinds = []string{ContactPhone, ContactEmail, ContactMeeting, 
 
 // Errors about chasing.
 var (
-	ErrNotChaseable = errors.New("the school has returned or is exempt, so it is not chased")
-	ErrNoteMissing  = errors.New("enter what was said or done")
-	ErrNoteTooLong  = errors.New("the note must be 2,000 characters or fewer")
-	ErrContactKind  = errors.New("select the kind of contact")
+	ErrNotChaseable = problem.New(problem.WrongState, "the school has returned or is exempt, so it is not chased")
+	ErrNoteMissing  = problem.New(problem.Invalid, "enter what was said or done")
+	ErrNoteTooLong  = problem.New(problem.Invalid, "the note must be 2,000 characters or fewer")
+	ErrContactKind  = problem.New(problem.Invalid, "select the kind of contact")
 )
 
 // ChaseEntry is one contact with a school about its return. The log is append-only.
@@ -394,7 +396,7 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear governor,\n\n%s has not yet received %s's annual safeguarding assurance for %s (URN %d).\n",
 		c.cfg.Partnership, r.School.Name, round.ID, r.URN)
-	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s/r/%s\n\n", due, when, c.cfg.PublicURL, token)
+	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s\n\n", due, when, urls.Return(c.cfg.PublicURL, token))
 	b.WriteString("It is the same link your school was sent before; anything already saved is kept.\n")
 	b.WriteString("Please do not forward it: it opens your school's return.\n\n")
 	b.WriteString(c.cfg.Partnership + "\n")
@@ -470,6 +472,9 @@ type ContactsError struct {
 	Line   int
 	Reason string
 }
+
+// Kind is Invalid: the file can be corrected and sent again.
+func (e *ContactsError) Kind() problem.Kind { return problem.Invalid }
 
 func (e *ContactsError) Error() string {
 	if e.Line == 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -93,7 +94,7 @@ func submitAll(t *testing.T, rs *Rounds, round Round, r Return) {
 func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 	rs, c, m, round, returns := chaseRound(t)
 	ctx := context.Background()
-	deadline, _ := time.ParseInLocation(time.DateOnly, round.Deadline, London)
+	deadline, _ := time.ParseInLocation(time.DateOnly, round.Deadline, academic.London)
 	before := deadline.AddDate(0, 0, -30).Add(10 * time.Hour)
 	run, err := c.RunDue(ctx, before)
 	if err != nil || run.Sent != 0 || len(run.Rounds) != 0 {

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/text"
 )
 
@@ -32,10 +33,10 @@ const (
 
 // Errors about one-time codes.
 var (
-	ErrNoContactEmail = errors.New("the partnership has no contact email for this school")
-	ErrCodeTooSoon    = errors.New("a code was sent less than a minute ago: check your inbox")
-	ErrCodeWrong      = errors.New("the code is not right: check it and try again")
-	ErrCodeExpired    = errors.New("the code has expired or was used up: send a new one")
+	ErrNoContactEmail = problem.New(problem.WrongState, "the partnership has no contact email for this school")
+	ErrCodeTooSoon    = problem.New(problem.WrongState, "a code was sent less than a minute ago: check your inbox")
+	ErrCodeWrong      = problem.New(problem.Invalid, "the code is not right: check it and try again")
+	ErrCodeExpired    = problem.New(problem.Invalid, "the code has expired or was used up: send a new one")
 )
 
 // codeState is kept on the return: only a hash of the code.

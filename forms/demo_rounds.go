@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lscp/assure/internal/academic"
 )
 
 // The demo carries two closed rounds. 2022-23 reproduces the partnership's annual report
@@ -94,7 +96,7 @@ func DemoLiveRound(ctx context.Context, rs *Rounds, now time.Time) (Round, error
 		start--
 	}
 	year := fmt.Sprintf("%d-%02d", start, (start+1)%100)
-	today := now.In(London)
+	today := now.In(academic.London)
 	sp := demoRoundSpec{year: year, opens: today.AddDate(0, 0, -35).Format(time.DateOnly), deadline: today.AddDate(0, 0, 20).Format(time.DateOnly),
 		state: RoundOpen, until: now}
 	counts := map[demoTarget]int{}
@@ -141,8 +143,8 @@ func DemoFullRound(ctx context.Context, rs *Rounds, year string) error {
 
 func demoRound(ctx context.Context, rs *Rounds, sp demoRoundSpec, def Definition, schools []School) error {
 	year := sp.year
-	opens, _ := time.ParseInLocation(time.DateOnly, sp.opens, London)
-	deadline, _ := time.ParseInLocation(time.DateOnly, sp.deadline, London)
+	opens, _ := time.ParseInLocation(time.DateOnly, sp.opens, academic.London)
+	deadline, _ := time.ParseInLocation(time.DateOnly, sp.deadline, academic.London)
 	seed, _ := strconv.Atoi(year[:4])
 	rng := rand.New(rand.NewPCG(uint64(seed), 925))
 	round := Round{ID: year, Opens: sp.opens, Deadline: sp.deadline, State: sp.state, Definition: def,

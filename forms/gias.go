@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/text"
 )
 
@@ -34,6 +35,9 @@ type FileError struct {
 	Line   int
 	Reason string
 }
+
+// Kind is Invalid: the file can be corrected and sent again.
+func (e *FileError) Kind() problem.Kind { return problem.Invalid }
 
 func (e *FileError) Error() string {
 	if e.Line == 0 {

@@ -1,9 +1,11 @@
 package forms
 
 import (
-	"errors"
 	"slices"
 	"strings"
+
+	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/problem"
 )
 
 // The rules of a governor's journey through a return, as pure functions of the round and
@@ -24,7 +26,7 @@ const (
 
 // ErrSectionNotFound is a section the school is not asked, or the declaration asked for
 // as if it were a section of questions (it is signed on the submit page).
-var ErrSectionNotFound = errors.New("no such section in this school's return")
+var ErrSectionNotFound = problem.New(problem.NotFound, "no such section in this school's return")
 
 // Sections are the sections a return's school is asked in the round, the declaration last.
 func (r Round) Sections(ret Return) []Section { return r.Definition.For(ret.School.Record) }
@@ -97,7 +99,7 @@ func (ret Return) FirstIncomplete(sections []Section) (Section, bool) {
 // academic year and a positive URN.
 func ParseReturnID(id string) (year string, urn int, ok bool) {
 	year, digits, ok := strings.Cut(id, ":")
-	if !ok || CheckYear(year) != nil {
+	if !ok || academic.CheckYear(year) != nil {
 		return "", 0, false
 	}
 	n := 0
@@ -111,26 +113,28 @@ func ParseReturnID(id string) (year string, urn int, ok bool) {
 }
 
 // InvalidEntry says what is wrong with what a governor typed into a section, question by
-// question. What was well formed has been kept (or, for a declaration, nothing was done).
+// question (an Invalid problem: its Unwrap is the field errors). What was well formed has
+// been kept (or, for a declaration, nothing was done).
 type InvalidEntry struct {
 	Section Section
 	Entry   Entry
 }
 
-func (e *InvalidEntry) Error() string {
-	if f := e.Fields(); len(f) > 0 {
-		return "the answers have errors: " + f[0].Message
-	}
-	return "the answers have errors"
-}
+func (e *InvalidEntry) Error() string { return "the answers have errors: " + e.Fields().Error() }
+
+// Kind is Invalid.
+func (e *InvalidEntry) Kind() problem.Kind { return problem.Invalid }
+
+// Unwrap gives the field errors, so errors.As finds them as problem.FieldErrors.
+func (e *InvalidEntry) Unwrap() error { return e.Fields() }
 
 // Fields lists the errors in the order of the section's questions, each message naming
 // its question, for a page's error summary.
-func (e *InvalidEntry) Fields() []AnswerError {
-	var list []AnswerError
+func (e *InvalidEntry) Fields() problem.FieldErrors {
+	var list problem.FieldErrors
 	for _, q := range e.Section.Questions {
 		if err := e.Entry.Errors[q.ID]; err != nil {
-			list = append(list, AnswerError{Field: err.Field, Message: err.Message + ": " + strings.TrimSuffix(q.Text, "?")})
+			list = append(list, problem.FieldError{Field: err.Field, Message: err.Message + ": " + strings.TrimSuffix(q.Text, "?")})
 		}
 	}
 	return list

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/lscp/assure/internal/problem"
 )
 
 // A governor reaches their return through the school's link and, when the round asks for
@@ -19,7 +21,7 @@ const (
 )
 
 // ErrCodeNotSent is a one-time code the mail server would not take: try again later.
-var ErrCodeNotSent = errors.New("the email could not be sent just now: try again in a few minutes")
+var ErrCodeNotSent = problem.New(problem.Unavailable, "the email could not be sent just now: try again in a few minutes")
 
 // OpenLink finds the return a link's token opens (ErrLinkInvalid for a malformed, unknown,
 // replaced or revoked one) and records that its governor, at address ip, opened it.

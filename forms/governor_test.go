@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/lscp/assure/internal/problem"
 )
 
 // The rules of a governor's journey, decided without a store.
@@ -126,6 +128,11 @@ func TestInvalidEntryListsErrorsInQuestionOrderNamingTheQuestion(t *testing.T) {
 	round, ret := twoSectionForm()
 	dsl, _ := round.QuestionSection(ret, "dsl")
 	e := ReadSection(dsl, url.Values{"dsl.deputies": {"two"}}, false, time.Now())
+	var err error = &InvalidEntry{Section: dsl, Entry: e}
+	var fields problem.FieldErrors
+	if problem.KindOf(err) != problem.Invalid || !errors.As(err, &fields) || len(fields) != 2 {
+		t.Fatalf("kind %v, field errors %v", problem.KindOf(err), fields)
+	}
 	got := (&InvalidEntry{Section: dsl, Entry: e}).Fields()
 	if len(got) != 2 || got[0].Field != "dsl.named" || got[1].Field != "dsl.deputies" {
 		t.Fatalf("fields: %+v", got)

@@ -9,11 +9,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
 // ErrJobNotFound means no import job has that ID.
-var ErrJobNotFound = errors.New("no import with that reference")
+var ErrJobNotFound = problem.New(problem.NotFound, "no import with that reference")
 
 // Import job states.
 const (

@@ -2,10 +2,6 @@ package forms
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/token"
 )
 
 // Links: a school's link carries a token derived, with a keyed hash (HMAC-SHA256), from a
@@ -54,28 +51,9 @@ func (rs *Rounds) linkKey(ctx context.Context) ([]byte, error) {
 	return rs.linkKeys.key, nil
 }
 
-// linkToken derives the token of a return's link of a generation: 128 bits of the HMAC,
-// in the 22 base64url characters ValidToken accepts.
+// linkToken derives the token of a return's link of a generation from the store's key.
 func linkToken(key []byte, returnID string, gen int) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("assure link\x00" + returnID + "\x00" + strconv.Itoa(gen)))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
-}
-
-// HashToken is how a link token is stored and looked up.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// ValidToken says whether a string has the form of a link token (22 base64url characters:
-// 128 bits), so anything else is refused before it reaches the store.
-func ValidToken(token string) bool {
-	if len(token) != 22 {
-		return false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	return err == nil && len(b) == 16
+	return token.Derive(key, "assure link\x00"+returnID+"\x00"+strconv.Itoa(gen))
 }
 
 // firstLinks gives returns about to be made their first link (generation 1), so the
@@ -90,7 +68,7 @@ func (rs *Rounds) firstLinks(ctx context.Context, returns []Return) error {
 	docs := make([]any, len(returns))
 	for i := range returns {
 		r := &returns[i]
-		r.LinkGen, r.LinkHash = 1, HashToken(linkToken(key, r.ID, 1))
+		r.LinkGen, r.LinkHash = 1, token.Hash(linkToken(key, r.ID, 1))
 		docs[i] = linkDoc{ID: r.LinkHash, Return: r.ID, Issued: r.Updated}
 	}
 	if err := rs.register.insertMany(ctx, rs.links, docs, func(int) {}); err != nil {
@@ -145,8 +123,8 @@ func (rs *Rounds) LiveLink(ctx context.Context, r Return) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if token := linkToken(key, r.ID, r.LinkGen); HashToken(token) == r.LinkHash {
-		return token, nil
+	if tok := linkToken(key, r.ID, r.LinkGen); token.Hash(tok) == r.LinkHash {
+		return tok, nil
 	}
 	return "", nil
 }
@@ -174,9 +152,9 @@ func (rs *Rounds) IssueLink(ctx context.Context, by Actor, year string, urn int)
 // issue makes generation gen the return's link. Two callers issuing the same generation
 // at once derive the same token, so a race changes nothing.
 func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (string, error) {
-	token := linkToken(key, id, gen)
+	tok := linkToken(key, id, gen)
 	now := time.Now().UTC()
-	l := linkDoc{ID: HashToken(token), Return: id, Issued: now}
+	l := linkDoc{ID: token.Hash(tok), Return: id, Issued: now}
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.links.InsertOne(ctx, l)
 		if store.IsDuplicateKey(err) {
@@ -196,7 +174,7 @@ func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (st
 	if err != nil {
 		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
 	}
-	return token, nil
+	return tok, nil
 }
 
 // RevokeLink stops a school's link working without issuing another; the next link made
@@ -216,11 +194,11 @@ func (rs *Rounds) RevokeLink(ctx context.Context, by Actor, year string, urn int
 
 // ResolveLink finds the return a token opens; a malformed, unknown, replaced or revoked
 // token gives ErrLinkInvalid.
-func (rs *Rounds) ResolveLink(ctx context.Context, token string) (Return, error) {
-	if !ValidToken(token) {
+func (rs *Rounds) ResolveLink(ctx context.Context, tok string) (Return, error) {
+	if !token.Valid(tok) {
 		return Return{}, ErrLinkInvalid
 	}
-	l, err := store.FindByID[linkDoc](ctx, rs.links, HashToken(token), ErrLinkInvalid)
+	l, err := store.FindByID[linkDoc](ctx, rs.links, token.Hash(tok), ErrLinkInvalid)
 	if errors.Is(err, ErrLinkInvalid) {
 		return Return{}, err
 	}

@@ -5,20 +5,9 @@ import (
 	"context"
 	"slices"
 	"time"
-	_ "time/tzdata" // the partnership's days are London days, on any host
+
+	"github.com/lscp/assure/internal/academic"
 )
-
-// London is the partnership's clock: a return submitted at 00:30 BST on the deadline's
-// next day is late, and days on the chart are London days.
-var London = mustLondon()
-
-func mustLondon() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic("forms: Europe/London time zone: " + err.Error())
-	}
-	return l
-}
 
 // Rate is how many of a group of schools returned.
 type Rate struct {
@@ -223,8 +212,8 @@ type DayCount struct {
 // grace period (or the last return, if later), stopping at until when it is set and
 // earlier (today, for a round still running or closed before its deadline). firsts are when each school first returned; expected is the round's size.
 func Curve(round Round, expected int, firsts []time.Time, until time.Time) []DayCount {
-	opens, err1 := time.ParseInLocation(time.DateOnly, round.Opens, London)
-	deadline, err2 := time.ParseInLocation(time.DateOnly, round.Deadline, London)
+	opens, err1 := time.ParseInLocation(time.DateOnly, round.Opens, academic.London)
+	deadline, err2 := time.ParseInLocation(time.DateOnly, round.Deadline, academic.London)
 	if err1 != nil || err2 != nil {
 		return nil
 	}
@@ -232,7 +221,7 @@ func Curve(round Round, expected int, firsts []time.Time, until time.Time) []Day
 	end := deadline.AddDate(0, 0, round.GraceDays)
 	total := 0 // returns made before the round opened (an admin's trial run) count from day one
 	for _, at := range firsts {
-		d := at.In(London)
+		d := at.In(academic.London)
 		key := d.Format(time.DateOnly)
 		if key < round.Opens {
 			total++
@@ -243,8 +232,8 @@ func Curve(round Round, expected int, firsts []time.Time, until time.Time) []Day
 			end = d
 		}
 	}
-	if !until.IsZero() && until.In(London).Before(end) {
-		end = until.In(London)
+	if !until.IsZero() && until.In(academic.London).Before(end) {
+		end = until.In(academic.London)
 	}
 	var out []DayCount
 	for d := opens; !d.After(end); d = d.AddDate(0, 0, 1) {
@@ -340,9 +329,9 @@ func daysBetween(a, b time.Time) int {
 // DaysToDeadline counts whole London days from now to the round's deadline (0 on the
 // day, negative after it).
 func (r Round) DaysToDeadline(now time.Time) int {
-	d, err := time.ParseInLocation(time.DateOnly, r.Deadline, London)
+	d, err := time.ParseInLocation(time.DateOnly, r.Deadline, academic.London)
 	if err != nil {
 		return 0
 	}
-	return daysBetween(now.In(London), d)
+	return daysBetween(now.In(academic.London), d)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -157,7 +158,7 @@ func TestCurveOfARoundClosedEarlyStopsToday(t *testing.T) {
 	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
-	today := time.Date(2024, 11, 20, 12, 0, 0, 0, London)
+	today := time.Date(2024, 11, 20, 12, 0, 0, 0, academic.London)
 	rep, err := rs.Report(ctx, round.ID, today)
 	if err != nil {
 		t.Fatal(err)

@@ -17,14 +17,15 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
 // ErrImportRunning means another import of the register is under way.
-var ErrImportRunning = errors.New("another import of the schools register is under way; try again when it has finished")
+var ErrImportRunning = problem.New(problem.WrongState, "another import of the schools register is under way; try again when it has finished")
 
 // ErrSchoolNotFound means no school has that URN.
-var ErrSchoolNotFound = errors.New("no school in the register has that URN")
+var ErrSchoolNotFound = problem.New(problem.NotFound, "no school in the register has that URN")
 
 // Register is the schools register in the store: one document per school, keyed by URN,
 // in a generation: a collection written whole by one import and named by the pointer

@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -29,13 +30,13 @@ const (
 
 // Errors about returns and links.
 var (
-	ErrReturnNotFound = errors.New("no return for that school in that round")
-	ErrLinkInvalid    = errors.New("this link is not valid: it may have been replaced by a newer one")
-	ErrConflict       = errors.New("someone else saved this return since you opened it")
-	ErrNotEditable    = errors.New("this return has been submitted and cannot be changed")
-	ErrRoundNotOpen   = errors.New("the round is not open for returns")
-	ErrIncomplete     = errors.New("every section must be completed before the return is submitted")
-	ErrAlreadyInRound = errors.New("that school is already in the round")
+	ErrReturnNotFound = problem.New(problem.NotFound, "no return for that school in that round")
+	ErrLinkInvalid    = problem.New(problem.NotFound, "this link is not valid: it may have been replaced by a newer one")
+	ErrConflict       = problem.New(problem.Conflict, "someone else saved this return since you opened it")
+	ErrNotEditable    = problem.New(problem.WrongState, "this return has been submitted and cannot be changed")
+	ErrRoundNotOpen   = problem.New(problem.WrongState, "the round is not open for returns")
+	ErrIncomplete     = problem.New(problem.WrongState, "every section must be completed before the return is submitted")
+	ErrAlreadyInRound = problem.New(problem.WrongState, "that school is already in the round")
 )
 
 // QuestionAssuranceGiven is the declaration's question whose "no" means the board could

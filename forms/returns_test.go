@@ -10,6 +10,7 @@ import (
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/storetest"
+	"github.com/lscp/assure/internal/token"
 )
 
 // openRound makes a register of the demo county and an open round 2024-25.
@@ -113,7 +114,7 @@ func TestLinks(t *testing.T) {
 	if rb, _ := rs.ResolveLink(ctx, tokB); rb.URN != 990002 {
 		t.Fatal("link B opens the wrong school")
 	}
-	if !ValidToken(tokA) || ra.LinkHash != HashToken(tokA) || ra.LinkHash == tokA {
+	if !token.Valid(tokA) || ra.LinkHash != token.Hash(tokA) || ra.LinkHash == tokA {
 		t.Fatal("token stored in the clear, or malformed")
 	}
 	tokA2, _ := rs.IssueLink(ctx, CommandLine, "2024-25", 990001)

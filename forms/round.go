@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -14,7 +12,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -28,9 +28,9 @@ const (
 
 // Errors about rounds.
 var (
-	ErrRoundNotFound = errors.New("no round for that academic year")
-	ErrRoundExists   = errors.New("a round for that academic year already exists")
-	ErrRoundState    = errors.New("the round is not in a state that allows this")
+	ErrRoundNotFound = problem.New(problem.NotFound, "no round for that academic year")
+	ErrRoundExists   = problem.New(problem.WrongState, "a round for that academic year already exists")
+	ErrRoundState    = problem.New(problem.WrongState, "the round is not in a state that allows this")
 )
 
 // Round is one year's assurance round. Its form definition is a copy, versioned with the
@@ -66,22 +66,6 @@ func (r Round) Late(t time.Time) bool {
 		return false
 	}
 	return !t.Before(d.AddDate(0, 0, 1+r.GraceDays))
-}
-
-var yearPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-
-// CheckYear accepts an academic year written like 2024-25.
-func CheckYear(year string) error {
-	m := yearPattern.FindStringSubmatch(year)
-	if m == nil {
-		return fmt.Errorf("academic year %q must look like 2024-25", year)
-	}
-	start, _ := strconv.Atoi(m[1])
-	end, _ := strconv.Atoi(m[2])
-	if (start+1)%100 != end {
-		return fmt.Errorf("academic year %q: the second year must follow the first", year)
-	}
-	return nil
 }
 
 // Rounds is the rounds collection and the returns that belong to them.
@@ -129,7 +113,7 @@ type NewRoundInput struct {
 // Create makes a draft round, starting from the last round's definition, or the default
 // one for the first round, and records who did it.
 func (rs *Rounds) Create(ctx context.Context, by Actor, in NewRoundInput) (Round, error) {
-	if err := CheckYear(in.Year); err != nil {
+	if err := academic.CheckYear(in.Year); err != nil {
 		return Round{}, err
 	}
 	opens, err := time.Parse(time.DateOnly, in.Opens)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // AdminReturnPage is one school's return as the partnership sees it.
@@ -69,7 +70,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if tok, err := s.deps.Rounds.LiveLink(ctx, ret); err != nil {
 		return err
 	} else if tok != "" {
-		p.Link = s.cfg.PublicURL + "/r/" + tok
+		p.Link = urls.Return(s.cfg.PublicURL, tok)
 	}
 	if p.ChaseLog, err = s.deps.Chase.Log(ctx, round.ID, urn); err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/problem"
 )
 
 // RoundsPage lists rounds and has the form to create one.
@@ -54,7 +56,7 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 		}
 		dates[q.ID] = a.Value
 	}
-	if err := forms.CheckYear(p.Year); err != nil {
+	if err := academic.CheckYear(p.Year); err != nil {
 		p.YearError = &FieldError{Field: "year", Message: "Enter the academic year, like 2024-25"}
 		p.Errors = append([]FieldError{*p.YearError}, p.Errors...)
 	}
@@ -70,6 +72,9 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 			GraceDays: grace, EmailCode: form.Get("email_code") == "yes"})
 		if err == nil {
 			return c.Redirect("/admin/rounds/"+r.ID, fiber.StatusSeeOther)
+		}
+		if k := problem.KindOf(err); k != problem.Invalid && k != problem.WrongState {
+			return err // the service's fault (the store, say), not the year typed
 		}
 		p.Errors = append(p.Errors, FieldError{Field: "year", Message: capitalise(err.Error())})
 	}

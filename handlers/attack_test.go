@@ -456,6 +456,27 @@ func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
 	return srv, admin
 }
 
+// fullStoreServer is ownStoreServer on a store of 4 MiB filled until a write no longer fits.
+// It fills the sessions' own collection (a new page is needed for a new session), with big
+// documents until one does not fit, then smaller ones to take the last pages.
+func fullStoreServer(t *testing.T) (*testServer, *client) {
+	t.Helper()
+	srv, admin := ownStoreServer(t, store.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
+	filler := srv.store.Collection("kv")
+	for i, size := 0, 64<<10; size >= 64; i++ {
+		err := srv.store.Write(context.Background(), func(ctx context.Context) error {
+			_, err := filler.InsertOne(ctx, map[string]any{"_id": fmt.Sprint("filler-", i), "v": strings.Repeat("x", size)})
+			return err
+		})
+		if store.IsFull(err) {
+			size /= 4
+		} else if err != nil || i > 5000 {
+			t.Fatalf("filling the store: %v after %d documents", err, i)
+		}
+	}
+	return srv, admin
+}
+
 // DATA_DIR deleted under the running service: no more "saved", pages and /healthz say the
 // service is unavailable.
 func TestDataDirGoneIsUnavailable(t *testing.T) {
@@ -487,22 +508,8 @@ func TestDataDirGoneIsUnavailable(t *testing.T) {
 // A full disk (the store's own size cap, which fails writes with SQLITE_FULL as a full disk
 // does): a save gets 503, not a generic 500, and /healthz fails until there is room again.
 func TestFullDiskIsUnavailable(t *testing.T) {
-	srv, admin := ownStoreServer(t, store.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
-	st := srv.store
-	// Fill the sessions' own collection (a new page is needed for a new session), with big
-	// documents until one does not fit, then smaller ones to take the last pages.
-	filler := st.Collection("kv")
-	for i, size := 0, 64<<10; size >= 64; i++ {
-		err := st.Write(context.Background(), func(ctx context.Context) error {
-			_, err := filler.InsertOne(ctx, map[string]any{"_id": fmt.Sprint("filler-", i), "v": strings.Repeat("x", size)})
-			return err
-		})
-		if store.IsFull(err) {
-			size /= 4
-		} else if err != nil || i > 5000 {
-			t.Fatalf("filling the store: %v after %d documents", err, i)
-		}
-	}
+	srv, admin := fullStoreServer(t)
+	filler := srv.store.Collection("kv")
 	other := srv.client(t)
 	other.get("/sign-in")
 	if code, body, _ := other.post("/sign-in", url.Values{"_csrf": {other.csrf}, "email": {testEmail}, "password": {testPassword}}); code != http.StatusServiceUnavailable || !strings.Contains(body, "the service is unavailable") {

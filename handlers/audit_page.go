@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/exports"
-	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 )
 
@@ -52,7 +52,7 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, AuditPage, []FieldError) {
 		if v == "" {
 			return time.Time{}
 		}
-		d, err := time.ParseInLocation(time.DateOnly, v, forms.London)
+		d, err := time.ParseInLocation(time.DateOnly, v, academic.London)
 		if err != nil {
 			errs = append(errs, FieldError{Field: field, Message: label + " must be a date like 2024-12-13"})
 			return time.Time{}

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/loadtest"
 )
 
@@ -38,7 +39,7 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 		full, _ := rs.Return(ctx, "2024-25", r.URN)
 		schools = append(schools, school{tok, round.Definition.For(full.School.Record), r.URN})
 	}
-	today := time.Now().In(forms.London)
+	today := time.Now().In(academic.London)
 	b.ResetTimer()
 	for i := range b.N {
 		s := schools[i]
@@ -75,7 +76,7 @@ func BenchmarkSubmitDirectDriver(b *testing.B) {
 	round, _ := rs.Get(ctx, "2024-25")
 	ret, _ := rs.Return(ctx, "2024-25", urnA)
 	secs := round.Definition.For(ret.School.Record)
-	today := time.Now().In(forms.London)
+	today := time.Now().In(academic.London)
 	returns, versions := srv.store.Collection("bench_returns"), srv.store.Collection("bench_versions")
 	for i := range b.N {
 		ret.ID = fmt.Sprintf("bench:%d", i)

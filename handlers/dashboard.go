@@ -12,6 +12,7 @@ import (
 
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 )
 
@@ -129,7 +130,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		}
 		row := ChaseRow{Return: r, Status: r.StatusLabel(), LastContact: "None"}
 		if !r.LastContact.IsZero() {
-			row.LastContact = r.LastContact.In(forms.London).Format("2 Jan 2006")
+			row.LastContact = r.LastContact.In(academic.London).Format("2 Jan 2006")
 		}
 		p.Outstanding = append(p.Outstanding, row)
 	}

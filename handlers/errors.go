@@ -9,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/metrics"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/missions"
 )
@@ -24,45 +24,68 @@ type ErrorPage struct {
 	Paragraphs []string
 }
 
+// errorPage is what a person sees for one kind of problem.
+type errorPage struct {
+	status  int
+	heading string
+	// say is the page's paragraphs for err; nil says nothing more than the heading.
+	say func(err error) []string
+}
+
+// errorPages is the one table from a kind of problem (internal/problem) to a status and a
+// page. Domain packages give every error they return a kind; anything without one is the
+// service's own fault (Internal). Pages that can show a problem beside a field (a form's
+// validation) do so themselves; this table is for requests no page sends (a stale or
+// crafted form, a link typed by hand) and for faults.
+var errorPages = map[problem.Kind]errorPage{
+	problem.Internal: {http.StatusInternalServerError, "Sorry, there is a problem with the service",
+		func(error) []string { return []string{"Try again later. What you had saved is safe."} }},
+	problem.NotFound: {http.StatusNotFound, "Page not found",
+		func(err error) []string { return []string{capitalise(problemMessage(err)) + "."} }},
+	problem.Invalid: {http.StatusBadRequest, "There is a problem with what was sent",
+		func(err error) []string {
+			return []string{capitalise(problemMessage(err)) + ". Go back, reload the page and try again."}
+		}},
+	problem.Conflict: {http.StatusConflict, "Someone else changed this",
+		func(error) []string {
+			return []string{"Go back, reload the page and make your change again. Nothing was lost."}
+		}},
+	problem.WrongState: {http.StatusConflict, "That cannot be done now",
+		func(err error) []string { return []string{capitalise(problemMessage(err)) + "."} }},
+	problem.Unavailable: {http.StatusServiceUnavailable, "Sorry, the service is unavailable",
+		func(error) []string {
+			return []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}
+		}},
+}
+
+// problemMessage is err's words for the person who asked. A refusal the JOSO programme
+// wraps as "not valid: <what>" shows only the what.
+func problemMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), missions.ErrInvalid.Error()+": ")
+}
+
 // handleError is the one place errors become statuses and pages.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	status, heading, paras := http.StatusInternalServerError, "Sorry, there is a problem with the service",
-		[]string{"Try again later. What you had saved is safe."}
+	var status int
+	var heading string
+	var paras []string
 	var fe *fiber.Error
 	switch {
 	case errors.Is(err, errCSRF):
 		status, heading, paras = http.StatusForbidden, "This form has expired",
 			[]string{"Go back, reload the page and try again. This protects you from forms sent by other websites."}
-	case errors.Is(err, forms.ErrSchoolNotFound), errors.Is(err, forms.ErrJobNotFound), errors.Is(err, forms.ErrRoundNotFound),
-		errors.Is(err, forms.ErrReturnNotFound), errors.Is(err, missions.ErrYearNotFound), errors.Is(err, missions.ErrNotFound):
-		status, heading, paras = http.StatusNotFound, "Page not found", []string{err.Error() + "."}
 	case errors.As(err, &fe):
-		status = fe.Code
-		switch fe.Code {
-		case http.StatusNotFound:
-			heading, paras = "Page not found", []string{"If you typed the web address, check it is correct."}
-		case http.StatusRequestEntityTooLarge:
-			heading, paras = "The file or form is too large", []string{"GIAS files up to 200 MB can be uploaded; other forms are much smaller."}
-		case http.StatusUnauthorized:
-			heading, paras = "Sign in to see this page", nil
-		case http.StatusMethodNotAllowed:
-			heading, paras = "Page not found", nil
-		default:
-			heading, paras = http.StatusText(fe.Code), nil
+		status, heading, paras = fiberErrorPage(fe)
+	default:
+		kind := problem.KindOf(err)
+		if kind == problem.Internal && isStoreDown(err) {
+			kind = problem.Unavailable
 		}
-	case errors.Is(err, forms.ErrRoundNotOpen), errors.Is(err, forms.ErrRoundState):
-		status, heading, paras = http.StatusConflict, "That cannot be done now", []string{capitalise(err.Error()) + "."}
-	case errors.Is(err, missions.ErrYearClosed), errors.Is(err, missions.ErrYearState), errors.Is(err, missions.ErrNotEditable),
-		errors.Is(err, missions.ErrNotReleased), errors.Is(err, missions.ErrNotSubmitted), errors.Is(err, missions.ErrNotApproved):
-		status, heading, paras = http.StatusConflict, "That cannot be done now", []string{capitalise(err.Error()) + "."}
-	case errors.Is(err, missions.ErrConflict):
-		status, heading, paras = http.StatusConflict, "Someone else changed this", []string{"Go back, reload the page and make your change again. Nothing was lost."}
-	case isJOSORefusal(err):
-		status, heading, paras, _ = josoErrorPage(err)
-	case isStoreDown(err):
-		metrics.StoreError()
-		status, heading = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
-		paras = []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}
+		if kind == problem.Unavailable {
+			metrics.StoreError()
+		}
+		page := errorPages[kind]
+		status, heading, paras = page.status, page.heading, page.say(err)
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
@@ -75,6 +98,22 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).SendString(heading)
 	}
 	return nil
+}
+
+// fiberErrorPage is the page for the router's own errors (no route, body too large...).
+func fiberErrorPage(fe *fiber.Error) (int, string, []string) {
+	switch fe.Code {
+	case http.StatusNotFound:
+		return fe.Code, "Page not found", []string{"If you typed the web address, check it is correct."}
+	case http.StatusRequestEntityTooLarge:
+		return fe.Code, "The file or form is too large", []string{"GIAS files up to 200 MB can be uploaded; other forms are much smaller."}
+	case http.StatusUnauthorized:
+		return fe.Code, "Sign in to see this page", nil
+	case http.StatusMethodNotAllowed:
+		return fe.Code, "Page not found", nil
+	default:
+		return fe.Code, http.StatusText(fe.Code), nil
+	}
 }
 
 // isStoreDown recognises the driver's errors for a store that does not answer, and the

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/text"
 	"github.com/lscp/assure/missions"
 )
 
@@ -93,7 +93,7 @@ func (s *Server) teacherSignInPage(c *fiber.Ctx) error {
 func (s *Server) teacherSignIn(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	p := TeacherSignInPage{Page: s.basePage(c, "Sign in as a JOSO link teacher"), Email: email}
-	if _, err := accounts.NormaliseEmail(email); err != nil || len(email) > 254 {
+	if _, err := text.NormaliseEmail(email); err != nil || len(email) > 254 {
 		p.Errors = []FieldError{{Field: "email", Message: "Enter an email address in the correct format, like name@school.sch.uk"}}
 		p.EmailError = &p.Errors[0]
 		return s.render(c, fiber.StatusUnprocessableEntity, "joso-sign-in", p)

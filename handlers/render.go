@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/static"
 )
 
@@ -101,7 +102,7 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 var templateFuncs = template.FuncMap{
 	"list":     func(items ...string) []string { return items },
 	"statusOf": forms.Return.StatusLabel,
-	"london":   func(t time.Time) string { return t.In(forms.London).Format("2 Jan 2006 15:04") },
+	"london":   func(t time.Time) string { return t.In(academic.London).Format("2 Jan 2006 15:04") },
 	// add and sub place chart labels: {{.Y | add 14}} is .Y+14.
 	"add": func(d, v float64) float64 { return v + d },
 	"sub": func(d, v float64) float64 { return v - d },

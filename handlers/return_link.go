@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/internal/urls"
+)
 
 // replaceLink gives a school a new link (forms audits it); the old one stops working at
 // once, and the page shows the new one once.
@@ -13,5 +17,5 @@ func (s *Server) replaceLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAdminReturn(c, s.cfg.PublicURL+"/r/"+tok, nil)
+	return s.renderAdminReturn(c, urls.Return(s.cfg.PublicURL, tok), nil)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/urls"
 	"github.com/lscp/assure/static"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/sign-out", s.signOut)
 
 	// Governors: a link opens a session for one school's return, and nothing else.
-	app.Get("/r/:token", s.linkLimiter(), s.openLink)
+	app.Get(urls.ReturnRoute, s.linkLimiter(), s.openLink)
 	gov := app.Group("/return", s.requireGovernor)
 	gov.Get("/", s.returnHome)
 	gov.Get("/start", s.returnStart)
@@ -61,7 +62,7 @@ func (s *Server) routes(app *fiber.App) {
 	// JOSO link teachers: an emailed link opens a session for one school's team.
 	app.Get("/joso/sign-in", s.teacherSignInPage)
 	app.Post("/joso/sign-in", append(s.teacherSignInLimiter(), s.teacherSignIn)...)
-	app.Get("/joso/link/:token", s.linkLimiter(), s.openTeacherLink)
+	app.Get(urls.TeacherSignInRoute, s.linkLimiter(), s.openTeacherLink)
 	app.Get("/joso/sign-out", s.teacherSignOutPage)
 	app.Post("/joso/sign-out", s.teacherSignOut)
 	school := app.Group("/joso/school", s.requireTeacher)

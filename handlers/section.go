@@ -71,8 +71,6 @@ func (s *Server) saveSection(c *fiber.Ctx) error {
 			Message: "Someone else saved this section after you opened it. Their answers are shown: check them, then save again"}}, true)
 	case errors.Is(err, forms.ErrNotEditable):
 		return c.Redirect("/return", fiber.StatusSeeOther)
-	case errors.Is(err, forms.ErrSectionNotFound):
-		return fiber.ErrNotFound
 	case err != nil:
 		return err
 	}

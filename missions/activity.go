@@ -11,6 +11,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -131,6 +132,9 @@ func (v ValidationErrors) Error() string {
 	}
 	return strings.Join(msgs, "; ")
 }
+
+// Kind is Invalid: every problem is one the person can correct.
+func (v ValidationErrors) Kind() problem.Kind { return problem.Invalid }
 
 // Unwrap gives the kinds of the problems, for errors.Is.
 func (v ValidationErrors) Unwrap() []error {

@@ -20,6 +20,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/text"
 )
 
@@ -51,11 +52,11 @@ var evidenceTypes = map[string][]string{
 
 // Errors about evidence.
 var (
-	ErrEvidenceType    = errors.New("the file must be a PNG or JPEG image or a PDF document, named to match")
+	ErrEvidenceType    = problem.New(problem.Invalid, "the file must be a PNG or JPEG image or a PDF document, named to match")
 	ErrEvidenceSize    = fmt.Errorf("the file must be smaller than %d MB", MaxEvidenceBytes>>20)
 	ErrEvidenceCount   = fmt.Errorf("an activity can have at most %d files", MaxEvidencePerActivity)
-	ErrPhotoConsent    = errors.New("a file that shows faces needs photo consent for every JOSO who took part")
-	ErrEvidenceMissing = errors.New("that file is no longer held")
+	ErrPhotoConsent    = problem.New(problem.Invalid, "a file that shows faces needs photo consent for every JOSO who took part")
+	ErrEvidenceMissing = problem.New(problem.NotFound, "that file is no longer held")
 )
 
 // File names are kept to maxFileName characters, and an extension longer than maxExt is

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -49,9 +50,9 @@ type Entry struct {
 
 // Errors of the ledger.
 var (
-	ErrAlreadyReversed = errors.New("that entry has already been reversed")
-	ErrNotApproved     = errors.New("the activity is not approved")
-	ErrNotSubmitted    = errors.New("only a submitted activity can be approved")
+	ErrAlreadyReversed = problem.New(problem.WrongState, "that entry has already been reversed")
+	ErrNotApproved     = problem.New(problem.WrongState, "the activity is not approved")
+	ErrNotSubmitted    = problem.New(problem.WrongState, "only a submitted activity can be approved")
 )
 
 func entryKey(activity string, cycle int, component string) string {

@@ -2,16 +2,15 @@ package missions
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/token"
 )
 
 // Link teachers have no password: they sign in by a link emailed to the address the
@@ -27,7 +26,7 @@ const (
 
 // ErrLinkInvalid covers every link that does not sign in: malformed, unknown, used,
 // expired, or for a teacher who is no longer the school's link teacher.
-var ErrLinkInvalid = errors.New("this sign-in link does not work")
+var ErrLinkInvalid = problem.New(problem.NotFound, "this sign-in link does not work")
 
 type signinDoc struct {
 	ID      string    `bson:"_id"` // SHA-256 of the token
@@ -38,17 +37,15 @@ type signinDoc struct {
 }
 
 // NewSignInLink makes a sign-in link token for a team's link teacher.
-func (p *Programme) NewSignInLink(ctx context.Context, team string, lasts time.Duration) (token string, t Team, err error) {
+func (p *Programme) NewSignInLink(ctx context.Context, team string, lasts time.Duration) (tok string, t Team, err error) {
 	t, err = p.Team(ctx, team)
 	if err != nil {
 		return "", t, err
 	}
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
+	if tok, err = token.New(); err != nil {
 		return "", t, err
 	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	d := signinDoc{ID: forms.HashToken(token), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)}
+	d := signinDoc{ID: token.Hash(tok), Team: team, Email: t.Teacher, Expires: time.Now().UTC().Add(lasts)}
 	err = p.st.Write(ctx, func(ctx context.Context) error {
 		_, err := p.signins.InsertOne(ctx, d)
 		return err
@@ -56,15 +53,15 @@ func (p *Programme) NewSignInLink(ctx context.Context, team string, lasts time.D
 	if err != nil {
 		return "", t, fmt.Errorf("missions: sign-in link for %s: %w", team, err)
 	}
-	return token, t, nil
+	return tok, t, nil
 }
 
 // UseSignInLink spends a sign-in link and returns the team it signs in to.
-func (p *Programme) UseSignInLink(ctx context.Context, token string, now time.Time) (Team, error) {
-	if !forms.ValidToken(token) {
+func (p *Programme) UseSignInLink(ctx context.Context, tok string, now time.Time) (Team, error) {
+	if !token.Valid(tok) {
 		return Team{}, ErrLinkInvalid
 	}
-	hash := forms.HashToken(token)
+	hash := token.Hash(tok)
 	d, err := store.FindByID[signinDoc](ctx, p.signins, hash, ErrLinkInvalid)
 	if err != nil {
 		return Team{}, err

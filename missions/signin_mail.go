@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // Sender sends an email, keeping its secrets (the link) out of the stored copy when it
@@ -33,7 +34,7 @@ func (m Mailer) Invite(ctx context.Context, team string) (mail.Message, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\n%s has added %s to the Junior Online Safety Officer programme %s, with you as its link teacher.\n\n",
 		t.TeacherName, m.Partnership, t.School, t.Year)
-	fmt.Fprintf(&b, "Sign in with this link (it works once, for 7 days):\n%s/joso/link/%s\n\n", m.PublicURL, tok)
+	fmt.Fprintf(&b, "Sign in with this link (it works once, for 7 days):\n%s\n\n", urls.TeacherSignIn(m.PublicURL, tok))
 	fmt.Fprintf(&b, "After that, sign in at %s/joso/sign-in with this email address: each time we email you a new link. No password is needed.\n\n", m.PublicURL)
 	b.WriteString("There you add your JOSOs (first name and surname initial only), record their training, log their missions and see their XP.\n")
 	msg, err := m.Mail.Send(ctx, t.Teacher, "Junior Online Safety Officer programme "+t.Year+": your sign-in link", b.String(), "JOSO invitation", team, tok)
@@ -68,8 +69,8 @@ func (m Mailer) SendSignInLink(ctx context.Context, email string, now time.Time)
 		if err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Sign in to the Junior Online Safety Officer programme %s for %s with this link. It works once, in the next 30 minutes:\n%s/joso/link/%s\n\nIf you did not ask to sign in, you can ignore this email.\n",
-			t.Year, t.School, m.PublicURL, tok)
+		body := fmt.Sprintf("Sign in to the Junior Online Safety Officer programme %s for %s with this link. It works once, in the next 30 minutes:\n%s\n\nIf you did not ask to sign in, you can ignore this email.\n",
+			t.Year, t.School, urls.TeacherSignIn(m.PublicURL, tok))
 		_, err = m.Mail.Send(ctx, t.Teacher, "Your sign-in link: "+t.School, body, "JOSO sign-in", t.ID, tok)
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
 )
@@ -133,7 +132,7 @@ type SchoolRef struct {
 // Enrol adds a school to a year with its link teacher. Enrolling again changes the link
 // teacher (a new teacher's sign-in then replaces the old one's).
 func (p *Programme) Enrol(ctx context.Context, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
-	email, err := accounts.NormaliseEmail(teacherEmail)
+	email, err := text.NormaliseEmail(teacherEmail)
 	if err != nil {
 		return Team{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -320,7 +319,7 @@ func (p *Programme) yearOfTeam(ctx context.Context, team string) (Year, string, 
 
 // TeamsOfTeacher lists the teams whose link teacher has this email, newest year first.
 func (p *Programme) TeamsOfTeacher(ctx context.Context, email string) ([]Team, error) {
-	email, err := accounts.NormaliseEmail(email)
+	email, err := text.NormaliseEmail(email)
 	if err != nil {
 		return nil, nil
 	}

@@ -14,7 +14,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -28,25 +29,25 @@ const (
 
 // Errors a caller can show.
 var (
-	ErrYearNotFound = errors.New("no programme year with that name")
-	ErrYearExists   = errors.New("that programme year already exists")
-	ErrYearState    = errors.New("the programme year is not in a state that allows this")
-	ErrYearClosed   = errors.New("the programme year is closed: it accepts no new XP")
-	ErrConflict     = errors.New("someone else changed this in the meantime: look again and retry")
-	ErrNotFound     = errors.New("not found")
-	ErrInvalid      = errors.New("not valid")
-	ErrReasonNeeded = errors.New("give a reason")
-	ErrUnknownRule  = errors.New("no such activity in this year's missions")
-	ErrNotReleased  = errors.New("missions open once at least one JOSO has attended both taught sessions")
-	ErrNotEditable  = errors.New("this activity can no longer be changed")
+	ErrYearNotFound = problem.New(problem.NotFound, "no programme year with that name")
+	ErrYearExists   = problem.New(problem.WrongState, "that programme year already exists")
+	ErrYearState    = problem.New(problem.WrongState, "the programme year is not in a state that allows this")
+	ErrYearClosed   = problem.New(problem.WrongState, "the programme year is closed: it accepts no new XP")
+	ErrConflict     = problem.New(problem.Conflict, "someone else changed this in the meantime: look again and retry")
+	ErrNotFound     = problem.New(problem.NotFound, "not found")
+	ErrInvalid      = problem.New(problem.Invalid, "not valid")
+	ErrReasonNeeded = problem.New(problem.Invalid, "give a reason")
+	ErrUnknownRule  = problem.New(problem.Invalid, "no such activity in this year's missions")
+	ErrNotReleased  = problem.New(problem.WrongState, "missions open once at least one JOSO has attended both taught sessions")
+	ErrNotEditable  = problem.New(problem.WrongState, "this activity can no longer be changed")
 	// Who took part in an activity: the whole team, or named JOSOs who have been trained.
-	ErrWholeTeamAndNamed = errors.New("choose the whole team or the JOSOs who took part, not both")
-	ErrUntrained         = errors.New("only JOSOs who have attended both taught sessions can be named")
-	ErrDateOutsideYear   = errors.New("the date is outside the programme year")
-	ErrDuplicateName     = errors.New("there is already a JOSO with that name in this school's team")
+	ErrWholeTeamAndNamed = problem.New(problem.Invalid, "choose the whole team or the JOSOs who took part, not both")
+	ErrUntrained         = problem.New(problem.Invalid, "only JOSOs who have attended both taught sessions can be named")
+	ErrDateOutsideYear   = problem.New(problem.Invalid, "the date is outside the programme year")
+	ErrDuplicateName     = problem.New(problem.Invalid, "there is already a JOSO with that name in this school's team")
 	// A training session with attendance stays; removing any other is confirmed first.
-	ErrSessionAttended    = errors.New("a session with attendance recorded cannot be removed")
-	ErrRemovalUnconfirmed = errors.New("removing a session needs confirming")
+	ErrSessionAttended    = problem.New(problem.WrongState, "a session with attendance recorded cannot be removed")
+	ErrRemovalUnconfirmed = problem.New(problem.WrongState, "removing a session needs confirming")
 )
 
 // SessionAttendedError is a refusal to remove a session some JOSOs attended.
@@ -293,7 +294,7 @@ func DefaultAnonymiseOn(year string) string {
 // CreateYear makes a programme year in setup, starting from the latest year's catalogue,
 // sessions' shape and categories (or the built-in catalogue for the first year).
 func (p *Programme) CreateYear(ctx context.Context, id, by string) (Year, error) {
-	if err := forms.CheckYear(id); err != nil {
+	if err := academic.CheckYear(id); err != nil {
 		return Year{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	now := time.Now().UTC()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 )
 
@@ -65,7 +66,7 @@ func remindersRunFlags(fs *flag.FlagSet) action {
 	return func(ctx context.Context, e env, a *app, _ []string) error {
 		now := time.Now()
 		if *today != "" {
-			d, err := time.ParseInLocation(time.DateOnly, *today, forms.London)
+			d, err := time.ParseInLocation(time.DateOnly, *today, academic.London)
 			if err != nil {
 				return fmt.Errorf("--today %q must be yyyy-mm-dd", *today)
 			}

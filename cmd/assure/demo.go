@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
@@ -103,7 +104,7 @@ func (a *app) demoJOSO(ctx context.Context) ([]missions.SchoolRef, error) {
 	for _, s := range primaries[:min(len(primaries), 40)] {
 		refs = append(refs, missions.SchoolRef{URN: s.URN, Name: s.Name})
 	}
-	if err := missions.Demo(ctx, a.joso, refs, "demo", time.Now().In(forms.London).Format(time.DateOnly)); err != nil {
+	if err := missions.Demo(ctx, a.joso, refs, "demo", time.Now().In(academic.London).Format(time.DateOnly)); err != nil {
 		return nil, err
 	}
 	return refs, nil

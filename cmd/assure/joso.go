@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/exports"
-	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
@@ -124,7 +124,7 @@ func josoAnonymiseFlags(fs *flag.FlagSet) action {
 	return func(ctx context.Context, e env, a *app, _ []string) error {
 		day := *today
 		if day == "" {
-			day = time.Now().In(forms.London).Format(time.DateOnly)
+			day = time.Now().In(academic.London).Format(time.DateOnly)
 		}
 		reps, err := a.anonymiseDue(ctx, day)
 		if err != nil {

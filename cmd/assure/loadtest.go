@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/loadtest"
 	"github.com/lscp/assure/missions"
@@ -234,7 +235,7 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 	if _, err := a.demoJOSO(ctx); err != nil {
 		return loadPlan{}, err
 	}
-	today := time.Now().In(forms.London)
+	today := time.Now().In(academic.London)
 	start := today.Year()
 	if today.Month() < time.August {
 		start--
@@ -278,7 +279,7 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 	// Activities fall inside the programme year: its last day, or today if the year is still running.
 	_, lastDay := y.Dates()
 	last, _ := time.Parse(time.DateOnly, lastDay)
-	day := time.Now().In(forms.London)
+	day := time.Now().In(academic.London)
 	if day.After(last) {
 		day = last
 	}

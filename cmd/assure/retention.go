@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 )
 
 func roundRetentionFlags(fs *flag.FlagSet) action {
@@ -30,7 +31,7 @@ func returnsPurgeFlags(fs *flag.FlagSet) action {
 	return func(ctx context.Context, e env, a *app, _ []string) error {
 		day := *today
 		if day == "" {
-			day = time.Now().In(forms.London).Format(time.DateOnly)
+			day = time.Now().In(academic.London).Format(time.DateOnly)
 		}
 		reps, err := a.purgeDue(ctx, day)
 		for _, r := range reps {
@@ -55,7 +56,7 @@ func (a *app) purgeDue(ctx context.Context, day string) ([]forms.PurgeReport, er
 // can all run this and each job still happens once.
 func retentionOnSchedule(ctx context.Context, a *app) {
 	for {
-		day := time.Now().In(forms.London).Format(time.DateOnly)
+		day := time.Now().In(academic.London).Format(time.DateOnly)
 		if reps, err := a.anonymiseDue(ctx, day); err != nil && ctx.Err() == nil {
 			a.log.Warn("anonymising JOSO names", "err", err)
 		} else if len(reps) > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/urls"
 )
 
 func roundCreateFlags(fs *flag.FlagSet) action {
@@ -64,7 +65,7 @@ func roundLinksFlags(fs *flag.FlagSet) action {
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "URN\tSCHOOL\tPHASE\tSTATUS\tCONTACT EMAIL\tLINK")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s/r/%s\n", r.URN, r.School, r.Phase, r.Status, r.ContactEmail, a.cfg.PublicURL, r.Token)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", r.URN, r.School, r.Phase, r.Status, r.ContactEmail, urls.Return(a.cfg.PublicURL, r.Token))
 		}
 		return tw.Flush()
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -15,16 +14,16 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"golang.org/x/crypto/argon2"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
 )
 
 // Errors a caller can act on.
 var (
-	ErrExists         = errors.New("an admin with that email address already exists")
-	ErrBadCredentials = errors.New("the email address or password is not right")
-	ErrWeakPassword   = fmt.Errorf("the password must be at least %d characters", MinPasswordLength)
-	ErrBadEmail       = errors.New("enter an email address in the correct format, like name@example.org")
+	ErrExists         = problem.New(problem.WrongState, "an admin with that email address already exists")
+	ErrBadCredentials = problem.New(problem.Invalid, "the email address or password is not right")
+	ErrWeakPassword   = problem.Wrap(problem.Invalid, fmt.Errorf("the password must be at least %d characters", MinPasswordLength))
 )
 
 // MinPasswordLength follows NCSC advice: length over composition rules.
@@ -48,19 +47,9 @@ type Accounts struct {
 // New opens the admin accounts in st.
 func New(st *store.Store) *Accounts { return &Accounts{st: st, c: st.Collection("admins")} }
 
-// NormaliseEmail checks an address and returns the form accounts are keyed by.
-func NormaliseEmail(email string) (string, error) {
-	email = strings.TrimSpace(email)
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || !strings.Contains(email, "@") || !text.Fits(email, text.MaxEmail) {
-		return "", ErrBadEmail
-	}
-	return strings.ToLower(email), nil
-}
-
 // Create adds an admin with the given password.
 func (a *Accounts) Create(ctx context.Context, email, password string) (Admin, error) {
-	id, err := NormaliseEmail(email)
+	id, err := text.NormaliseEmail(email)
 	if err != nil {
 		return Admin{}, err
 	}
@@ -102,7 +91,7 @@ var dummyHash = HashPassword("not a real password, only for timing")
 
 // Authenticate checks an email and password and records the sign-in time.
 func (a *Accounts) Authenticate(ctx context.Context, email, password string) (Admin, error) {
-	id, err := NormaliseEmail(email)
+	id, err := text.NormaliseEmail(email)
 	if err != nil {
 		VerifyPassword(dummyHash, password)
 		return Admin{}, ErrBadCredentials

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/internal/storetest"
+	"github.com/lscp/assure/internal/text"
 )
 
 func TestHashAndVerify(t *testing.T) {
@@ -33,7 +34,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 	if _, err := a.Create(ctx, "Officer@Example.org", "short"); !errors.Is(err, ErrWeakPassword) {
 		t.Fatalf("weak password: %v", err)
 	}
-	if _, err := a.Create(ctx, "not an email", "a long enough password"); !errors.Is(err, ErrBadEmail) {
+	if _, err := a.Create(ctx, "not an email", "a long enough password"); !errors.Is(err, text.ErrBadEmail) {
 		t.Fatalf("bad email: %v", err)
 	}
 	if _, err := a.Create(ctx, "Officer@Example.org", "a long enough password"); err != nil {

@@ -12,11 +12,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
 
 // ErrNotEmpty refuses a restore over data: a restore never merges.
-var ErrNotEmpty = errors.New("backup: the store is not empty")
+var ErrNotEmpty = problem.New(problem.WrongState, "backup: the store is not empty")
 
 // Check reads a whole backup file and checks its structure, counts and trailer without
 // writing anything.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/urls"
 )
 
 // GovernorPlan is one governor's part: their school's link and the sections its form asks.
@@ -87,8 +89,8 @@ const declaration = "declaration"
 
 // governor opens the link, saves every section, checks the answers and submits.
 func governor(ctx context.Context, b *browser, p GovernorPlan, acks *Acks) error {
-	today := time.Now().In(forms.London)
-	open, err := b.get(ctx, "governor: open link", "/r/"+p.Token, http.StatusSeeOther)
+	today := time.Now().In(academic.London)
+	open, err := b.get(ctx, "governor: open link", urls.ReturnPath(p.Token), http.StatusSeeOther)
 	if err != nil {
 		return err
 	}
@@ -167,7 +169,7 @@ var (
 
 // teacher signs in with the emailed link and logs activities, each sent for approval.
 func teacher(ctx context.Context, b *browser, p TeacherPlan, acks *Acks) error {
-	open, err := b.get(ctx, "teacher: open link", "/joso/link/"+p.Token, http.StatusSeeOther)
+	open, err := b.get(ctx, "teacher: open link", urls.TeacherSignInPath(p.Token), http.StatusSeeOther)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,13 +10,15 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lscp/assure/internal/problem"
 )
 
 // ErrUnavailable is a store that cannot keep what is written to it: its files have gone
 // (DATA_DIR deleted under the running service), or its disk is full. Reads may still
 // answer, from a deleted file SQLite still holds open, but nothing written now would
 // survive a restart, so nothing is acknowledged.
-var ErrUnavailable = errors.New("store: unavailable")
+var ErrUnavailable = problem.New(problem.Unavailable, "store: unavailable")
 
 // Available says whether the embedded store's database file is still the one it opened:
 // present, in a present data directory, and not replaced. It only looks at the file

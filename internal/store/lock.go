@@ -8,10 +8,12 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lscp/assure/internal/problem"
 )
 
 // ErrLocked means another holder has the lock.
-var ErrLocked = errors.New("store: lock is held elsewhere")
+var ErrLocked = problem.New(problem.WrongState, "store: lock is held elsewhere")
 
 type lockDoc struct {
 	ID      string    `bson:"_id"`

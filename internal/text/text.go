@@ -1,9 +1,12 @@
 package text
 
 import (
+	"net/mail"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lscp/assure/internal/problem"
 )
 
 // hidden reports whether r changes how text around it displays, or displays as nothing:
@@ -85,3 +88,17 @@ const (
 	MaxName  = 100 // a person's name
 	MaxEmail = 254 // the longest address SMTP carries (RFC 5321)
 )
+
+// ErrBadEmail is an address that is not one: the same words wherever an address is typed.
+var ErrBadEmail = problem.New(problem.Invalid, "enter an email address in the correct format, like name@example.org")
+
+// NormaliseEmail checks an address as typed (one plain address, no display name, at most
+// MaxEmail) and returns it in lower case, the form admins and link teachers are keyed by.
+func NormaliseEmail(email string) (string, error) {
+	email = strings.TrimSpace(email)
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email, "@") || !Fits(email, MaxEmail) {
+		return "", ErrBadEmail
+	}
+	return strings.ToLower(email), nil
+}

@@ -73,3 +73,15 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+func TestNormaliseEmail(t *testing.T) {
+	t.Parallel()
+	if got, err := text.NormaliseEmail("  Head@School.Example.ORG "); err != nil || got != "head@school.example.org" {
+		t.Errorf("got %q, %v", got, err)
+	}
+	for _, bad := range []string{"", "not an email", "Head <head@school.example.org>", "a@b@c", strings.Repeat("a", 250) + "@x.org"} {
+		if _, err := text.NormaliseEmail(bad); err != text.ErrBadEmail {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
