@@ -279,7 +279,7 @@ func (rs *Rounds) Report(ctx context.Context, year string, now time.Time) (Round
 	if rep.Previous != nil {
 		years = append(years, rep.Previous.ID)
 	}
-	lists, err := rs.leanReturns(ctx, years...)
+	lists, err := rs.roundLists(ctx, years...)
 	if err != nil {
 		return rep, err
 	}

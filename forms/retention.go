@@ -140,6 +140,6 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 	if err != nil {
 		return rep, fmt.Errorf("rounds: purging %s: %w", year, err)
 	}
-	_ = rs.touch(ctx, year)
+	_ = rs.countChange(ctx, year)
 	return rep, nil
 }

@@ -75,9 +75,9 @@ type Rounds struct {
 	returns  *mongo.Collection
 	links    *mongo.Collection
 	versions *mongo.Collection
-	stamps   *mongo.Collection
+	changes  *mongo.Collection // change counters of rounds: see return_lists.go
 	register *Register
-	lean     leanCache
+	lists    listCache // round lists: see return_lists.go
 	linkKeys linkKeyCache
 	audit    *audit.Log // the rules here record what they do
 	recent   sync.Map   // year → recentRound, for Recent
@@ -97,8 +97,8 @@ const recentFor = 2 * time.Second
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
 	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: st.Collection("links"),
-		versions: st.Collection("return_versions"), stamps: st.Collection("round_stamps"), register: register,
-		lean: leanCache{byRound: map[string]leanEntry{}}, audit: audit.New(st)}
+		versions: st.Collection("return_versions"), changes: st.Collection("round_stamps"), register: register,
+		lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
 }
 
 // NewRoundInput is what an admin gives to create a round.
@@ -244,7 +244,7 @@ func (rs *Rounds) Open(ctx context.Context, by Actor, year string) (Round, error
 	if err := rs.insertReturns(ctx, returns); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)
 	}
-	if err := rs.touch(ctx, year); err != nil {
+	if err := rs.countChange(ctx, year); err != nil {
 		return r, err
 	}
 	if r.State == RoundDraft {

@@ -70,9 +70,9 @@ type chaser interface {
 	Log(ctx context.Context, year string, urn int) ([]forms.ChaseEntry, error)
 }
 
-// mailer sends email, or keeps it in the outbox when no SMTP is configured.
-type mailer interface {
-	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
+// outboxReader is what the pages need of the outbox (internal/mail): the email the service
+// has sent or holds. The domains send their own email.
+type outboxReader interface {
 	Recent(ctx context.Context, limit int) ([]mail.Message, error)
 	About(ctx context.Context, about string, purposes ...string) ([]mail.Message, error)
 	Configured() bool

@@ -42,7 +42,7 @@ type Deps struct {
 	Rounds   roundsStore
 	// Assurance submits and reopens returns, with their emails and audit entries.
 	Assurance assurance
-	Mail      mailer
+	Mail      outboxReader
 	Chase     chaser
 	Accounts  adminAccounts
 	Audit     auditLog

@@ -6,19 +6,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/big"
-	"net/mail"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
-	"github.com/lscp/assure/internal/text"
 )
 
 // A round can ask, besides the link, for a one-time code sent to the school's contact email
@@ -50,37 +46,6 @@ type codeState struct {
 func hashCode(returnID, code string) string {
 	sum := sha256.Sum256([]byte(returnID + "\x00" + code))
 	return hex.EncodeToString(sum[:])
-}
-
-// SetContactEmail records the email a school's one-time codes, reminders and reopening
-// notices go to, and who set it.
-func (rs *Rounds) SetContactEmail(ctx context.Context, by Actor, year string, urn int, email string) error {
-	if err := rs.setContactEmail(ctx, year, urn, email); err != nil {
-		return err
-	}
-	record(ctx, rs.audit, by, audit.ActionContactEmail, ReturnID(year, urn), "")
-	return nil
-}
-
-func (rs *Rounds) setContactEmail(ctx context.Context, year string, urn int, email string) error {
-	email = strings.TrimSpace(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
-		return errors.New("enter an email address in the correct format, like name@example.org")
-	}
-	var res *mongo.UpdateResult
-	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
-		var err error
-		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "contact_email", Value: email}}}})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("returns: contact email for %d: %w", urn, err)
-	}
-	if res.MatchedCount == 0 {
-		return ErrReturnNotFound
-	}
-	return nil
 }
 
 // NewCode makes a six-digit code for a return, replacing any earlier one, and returns it
