@@ -22,8 +22,8 @@ func TestAdminActionsAreAuditedByTheDomain(t *testing.T) {
 	}{
 		{audit.ActionReminderSchedule, func() error { return rs.SetReminderDays(ctx, admin, round.ID, []int{14, 2}) }},
 		{audit.ActionContactEmail, func() error { return rs.SetContactEmail(ctx, admin, round.ID, 990006, "gov@school.example.org") }},
-		{audit.ActionLinksIssued, func() error { _, err := rs.IssueLink(ctx, admin, round.ID, 990006); return err }},
-		{audit.ActionLinkRevoked, func() error { return rs.RevokeLink(ctx, admin, round.ID, 990006) }},
+		{audit.ActionLinksIssued, func() error { _, err := NewLinks(rs).IssueLink(ctx, admin, round.ID, 990006); return err }},
+		{audit.ActionLinkRevoked, func() error { return NewLinks(rs).RevokeLink(ctx, admin, round.ID, 990006) }},
 		{audit.ActionReminderSent, func() error { _, err := c.SendReminder(ctx, admin, round.ID, 990006, now); return err }},
 		{audit.ActionContactRecorded, func() error {
 			_, err := c.RecordContact(ctx, admin, round.ID, 990006, ContactPhone, "Rang the clerk", now)

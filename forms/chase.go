@@ -87,6 +87,7 @@ type ChaseConfig struct {
 // Chase sends reminders and keeps the chase log.
 type Chase struct {
 	rounds *Rounds
+	links  *Links
 	log    *mongo.Collection
 	steps  *mongo.Collection
 	mail   Sender
@@ -99,7 +100,7 @@ func NewChase(rs *Rounds, m Sender, cfg ChaseConfig) *Chase {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	host, _ := os.Hostname()
-	return &Chase{rounds: rs, log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"), mail: m, cfg: cfg,
+	return &Chase{rounds: rs, links: NewLinks(rs), log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"), mail: m, cfg: cfg,
 		holder: host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)}
 }
 
@@ -352,12 +353,12 @@ func (c *Chase) sendReminder(ctx context.Context, by Actor, year string, urn int
 // remind emails a school its link and logs it. It is the school's current link, the one
 // of the mail merge: a reminder never ends a governor's session or a link already sent.
 func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, step int, by string, now time.Time) (ChaseEntry, error) {
-	token, err := c.rounds.currentLink(ctx, r)
+	token, err := c.links.currentLink(ctx, r)
 	if err != nil {
 		return ChaseEntry{}, err
 	}
 	if r.LinkIssued.IsZero() {
-		if err := c.rounds.givenOut(ctx, round.ID, []string{r.ID}); err != nil {
+		if err := c.links.givenOut(ctx, round.ID, []string{r.ID}); err != nil {
 			return ChaseEntry{}, err
 		}
 	}

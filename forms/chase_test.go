@@ -147,7 +147,7 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 	body := msgs[0].Body
 	tok := body[strings.Index(body, "/r/")+3:]
 	tok = tok[:strings.IndexByte(tok, '\n')]
-	if r, err := rs.ResolveLink(ctx, tok); err != nil || r.ContactEmail != msgs[0].To {
+	if r, err := NewLinks(rs).ResolveLink(ctx, tok); err != nil || r.ContactEmail != msgs[0].To {
 		t.Errorf("emailed link opens %v, %v", r.ID, err)
 	}
 	// The next step goes out once more, to the same schools, less any that returned since.

@@ -26,7 +26,7 @@ var ErrCodeNotSent = problem.New(problem.Unavailable, "the email could not be se
 // OpenLink finds the return a link's token opens (ErrLinkInvalid for a malformed, unknown,
 // replaced or revoked one) and records that its governor, at address ip, opened it.
 func (a *Assurance) OpenLink(ctx context.Context, token, ip string) (Return, error) {
-	r, err := a.rounds.ResolveLink(ctx, token)
+	r, err := NewLinks(a.rounds).ResolveLink(ctx, token)
 	if err != nil {
 		return r, err
 	}

@@ -16,14 +16,14 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	rs, c, m, round, returns := chaseRound(t)
 	ctx := context.Background()
 	r := returns[5]
-	first, err := rs.Link(ctx, round.ID, r.URN)
+	first, err := NewLinks(rs).Link(ctx, round.ID, r.URN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := rs.Link(ctx, round.ID, r.URN); again != first {
+	if again, _ := NewLinks(rs).Link(ctx, round.ID, r.URN); again != first {
 		t.Fatalf("asking again gave another link")
 	}
-	merge, err := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
+	merge, err := NewLinks(rs).IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,10 +37,10 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	if !strings.Contains(msgs[0].Body, "/r/"+first+"\n") {
 		t.Fatalf("reminder does not carry the school's link:\n%s", msgs[0].Body)
 	}
-	if got, err := rs.ResolveLink(ctx, first); err != nil || got.ID != r.ID {
+	if got, err := NewLinks(rs).ResolveLink(ctx, first); err != nil || got.ID != r.ID {
 		t.Fatalf("link after a reminder: %v", err)
 	}
-	again, _ := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
+	again, _ := NewLinks(rs).IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if linkOf(again, r.URN) != first {
 		t.Fatal("a second mail merge gave another link")
 	}
@@ -53,20 +53,20 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 		t.Fatal("the return holds the token")
 	}
 	// Replacing gives a new link; the old one stops. Revoking stops it; the next is new again.
-	replaced, err := rs.IssueLink(ctx, CommandLine, round.ID, r.URN)
+	replaced, err := NewLinks(rs).IssueLink(ctx, CommandLine, round.ID, r.URN)
 	if err != nil || replaced == first {
 		t.Fatalf("replacement %q, %v", replaced, err)
 	}
-	if _, err := rs.ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
+	if _, err := NewLinks(rs).ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("old link after replacement: %v", err)
 	}
-	if err := rs.RevokeLink(ctx, CommandLine, round.ID, r.URN); err != nil {
+	if err := NewLinks(rs).RevokeLink(ctx, CommandLine, round.ID, r.URN); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
+	if _, err := NewLinks(rs).ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("revoked link: %v", err)
 	}
-	next, _ := rs.Link(ctx, round.ID, r.URN)
+	next, _ := NewLinks(rs).Link(ctx, round.ID, r.URN)
 	if next == first || next == replaced {
 		t.Fatal("a revoked link came back")
 	}
@@ -76,7 +76,7 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 func TestMailMergeRows(t *testing.T) {
 	rs, _, _, round, returns := chaseRound(t)
 	ctx := context.Background()
-	rows, err := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
+	rows, err := NewLinks(rs).IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestMailMergeRows(t *testing.T) {
 	if rows[0].ContactEmail == "" || rows[0].Status != "not started" {
 		t.Errorf("first row %+v", rows[0])
 	}
-	all, _ := rs.IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID, IncludeSubmitted: true})
+	all, _ := NewLinks(rs).IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID, IncludeSubmitted: true})
 	if len(all) != 386-1 || linkOf(all, returns[0].URN) == "" {
 		t.Fatalf("with submitted: %d rows", len(all))
 	}

@@ -129,7 +129,7 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 			return err
 		}
 		rep.Versions = vers.ModifiedCount
-		del, err := rs.links.DeleteMany(ctx, bson.D{{Key: "return", Value: ofRound}})
+		del, err := rs.links.docs.DeleteMany(ctx, bson.D{{Key: "return", Value: ofRound}})
 		if err != nil {
 			return err
 		}

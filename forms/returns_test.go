@@ -102,36 +102,36 @@ func TestRoundLifecycle(t *testing.T) {
 func TestLinks(t *testing.T) {
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	tokA, err := rs.IssueLink(ctx, CommandLine, "2024-25", 990001)
+	tokA, err := NewLinks(rs).IssueLink(ctx, CommandLine, "2024-25", 990001)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokB, _ := rs.IssueLink(ctx, CommandLine, "2024-25", 990002)
-	ra, err := rs.ResolveLink(ctx, tokA)
+	tokB, _ := NewLinks(rs).IssueLink(ctx, CommandLine, "2024-25", 990002)
+	ra, err := NewLinks(rs).ResolveLink(ctx, tokA)
 	if err != nil || ra.URN != 990001 {
 		t.Fatalf("link A opens %d (%v)", ra.URN, err)
 	}
-	if rb, _ := rs.ResolveLink(ctx, tokB); rb.URN != 990002 {
+	if rb, _ := NewLinks(rs).ResolveLink(ctx, tokB); rb.URN != 990002 {
 		t.Fatal("link B opens the wrong school")
 	}
 	if !token.Valid(tokA) || ra.LinkHash != token.Hash(tokA) || ra.LinkHash == tokA {
 		t.Fatal("token stored in the clear, or malformed")
 	}
-	tokA2, _ := rs.IssueLink(ctx, CommandLine, "2024-25", 990001)
-	if _, err := rs.ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
+	tokA2, _ := NewLinks(rs).IssueLink(ctx, CommandLine, "2024-25", 990001)
+	if _, err := NewLinks(rs).ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("replaced link still works: %v", err)
 	}
-	if _, err := rs.ResolveLink(ctx, tokA2); err != nil {
+	if _, err := NewLinks(rs).ResolveLink(ctx, tokA2); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.RevokeLink(ctx, CommandLine, "2024-25", 990001); err != nil {
+	if err := NewLinks(rs).RevokeLink(ctx, CommandLine, "2024-25", 990001); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
+	if _, err := NewLinks(rs).ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("revoked link still works: %v", err)
 	}
 	for _, bad := range []string{"", "short", tokB + "x", "../../etc/passwd", "AAAAAAAAAAAAAAAAAAAAAA"} {
-		if _, err := rs.ResolveLink(ctx, bad); !errors.Is(err, ErrLinkInvalid) {
+		if _, err := NewLinks(rs).ResolveLink(ctx, bad); !errors.Is(err, ErrLinkInvalid) {
 			t.Errorf("token %q: %v", bad, err)
 		}
 	}

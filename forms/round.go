@@ -73,12 +73,11 @@ type Rounds struct {
 	st       *store.Store
 	rounds   *mongo.Collection
 	returns  *mongo.Collection
-	links    *mongo.Collection
+	links    *linkStore // the links' lookup documents and secret: see links.go
 	versions *mongo.Collection
 	changes  *mongo.Collection // change counters of rounds: see return_lists.go
 	register *Register
-	lists    listCache // round lists: see return_lists.go
-	linkKeys linkKeyCache
+	lists    listCache  // round lists: see return_lists.go
 	audit    *audit.Log // the rules here record what they do
 	recent   sync.Map   // year → recentRound, for Recent
 }
@@ -96,7 +95,7 @@ const recentFor = 2 * time.Second
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
-	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: st.Collection("links"),
+	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: newLinkStore(st),
 		versions: st.Collection("return_versions"), changes: st.Collection("round_stamps"), register: register,
 		lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
 }

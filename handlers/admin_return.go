@@ -67,7 +67,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if len(errs) == 0 && newLink == "" {
 		p.Flash = flashFrom(c)
 	}
-	if tok, err := s.deps.Rounds.LiveLink(ctx, ret); err != nil {
+	if tok, err := s.deps.Links.LiveLink(ctx, ret); err != nil {
 		return err
 	} else if tok != "" {
 		p.Link = urls.Return(s.cfg.PublicURL, tok)

@@ -28,7 +28,7 @@ import (
 // opens a link) is never the one that becomes signed in.
 func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 	srv, rs := roundServer(t)
-	tok, _ := rs.IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
 	for name, enter := range map[string]func(c *client){
 		"admin sign-in": func(c *client) { c.signIn() },
 		"governor link": func(c *client) { c.openLink(tok) },
@@ -56,7 +56,7 @@ func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 // opening is refused (a right one too), and the refusal is in the audit log.
 func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 	srv, rs := roundServer(t)
-	tok, _ := rs.IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
 	c := srv.client(t)
 	for i := range 30 {
 		if code, _ := c.openLink("AAAAAAAAAAAAAAAAAAAA" + string(rune('A'+i%26)) + "A"); code != http.StatusNotFound {
@@ -80,7 +80,7 @@ func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 // and changes nothing.
 func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
 	srv, rs := roundServer(t)
-	tok, _ := rs.IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
 	g := srv.client(t)
 	g.openLink(tok)
 	before, _ := rs.Return(context.Background(), "2024-25", urnA)

@@ -35,7 +35,7 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 	}
 	var schools []school
 	for _, r := range returns[:b.N] {
-		tok, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", r.URN)
+		tok, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", r.URN)
 		full, _ := rs.Return(ctx, "2024-25", r.URN)
 		schools = append(schools, school{tok, round.Definition.For(full.School.Record), r.URN})
 	}

@@ -37,10 +37,6 @@ type roundsStore interface {
 	Archive(ctx context.Context, by forms.Actor, year string) error
 	AddLate(ctx context.Context, by forms.Actor, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
-	IssueLink(ctx context.Context, by forms.Actor, year string, urn int) (string, error)
-	LiveLink(ctx context.Context, r forms.Return) (string, error)
-	RevokeLink(ctx context.Context, by forms.Actor, year string, urn int) error
-	IssueLinks(ctx context.Context, by forms.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
 	SetExempt(ctx context.Context, by forms.Actor, year string, urn int, exempt bool, reason string) error
 	SetContactEmail(ctx context.Context, by forms.Actor, year string, urn int, email string) error
@@ -50,6 +46,14 @@ type roundsStore interface {
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
 	SetReminderDays(ctx context.Context, by forms.Actor, year string, days []int) error
 	SetContactEmails(ctx context.Context, by forms.Actor, year string, contacts []forms.SchoolContact, source string) error
+}
+
+// schoolLinks is what the round and return pages need of forms.Links.
+type schoolLinks interface {
+	IssueLink(ctx context.Context, by forms.Actor, year string, urn int) (string, error)
+	LiveLink(ctx context.Context, r forms.Return) (string, error)
+	RevokeLink(ctx context.Context, by forms.Actor, year string, urn int) error
+	IssueLinks(ctx context.Context, by forms.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
 }
 
 // assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.

@@ -55,10 +55,10 @@ var governorRoutes = []string{"/return", "/return/start", "/return/section/leade
 func TestGovernorAccess(t *testing.T) {
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tokA, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
-	tokB, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnB)
-	revoked, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", 990008)
-	if err := rs.RevokeLink(ctx, forms.CommandLine, "2024-25", 990008); err != nil {
+	tokA, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
+	tokB, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnB)
+	revoked, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", 990008)
+	if err := forms.NewLinks(rs).RevokeLink(ctx, forms.CommandLine, "2024-25", 990008); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := rs.Return(ctx, "2024-25", urnA)
@@ -109,7 +109,7 @@ func TestGovernorAccess(t *testing.T) {
 		}
 	}
 	// Reissuing A's link stops the old one at once, even for a session already open.
-	if _, err := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA); err != nil {
+	if _, err := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnA); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, _ := govA.get("/return"); code != http.StatusForbidden {
@@ -140,7 +140,7 @@ var keyInput = regexp.MustCompile(`name="submit_key" value="([^"]+)"`)
 func TestGovernorFillsAndSubmits(t *testing.T) {
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tok, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
 	g := srv.client(t)
 	g.openLink(tok)
 	round, _ := rs.Get(ctx, "2024-25")
@@ -254,7 +254,7 @@ func TestOneTimeCodeJourney(t *testing.T) {
 	if _, err := rs.Open(ctx, forms.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := rs.IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
 
 	// Without a contact email, the governor is told to ask the partnership.
 	g := srv.client(t)

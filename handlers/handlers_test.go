@@ -92,7 +92,7 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
 			return exports.ReceiptPDF(cfg.Partnership, r, ret)
 		}})
-	app, err := New(cfg, Deps{Store: st, Register: pages, Rounds: rounds, Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
+	app, err := New(cfg, Deps{Store: st, Register: pages, Rounds: rounds, Links: forms.NewLinks(rounds), Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
 		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
 	if err != nil {
 		t.Fatal(err)

@@ -160,7 +160,7 @@ func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
 
 func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	srv, bActivity, _ := josoServer(t)
-	tok, err := srv.rounds.IssueLink(context.Background(), forms.CommandLine, "2024-25", urnB)
+	tok, err := forms.NewLinks(srv.rounds).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	// of the school's team, and a governor who signs in as a teacher loses the return.
 	both := srv.client(t)
 	both.teacherSignIn(teacherOfTest(urnA))
-	tok, _ = srv.rounds.IssueLink(context.Background(), forms.CommandLine, "2024-25", urnB)
+	tok, _ = forms.NewLinks(srv.rounds).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnB)
 	if code, _ := both.openLink(tok); code != http.StatusOK {
 		t.Fatalf("governor link after teacher sign-in: %d", code)
 	}

@@ -13,7 +13,7 @@ func (s *Server) replaceLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tok, err := s.deps.Rounds.IssueLink(c.UserContext(), adminActor(c), r.year, r.urn)
+	tok, err := s.deps.Links.IssueLink(c.UserContext(), adminActor(c), r.year, r.urn)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ func (s *Server) revokeLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Rounds.RevokeLink(c.UserContext(), adminActor(c), r.year, r.urn); err != nil {
+	if err := s.deps.Links.RevokeLink(c.UserContext(), adminActor(c), r.year, r.urn); err != nil {
 		return err
 	}
 	return doneRedirect(c, r.page(), "Link revoked")

@@ -22,7 +22,7 @@ func TestRoundStatesAndConfirmations(t *testing.T) {
 	if err := rs.SetContactEmail(ctx, forms.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	token, err := rs.Link(ctx, "2024-25", urnA)
+	token, err := forms.NewLinks(rs).Link(ctx, "2024-25", urnA)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -258,7 +258,7 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		return p, fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
 	}
 	for _, r := range returns[:o.governors] {
-		tok, err := a.rounds.IssueLink(ctx, forms.CommandLine, p.round, r.URN)
+		tok, err := forms.NewLinks(a.rounds).IssueLink(ctx, forms.CommandLine, p.round, r.URN)
 		if err != nil {
 			return p, err
 		}

@@ -52,7 +52,7 @@ func roundLinksFlags(fs *flag.FlagSet) action {
 		if *format != "csv" && *format != "table" {
 			return fmt.Errorf("--format %q must be csv or table", *format)
 		}
-		rows, err := a.rounds.IssueLinks(ctx, forms.CommandLine, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted})
+		rows, err := forms.NewLinks(a.rounds).IssueLinks(ctx, forms.CommandLine, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted})
 		if errors.Is(err, forms.ErrRoundNotOpen) {
 			return errors.New("links are given for an open round: run `assure round open --year " + *year + "` first")
 		}
