@@ -42,7 +42,7 @@ func (a *Assurance) SendCode(ctx context.Context, by Actor, id string, now time.
 	if err != nil {
 		return "", err
 	}
-	code, to, err := a.rounds.NewCode(ctx, id, now)
+	code, to, err := oneTimeCodes{a.rounds}.NewCode(ctx, id, now)
 	if err != nil {
 		return "", err
 	}
@@ -55,10 +55,10 @@ func (a *Assurance) SendCode(ctx context.Context, by Actor, id string, now time.
 	return to, nil
 }
 
-// CheckCode checks a one-time code the governor typed (Rounds.CheckCode: ErrCodeWrong,
+// CheckCode checks a one-time code the governor typed (ErrCodeWrong,
 // ErrCodeExpired) and records whether it was accepted or refused.
 func (a *Assurance) CheckCode(ctx context.Context, by Actor, id, code string, now time.Time) error {
-	err := a.rounds.CheckCode(ctx, id, code, now)
+	err := oneTimeCodes{a.rounds}.CheckCode(ctx, id, code, now)
 	switch {
 	case errors.Is(err, ErrCodeWrong), errors.Is(err, ErrCodeExpired):
 		a.audit(ctx, by, actionCodeRefused, id, err.Error())

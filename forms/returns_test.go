@@ -304,8 +304,9 @@ func TestOneTimeCode(t *testing.T) {
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	id := ReturnID("2024-25", 990006)
+	codes := oneTimeCodes{rs}
 	now := time.Now()
-	if _, _, err := rs.NewCode(ctx, id, now); !errors.Is(err, ErrNoContactEmail) {
+	if _, _, err := codes.NewCode(ctx, id, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Fatalf("no contact email: %v", err)
 	}
 	if err := rs.SetContactEmail(ctx, CommandLine, "2024-25", 990006, "not an email"); err == nil {
@@ -314,11 +315,11 @@ func TestOneTimeCode(t *testing.T) {
 	if err := rs.SetContactEmail(ctx, CommandLine, "2024-25", 990006, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	code, to, err := rs.NewCode(ctx, id, now)
+	code, to, err := codes.NewCode(ctx, id, now)
 	if err != nil || len(code) != 6 || to != "governor@school.example.org" {
 		t.Fatalf("code %q to %q: %v", code, to, err)
 	}
-	if _, _, err := rs.NewCode(ctx, id, now.Add(10*time.Second)); !errors.Is(err, ErrCodeTooSoon) {
+	if _, _, err := codes.NewCode(ctx, id, now.Add(10*time.Second)); !errors.Is(err, ErrCodeTooSoon) {
 		t.Fatalf("resend at once: %v", err)
 	}
 	r, _ := rs.Return(ctx, "2024-25", 990006)
@@ -329,25 +330,25 @@ func TestOneTimeCode(t *testing.T) {
 	if code == wrong {
 		wrong = "111111"
 	}
-	if err := rs.CheckCode(ctx, id, wrong, now); !errors.Is(err, ErrCodeWrong) {
+	if err := codes.CheckCode(ctx, id, wrong, now); !errors.Is(err, ErrCodeWrong) {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if err := rs.CheckCode(ctx, id, code[:3]+" "+code[3:], now); err != nil {
+	if err := codes.CheckCode(ctx, id, code[:3]+" "+code[3:], now); err != nil {
 		t.Fatalf("right code: %v", err)
 	}
-	if err := rs.CheckCode(ctx, id, code, now); !errors.Is(err, ErrCodeExpired) {
+	if err := codes.CheckCode(ctx, id, code, now); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("code used twice: %v", err)
 	}
 	// Five tries and the code is used up, even the right one after them.
-	code, _, _ = rs.NewCode(ctx, id, now.Add(2*time.Minute))
+	code, _, _ = codes.NewCode(ctx, id, now.Add(2*time.Minute))
 	for range CodeMaxAttempts {
-		_ = rs.CheckCode(ctx, id, wrong, now.Add(2*time.Minute))
+		_ = codes.CheckCode(ctx, id, wrong, now.Add(2*time.Minute))
 	}
-	if err := rs.CheckCode(ctx, id, code, now.Add(2*time.Minute)); !errors.Is(err, ErrCodeExpired) {
+	if err := codes.CheckCode(ctx, id, code, now.Add(2*time.Minute)); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("after five tries: %v", err)
 	}
-	code, _, _ = rs.NewCode(ctx, id, now.Add(4*time.Minute))
-	if err := rs.CheckCode(ctx, id, code, now.Add(20*time.Minute)); !errors.Is(err, ErrCodeExpired) {
+	code, _, _ = codes.NewCode(ctx, id, now.Add(4*time.Minute))
+	if err := codes.CheckCode(ctx, id, code, now.Add(20*time.Minute)); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("expired code: %v", err)
 	}
 }
