@@ -26,7 +26,7 @@ func benchStore(b *testing.B, n int) *forms.Rounds {
 			b.Fatal(err)
 		}
 	}
-	if _, err := g.Import(ctx, ex, forms.ImportOptions{Actor: "bench"}); err != nil {
+	if _, err := g.Import(ctx, ex, forms.ImportOptions{By: forms.Actor{Name: "bench"}}); err != nil {
 		b.Fatal(err)
 	}
 	rs := forms.NewRounds(st, g)

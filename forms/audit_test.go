@@ -1,12 +1,15 @@
 package forms
 
 import (
+	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/storetest"
 )
 
 // What an admin does to a round and its returns is in the audit log, written by the domain
@@ -55,6 +58,36 @@ func TestAdminActionsAreAuditedByTheDomain(t *testing.T) {
 	for _, s := range steps {
 		want = append(want, s.action)
 	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("audited %v, want %v", got, want)
+	}
+}
+
+// An import of the register, and a file refused before it, are in the audit log, written
+// by the register with who gave the file.
+func TestRegisterRecordsImportsAndRefusedFiles(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	g := NewRegister(st)
+	if _, err := g.ReadFile(ctx, admin, "broken.csv", strings.NewReader("not,a,gias,file\n1,2,3,4\n"), nil); err == nil {
+		t.Fatal("a broken file was read")
+	}
+	ex, err := g.ReadFile(ctx, admin, "demo.csv", bytes.NewReader(DemoGIAS()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Import(ctx, ex, ImportOptions{File: "demo.csv", By: admin}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = audit.New(st).Each(ctx, audit.Filter{Who: admin.Name}, 0, func(e audit.Entry) error {
+		got = append([]string{e.Action + " " + e.Target + " " + e.IP}, got...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{audit.ActionImportFailed + " broken.csv " + admin.IP, audit.ActionImport + " demo.csv " + admin.IP}
 	if !slices.Equal(got, want) {
 		t.Fatalf("audited %v, want %v", got, want)
 	}

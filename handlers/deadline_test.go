@@ -72,7 +72,7 @@ func TestRegisterPagesDoNotReadTheWholeRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{By: forms.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	c := srv.client(t)

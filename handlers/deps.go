@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"net/url"
 	"time"
 
@@ -19,7 +20,8 @@ type schoolsRegister interface {
 	Summary(ctx context.Context) (forms.RegisterSummary, error)
 	Districts(ctx context.Context) ([]string, error)
 	LastImport(ctx context.Context) (*forms.ImportReport, error)
-	CreateJob(ctx context.Context, file, actor string, ex *forms.Extract) (forms.ImportJob, error)
+	ReadFile(ctx context.Context, by forms.Actor, file string, r io.Reader, las []string) (*forms.Extract, error)
+	CreateJob(ctx context.Context, by forms.Actor, file string, ex *forms.Extract) (forms.ImportJob, error)
 	RunJob(ctx context.Context, j forms.ImportJob, ex *forms.Extract) (forms.ImportReport, error)
 	Job(ctx context.Context, id string) (forms.ImportJob, error)
 }

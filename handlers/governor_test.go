@@ -22,7 +22,7 @@ func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: forms.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)
@@ -205,7 +205,7 @@ func TestAdminRoundActions(t *testing.T) {
 	// Add a school late: a URN not yet in the round, then bad input.
 	ex, _ := forms.ReadGIAS(bytes.NewReader([]byte(`"URN","LA (code)","EstablishmentName","TypeOfEstablishment (name)","EstablishmentTypeGroup (name)","EstablishmentStatus (name)","PhaseOfEducation (name)"`+"\r\n"+
 		`"120001","925","New Primary","Academy converter","Academies","Open","Primary"`+"\r\n")), nil)
-	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: forms.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, h := admin.post("/admin/rounds/2024-25/add", url.Values{"_csrf": {admin.csrf}, "urn": {"120001"}}); code != http.StatusSeeOther || !strings.HasSuffix(h.Get("Location"), "/returns/120001") {
@@ -244,7 +244,7 @@ func TestOneTimeCodeJourney(t *testing.T) {
 	srv := newTestServer(t)
 	ctx := context.Background()
 	ex, _ := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
-	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: forms.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)

@@ -186,10 +186,10 @@ func TestAccessToEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{By: forms.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
-	job, err := srv.register.CreateJob(context.Background(), "x.csv", "test", ex)
+	job, err := srv.register.CreateJob(context.Background(), forms.Actor{Name: "test"}, "x.csv", ex)
 	if err != nil {
 		t.Fatal(err)
 	}

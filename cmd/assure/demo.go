@@ -54,7 +54,7 @@ func (a *app) loadDemo(ctx context.Context, e env) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	rep, err := a.register.Import(ctx, ex, forms.ImportOptions{File: "demo county (synthetic GIAS extract)", Actor: "demo"})
+	rep, err := a.register.Import(ctx, ex, forms.ImportOptions{File: "demo county (synthetic GIAS extract)", By: forms.Actor{Name: "demo"}})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

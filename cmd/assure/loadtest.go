@@ -229,7 +229,7 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 	if err != nil {
 		return loadPlan{}, err
 	}
-	if _, err := a.register.Import(ctx, ex, forms.ImportOptions{File: "demo county", Actor: "loadtest"}); err != nil {
+	if _, err := a.register.Import(ctx, ex, forms.ImportOptions{File: "demo county", By: forms.Actor{Name: "loadtest"}}); err != nil {
 		return loadPlan{}, err
 	}
 	if _, err := a.demoJOSO(ctx); err != nil {
