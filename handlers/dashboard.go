@@ -13,7 +13,6 @@ import (
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // DashboardPage is a round's return rates, its curve of returns, and the chase list.
@@ -160,27 +159,20 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 // downloadReturns sends the round's return-rate workbook, or its school rows as CSV.
 func (s *Server) downloadReturns(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	year, format := c.Params("year"), c.Params("format")
-	rep, err := s.deps.Rounds.Report(ctx, year, time.Now())
-	if err != nil {
-		return err
-	}
-	each := func(fn func(forms.Return) error) error {
-		return s.deps.Rounds.EachReturn(ctx, year, format == "xlsx", fn)
-	}
+	year, format := c.Params("year"), forms.ReturnsFormat(c.Params("format"))
 	// Written to a buffer first, so a failure shows an error page, not half a file.
 	var buf bytes.Buffer
-	if format == "csv" {
-		err = exports.WriteReturnsCSV(&buf, each)
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	} else {
-		err = exports.WriteReturnsWorkbook(&buf, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
-		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	}
+	now := time.Now()
+	_, err := s.deps.Rounds.ExportReturns(ctx, adminActor(c), year, format, now, func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
+		return exports.WriteReturns(&buf, format, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: now})
+	})
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: year, Detail: "returns " + format})
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if format == forms.ReturnsCSV {
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	}
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assurance-returns-%s.%s"`, year, format))
 	return c.Send(buf.Bytes())
 }

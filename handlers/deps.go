@@ -44,6 +44,8 @@ type roundsStore interface {
 	SetContactEmail(ctx context.Context, by forms.Actor, year string, urn int, email string) error
 	RoundReturns(ctx context.Context, year string) ([]forms.Return, error)
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
+	ExportReturns(ctx context.Context, by forms.Actor, year string, format forms.ReturnsFormat, now time.Time,
+		write func(rep forms.RoundReport, each func(fn func(forms.Return) error) error) error) (forms.RoundReport, error)
 	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
 	SetReminderDays(ctx context.Context, by forms.Actor, year string, days []int) error

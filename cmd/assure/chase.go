@@ -15,7 +15,6 @@ import (
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/audit"
 )
 
 func roundRemindersFlags(fs *flag.FlagSet) action {
@@ -123,17 +122,13 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		rep, err := a.rounds.Report(ctx, *year, time.Now())
-		if err != nil {
-			return err
-		}
-		each := func(fn func(forms.Return) error) error { return a.rounds.EachReturn(ctx, *year, *format == "xlsx", fn) }
-		err = writeOut(*out, e.stdout, func(w io.Writer) error {
-			if *format == "csv" {
-				return exports.WriteReturnsCSV(w, each)
-			}
-			return exports.WriteReturnsWorkbook(w, exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
-		})
+		now := time.Now()
+		rep, err := a.rounds.ExportReturns(ctx, forms.CommandLine, *year, forms.ReturnsFormat(*format), now,
+			func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
+				return writeOut(*out, e.stdout, func(w io.Writer) error {
+					return exports.WriteReturns(w, forms.ReturnsFormat(*format), exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: now})
+				})
+			})
 		if err != nil {
 			return err
 		}
@@ -141,7 +136,7 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 			all := rep.Figures.Summary[0].Now
 			fmt.Fprintf(e.stdout, "Wrote %s: round %s, %d of %d returned (%d%%).\n", *out, *year, all.Returned, all.Expected, all.Percent())
 		}
-		return a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionExported, Target: *year, Detail: "returns " + *format})
+		return nil
 	}
 }
 
