@@ -246,3 +246,42 @@ func TestReopenRefusedOnAClosedRound(t *testing.T) {
 		t.Fatalf("a refused reopening sent %d emails", len(after)-len(before))
 	}
 }
+
+// SaveSection reads what was typed and decides for itself: a "Save and continue" with an
+// answer missing keeps what is well formed, is not complete and says which field is
+// wrong; the declaration is not a section to save; a closed round takes nothing. Each
+// save is audited as the governor.
+func TestSaveSectionDecidesCompletionFromWhatWasTyped(t *testing.T) {
+	ctx := context.Background()
+	rs, round := openRound(t)
+	a, log := assuranceOver(rs, mail.New(rs.st, mail.SMTP{}))
+	ret, _ := rs.Return(ctx, round.ID, 990006)
+	sec := QuestionSections(round.Sections(ret))[0]
+	values := SectionValues(sec, fillSection(sec))
+	values.Del(Field(sec.Questions[0].ID, ""))
+	who := Governor(ret, "192.0.2.9")
+	saved, e, err := a.SaveSection(ctx, who, ret.ID, ret.Version, sec.ID, values, SaveAndContinue)
+	var invalid *InvalidEntry
+	if !errors.As(err, &invalid) || len(invalid.Fields()) != 1 || invalid.Fields()[0].Field != sec.Questions[0].ID {
+		t.Fatalf("missing answer: %v", err)
+	}
+	if slices.Contains(saved.Completed, sec.ID) || saved.Version != ret.Version+1 || len(e.Answers) == 0 {
+		t.Fatalf("saved %v (version %d), typed %v", saved.Completed, saved.Version, e.Answers)
+	}
+	if saved, _, err = a.SaveSection(ctx, who, ret.ID, saved.Version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue); err != nil || !slices.Contains(saved.Completed, sec.ID) {
+		t.Fatalf("complete: %v %v", saved.Completed, err)
+	}
+	decl, _ := DeclarationSection(round.Sections(ret))
+	if _, _, err := a.SaveSection(ctx, who, ret.ID, saved.Version, decl.ID, SectionValues(decl, fillSection(decl)), SaveAndContinue); !errors.Is(err, ErrSectionNotFound) {
+		t.Fatalf("the declaration saved as a section: %v", err)
+	}
+	if got := auditActions(t, log, who.Name); len(got) != 2 || !strings.HasPrefix(got[0], "return-section-saved: "+sec.ID) {
+		t.Fatalf("audited %v", got)
+	}
+	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.SaveSection(ctx, who, ret.ID, saved.Version, sec.ID, values, SaveForLater); !errors.Is(err, ErrNotEditable) {
+		t.Fatalf("saved in a closed round: %v", err)
+	}
+}
