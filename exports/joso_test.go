@@ -14,6 +14,7 @@ import (
 )
 
 func TestJOSOWorkbookAndCertificates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := missions.New(storetest.New(t))
 	var schools []missions.SchoolRef

@@ -14,6 +14,7 @@ import (
 // Whatever a governor typed is drawn in the receipt as text: markup stays literal, and a
 // string built to break out of a PDF text operator cannot add a script or a link.
 func TestReceiptDrawsHostileTextAsText(t *testing.T) {
+	t.Parallel()
 	hostile := `<script>alert(1)</script> x) Tj /JavaScript << /S /JS /JS (app.alert(1)) >> (`
 	var buf bytes.Buffer
 	err := WriteReceiptPDF(&buf, Receipt{Partnership: "Test LSCP", School: "<b>School</b>", Round: "2024-25", Reference: "ACDEFGHJ",
@@ -63,6 +64,7 @@ func pageTexts(t *testing.T, pdf []byte) []string {
 // A receipt runs over several pages when the return is long: each page says which it is
 // of how many, and carries the reference, so a loose page can be matched to its return.
 func TestReceiptNumbersPagesWithReference(t *testing.T) {
+	t.Parallel()
 	var rows []ReceiptRow
 	for range 120 {
 		rows = append(rows, ReceiptRow{Question: "Is the single central record complete and up to date?", Answer: "Partly",

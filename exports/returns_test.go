@@ -86,6 +86,7 @@ func raw(t *testing.T, f *excelize.File, sheet, cell string) string {
 }
 
 func TestReturnsWorkbookSheetsAndCells(t *testing.T) {
+	t.Parallel()
 	in, _ := sampleReturns(t)
 	f := writeWorkbook(t, in)
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Summary|By school|Not returned|Cannot assure|Answers" {
@@ -163,6 +164,7 @@ func TestReturnsWorkbookSheetsAndCells(t *testing.T) {
 }
 
 func TestReturnsWorkbookIsTheSameEveryTime(t *testing.T) {
+	t.Parallel()
 	in, _ := sampleReturns(t)
 	a, b := writeWorkbook(t, in), writeWorkbook(t, in)
 	for _, sh := range a.GetSheetList() {
@@ -175,6 +177,7 @@ func TestReturnsWorkbookIsTheSameEveryTime(t *testing.T) {
 }
 
 func TestReturnsCSV(t *testing.T) {
+	t.Parallel()
 	in, _ := sampleReturns(t)
 	var buf bytes.Buffer
 	if err := WriteReturnsCSV(&buf, in.Each); err != nil {
@@ -190,6 +193,7 @@ func TestReturnsCSV(t *testing.T) {
 }
 
 func TestReturnsWorkbookHasNativeChart(t *testing.T) {
+	t.Parallel()
 	in, _ := sampleReturns(t)
 	var buf bytes.Buffer
 	if err := WriteReturnsWorkbook(&buf, in); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWriteSchoolsCSV(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	rows := []SchoolRow{
 		{URN: 115850, Name: "Alton Infant School", LA: "850", Phase: "primary", Governance: "maintained", Status: "open"},
@@ -32,6 +33,7 @@ func TestWriteSchoolsCSV(t *testing.T) {
 }
 
 func TestSafeText(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"": "", "School": "School", "=1+1": "'=1+1", "+cmd": "'+cmd", "-2": "-2", "-x": "'-x",
 		"@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx", "+44.5": "+44.5",

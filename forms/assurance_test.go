@@ -68,6 +68,7 @@ func auditActions(t *testing.T, log *audit.Log, target string) []string {
 // Submitting emails the signatory a receipt with the reference and the PDF; doing it again
 // with the same key sends nothing more.
 func TestSubmitEmailsReceipt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	m := mail.New(rs.st, mail.SMTP{})
@@ -101,6 +102,7 @@ func TestSubmitEmailsReceipt(t *testing.T) {
 // A mail server that cannot be reached does not lose the submission: it stands, and the
 // failure is in the outbox and the audit log.
 func TestReceiptFailureKeepsSubmission(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -131,6 +133,7 @@ func TestReceiptFailureKeepsSubmission(t *testing.T) {
 // Reopening tells the school's contact and the last signatory why, once each, and the
 // declaration must be confirmed afresh.
 func TestReopenEmailsContactAndSignatory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round, m, a, log, ret := submittedReturn(t)
 	if err := rs.SetContactEmail(ctx, CommandLine, round.ID, 990006, "office@school.example.org"); err != nil {
@@ -174,6 +177,7 @@ func TestReopenEmailsContactAndSignatory(t *testing.T) {
 // Racing submits with one key (a double click, a resent request) all get the one
 // submission; none gets an error.
 func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a, _ := assuranceOver(rs, mail.New(rs.st, mail.SMTP{}))
@@ -199,6 +203,7 @@ func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
 // retention ends, the outbox's copies lose their body, attachments and addressee with the
 // answers, and the purge is audited by the domain.
 func TestPurgeForgetsReceiptEmails(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _, m, a, log, ret := submittedReturn(t)
 	other, err := m.Send(ctx, "someone@example.org", "Not about a return", "kept", "test", "2024-25x")
@@ -230,6 +235,7 @@ func TestPurgeForgetsReceiptEmails(t *testing.T) {
 // A return of a closed round cannot be reopened: its link only says the round is closed,
 // so the governor could not amend it, and nobody is emailed to try.
 func TestReopenRefusedOnAClosedRound(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round, m, a, _, ret := submittedReturn(t)
 	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {

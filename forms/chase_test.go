@@ -13,6 +13,7 @@ import (
 )
 
 func TestParseReminderDays(t *testing.T) {
+	t.Parallel()
 	got, err := ParseReminderDays("7, 21;1 7")
 	if err != nil || len(got) != 3 || got[0] != 21 || got[1] != 7 || got[2] != 1 {
 		t.Errorf("got %v, %v", got, err)
@@ -25,6 +26,7 @@ func TestParseReminderDays(t *testing.T) {
 }
 
 func TestDueStep(t *testing.T) {
+	t.Parallel()
 	r := Round{Deadline: "2024-12-13", ReminderDays: []int{21, 7, 1}}
 	for _, c := range []struct {
 		day  string
@@ -92,6 +94,7 @@ func submitAll(t *testing.T, rs *Rounds, round Round, r Return) {
 }
 
 func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
+	t.Parallel()
 	rs, c, m, round, returns := chaseRound(t)
 	ctx := context.Background()
 	deadline, _ := time.ParseInLocation(time.DateOnly, round.Deadline, academic.London)
@@ -167,6 +170,7 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 }
 
 func TestManualReminderAndContacts(t *testing.T) {
+	t.Parallel()
 	rs, c, _, round, returns := chaseRound(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -203,6 +207,7 @@ func TestManualReminderAndContacts(t *testing.T) {
 }
 
 func TestReadContactsRefusesBadLines(t *testing.T) {
+	t.Parallel()
 	good := "URN,School,Email\r\n990001,A,a@example.org\r\n990002,B,b@example.org\r\n"
 	got, err := ReadContacts(strings.NewReader("\ufeff" + good))
 	if err != nil || len(got) != 2 || got[1].Email != "b@example.org" || got[1].Line != 3 {

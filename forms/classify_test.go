@@ -3,6 +3,7 @@ package forms
 import "testing"
 
 func TestClassifyEveryRule(t *testing.T) {
+	t.Parallel()
 	const (
 		la  = "Local authority maintained schools"
 		ac  = "Academies"
@@ -81,6 +82,7 @@ func TestClassifyEveryRule(t *testing.T) {
 }
 
 func TestStatusOf(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Status{"Open": StatusOpen, "Open, but proposed to close": StatusOpen, "Closed": StatusClosed, "Proposed to open": StatusProposed} {
 		if got, _, ok := statusOf(in); !ok || got != want {
 			t.Errorf("statusOf(%q) = %q, %v", in, got, ok)

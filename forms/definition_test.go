@@ -10,6 +10,7 @@ import (
 )
 
 func TestDefaultDefinitionLoads(t *testing.T) {
+	t.Parallel()
 	d, err := DefaultDefinition()
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func sectionIDs(secs []Section) string {
 // A hint written for one phase shows on that phase's form only; a form written before
 // phase hints existed still loads.
 func TestPhaseHintsShowOnlyForTheirPhase(t *testing.T) {
+	t.Parallel()
 	d, err := DefaultDefinition()
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +76,7 @@ func TestPhaseHintsShowOnlyForTheirPhase(t *testing.T) {
 }
 
 func TestSectionsByPhase(t *testing.T) {
+	t.Parallel()
 	d, err := DefaultDefinition()
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +130,7 @@ func TestSectionsByPhase(t *testing.T) {
 }
 
 func TestParseDefinitionRefuses(t *testing.T) {
+	t.Parallel()
 	base := func() map[string]any {
 		var m map[string]any
 		_ = json.Unmarshal(defaultDefinition, &m)
@@ -187,6 +191,7 @@ func TestParseDefinitionRefuses(t *testing.T) {
 }
 
 func TestParseAnswerEveryKind(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2024, 11, 20, 0, 0, 0, 0, time.UTC)
 	one, ten := 1, 10
 	q := func(kind Kind) Question { return Question{ID: "q", Kind: kind, Text: "Q", Required: true} }

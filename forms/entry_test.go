@@ -8,6 +8,7 @@ import (
 
 // What a section's entry keeps and whether it completes the section, decided without a store.
 func TestEntryDecidesWhatIsKeptAndCompletion(t *testing.T) {
+	t.Parallel()
 	sec := Section{ID: "dsl", Questions: []Question{
 		{ID: "dsl.on_slt", Kind: KindYesNo, Text: "On the SLT?", Required: true},
 		{ID: "dsl.cover", Kind: KindYesPartlyNo, Text: "Cover arranged?", Required: true},

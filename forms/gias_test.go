@@ -31,6 +31,7 @@ func readFixture(t testing.TB) []byte {
 }
 
 func TestReadGIASFixture(t *testing.T) {
+	t.Parallel()
 	ex, err := ReadGIAS(bytes.NewReader(readFixture(t)), []string{"850", "936"})
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func giasCSV(header string, rows ...string) []byte {
 const testHeader = `"URN","LA (code)","LA (name)","EstablishmentName","TypeOfEstablishment (name)","EstablishmentTypeGroup (name)","EstablishmentStatus (name)","PhaseOfEducation (name)","LastChangedDate","DistrictAdministrative (name)"`
 
 func TestReadGIASEncodings(t *testing.T) {
+	t.Parallel()
 	row := `"120001","925","Lincolnshire","École Saint-Hélène Primary","Community school","Local authority maintained schools","Open","Primary","01-04-2022","Boston"`
 	utf8File := giasCSV(testHeader, row)
 	cp1252, err := charmap.Windows1252.NewEncoder().Bytes(utf8File)
@@ -102,6 +104,7 @@ func TestReadGIASEncodings(t *testing.T) {
 }
 
 func TestReadGIASRefusesMalformed(t *testing.T) {
+	t.Parallel()
 	good := `"120001","925","Lincolnshire","A School","Community school","Local authority maintained schools","Open","Primary","01-04-2022","Boston"`
 	utf16 := append([]byte{0xFF, 0xFE}, []byte("U\x00R\x00N\x00")...)
 	tests := []struct {
@@ -140,6 +143,7 @@ func TestReadGIASRefusesMalformed(t *testing.T) {
 
 // Rows the register does not keep are counted, not judged.
 func TestReadGIASDoesNotJudgeSkippedRows(t *testing.T) {
+	t.Parallel()
 	good := `"120001","925","Lincolnshire","A School","Community school","Local authority maintained schools","Open","Primary","01-04-2022","Boston"`
 	welsh := `"400001","","Wales","Ysgol Gymraeg","Welsh establishment","Welsh schools","Dormant","Primary","not a date",""`
 	otherLA := `"120002","201","City of London","B School","Community school","Local authority maintained schools","Sleeping","Primary","31-02-2022",""`
@@ -160,6 +164,7 @@ func TestReadGIASDoesNotJudgeSkippedRows(t *testing.T) {
 }
 
 func TestDemoGIASMatchesTheReport(t *testing.T) {
+	t.Parallel()
 	ex, err := ReadGIAS(bytes.NewReader(DemoGIAS()), []string{DemoLA})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 // Hostile text entering through governors' answers is cleaned where it enters: hidden
 // characters that make text display as something else go, and every text has a limit.
 func TestAnswersLoseHiddenAndControlCharacters(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2024, 11, 20, 0, 0, 0, 0, time.UTC)
 	short := Question{ID: "q", Kind: KindShortText, Text: "Name"}
 	long := Question{ID: "q", Kind: KindLongText, Text: "Plan"}
@@ -44,6 +45,7 @@ func TestAnswersLoseHiddenAndControlCharacters(t *testing.T) {
 }
 
 func TestContactEmailsHaveALengthLimit(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 250) + "@school.org.uk"
 	if _, err := ReadContacts(strings.NewReader("urn,email\n120001," + long + "\n")); err == nil {
 		t.Errorf("a contacts file with a %d-character email accepted", len(long))

@@ -27,6 +27,7 @@ func boundsRow(urn int, name string) string {
 // A file bigger than any real register is refused, naming where it went too far, and so
 // are fields and lines longer than GIAS ever writes.
 func TestReadGIASBoundsRowsFieldsAndLines(t *testing.T) {
+	t.Parallel()
 	var many strings.Builder
 	many.WriteString(testHeader + "\n")
 	for i := 1; i <= MaxGIASRows+1; i++ {
@@ -102,6 +103,7 @@ func changedExtract(ex *Extract) *Extract {
 // An import that fails part way, on a row the store cannot hold or because the import was
 // stopped mid-write, leaves the register exactly as it was.
 func TestImportFailingLateLeavesTheRegisterAsBefore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	g := NewRegister(storetest.New(t))
 	ex, err := ReadGIAS(bytes.NewReader(readFixture(t)), []string{"850", "936"})
@@ -158,6 +160,7 @@ const testLease = 2 * time.Second
 // TestHelperKilledImporter is not a test on its own: TestKilledImporterDoesNotBlock runs the
 // test binary again with killedImporterEnv set, and this imports until it is killed.
 func TestHelperKilledImporter(t *testing.T) {
+	t.Parallel()
 	uri, db, ok := strings.Cut(os.Getenv(killedImporterEnv), " ")
 	if !ok {
 		return
@@ -190,6 +193,7 @@ func TestHelperKilledImporter(t *testing.T) {
 // is not blocked for the lock's old thirty minutes, and the register shows nothing of the
 // killed import.
 func TestKilledImporterDoesNotBlock(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	g := NewRegister(st)
 	g.lease = testLease

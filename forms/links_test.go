@@ -13,6 +13,7 @@ import (
 // A school's link stays the same through reminders and mail merges until an admin
 // replaces or revokes it, and the store never holds it.
 func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
+	t.Parallel()
 	rs, c, m, round, returns := chaseRound(t)
 	ctx := context.Background()
 	r := returns[5]
@@ -74,6 +75,7 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 
 // The mail merge leaves out exempt schools, and submitted ones unless asked for.
 func TestMailMergeRows(t *testing.T) {
+	t.Parallel()
 	rs, _, _, round, returns := chaseRound(t)
 	ctx := context.Background()
 	rows, err := NewLinks(rs).IssueLinks(ctx, Actor{Name: "test"}, LinksRequest{Year: round.ID})
@@ -107,6 +109,7 @@ func linkOf(rows []SchoolLink, urn int) string {
 
 // A closed round can be reopened, with who did it in the audit log, until it is archived.
 func TestRoundReopenUntilArchived(t *testing.T) {
+	t.Parallel()
 	rs, round := openRound(t)
 	ctx := context.Background()
 	if err := rs.ReopenRound(ctx, admin, round.ID); !errors.Is(err, ErrRoundState) {

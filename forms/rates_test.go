@@ -12,6 +12,7 @@ import (
 )
 
 func TestPercentRoundsHalfUp(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ returned, expected, want int }{
 		{339, 386, 88}, {257, 281, 91}, {48, 53, 91}, {15, 18, 83}, {9, 24, 38}, {5, 5, 100},
 		{1, 8, 13}, // 12.5 rounds up
@@ -47,6 +48,7 @@ func summaryText(f Figures) string {
 }
 
 func TestDemoRoundsReproduceTheReport(t *testing.T) {
+	t.Parallel()
 	rs := demoStore(t)
 	rep, err := rs.Report(context.Background(), "2022-23", time.Now())
 	if err != nil {
@@ -112,6 +114,7 @@ func TestDemoRoundsReproduceTheReport(t *testing.T) {
 }
 
 func TestExemptSchoolsAreNotExpected(t *testing.T) {
+	t.Parallel()
 	rs := demoStore(t)
 	ctx := context.Background()
 	returns, err := rs.RoundReturns(ctx, "2022-23")
@@ -141,6 +144,7 @@ func TestExemptSchoolsAreNotExpected(t *testing.T) {
 }
 
 func TestCurveCountsLondonDays(t *testing.T) {
+	t.Parallel()
 	r := Round{Opens: "2024-10-01", Deadline: "2024-10-04", GraceDays: 1}
 	// 23:30 UTC on 2 October is 00:30 on 3 October in London (BST).
 	firsts := []time.Time{time.Date(2024, 10, 2, 23, 30, 0, 0, time.UTC), time.Date(2024, 10, 1, 9, 0, 0, 0, time.UTC)}
@@ -153,6 +157,7 @@ func TestCurveCountsLondonDays(t *testing.T) {
 
 // A round closed before its deadline draws no returns for days still to come.
 func TestCurveOfARoundClosedEarlyStopsToday(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	if err := rs.Close(ctx, CommandLine, round.ID); err != nil {

@@ -25,6 +25,7 @@ func importBytes(t *testing.T, g *Register, file []byte, las ...string) ImportRe
 }
 
 func TestImportFixtureTwiceChangesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	g := NewRegister(storetest.New(t))
 	var calls, last int
@@ -64,6 +65,7 @@ func TestImportFixtureTwiceChangesNothing(t *testing.T) {
 }
 
 func TestReimportUpdatesClosesAndAdds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	g := NewRegister(storetest.New(t))
 	row := func(urn, name, status, changed string) string {
@@ -116,6 +118,7 @@ func TestReimportUpdatesClosesAndAdds(t *testing.T) {
 }
 
 func TestMalformedFileImportsNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	g := NewRegister(storetest.New(t))
 	file := append(readFixture(t), []byte("\"999999\",\"850\"\r\n")...)
@@ -128,6 +131,7 @@ func TestMalformedFileImportsNothing(t *testing.T) {
 }
 
 func TestConcurrentImportsOneAtATime(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	g := NewRegister(st)
 	ex, err := ReadGIAS(bytes.NewReader(DemoGIAS()), nil)
@@ -161,6 +165,7 @@ func TestConcurrentImportsOneAtATime(t *testing.T) {
 }
 
 func TestDistricts(t *testing.T) {
+	t.Parallel()
 	g := NewRegister(storetest.New(t))
 	importBytes(t, g, DemoGIAS())
 	d, err := g.Districts(context.Background())

@@ -11,6 +11,7 @@ import (
 // A closed round's answers go when its retention ends, not before; its return-rate
 // figures stay; two instances purging at once purge it once.
 func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)

@@ -63,6 +63,7 @@ func fillSection(sec Section) map[string]Answer {
 }
 
 func TestRoundLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, r := openRound(t)
 	if r.State != RoundOpen || r.Expected != 386 {
@@ -100,6 +101,7 @@ func TestRoundLifecycle(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	tokA, err := NewLinks(rs).IssueLink(ctx, CommandLine, "2024-25", 990001)
@@ -138,6 +140,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestSaveSubmitReopen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a := serviceOver(rs)
@@ -214,6 +217,7 @@ func TestSaveSubmitReopen(t *testing.T) {
 }
 
 func TestConcurrentSavesOneWins(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a := serviceOver(rs)
@@ -245,6 +249,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 }
 
 func TestDoubleSubmissionMakesOne(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a := serviceOver(rs)
@@ -283,6 +288,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 }
 
 func TestExemptAndAddLate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	if err := rs.SetExempt(ctx, CommandLine, "2024-25", 990001, true, ""); err == nil {
@@ -301,6 +307,7 @@ func TestExemptAndAddLate(t *testing.T) {
 }
 
 func TestOneTimeCode(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	id := ReturnID("2024-25", 990006)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 )
@@ -27,6 +28,7 @@ import (
 // Session fixation: a session ID an attacker planted before sign-in (or before a governor
 // opens a link) is never the one that becomes signed in.
 func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
 	for name, enter := range map[string]func(c *client){
@@ -55,6 +57,7 @@ func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 // Guessing links: after 30 failed openings from one address in ten minutes every
 // opening is refused (a right one too), and the refusal is in the audit log.
 func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
 	c := srv.client(t)
@@ -79,6 +82,7 @@ func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 // CSRF: every state-changing governor and teacher request without the token is refused
 // and changes nothing.
 func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnA)
 	g := srv.client(t)
@@ -102,6 +106,7 @@ func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
 // into a link: it must never inject a header (CR/LF), plant a cookie or lead to another
 // site, whichever way the browser would read it.
 func TestSignInNextIsOnlyALocalPath(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	hostile := []string{
 		"/admin\r\nSet-Cookie: planted=1", "/admin\nSet-Cookie: planted=1", "/admin\rX-Evil: 1",
@@ -160,6 +165,7 @@ func checkLocation(t *testing.T, what string, code int, h http.Header, want stri
 // a cross-site Origin look same-site, make a cookie Secure or change the client's address;
 // from the configured proxy's address they are believed.
 func TestForwardedHeadersOnlyFromATrustedProxy(t *testing.T) {
+	t.Parallel()
 	forged := func(c *client, xffFor string) (int, []*http.Cookie) {
 		t.Helper()
 		c.get("/sign-in")
@@ -230,6 +236,7 @@ func TestForwardedHeadersOnlyFromATrustedProxy(t *testing.T) {
 // A client hammering a rate-limited page makes one audit entry per limit and window, with
 // a count, not one per refused request.
 func TestRateLimitRefusalsAuditedOncePerWindow(t *testing.T) {
+	t.Parallel()
 	srv, _ := roundServer(t)
 	c := srv.client(t)
 	for i := range 30 + 120 {
@@ -245,6 +252,7 @@ func TestRateLimitRefusalsAuditedOncePerWindow(t *testing.T) {
 // A stranger guessing the admin's password from one address is limited there, and the real
 // admin still signs in from another; the stranger cannot lock the admin out.
 func TestPasswordGuessingDoesNotLockTheAdminOut(t *testing.T) {
+	t.Parallel()
 	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0"}})
 	post := func(c *client, path, addr string, form url.Values) int {
 		t.Helper()
@@ -296,6 +304,7 @@ func TestPasswordGuessingDoesNotLockTheAdminOut(t *testing.T) {
 
 // An account's failures from everywhere slow each further failure, doubling to a cap.
 func TestFailureDelayGrowsToACap(t *testing.T) {
+	t.Parallel()
 	base := 250 * time.Millisecond
 	prev := time.Duration(0)
 	for n := 1; n <= 40; n++ {
@@ -375,6 +384,7 @@ func chunks(prefix string, n int) func(w io.Writer) {
 // route: 256 KiB for forms, the evidence limit for JOSO evidence (teachers only), a larger
 // one for the GIAS file (admins only). A chunked body is cut off at the route's limit.
 func TestOversizedBodiesRefusedBeforeReading(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	admin := srv.client(t)
 	admin.signIn()
@@ -443,9 +453,9 @@ func TestOversizedBodiesRefusedBeforeReading(t *testing.T) {
 
 // ownStoreServer is a test server on an embedded store of its own (in cfg.DataDir), with
 // an admin signed in.
-func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
+func ownStoreServer(t *testing.T, cfg app.Config) (*testServer, *client) {
 	t.Helper()
-	st, err := store.Open(context.Background(), cfg)
+	st, err := app.OpenStore(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +471,7 @@ func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
 // documents until one does not fit, then smaller ones to take the last pages.
 func fullStoreServer(t *testing.T) (*testServer, *client) {
 	t.Helper()
-	srv, admin := ownStoreServer(t, store.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
+	srv, admin := ownStoreServer(t, app.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
 	filler := srv.store.Collection("kv")
 	for i, size := 0, 64<<10; size >= 64; i++ {
 		err := srv.store.Write(context.Background(), func(ctx context.Context) error {
@@ -480,8 +490,9 @@ func fullStoreServer(t *testing.T) (*testServer, *client) {
 // DATA_DIR deleted under the running service: no more "saved", pages and /healthz say the
 // service is unavailable.
 func TestDataDirGoneIsUnavailable(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
-	srv, admin := ownStoreServer(t, store.Config{DataDir: dir})
+	srv, admin := ownStoreServer(t, app.Config{DataDir: dir})
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -508,6 +519,7 @@ func TestDataDirGoneIsUnavailable(t *testing.T) {
 // A full disk (the store's own size cap, which fails writes with SQLITE_FULL as a full disk
 // does): a save gets 503, not a generic 500, and /healthz fails until there is room again.
 func TestFullDiskIsUnavailable(t *testing.T) {
+	t.Parallel()
 	srv, admin := fullStoreServer(t)
 	filler := srv.store.Collection("kv")
 	other := srv.client(t)
@@ -533,6 +545,7 @@ func TestFullDiskIsUnavailable(t *testing.T) {
 // A proxy that appends to X-Forwarded-For passes on whatever the client wrote before it:
 // the client is the nearest address that is not one of the configured proxies.
 func TestForwardedForTakesTheNearestUntrustedAddress(t *testing.T) {
+	t.Parallel()
 	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0", "10.0.0.0/8"}})
 	for xff, want := range map[string]string{
 		"203.0.113.9":                         "203.0.113.9",
@@ -556,6 +569,7 @@ func TestForwardedForTakesTheNearestUntrustedAddress(t *testing.T) {
 // A page asked for while signed out is the page shown after signing in: the sign-in form
 // posts the (checked) next address on, and a hostile one never reaches the form.
 func TestSignInFormCarriesNext(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	code, _, h := c.get("/admin/rounds")

@@ -13,6 +13,7 @@ import (
 // The audit log: filtered on the page, exported whole as CSV with hostile text made
 // harmless, dates checked, and for admins only.
 func TestAuditLogFilterAndExport(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	hostile := `=HYPERLINK("http://evil.example")<script>alert(1)</script>@example.org`
 	// What a sign-in form records as the actor is whatever was typed.

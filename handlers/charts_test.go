@@ -12,6 +12,7 @@ func textWidth(s string, size float64) float64 { return float64(len([]rune(s))) 
 
 // No chart label runs past its chart's edges, whatever the figures.
 func TestChartLabelsFitTheirCharts(t *testing.T) {
+	t.Parallel()
 	full := forms.Rate{Returned: 281, Expected: 281}
 	f := forms.Figures{Round: "2026-27", Previous: "2022-23"}
 	for _, label := range []string{"Nursery", "Alternative provision", "Independent"} {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestDashboardDownloadsAndChasing(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	if err := forms.DemoRounds(ctx, rs); err != nil {

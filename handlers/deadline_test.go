@@ -41,6 +41,7 @@ func (s *ctxSpy) List(ctx context.Context, f forms.SchoolFilter) ([]forms.School
 // request's context: a request past its deadline stops at its next store call instead of
 // holding the register in memory for minutes.
 func TestRequestsPastTheirDeadlineStopAtTheStore(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t)
 	c := newTestServerOn(t, Config{Partnership: "Test Partnership"}, st).client(t)
 	c.signIn()
@@ -66,6 +67,7 @@ func TestRequestsPastTheirDeadlineStopAtTheStore(t *testing.T) {
 
 // The register pages read the register's figures from one document and list one page.
 func TestRegisterPagesDoNotReadTheWholeRegister(t *testing.T) {
+	t.Parallel()
 	spy := &ctxSpy{}
 	srv := newTestServerWrapping(t, Config{Partnership: "Test Partnership"}, storetest.New(t), spy.wrap)
 	ex, err := forms.ReadGIAS(strings.NewReader(string(forms.DemoGIAS())), nil)

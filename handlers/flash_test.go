@@ -12,6 +12,7 @@ const successBanner = "govuk-notification-banner--success"
 // A confirmation shows once, on the page after the action, and not on reload; one typed
 // into the address shows nothing.
 func TestFlashShowsOnceAndNotFromTheAddress(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := josoServer(t)
 	a := srv.client(t)
 	a.teacherSignIn(teacherOfTest(urnA))

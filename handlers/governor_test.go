@@ -53,6 +53,7 @@ var governorRoutes = []string{"/return", "/return/start", "/return/section/leade
 	"/return/submit", "/return/copy"}
 
 func TestGovernorAccess(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	tokA, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
@@ -138,6 +139,7 @@ var versionInput = regexp.MustCompile(`name="version" value="(\d+)"`)
 var keyInput = regexp.MustCompile(`name="submit_key" value="([^"]+)"`)
 
 func TestGovernorFillsAndSubmits(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	tok, _ := forms.NewLinks(rs).IssueLink(ctx, forms.CommandLine, "2024-25", urnA)
@@ -197,6 +199,7 @@ func TestGovernorFillsAndSubmits(t *testing.T) {
 }
 
 func TestAdminRoundActions(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	admin := srv.client(t)
@@ -241,6 +244,7 @@ func TestAdminRoundActions(t *testing.T) {
 var codeInBody = regexp.MustCompile(`\n    (\d{6})\n`)
 
 func TestOneTimeCodeJourney(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	ctx := context.Background()
 	ex, _ := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)

@@ -75,6 +75,7 @@ func submittedGovernor(t *testing.T, srv *testServer, rs *forms.Rounds, urn int)
 // Submits racing with one key (a double click that the browser sent twice at once) each
 // get the confirmation, and the receipt goes once, with the reference and the PDF.
 func TestRacingSubmitsAllGetConfirmation(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	g, secs := governorOn(t, srv, rs, urnA)
 	g.answerSections(secs)
@@ -121,6 +122,7 @@ func TestRacingSubmitsAllGetConfirmation(t *testing.T) {
 // "Save and come back later" keeps a "partly" whose explanation is not written yet: the
 // section stays in progress, and the answer is there on coming back.
 func TestSaveLaterKeepsUnexplainedAnswer(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	g, _ := governorOn(t, srv, rs, urnA)
 	_, body, _ := g.get("/return/section/dsl")
@@ -155,6 +157,7 @@ func TestSaveLaterKeepsUnexplainedAnswer(t *testing.T) {
 // After a reopening the declaration is not ticked in advance, and the confirmation page
 // says what the board said.
 func TestReopenedDeclarationNotTickedAndConfirmationFollowsAnswer(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	g := submittedGovernor(t, srv, rs, urnA)
 	_, body, _ := g.get("/return/confirmation")
@@ -201,6 +204,7 @@ func TestReopenedDeclarationNotTickedAndConfirmationFollowsAnswer(t *testing.T) 
 // A nursery's optional section says so in each label, and its form shows the hint written
 // for nurseries; a primary school's does neither.
 func TestOptionalLabelsAndPhaseHints(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	all, _ := rs.RoundReturns(ctx, "2024-25")
@@ -237,6 +241,7 @@ func TestOptionalLabelsAndPhaseHints(t *testing.T) {
 // The return's page shows the partnership each receipt and reopening email and whether it
 // was delivered, with a warning when one was not.
 func TestAdminSeesReturnEmailsAndFailures(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	submittedGovernor(t, srv, rs, urnA)
 	ret, _ := rs.Return(context.Background(), "2024-25", urnA)

@@ -20,10 +20,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/kv"
 	"github.com/lscp/assure/internal/loadtest"
 	"github.com/lscp/assure/internal/mail"
@@ -64,40 +65,32 @@ func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
 }
 
 // newTestServerWrapping is a test server whose pages reach the register through wrap
-// (a spy around the real one), when wrap is not nil.
+// (a spy around the real one), when wrap is not nil. Its services are the service's own,
+// built by internal/app.
 func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(*forms.Register) schoolsRegister) *testServer {
 	t.Helper()
-	reg := forms.NewRegister(st)
-	var pages schoolsRegister = reg
+	s := app.New(st, app.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
+	var pages schoolsRegister = s.Register
 	if wrap != nil {
-		pages = wrap(reg)
+		pages = wrap(s.Register)
 	}
-	acc := accounts.New(st)
-	if _, err := acc.Create(context.Background(), testEmail, testPassword); err != nil && !errors.Is(err, accounts.ErrExists) {
+	if _, err := s.Accounts.Create(context.Background(), testEmail, testPassword); err != nil && !errors.Is(err, accounts.ErrExists) {
 		t.Fatal(err)
 	}
 	key, err := st.Secret(context.Background(), "csrf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	al := audit.New(st)
 	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
 	if cfg.signInDelayBase == 0 {
 		cfg.signInDelayBase = time.Millisecond // the growing delay's shape is tested on its own
 	}
-	rounds, mailer := forms.NewRounds(st, reg), mail.New(st, mail.SMTP{})
-	chase := forms.NewChase(rounds, mailer, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
-	jp := missions.New(st)
-	assure := forms.NewAssurance(rounds, mailer, al, forms.AssuranceConfig{Partnership: cfg.Partnership,
-		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
-			return exports.ReceiptPDF(cfg.Partnership, r, ret)
-		}})
-	app, err := New(cfg, Deps{Store: st, Register: pages, Rounds: rounds, Links: forms.NewLinks(rounds), Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
-		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
+	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Links: s.Links, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
+		JOSO: s.JOSO, JOSOMail: s.JOSOMail})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{app: app, register: reg, rounds: rounds, mail: mailer, audit: al, store: st, joso: jp}
+	return &testServer{app: web, register: s.Register, rounds: s.Rounds, mail: s.Mail, audit: s.Audit, store: st, joso: s.JOSO}
 }
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
@@ -181,6 +174,7 @@ func (c *client) returnAction(urn int, action string, form url.Values) (int, htt
 }
 
 func TestAccessToEveryRoute(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
 	if err != nil {
@@ -240,6 +234,7 @@ func TestAccessToEveryRoute(t *testing.T) {
 }
 
 func TestSignInSignOutAndAudit(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -283,6 +278,7 @@ func TestSignInSignOutAndAudit(t *testing.T) {
 }
 
 func TestCSRFRefused(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -312,6 +308,7 @@ func TestCSRFRefused(t *testing.T) {
 }
 
 func TestSignInRateLimited(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -334,6 +331,7 @@ func TestSignInRateLimited(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	_, _, h := srv.client(t).get("/sign-in")
 	for k, want := range map[string]string{
@@ -361,6 +359,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	code, body, _ := srv.client(t).get("/healthz")
 	var got map[string]string
@@ -372,6 +371,7 @@ func TestHealthz(t *testing.T) {
 
 // A store that has gone away: /healthz says so with 503, pages say so with 503, no panic.
 func TestStoreGoneAway(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.signIn()
@@ -388,17 +388,19 @@ func TestStoreGoneAway(t *testing.T) {
 
 // An external store that stops and comes back: 503s and a failing /healthz while it is
 // away, no panic, and the same running service recovers by itself when it returns.
+// Not parallel: the store comes back on the port it had, which a test running alongside
+// could take while it is away.
 func TestExternalStoreStopsAndReturns(t *testing.T) {
 	dir := t.TempDir()
 	addr, err := loadtest.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, stop, err := store.StartEmbeddedOn(dir, addr, nil)
+	_, stop, err := embedded.StartOn(dir, addr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), store.Config{MongoURI: "mongodb://" + addr + "/", Database: "assure"})
+	st, err := app.OpenStore(context.Background(), app.Config{MongoURI: "mongodb://" + addr + "/", Database: "assure"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +420,7 @@ func TestExternalStoreStopsAndReturns(t *testing.T) {
 			t.Fatalf("%s while away: %d", p, code)
 		}
 	}
-	if _, stop, err = store.StartEmbeddedOn(dir, addr, nil); err != nil {
+	if _, stop, err = embedded.StartOn(dir, addr, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer stop()
@@ -441,6 +443,7 @@ func TestExternalStoreStopsAndReturns(t *testing.T) {
 
 // Behind a TLS-terminating proxy the session cookie is Secure; on plain HTTP it cannot be.
 func TestSecureCookiesOverTLS(t *testing.T) {
+	t.Parallel()
 	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", TrustProxy: []string{"0.0.0.0"}})
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -468,6 +471,7 @@ func TestSecureCookiesOverTLS(t *testing.T) {
 }
 
 func TestOversizedFormRefused(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.get("/sign-in")
@@ -495,6 +499,7 @@ func (c *client) uploadTo(path, field, name string, data []byte) (int, string, h
 }
 
 func TestUploadGIAS(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t)
 	c := srv.client(t)
 	c.signIn()

@@ -10,6 +10,7 @@ import (
 // A file name that displays as something it is not loses its hidden characters on the
 // way in, and a PDF that would act when opened is refused with the reason.
 func TestEvidenceNamesAreShownAsTheyAreAndActivePDFsRefused(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := josoServer(t)
 	a := srv.client(t)
 	a.teacherSignIn(teacherOfTest(urnA))

@@ -103,6 +103,7 @@ func (c *client) teacherSignIn(email string) {
 }
 
 func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
+	t.Parallel()
 	srv, bActivity, bFile := josoServer(t)
 	anon := srv.client(t)
 	for _, p := range []string{"/joso/school", "/joso/school/josos", "/joso/school/activities/" + bActivity} {
@@ -159,6 +160,7 @@ func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
 }
 
 func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
+	t.Parallel()
 	srv, bActivity, _ := josoServer(t)
 	tok, err := forms.NewLinks(srv.rounds).IssueLink(context.Background(), forms.CommandLine, "2024-25", urnB)
 	if err != nil {
@@ -194,6 +196,7 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 }
 
 func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
+	t.Parallel()
 	_, a, _ := logActivityAsA(t)
 	form := url.Values{"_csrf": {a.csrf}, "type": {"m2-a1"}, "date-day": {"31"}, "date-month": {"2"}, "date-year": {"2023"},
 		"description": {"<script>alert(1)</script> Safer Internet Day"}, "reach": {"lots"}, "send": {"approval"}}
@@ -255,6 +258,7 @@ func TestActivityFormErrorsKeepWhatWasTypedAndEvidenceIsChecked(t *testing.T) {
 }
 
 func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := josoServer(t)
 	ctx := context.Background()
 	aTeam := missions.TeamID("2022-23", urnA)

@@ -35,6 +35,7 @@ func logActivityAsA(t *testing.T) (*testServer, *client, string) {
 }
 
 func TestActivityWhoTookPartIsAnExplicitExclusiveChoice(t *testing.T) {
+	t.Parallel()
 	srv, a, body := logActivityAsA(t)
 	if len(checkedInputs(body)) != 0 {
 		t.Fatalf("a new activity has ticked boxes: %v", checkedInputs(body))
@@ -59,6 +60,7 @@ func TestActivityWhoTookPartIsAnExplicitExclusiveChoice(t *testing.T) {
 }
 
 func TestJOSONameAlreadyInTheTeamIsRefused(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := josoServer(t)
 	a := srv.client(t)
 	a.teacherSignIn(teacherOfTest(urnA))
@@ -100,6 +102,7 @@ func sessionsForm(t *testing.T, srv *testServer, csrf, remove string) url.Values
 }
 
 func TestRemovingASessionAsksFirstAndAttendedSessionsStay(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := josoServer(t) // attendance at s1 and s2
 	admin := srv.client(t)
 	admin.signIn()
@@ -138,6 +141,7 @@ func TestRemovingASessionAsksFirstAndAttendedSessionsStay(t *testing.T) {
 // TestCraftedJOSOPostsGetAPageNot500 sends what no page of the service sends: each gets a
 // 4xx page saying what was wrong, never the "problem with the service" 500.
 func TestCraftedJOSOPostsGetAPageNot500(t *testing.T) {
+	t.Parallel()
 	srv, bActivity, _ := josoServer(t)
 	admin := srv.client(t)
 	admin.signIn()

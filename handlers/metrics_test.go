@@ -24,6 +24,8 @@ func metricValue(t *testing.T, body, series string) float64 {
 	return v
 }
 
+// Not parallel: the counters are process-wide (one registry), so requests of tests running
+// alongside would move them.
 func TestMetricsCountRequestsEmailsAndStoreErrors(t *testing.T) {
 	srv := newTestServerWith(t, Config{Partnership: "Test Partnership", MetricsToken: "s3cret-token"})
 	scrape := func() string {

@@ -17,6 +17,7 @@ import (
 // the section saves, and the emailed link is the mail merge's, which still opens.
 // Replacing the link (an admin's act) gives a new one and stops the old.
 func TestReminderKeepsLinkAndSession(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	if err := rs.SetContactEmail(ctx, forms.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
@@ -94,6 +95,7 @@ func TestReminderKeepsLinkAndSession(t *testing.T) {
 // Every action on a school's return page says it was done, once; and a return of a closed
 // round offers no reopening and refuses one (409), sending nobody an email.
 func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	admin := srv.client(t)
 	admin.signIn()

@@ -14,6 +14,7 @@ import (
 // a closed round can be reopened until archived; a governor's link on a closed round
 // says so plainly; reminding on a closed round is refused with a page, not a failure.
 func TestRoundStatesAndConfirmations(t *testing.T) {
+	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
 	if _, err := rs.Create(ctx, forms.CommandLine, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-13"}); err != nil {

@@ -23,6 +23,7 @@ func fieldMessage(err error, field string) string {
 }
 
 func TestWholeTeamAndNamedJOSOsAreExclusive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	in := ActivityInput{Type: "m8-a1", Date: "2023-03-01", WholeTeam: true, JOSOs: []string{"j1"}, Description: "Posters"}
@@ -62,6 +63,7 @@ func trainingTeam(t *testing.T) (*Programme, Team) {
 }
 
 func TestXPGoesOnlyToTrainedJOSOsWhoTookPart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := trainingTeam(t)
 	approve := func(in ActivityInput) []Entry {
@@ -114,6 +116,7 @@ func TestXPGoesOnlyToTrainedJOSOsWhoTookPart(t *testing.T) {
 }
 
 func TestActivityDateFallsInItsProgrammeYear(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	for date, ok := range map[string]bool{"2022-08-31": false, "2022-09-01": true, "2023-08-31": true, "2023-09-01": false, "2019-02-07": false} {

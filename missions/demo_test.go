@@ -9,6 +9,7 @@ import (
 )
 
 func TestDemoHasThePartnershipsFigures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := New(storetest.New(t))
 	var schools []SchoolRef

@@ -14,6 +14,7 @@ import (
 )
 
 func TestCleanFileNameSurvivesLongExtensionsAndHiddenCharacters(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"poster." + strings.Repeat("x", 300): strings.Repeat("x", 0) + "poster." + strings.Repeat("x", 93),
 		strings.Repeat("a", 200) + ".png":    strings.Repeat("a", 96) + ".png",
@@ -64,6 +65,7 @@ func pdfWithStream(t *testing.T, hidden string) []byte {
 }
 
 func TestPDFsWithScriptsActionsOrEmbeddedFilesAreRefused(t *testing.T) {
+	t.Parallel()
 	for name, data := range map[string][]byte{
 		"JavaScript":             pdf("/Names << /JavaScript 3 0 R >>"),
 		"JS":                     pdf("/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
@@ -108,6 +110,7 @@ func pngHeader(w, h uint32) []byte {
 }
 
 func TestImagesMustDecodeAsTheirTypeWithinBounds(t *testing.T) {
+	t.Parallel()
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 // Names entering the programme lose the characters that make text display as something
 // else, and are refused when too long.
 func TestNamesLoseHiddenCharactersWhereTheyEnter(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Am\u200Bira K":       "Amira K",
 		"\u202EAmira K\u202C": "Amira K",

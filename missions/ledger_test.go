@@ -50,6 +50,7 @@ func submitted(t *testing.T, p *Programme, team Team, audiences ...string) Activ
 }
 
 func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1, AudienceWholeSchool)
@@ -100,6 +101,7 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 }
 
 func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceParents, AudienceKS1)
@@ -145,6 +147,7 @@ func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
 }
 
 func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	done := submitted(t, p, team, AudienceKS2)
@@ -181,6 +184,7 @@ func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
 }
 
 func TestRebuildEqualsIncrementalTotals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	for i, aud := range [][]string{{AudienceKS1}, {AudienceParents, AudienceWholeSchool}, nil, {AudienceKS2, AudienceKS1}} {
@@ -219,6 +223,7 @@ func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 }
 
 func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)
@@ -245,6 +250,7 @@ func TestInterruptedApprovalIsCompletedByRepair(t *testing.T) {
 }
 
 func TestCapLimitsWhatASchoolEarnsFromOneActivity(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	total := 0

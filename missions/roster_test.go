@@ -8,6 +8,7 @@ import (
 )
 
 func TestTwoJOSOsOfASchoolCannotShareADisplayName(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t) // Amira K (j1) and Ben T (j2)
 	for _, name := range []string{"Amira K", "amira K.", " AMIRA   K "} {
@@ -36,6 +37,7 @@ func TestTwoJOSOsOfASchoolCannotShareADisplayName(t *testing.T) {
 }
 
 func TestASessionWithAttendanceCannotBeRemovedAndRemovalIsConfirmed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, _ := liveTeam(t) // attendance at s1 and s3
 	y, _ := p.Year(ctx, "2022-23")

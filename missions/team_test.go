@@ -11,6 +11,7 @@ import (
 )
 
 func TestDisplayNamesAreFirstNameAndInitialOnly(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"Amira K": "Amira K", " Amira  K. ": "Amira K", "Mary-Jane O": "Mary-Jane O", "Zoë B": "Zoë B"} {
 		if got, err := CheckDisplayName(in); err != nil || got != want {
 			t.Errorf("%q: %q %v, want %q", in, got, err, want)
@@ -24,6 +25,7 @@ func TestDisplayNamesAreFirstNameAndInitialOnly(t *testing.T) {
 }
 
 func TestTrainedNeedsBothTaughtSessionsAndReleasesMissions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	y, _ := p.Year(ctx, "2022-23")
@@ -61,6 +63,7 @@ func TestTrainedNeedsBothTaughtSessionsAndReleasesMissions(t *testing.T) {
 }
 
 func TestSignInLinksWorkOnceForTheCurrentTeacher(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	tok, _, err := p.NewSignInLink(ctx, team.ID, SignInLasts)
@@ -110,6 +113,7 @@ func pngBytes(t *testing.T) []byte {
 }
 
 func TestEvidenceIsTypeCheckedStoredAndPulled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a, err := p.SaveActivity(ctx, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "Posters"}, false, "t")
@@ -153,6 +157,7 @@ func TestEvidenceIsTypeCheckedStoredAndPulled(t *testing.T) {
 }
 
 func TestAnonymisingAClosedYearKeepsTotals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)

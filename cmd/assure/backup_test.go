@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/missions"
 )
@@ -36,7 +36,7 @@ func testConfig(t *testing.T, dataDir string) config {
 func storeContents(t *testing.T, dataDir string) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DataDir: dataDir, Database: "assure"})
+	st, err := embedded.Open(ctx, embedded.Config{Dir: dataDir, Database: "assure"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,11 +47,10 @@ func storeContents(t *testing.T, dataDir string) map[string][]string {
 // The demo (with an evidence file) backed up while nothing else runs, restored into a
 // new data directory: every collection, document for document, the same.
 func TestBackupRestoresTheDemoExactly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	src, dst, file := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "assure.backup")
-	if code, _, errs := assure(t, src, "", "demo"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	src, _ := demoDir(t)
+	dst, file := t.TempDir(), filepath.Join(t.TempDir(), "assure.backup")
 	a, err := openStore(ctx, env{stdout: io.Discard, stderr: io.Discard}, testConfig(t, src))
 	if err != nil {
 		t.Fatal(err)

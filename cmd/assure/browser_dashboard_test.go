@@ -23,6 +23,7 @@ func liveRoundYear(now time.Time) string {
 // dashboard, the live round's chase list filtered, a school's page, a contact recorded and
 // a reminder sent, with JavaScript on and off; the chasing steps by keyboard alone.
 func TestBrowserDashboardAndChasing(t *testing.T) {
+	t.Parallel()
 	axe := axeSource(t)
 	base, password := liveServer(t)
 	live := liveRoundYear(time.Now())

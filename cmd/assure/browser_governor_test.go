@@ -69,6 +69,7 @@ func fillSection(t *testing.T, ctx context.Context, sec forms.Section) {
 }
 
 func TestBrowserGovernorJourney(t *testing.T) {
+	t.Parallel()
 	axe := axeSource(t)
 	base, password := liveServer(t)
 	admin := newBrowser(t)

@@ -20,6 +20,7 @@ import (
 // the team's XP moves by the rule's figures, and removes a training session after a
 // confirmation page. axe-core finds nothing on any page.
 func TestBrowserJOSOJourney(t *testing.T) {
+	t.Parallel()
 	axe := axeSource(t)
 	base, password := liveServer(t)
 	png := filepath.Join(t.TempDir(), "poster.png")

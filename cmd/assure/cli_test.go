@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -40,7 +42,50 @@ func assure(t *testing.T, dataDir, stdin string, args ...string) (code int, stdo
 	return code, out.String(), errb.String()
 }
 
+// demoTemplate is a data directory the demo command loaded once for this test binary:
+// loading the demo takes seconds of CPU, and most tests only start from it.
+var demoTemplate struct {
+	once     sync.Once
+	dir, out string
+	err      error
+}
+
+// demoDir is a fresh copy of the demo's data directory, for this test alone, and what the
+// demo command printed as it loaded it (the demo admin's password among it).
+// TestDemoLoadsTheCounty runs the command itself.
+func demoDir(t *testing.T) (dir, out string) {
+	t.Helper()
+	d := &demoTemplate
+	d.once.Do(func() {
+		if d.dir, d.err = os.MkdirTemp("", "assure-demo-"); d.err != nil {
+			return
+		}
+		var stdout, stderr strings.Builder
+		getenv := func(k string) string { return map[string]string{"DATA_DIR": d.dir, "DEMO": "false"}[k] }
+		if code := run(context.Background(), []string{"demo"}, getenv, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			d.err = fmt.Errorf("demo exited %d: %s", code, stderr.String())
+		}
+		d.out = stdout.String()
+	})
+	if d.err != nil {
+		t.Fatalf("loading the demo: %v", d.err)
+	}
+	dir = t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(d.dir)); err != nil {
+		t.Fatalf("copying the demo's data directory: %v", err)
+	}
+	return dir, d.out
+}
+
+// removeDemoTemplate removes the template directory, if a test made it (TestMain).
+func removeDemoTemplate() {
+	if demoTemplate.dir != "" {
+		_ = os.RemoveAll(demoTemplate.dir)
+	}
+}
+
 func TestImportSchoolsTwiceThenList(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := fixture(t, fixtureRel)
 	code, out, errs := assure(t, dir, "", "import-schools", "--la", "850,936", file)
@@ -89,6 +134,7 @@ func TestImportSchoolsTwiceThenList(t *testing.T) {
 }
 
 func TestBrokenFileImportsNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good, err := os.ReadFile(fixture(t, fixtureRel))
 	if err != nil {
@@ -109,6 +155,7 @@ func TestBrokenFileImportsNothing(t *testing.T) {
 }
 
 func TestAdminCreateAndHelp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, out, errs := assure(t, dir, "a long enough password\n", "admin", "create", "--email", "lead@example.org")
 	if code != 0 || !strings.Contains(out, "Created admin lead@example.org") || strings.Contains(out, "Password:") {
@@ -134,6 +181,7 @@ func TestAdminCreateAndHelp(t *testing.T) {
 }
 
 func TestDemoLoadsTheCounty(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, out, errs := assure(t, dir, "", "demo")
 	if code != 0 || !strings.Contains(out, "386 schools") || !strings.Contains(out, demoAdminEmail) {
@@ -149,10 +197,8 @@ func TestDemoLoadsTheCounty(t *testing.T) {
 }
 
 func TestRoundCommands(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errs := assure(t, dir, "", "demo"); code != 0 {
-		t.Fatal(errs)
-	}
+	t.Parallel()
+	dir, _ := demoDir(t)
 	code, out, errs := assure(t, dir, "", "round", "create", "--year", "2024-25", "--opens", "2024-10-01", "--deadline", "2024-12-13")
 	if code != 0 || !strings.Contains(out, "Created round 2024-25 (draft)") {
 		t.Fatalf("create: %d %s %s", code, out, errs)

@@ -8,6 +8,7 @@ import (
 
 // TRUST_PROXY names proxies; "true" (which once meant every private address) is refused.
 func TestTrustProxySetting(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string][]string{
 		"": nil, "false": nil, "10.0.0.5": {"10.0.0.5"}, " 10.0.0.5 , 10.1.0.0/16,::1": {"10.0.0.5", "10.1.0.0/16", "::1"},
 	} {

@@ -13,9 +13,10 @@ import (
 // TestExportReturnsReproducesTheReport loads the demo, exports round 2022-23 as a user
 // would and reads the workbook back: the Summary must be the annual report's table.
 func TestExportReturnsReproducesTheReport(t *testing.T) {
-	dir := t.TempDir()
-	if code, out, errs := assure(t, dir, "", "demo"); code != 0 || !strings.Contains(out, "rounds 2021-22 and 2022-23") {
-		t.Fatalf("demo: %d\n%s\n%s", code, out, errs)
+	t.Parallel()
+	dir, out := demoDir(t)
+	if !strings.Contains(out, "rounds 2021-22 and 2022-23") {
+		t.Fatalf("demo:\n%s", out)
 	}
 	file := filepath.Join(dir, "returns.xlsx")
 	code, out, errs := assure(t, dir, "", "export", "returns", "--round", "2022-23", "--out", file)
@@ -113,10 +114,8 @@ func TestExportReturnsReproducesTheReport(t *testing.T) {
 // TestRemindersRunOncePerStep lets the live demo round's reminder step fall due from the
 // command line: it reaches only schools that have not returned, and only once.
 func TestRemindersRunOncePerStep(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errs := assure(t, dir, "", "demo"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	t.Parallel()
+	dir, _ := demoDir(t)
 	code, out, errs := assure(t, dir, "", "reminders", "run")
 	if code != 0 || !strings.Contains(out, "Reminders: ") || strings.Contains(out, " 0 sent") {
 		t.Fatalf("first run: %d %s %s", code, out, errs)

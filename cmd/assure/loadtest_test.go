@@ -12,17 +12,22 @@ import (
 
 // TestMain lets the test binary stand in for the assure binary: with ASSURE_TEST_MAIN=1
 // it runs the command line it was given, so the crash test can start (and kill) a real
-// server process built from this very code.
+// server process built from this very code. After the tests it closes the Chromium the
+// browser tests share and removes the demo's template data directory.
 func TestMain(m *testing.M) {
 	if os.Getenv("ASSURE_TEST_MAIN") == "1" {
 		main()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopChromium()
+	removeDemoTemplate()
+	os.Exit(code)
 }
 
 // A small deadline day: every acknowledged save, submission and activity is in the
 // store once, and the server stops cleanly.
 func TestLoadTestChecksEveryAcknowledgedWrite(t *testing.T) {
+	t.Parallel()
 	out := runLoadTest(t, loadOptions{governors: 12, teachers: 3, activities: 2, downloads: 1})
 	if !strings.Contains(out, "governor journeys finished: 12 of 12") || !strings.Contains(out, "teacher journeys finished: 3 of 3") ||
 		!strings.Contains(out, ", 0 errors") {
@@ -37,6 +42,7 @@ func TestLoadTestChecksEveryAcknowledgedWrite(t *testing.T) {
 // directory: after each kill the store opens cleanly and holds every submission (and
 // save and activity) acknowledged before it, intact, exactly once.
 func TestCrashMidLoadLosesNothingAcknowledged(t *testing.T) {
+	t.Parallel()
 	out := runLoadTest(t, loadOptions{governors: 90, teachers: 6, activities: 3, downloads: 1, crashes: 3})
 	kills := regexp.MustCompile(`server killed with SIGKILL after \S+, (\d+) submissions acknowledged so far`).FindAllStringSubmatch(out, -1)
 	checks := strings.Count(out, "Store checked: all")
