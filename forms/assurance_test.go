@@ -258,6 +258,7 @@ func TestReopenRefusedOnAClosedRound(t *testing.T) {
 // wrong; the declaration is not a section to save; a closed round takes nothing. Each
 // save is audited as the governor.
 func TestSaveSectionDecidesCompletionFromWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a, log := assuranceOver(rs, mail.New(rs.st, mail.SMTP{}))

@@ -15,6 +15,7 @@ import (
 // What an admin does to a round and its returns is in the audit log, written by the domain
 // with who did it and from where: no caller has to remember to record it.
 func TestAdminActionsAreAuditedByTheDomain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
 	c := NewChase(rs, noEmail{}, ChaseConfig{Partnership: "Demo LSCP"})
@@ -66,6 +67,7 @@ func TestAdminActionsAreAuditedByTheDomain(t *testing.T) {
 // An import of the register, and a file refused before it, are in the audit log, written
 // by the register with who gave the file.
 func TestRegisterRecordsImportsAndRefusedFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
 	g := NewRegister(st)

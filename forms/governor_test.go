@@ -30,6 +30,7 @@ func twoSectionForm() (Round, Return) {
 }
 
 func TestTheDeclarationIsSignedNotAnsweredAsASection(t *testing.T) {
+	t.Parallel()
 	round, ret := twoSectionForm()
 	if got := QuestionSections(round.Sections(ret)); len(got) != 1 || got[0].ID != "dsl" {
 		t.Fatalf("question sections: %+v", got)
@@ -49,6 +50,7 @@ func TestTheDeclarationIsSignedNotAnsweredAsASection(t *testing.T) {
 }
 
 func TestAReturnIsOpenForChangesOnlyWhileEditableInAnOpenRound(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		state, status string
 		exempt        bool
@@ -73,6 +75,7 @@ func TestAReturnIsOpenForChangesOnlyWhileEditableInAnOpenRound(t *testing.T) {
 }
 
 func TestSectionStatusFollowsCompletionThenAnswers(t *testing.T) {
+	t.Parallel()
 	round, ret := twoSectionForm()
 	dsl, _ := round.QuestionSection(ret, "dsl")
 	if got := ret.SectionStatus(dsl); got != SectionNotStarted {
@@ -93,6 +96,7 @@ func TestSectionStatusFollowsCompletionThenAnswers(t *testing.T) {
 }
 
 func TestSigningNeedsEverySectionAndAWellFormedDeclaration(t *testing.T) {
+	t.Parallel()
 	round, ret := twoSectionForm()
 	sections := round.Sections(ret)
 	decl, _ := DeclarationSection(sections)
@@ -125,6 +129,7 @@ func TestSigningNeedsEverySectionAndAWellFormedDeclaration(t *testing.T) {
 }
 
 func TestInvalidEntryListsErrorsInQuestionOrderNamingTheQuestion(t *testing.T) {
+	t.Parallel()
 	round, ret := twoSectionForm()
 	dsl, _ := round.QuestionSection(ret, "dsl")
 	e := ReadSection(dsl, url.Values{"dsl.deputies": {"two"}}, false, time.Now())
@@ -143,6 +148,7 @@ func TestInvalidEntryListsErrorsInQuestionOrderNamingTheQuestion(t *testing.T) {
 }
 
 func TestParseReturnIDAcceptsOnlyAYearAndAURN(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		id   string
 		year string
