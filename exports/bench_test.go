@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -26,7 +27,7 @@ func benchStore(b *testing.B, n int) *forms.Rounds {
 			b.Fatal(err)
 		}
 	}
-	if _, err := g.Import(ctx, ex, forms.ImportOptions{Actor: "bench"}); err != nil {
+	if _, err := g.Import(ctx, ex, forms.ImportOptions{By: audit.Actor{Name: "bench"}}); err != nil {
 		b.Fatal(err)
 	}
 	rs := forms.NewRounds(st, g)

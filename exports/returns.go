@@ -448,6 +448,16 @@ func (b *workbook) chart(rep forms.RoundReport) error {
 }
 
 // WriteReturnsCSV writes the By school rows as CSV.
+// WriteReturns writes a round's returns in the format asked for: the workbook, or its
+// school rows as CSV.
+func WriteReturns(w io.Writer, format forms.ReturnsFormat, in ReturnsInput) error {
+	if format == forms.ReturnsCSV {
+		return WriteReturnsCSV(w, in.Each)
+	}
+	return WriteReturnsWorkbook(w, in)
+}
+
+// WriteReturnsCSV writes the school rows as CSV.
 func WriteReturnsCSV(w io.Writer, each func(fn func(forms.Return) error) error) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(BySchoolHeader); err != nil {

@@ -3,8 +3,10 @@ package forms
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
@@ -20,12 +22,6 @@ const (
 // QuestionSignatoryEmail is the declaration's question for the signatory's work email,
 // where the receipt goes.
 const QuestionSignatoryEmail = "declaration.email"
-
-// Actor is who does something, as the audit log names them, and from where.
-type Actor struct {
-	Name string // an admin's email, or "governor:<return ID>"
-	IP   string
-}
 
 // Auditor records what people did.
 type Auditor interface {
@@ -61,13 +57,58 @@ func NewAssurance(rs *Rounds, m AttachingSender, log Auditor, cfg AssuranceConfi
 	return &Assurance{rounds: rs, mail: m, log: log, cfg: cfg}
 }
 
-// Submit submits a return (Rounds.Submit) and, the first time, audits it and emails the
-// receipt to the signatory. The submission stands whatever happens to the email: a
-// failure is in the outbox and the audit log for the partnership to see.
-func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submission) (Return, error) {
-	r, fresh, err := a.rounds.submit(ctx, id, s)
+// Governor is the governor of a return, as the audit log names them, at address ip.
+func Governor(r Return, ip string) audit.Actor { return audit.Actor{Name: "governor:" + r.ID, IP: ip} }
+
+// SaveSection keeps what a governor typed into one of their return's sections (values,
+// as posted), if the return is still at the version they loaded (else ErrConflict, with
+// the newer return). The domain reads the entry and decides what is kept and whether the
+// section is complete: "Save and continue" needs every answer the section requires, "Save
+// and come back later" keeps whatever is well formed. The save is audited. It gives back
+// the return as saved and the entry as typed; an entry with errors is saved as far as it
+// is well formed and gives *InvalidEntry. A return that can no longer be changed (or
+// whose round is not open) gives ErrNotEditable; a section the school is not asked, or
+// the declaration, ErrSectionNotFound.
+func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id string, version int, sectionID string, values url.Values, mode SaveMode) (Return, Entry, error) {
+	r, err := a.rounds.returnByID(ctx, id)
+	if err != nil {
+		return r, Entry{}, err
+	}
+	round, err := a.rounds.Recent(ctx, r.Round)
+	if err != nil {
+		return r, Entry{}, err
+	}
+	sec, ok := round.QuestionSection(r, sectionID)
+	if !ok {
+		return r, Entry{}, ErrSectionNotFound
+	}
+	if !round.OpenForChanges(r) {
+		return r, Entry{}, ErrNotEditable
+	}
+	e := ReadSection(sec, values, mode == SaveForLater, time.Now())
+	saved, err := a.rounds.saveEntry(ctx, r, version, sec, e)
+	if err != nil {
+		return saved, e, err
+	}
+	a.audit(ctx, by, audit.ActionReturnSaved, saved.ID, sec.ID)
+	if len(e.Errors) > 0 {
+		return saved, e, &InvalidEntry{Section: sec, Entry: e}
+	}
+	return saved, e, nil
+}
+
+// Submit signs and submits a return in one write: its round must be open, the declaration
+// (s.Declaration, as posted) well formed, the return still at the version the governor
+// checked, and every section the school is asked complete (ErrRoundNotOpen,
+// *InvalidEntry, ErrConflict, ErrIncomplete). The same submit key again gives the first
+// submission and makes no other, however the requests race. The first time, it audits
+// the submission and emails the receipt to the signatory; the submission stands whatever
+// happens to the email: a failure is in the outbox and the audit log for the partnership
+// to see. It gives back the declaration as typed, so a refused one can be shown again.
+func (a *Assurance) Submit(ctx context.Context, by audit.Actor, id string, s Submission) (Return, Entry, error) {
+	r, e, fresh, err := a.rounds.submit(ctx, id, s)
 	if !fresh {
-		return r, err
+		return r, e, err
 	}
 	// Made now: audited and receipted even if keeping its version failed (err), since the
 	// return is the record of truth and the version is rebuilt from it.
@@ -77,7 +118,7 @@ func (a *Assurance) Submit(ctx context.Context, by Actor, id string, s Submissio
 	}
 	a.audit(ctx, by, audit.ActionSubmitted, r.ID, detail)
 	a.emailReceipt(ctx, r)
-	return r, err
+	return r, e, err
 }
 
 func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
@@ -91,7 +132,7 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 		pdf, err = a.cfg.Receipt(round, r)
 	}
 	if err != nil {
-		a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailFailed, r.ID, "receipt to "+to+": "+err.Error())
+		a.audit(ctx, audit.System, audit.ActionEmailFailed, r.ID, "receipt to "+to+": "+err.Error())
 		return
 	}
 	subject := fmt.Sprintf("Receipt for %s's safeguarding assurance %s: reference %s", r.School.Name, r.Round, r.Reference)
@@ -116,7 +157,7 @@ func (a *Assurance) PurgeDue(ctx context.Context, today string) ([]PurgeReport, 
 		return err
 	})
 	for _, r := range reps {
-		a.audit(ctx, Actor{Name: "system"}, audit.ActionReturnsPurged, r.Round,
+		a.audit(ctx, audit.System, audit.ActionReturnsPurged, r.Round,
 			fmt.Sprintf("answers of %d returns, %d kept versions, %d links, %d emails", r.Returns, r.Versions, r.Links, r.Emails))
 	}
 	return reps, err
@@ -137,7 +178,7 @@ func lateWords(late bool) string {
 // Reopen reopens a submitted return (Rounds.Reopen) so the governor can amend it, audits
 // it, and emails the school's contact and the last signatory with the reason. A return
 // that is not submitted gives ErrRoundState and nothing else happens.
-func (a *Assurance) Reopen(ctx context.Context, by Actor, id, reason string) (Return, error) {
+func (a *Assurance) Reopen(ctx context.Context, by audit.Actor, id, reason string) (Return, error) {
 	r, err := a.rounds.Reopen(ctx, id, reason)
 	if err != nil {
 		return r, err
@@ -181,14 +222,18 @@ func containsFold(list []string, s string) bool {
 // with the reason, so a failure is in the audit log as well as the outbox.
 func (a *Assurance) auditEmail(ctx context.Context, returnID, what, to string, msg outbox.Message, err error) {
 	if err != nil {
-		a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailFailed, returnID, what+" to "+to+": "+err.Error())
+		a.audit(ctx, audit.System, audit.ActionEmailFailed, returnID, what+" to "+to+": "+err.Error())
 		return
 	}
-	a.audit(ctx, Actor{Name: "system"}, audit.ActionEmailed, returnID, what+" to "+to+" ("+msg.Status+")")
+	a.audit(ctx, audit.System, audit.ActionEmailed, returnID, what+" to "+to+" ("+msg.Status+")")
 }
 
-// audit records an entry. A failure to record is not the actor's failure: what they did
-// stands, and the store's trouble shows elsewhere (health, metrics, logs).
-func (a *Assurance) audit(ctx context.Context, by Actor, action, target, detail string) {
-	_ = a.log.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: target, Detail: detail})
+func (a *Assurance) audit(ctx context.Context, by audit.Actor, action, target, detail string) {
+	record(ctx, a.log, by, action, target, detail)
+}
+
+// record writes an audit entry. A failure to record is not the actor's failure: what they
+// did stands, and the store's trouble shows elsewhere (health, metrics, logs).
+func record(ctx context.Context, log Auditor, by audit.Actor, action, target, detail string) {
+	_ = log.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: target, Detail: detail})
 }

@@ -29,7 +29,7 @@ func submittedReturn(t *testing.T) (*Rounds, Round, *mail.Mailer, *Assurance, *a
 	m := mail.New(rs.st, mail.SMTP{})
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	sub, err := a.Submit(context.Background(), Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	sub, _, err := a.Submit(context.Background(), audit.Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,13 +42,10 @@ func completeAllButDeclaration(t *testing.T, rs *Rounds, round Round, urn int) (
 	ctx := context.Background()
 	ret, _ := rs.Return(ctx, round.ID, urn)
 	secs := round.Definition.For(ret.School.Record)
-	decl, _ := DeclarationSection(secs)
+	a := serviceOver(rs)
 	var err error
-	for _, sec := range secs {
-		if sec.ID == decl.ID {
-			continue
-		}
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range QuestionSections(secs) {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,11 +75,11 @@ func TestSubmitEmailsReceipt(t *testing.T) {
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
 	s := signed(secs, ret.Version, "key", time.Now())
-	sub, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.ID, s)
+	sub, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.ID, s)
 	if err != nil || sub.Status != StatusSubmitted {
 		t.Fatalf("submit: %v", err)
 	}
-	if _, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s); err != nil {
+	if _, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.ID, s); err != nil {
 		t.Fatalf("the same submit again: %v", err)
 	}
 	msgs, _ := m.Recent(ctx, 10)
@@ -117,7 +114,7 @@ func TestReceiptFailureKeepsSubmission(t *testing.T) {
 	m := mail.New(rs.st, mail.SMTP{Host: "127.0.0.1", Port: port, From: "assure@example.org", TLS: "none"})
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	sub, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	sub, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
 	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) {
 		t.Fatalf("submit with mail down: %v %s", err, sub.Status)
 	}
@@ -139,10 +136,10 @@ func TestReopenEmailsContactAndSignatory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round, m, a, log, ret := submittedReturn(t)
-	if err := rs.SetContactEmail(ctx, round.ID, 990006, "office@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, audit.CommandLine, round.ID, 990006, "office@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	re, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.ID, "The DSL training date is in the future")
+	re, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.ID, "The DSL training date is in the future")
 	if err != nil || re.Status != StatusReopened {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -172,7 +169,7 @@ func TestReopenEmailsContactAndSignatory(t *testing.T) {
 		t.Fatalf("audit:\n%s", got)
 	}
 	// Reopening what is not submitted does nothing more.
-	if _, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example"}, ret.ID, "again"); !errors.Is(err, ErrRoundState) {
+	if _, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example"}, ret.ID, "again"); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("reopen twice: %v", err)
 	}
 }
@@ -190,7 +187,7 @@ func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
 	refs, errs := make([]string, 8), make([]error, 8)
 	for i := range refs {
 		wg.Go(func() {
-			r, err := a.Submit(ctx, Actor{Name: "governor:" + ret.ID}, ret.ID, s)
+			r, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.ID, s)
 			refs[i], errs[i] = r.Reference, err
 		})
 	}
@@ -213,7 +210,7 @@ func TestPurgeForgetsReceiptEmails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	reps, err := a.PurgeDue(ctx, "2031-12-13")
@@ -241,11 +238,11 @@ func TestReopenRefusedOnAClosedRound(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round, m, a, _, ret := submittedReturn(t)
-	if err := rs.Close(ctx, round.ID); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := m.Recent(ctx, 10)
-	if _, err := a.Reopen(ctx, Actor{Name: "officer@lscp.example"}, ret.ID, "A late correction"); !errors.Is(err, ErrRoundNotOpen) {
+	if _, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example"}, ret.ID, "A late correction"); !errors.Is(err, ErrRoundNotOpen) {
 		t.Fatalf("reopening on a closed round: %v", err)
 	}
 	if got, _ := rs.Return(ctx, round.ID, 990006); got.Status != StatusSubmitted {
@@ -253,5 +250,45 @@ func TestReopenRefusedOnAClosedRound(t *testing.T) {
 	}
 	if after, _ := m.Recent(ctx, 10); len(after) != len(before) {
 		t.Fatalf("a refused reopening sent %d emails", len(after)-len(before))
+	}
+}
+
+// SaveSection reads what was typed and decides for itself: a "Save and continue" with an
+// answer missing keeps what is well formed, is not complete and says which field is
+// wrong; the declaration is not a section to save; a closed round takes nothing. Each
+// save is audited as the governor.
+func TestSaveSectionDecidesCompletionFromWhatWasTyped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rs, round := openRound(t)
+	a, log := assuranceOver(rs, mail.New(rs.st, mail.SMTP{}))
+	ret, _ := rs.Return(ctx, round.ID, 990006)
+	sec := QuestionSections(round.Sections(ret))[0]
+	values := SectionValues(sec, fillSection(sec))
+	values.Del(Field(sec.Questions[0].ID, ""))
+	who := Governor(ret, "192.0.2.9")
+	saved, e, err := a.SaveSection(ctx, who, ret.ID, ret.Version, sec.ID, values, SaveAndContinue)
+	var invalid *InvalidEntry
+	if !errors.As(err, &invalid) || len(invalid.Fields()) != 1 || invalid.Fields()[0].Field != sec.Questions[0].ID {
+		t.Fatalf("missing answer: %v", err)
+	}
+	if slices.Contains(saved.Completed, sec.ID) || saved.Version != ret.Version+1 || len(e.Answers) == 0 {
+		t.Fatalf("saved %v (version %d), typed %v", saved.Completed, saved.Version, e.Answers)
+	}
+	if saved, _, err = a.SaveSection(ctx, who, ret.ID, saved.Version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue); err != nil || !slices.Contains(saved.Completed, sec.ID) {
+		t.Fatalf("complete: %v %v", saved.Completed, err)
+	}
+	decl, _ := DeclarationSection(round.Sections(ret))
+	if _, _, err := a.SaveSection(ctx, who, ret.ID, saved.Version, decl.ID, SectionValues(decl, fillSection(decl)), SaveAndContinue); !errors.Is(err, ErrSectionNotFound) {
+		t.Fatalf("the declaration saved as a section: %v", err)
+	}
+	if got := auditActions(t, log, who.Name); len(got) != 2 || !strings.HasPrefix(got[0], "return-section-saved: "+sec.ID) {
+		t.Fatalf("audited %v", got)
+	}
+	if err := rs.Close(ctx, audit.CommandLine, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.SaveSection(ctx, who, ret.ID, saved.Version, sec.ID, values, SaveForLater); !errors.Is(err, ErrNotEditable) {
+		t.Fatalf("saved in a closed round: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -25,7 +26,7 @@ func benchFirstImport(b *testing.B, n int) {
 		b.StopTimer()
 		g := NewRegister(storetest.New(b))
 		b.StartTimer()
-		if _, err := g.Import(context.Background(), ex, ImportOptions{Actor: "bench"}); err != nil {
+		if _, err := g.Import(context.Background(), ex, ImportOptions{By: audit.Actor{Name: "bench"}}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,11 +38,11 @@ func BenchmarkFirstImport24000(b *testing.B) { benchFirstImport(b, 24000) }
 func benchReimport(b *testing.B, n int) {
 	ex := SyntheticExtract(n)
 	g := NewRegister(storetest.New(b))
-	if _, err := g.Import(context.Background(), ex, ImportOptions{Actor: "bench"}); err != nil {
+	if _, err := g.Import(context.Background(), ex, ImportOptions{By: audit.Actor{Name: "bench"}}); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		rep, err := g.Import(context.Background(), ex, ImportOptions{Actor: "bench"})
+		rep, err := g.Import(context.Background(), ex, ImportOptions{By: audit.Actor{Name: "bench"}})
 		if err != nil || rep.Changed() {
 			b.Fatal(err, rep)
 		}
@@ -53,7 +54,7 @@ func BenchmarkReimportUnchanged24000(b *testing.B) { benchReimport(b, 24000) }
 
 func benchListPage(b *testing.B, n int) {
 	g := NewRegister(storetest.New(b))
-	if _, err := g.Import(context.Background(), SyntheticExtract(n), ImportOptions{Actor: "bench"}); err != nil {
+	if _, err := g.Import(context.Background(), SyntheticExtract(n), ImportOptions{By: audit.Actor{Name: "bench"}}); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
@@ -79,7 +80,7 @@ func BenchRound(b testing.TB, n int) *Rounds {
 			b.Fatal(err)
 		}
 	}
-	if _, err := g.Import(ctx, ex, ImportOptions{Actor: "bench"}); err != nil {
+	if _, err := g.Import(ctx, ex, ImportOptions{By: audit.Actor{Name: "bench"}}); err != nil {
 		b.Fatal(err)
 	}
 	rs := NewRounds(st, g)

@@ -3,12 +3,9 @@ package forms
 import (
 	"context"
 	"crypto/rand"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"net/mail"
 	"os"
 	"slices"
 	"strconv"
@@ -20,10 +17,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	outbox "github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
-	"github.com/lscp/assure/internal/text"
 	"github.com/lscp/assure/internal/urls"
 )
 
@@ -90,6 +87,7 @@ type ChaseConfig struct {
 // Chase sends reminders and keeps the chase log.
 type Chase struct {
 	rounds *Rounds
+	links  *Links
 	log    *mongo.Collection
 	steps  *mongo.Collection
 	mail   Sender
@@ -102,7 +100,7 @@ func NewChase(rs *Rounds, m Sender, cfg ChaseConfig) *Chase {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	host, _ := os.Hostname()
-	return &Chase{rounds: rs, log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"), mail: m, cfg: cfg,
+	return &Chase{rounds: rs, links: NewLinks(rs), log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"), mail: m, cfg: cfg,
 		holder: host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)}
 }
 
@@ -135,8 +133,9 @@ func FormatReminderDays(days []int) string {
 	return strings.Join(s, ", ")
 }
 
-// SetReminderDays sets a round's reminder schedule; an empty schedule sends none.
-func (rs *Rounds) SetReminderDays(ctx context.Context, year string, days []int) error {
+// SetReminderDays sets a round's reminder schedule (an empty schedule sends none), and
+// records who did it.
+func (rs *Rounds) SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error {
 	if days == nil {
 		days = []int{}
 	}
@@ -152,6 +151,11 @@ func (rs *Rounds) SetReminderDays(ctx context.Context, year string, days []int) 
 	if res.MatchedCount == 0 {
 		return ErrRoundNotFound
 	}
+	detail := "no reminders"
+	if len(days) > 0 {
+		detail = "reminders " + FormatReminderDays(days) + " days before the deadline"
+	}
+	record(ctx, rs.audit, by, audit.ActionReminderSchedule, year, detail)
 	return nil
 }
 
@@ -183,10 +187,19 @@ type ReminderRun struct {
 	NoEmail     int // schools with no contact email
 }
 
-// RunDue sends every reminder step due at now. Only one instance runs at a time (a lock
-// in the store), and each school's step is claimed before its email is sent, so a step is
-// never sent twice.
+// RunDue sends every reminder step due at now, and records what it sent. Only one
+// instance runs at a time (a lock in the store), and each school's step is claimed before
+// its email is sent, so a step is never sent twice.
 func (c *Chase) RunDue(ctx context.Context, now time.Time) (ReminderRun, error) {
+	run, err := c.runDue(ctx, now)
+	if run.Sent+run.Failed > 0 {
+		record(ctx, c.rounds.audit, audit.System, audit.ActionRemindersSent, strings.Join(run.Rounds, ","),
+			fmt.Sprintf("%d sent, %d failed", run.Sent, run.Failed))
+	}
+	return run, err
+}
+
+func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) {
 	var run ReminderRun
 	release, err := c.rounds.st.Lock(ctx, "reminders", c.holder, 15*time.Minute)
 	if errors.Is(err, store.ErrLocked) {
@@ -232,17 +245,25 @@ func (c *Chase) RunDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 				continue
 			}
 			e, err := c.remind(ctx, round, r, ContactReminder, step, "reminder schedule", now)
-			switch {
-			case e.Delivery == outbox.StatusFailed:
-				run.Failed++
-			case err != nil:
+			if err := countDelivery(e, err, &run.Sent, &run.Failed); err != nil {
 				return run, err
-			default:
-				run.Sent++
 			}
 		}
 	}
 	return run, nil
+}
+
+// countDelivery counts a reminder as sent or not delivered; any other failure stops the run.
+func countDelivery(e ChaseEntry, err error, sent, failed *int) error {
+	switch {
+	case e.Delivery == outbox.StatusFailed:
+		*failed++
+	case err != nil:
+		return err
+	default:
+		*sent++
+	}
+	return nil
 }
 
 // claim records that a school's step is being sent; false means it already was.
@@ -261,8 +282,54 @@ func (c *Chase) claim(ctx context.Context, r Return, step int, now time.Time) (b
 	return true, nil
 }
 
-// SendReminder sends one school a reminder now, at an admin's request.
-func (c *Chase) SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (ChaseEntry, error) {
+// SendReminder sends one school a reminder now, at an admin's request, and records it. A
+// reminder that could not be delivered is recorded too, and in the chase log and the
+// outbox; it gives the entry with its delivery failed, and the error.
+func (c *Chase) SendReminder(ctx context.Context, by audit.Actor, year string, urn int, now time.Time) (ChaseEntry, error) {
+	e, err := c.sendReminder(ctx, by, year, urn, now)
+	if err == nil || e.Delivery == outbox.StatusFailed {
+		record(ctx, c.rounds.audit, by, audit.ActionReminderSent, ReturnID(year, urn), "")
+	}
+	return e, err
+}
+
+// GroupReminder is what reminding a group of schools did.
+type GroupReminder struct {
+	Sent, Failed, NoEmail int
+}
+
+// RemindGroup sends a reminder now to every school still to return that keep accepts (a
+// filter of the chase list, described for the audit log by filter) and has a contact
+// email, and records it once, with the counts.
+func (c *Chase) RemindGroup(ctx context.Context, by audit.Actor, year string, keep func(Return) bool, filter string, now time.Time) (GroupReminder, error) {
+	var g GroupReminder
+	round, err := c.rounds.Get(ctx, year)
+	if err != nil {
+		return g, err
+	}
+	if round.State != RoundOpen {
+		return g, ErrRoundNotOpen
+	}
+	list, err := c.rounds.Outstanding(ctx, year, keep)
+	if err != nil {
+		return g, err
+	}
+	for _, r := range list {
+		if r.ContactEmail == "" {
+			g.NoEmail++
+			continue
+		}
+		e, err := c.sendReminder(ctx, by, year, r.URN, now)
+		if err := countDelivery(e, err, &g.Sent, &g.Failed); err != nil {
+			return g, err
+		}
+	}
+	record(ctx, c.rounds.audit, by, audit.ActionReminderSent, year,
+		fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", g.Sent, g.Failed, g.NoEmail, filter))
+	return g, nil
+}
+
+func (c *Chase) sendReminder(ctx context.Context, by audit.Actor, year string, urn int, now time.Time) (ChaseEntry, error) {
 	round, err := c.rounds.Get(ctx, year)
 	if err != nil {
 		return ChaseEntry{}, err
@@ -280,18 +347,18 @@ func (c *Chase) SendReminder(ctx context.Context, year string, urn int, by strin
 	if r.ContactEmail == "" {
 		return ChaseEntry{}, ErrNoContactEmail
 	}
-	return c.remind(ctx, round, r, ContactManualReminder, 0, by, now)
+	return c.remind(ctx, round, r, ContactManualReminder, 0, by.Name, now)
 }
 
 // remind emails a school its link and logs it. It is the school's current link, the one
 // of the mail merge: a reminder never ends a governor's session or a link already sent.
 func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, step int, by string, now time.Time) (ChaseEntry, error) {
-	token, err := c.rounds.currentLink(ctx, r)
+	token, err := c.links.currentLink(ctx, r)
 	if err != nil {
 		return ChaseEntry{}, err
 	}
 	if r.LinkIssued.IsZero() {
-		if err := c.rounds.givenOut(ctx, round.ID, []string{r.ID}); err != nil {
+		if err := c.links.givenOut(ctx, round.ID, []string{r.ID}); err != nil {
 			return ChaseEntry{}, err
 		}
 	}
@@ -333,8 +400,9 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 	return subject, b.String()
 }
 
-// RecordContact logs a contact an admin had with a school (a phone call, a note...).
-func (c *Chase) RecordContact(ctx context.Context, year string, urn int, kind, note, by string, now time.Time) (ChaseEntry, error) {
+// RecordContact logs a contact an admin had with a school (a phone call, a note...), and
+// records it in the audit log.
+func (c *Chase) RecordContact(ctx context.Context, by audit.Actor, year string, urn int, kind, note string, now time.Time) (ChaseEntry, error) {
 	if !slices.Contains(RecordedContactKinds, kind) {
 		return ChaseEntry{}, ErrContactKind
 	}
@@ -349,8 +417,12 @@ func (c *Chase) RecordContact(ctx context.Context, year string, urn int, kind, n
 	if err != nil {
 		return ChaseEntry{}, err
 	}
-	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: year, URN: urn, Kind: kind, By: by, At: now.UTC(), Note: note}
-	return e, c.append(ctx, e, false)
+	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: year, URN: urn, Kind: kind, By: by.Name, At: now.UTC(), Note: note}
+	if err := c.append(ctx, e, false); err != nil {
+		return e, err
+	}
+	record(ctx, c.rounds.audit, by, audit.ActionContactRecorded, r.ID, kind)
+	return e, nil
 }
 
 // append adds an entry to the log and updates the return's chase counters.
@@ -380,126 +452,4 @@ func (c *Chase) Log(ctx context.Context, year string, urn int) ([]ChaseEntry, er
 		return nil, fmt.Errorf("chase: reading the log: %w", err)
 	}
 	return out, nil
-}
-
-// SchoolContact is a school's contact email from a contacts file.
-type SchoolContact struct {
-	URN   int
-	Email string
-	Line  int // in the file
-}
-
-// MaxContactsFileSize bounds a contacts file (24,000 schools take under 1 MB).
-const MaxContactsFileSize = 4 << 20
-
-// ContactsError is why a contacts file was refused; nothing from it was stored.
-type ContactsError struct {
-	Line   int
-	Reason string
-}
-
-// Kind is Invalid: the file can be corrected and sent again.
-func (e *ContactsError) Kind() problem.Kind { return problem.Invalid }
-
-func (e *ContactsError) Error() string {
-	if e.Line == 0 {
-		return "contacts file refused: " + e.Reason
-	}
-	return fmt.Sprintf("contacts file refused: line %d: %s", e.Line, e.Reason)
-}
-
-// ReadContacts reads a CSV of schools' contact emails with the header urn,email (other
-// columns are ignored). Any bad line refuses the whole file.
-func ReadContacts(r io.Reader) ([]SchoolContact, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxContactsFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading contacts: %w", err)
-	}
-	if len(raw) > MaxContactsFileSize {
-		return nil, &ContactsError{Reason: "larger than 4 MB"}
-	}
-	if !utf8.Valid(raw) {
-		return nil, &ContactsError{Reason: "not UTF-8 text: save it as CSV UTF-8"}
-	}
-	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff")))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return nil, &ContactsError{Line: 1, Reason: "no header row urn,email"}
-	}
-	urnCol, emailCol := -1, -1
-	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "urn":
-			urnCol = i
-		case "email":
-			emailCol = i
-		}
-	}
-	if urnCol < 0 || emailCol < 0 {
-		return nil, &ContactsError{Line: 1, Reason: "the header must name the columns urn and email"}
-	}
-	var out []SchoolContact
-	seen := map[int]int{}
-	for {
-		rec, err := cr.Read()
-		line, _ := cr.FieldPos(0)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, &ContactsError{Line: pe.Line, Reason: pe.Err.Error()}
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(rec) <= max(urnCol, emailCol) {
-			return nil, &ContactsError{Line: line, Reason: "too few columns"}
-		}
-		urn, err := strconv.Atoi(strings.TrimSpace(rec[urnCol]))
-		if err != nil || urn <= 0 {
-			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("URN %q is not a number", rec[urnCol])}
-		}
-		email := strings.TrimSpace(rec[emailCol])
-		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
-			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("%q is not an email address", text.Cut(email, 60))}
-		}
-		if first, dup := seen[urn]; dup {
-			return nil, &ContactsError{Line: line, Reason: fmt.Sprintf("URN %d is also on line %d", urn, first)}
-		}
-		seen[urn] = line
-		out = append(out, SchoolContact{URN: urn, Email: email, Line: line})
-	}
-	if len(out) == 0 {
-		return nil, &ContactsError{Reason: "no schools in the file"}
-	}
-	return out, nil
-}
-
-// SetContactEmails records many schools' contact emails for a round. Every school must
-// be in the round, or nothing is stored.
-func (rs *Rounds) SetContactEmails(ctx context.Context, year string, contacts []SchoolContact) error {
-	if _, err := rs.Get(ctx, year); err != nil {
-		return err
-	}
-	inRound := map[int]bool{}
-	all, err := rs.RoundReturns(ctx, year)
-	if err != nil {
-		return err
-	}
-	for _, r := range all {
-		inRound[r.URN] = true
-	}
-	for _, c := range contacts {
-		if !inRound[c.URN] {
-			return &ContactsError{Line: c.Line, Reason: fmt.Sprintf("URN %d is not in round %s", c.URN, year)}
-		}
-	}
-	for _, c := range contacts {
-		if err := rs.SetContactEmail(ctx, year, c.URN, c.Email); err != nil {
-			return err
-		}
-	}
-	return nil
 }

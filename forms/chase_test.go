@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -58,14 +59,14 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 	for _, r := range returns[:12] {
 		contacts = append(contacts, SchoolContact{URN: r.URN, Email: "gov" + r.ID[8:] + "@example.org"})
 	}
-	if err := rs.SetContactEmails(ctx, round.ID, contacts); err != nil {
+	if err := rs.SetContactEmails(ctx, audit.CommandLine, round.ID, contacts, "contacts.csv"); err != nil {
 		t.Fatal(err)
 	}
 	// Returns 0-2 submit, 3 is exempt; 12 onwards have no email.
 	for _, r := range returns[:3] {
 		submitAll(t, rs, round, r)
 	}
-	if err := rs.SetExempt(ctx, round.ID, returns[3].URN, true, "closed"); err != nil {
+	if err := rs.SetExempt(ctx, audit.CommandLine, round.ID, returns[3].URN, true, "closed"); err != nil {
 		t.Fatal(err)
 	}
 	return rs, c, m, round, returns
@@ -79,15 +80,16 @@ func submitAll(t *testing.T, rs *Rounds, round Round, r Return) {
 		t.Fatal(err)
 	}
 	secs := round.Definition.For(r.School.Record)
+	a := serviceOver(rs)
 	v := r.Version
-	for _, sec := range secs {
-		got, err := rs.SaveSection(ctx, r.ID, v, sec, finished(sec))
+	for _, sec := range QuestionSections(secs) {
+		got, err := saveFilled(ctx, a, r, v, sec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		v = got.Version
 	}
-	if _, err := rs.Submit(ctx, r.ID, signed(secs, v, "k", time.Now())); err != nil {
+	if _, err := submitted(ctx, a, r, signed(secs, v, "k", time.Now())); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -149,7 +151,7 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 	body := msgs[0].Body
 	tok := body[strings.Index(body, "/r/")+3:]
 	tok = tok[:strings.IndexByte(tok, '\n')]
-	if r, err := rs.ResolveLink(ctx, tok); err != nil || r.ContactEmail != msgs[0].To {
+	if r, err := NewLinks(rs).ResolveLink(ctx, tok); err != nil || r.ContactEmail != msgs[0].To {
 		t.Errorf("emailed link opens %v, %v", r.ID, err)
 	}
 	// The next step goes out once more, to the same schools, less any that returned since.
@@ -173,26 +175,26 @@ func TestManualReminderAndContacts(t *testing.T) {
 	rs, c, _, round, returns := chaseRound(t)
 	ctx := context.Background()
 	now := time.Now()
-	if _, err := c.SendReminder(ctx, round.ID, returns[0].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, admin, round.ID, returns[0].URN, now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to a returned school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, returns[3].URN, "admin@example.org", now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, admin, round.ID, returns[3].URN, now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to an exempt school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, returns[40].URN, "admin@example.org", now); !errors.Is(err, ErrNoContactEmail) {
+	if _, err := c.SendReminder(ctx, admin, round.ID, returns[40].URN, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Errorf("reminder with no email: %v", err)
 	}
-	e, err := c.SendReminder(ctx, round.ID, returns[6].URN, "admin@example.org", now)
+	e, err := c.SendReminder(ctx, admin, round.ID, returns[6].URN, now)
 	if err != nil || e.Kind != ContactManualReminder || e.Delivery != mail.StatusOutbox {
 		t.Fatalf("manual reminder: %+v, %v", e, err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, "carrier pigeon", "x", "admin@example.org", now); !errors.Is(err, ErrContactKind) {
+	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, "carrier pigeon", "x", now); !errors.Is(err, ErrContactKind) {
 		t.Errorf("odd kind: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, ContactPhone, "  ", "admin@example.org", now); !errors.Is(err, ErrNoteMissing) {
+	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, ContactPhone, "  ", now); !errors.Is(err, ErrNoteMissing) {
 		t.Errorf("empty note: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, round.ID, returns[6].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", "admin@example.org", now.Add(time.Minute)); err != nil {
+	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	log, _ := c.Log(ctx, round.ID, returns[6].URN)
@@ -226,7 +228,7 @@ func TestReadContactsRefusesBadLines(t *testing.T) {
 		}
 	}
 	rs, round := openRound(t)
-	err = rs.SetContactEmails(context.Background(), round.ID, []SchoolContact{{URN: 990001, Email: "a@example.org", Line: 2}, {URN: 123, Email: "b@example.org", Line: 3}})
+	err = rs.SetContactEmails(context.Background(), audit.CommandLine, round.ID, []SchoolContact{{URN: 990001, Email: "a@example.org", Line: 2}, {URN: 123, Email: "b@example.org", Line: 3}}, "contacts.csv")
 	var ce *ContactsError
 	if !errors.As(err, &ce) || ce.Line != 3 {
 		t.Errorf("unknown URN: %v", err)
@@ -235,3 +237,6 @@ func TestReadContactsRefusesBadLines(t *testing.T) {
 		t.Errorf("a refused file stored %q", r.ContactEmail)
 	}
 }
+
+// admin is an admin of the partnership, as the audit log names them.
+var admin = audit.Actor{Name: "admin@example.org", IP: "192.0.2.7"}

@@ -1,8 +1,30 @@
 // Package forms is the assurance domain: the schools register (imported from Get
 // Information About Schools, GIAS, and classified into the partnership's reporting phases
 // and governance), and, built on it, rounds, form definitions by phase and returns; the
-// return rates the partnership reports (rates.go), and chasing: the reminder schedule,
-// manual reminders and the chase log (chase.go).
+// return rates the partnership reports, and chasing.
 //
-// It knows nothing of HTTP: handlers and the command line call it.
+// It owns its rules and writes its own audit entries: every service method that changes
+// something is given the acting person (Actor: an admin, a governor, audit.CommandLine, audit.System)
+// and records what they did. Callers parse, call and render or print.
+//
+// Where things live:
+//   - governor.go: the rules of a governor's journey, pure (which sections a school is
+//     asked, the declaration, OpenForChanges, a section's status, ParseReturnID), and
+//     entry.go: what a section's typed answers keep and whether they complete it.
+//   - assurance.go: the Assurance service: SaveSection and Submit (which read what was
+//     typed and decide completion), Reopen, the receipt and reopening emails, purging;
+//     governor_access.go: a governor's link opened and one-time codes sent and checked.
+//   - round.go: Rounds, the rounds and their forms (create, open, close, reopen, archive,
+//     the form), returns.go: the returns of a round, saved, submitted, reopened, exempted;
+//     return_lists.go: a round's returns without answers, cached by change count.
+//   - links.go: Links, the schools' links (given out, replaced, revoked, resolved), over a
+//     thin linkStore; onetime_code.go: one-time codes; contacts.go: contact emails.
+//   - chase.go: Chase, the reminder schedule, reminders and the chase log; rates.go: the
+//     return rates and the export of a round's returns; retention.go: purging answers.
+//   - definition.go and definitions/default.json: the form as data (a question's
+//     wording lives there); answers.go: reading one answer; words.go: answers in words.
+//   - register.go, gias.go, classify.go, importjob.go: the schools register.
+//
+// It knows nothing of HTTP and writes no files: handlers and the command line call it,
+// and exports writes what it reads.
 package forms

@@ -39,9 +39,9 @@ func ReadSection(sec Section, form url.Values, later bool, today time.Time) Entr
 	return e
 }
 
-// EntryOf is an entry of answers already in their stored form (a "Save and continue"),
-// checked exactly as if they had been typed into the section's page.
-func EntryOf(sec Section, answers map[string]Answer, today time.Time) Entry {
+// SectionValues are the form fields a section's page would post for answers in their
+// stored form: what a test or a generator types into a section.
+func SectionValues(sec Section, answers map[string]Answer) url.Values {
 	form := url.Values{}
 	for id, a := range answers {
 		if q, ok := sec.question(id); ok && q.Kind == KindDate {
@@ -58,7 +58,7 @@ func EntryOf(sec Section, answers map[string]Answer, today time.Time) Entry {
 		}
 		form.Set(Field(id, "-comment"), a.Comment)
 	}
-	return ReadSection(sec, form, false, today)
+	return form
 }
 
 // Valid is the entry's answers that can be stored: the well-formed ones.

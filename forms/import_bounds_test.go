@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
@@ -110,7 +111,7 @@ func TestImportFailingLateLeavesTheRegisterAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.Import(ctx, ex, ImportOptions{Actor: "test"}); err != nil {
+	if _, err := g.Import(ctx, ex, ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshotRegister(t, g)
@@ -118,7 +119,7 @@ func TestImportFailingLateLeavesTheRegisterAsBefore(t *testing.T) {
 	t.Run("a last row too large for the store", func(t *testing.T) {
 		bad := changedExtract(ex)
 		bad.Rows[len(bad.Rows)-1].Record.Name = strings.Repeat("x", 17<<20)
-		if _, err := g.Import(ctx, bad, ImportOptions{Actor: "test"}); err == nil {
+		if _, err := g.Import(ctx, bad, ImportOptions{By: audit.Actor{Name: "test"}}); err == nil {
 			t.Fatal("an import with a 17 MB school succeeded")
 		}
 		if after := snapshotRegister(t, g); after != before {
@@ -128,7 +129,7 @@ func TestImportFailingLateLeavesTheRegisterAsBefore(t *testing.T) {
 	t.Run("stopped after the first schools were written", func(t *testing.T) {
 		stop, cancel := context.WithCancel(ctx)
 		defer cancel()
-		_, err := g.Import(stop, changedExtract(ex), ImportOptions{Actor: "test", Progress: func(done, total int) {
+		_, err := g.Import(stop, changedExtract(ex), ImportOptions{By: audit.Actor{Name: "test"}, Progress: func(done, total int) {
 			if done > 0 {
 				cancel()
 			}
@@ -141,7 +142,7 @@ func TestImportFailingLateLeavesTheRegisterAsBefore(t *testing.T) {
 		}
 	})
 	// And the lock went with the failed imports: the next one runs.
-	rep, err := g.Import(ctx, changedExtract(ex), ImportOptions{Actor: "test"})
+	rep, err := g.Import(ctx, changedExtract(ex), ImportOptions{By: audit.Actor{Name: "test"}})
 	if err != nil || rep.Added != 1 || rep.Updated != len(ex.Rows) {
 		t.Fatalf("the next import: %+v %v", rep, err)
 	}
@@ -180,7 +181,7 @@ func TestHelperKilledImporter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = g.Import(ctx, ex, ImportOptions{Actor: "killed", Progress: func(done, total int) {
+	_, err = g.Import(ctx, ex, ImportOptions{By: audit.Actor{Name: "killed"}, Progress: func(done, total int) {
 		if done > 0 {
 			fmt.Println("IMPORTING")
 			select {} // until killed
@@ -234,7 +235,7 @@ func TestKilledImporterDoesNotBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := g.Import(ctx, ex, ImportOptions{Actor: "test"})
+	rep, err := g.Import(ctx, ex, ImportOptions{By: audit.Actor{Name: "test"}})
 	if err != nil {
 		t.Fatalf("the import after a killed one: %v", err)
 	}

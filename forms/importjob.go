@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
@@ -29,6 +30,7 @@ type ImportJob struct {
 	ID      string        `bson:"_id" json:"id"`
 	File    string        `bson:"file" json:"file"`
 	Actor   string        `bson:"actor" json:"-"`
+	IP      string        `bson:"ip,omitempty" json:"-"` // the actor's, for the audit log
 	State   string        `bson:"state" json:"state"`
 	Done    int           `bson:"done" json:"done"`
 	Total   int           `bson:"total" json:"total"`
@@ -41,9 +43,9 @@ type ImportJob struct {
 func (g *Register) jobs() *mongo.Collection { return g.st.Collection("import_jobs") }
 
 // CreateJob records a new import job for a file that has been read and checked.
-func (g *Register) CreateJob(ctx context.Context, file, actor string, ex *Extract) (ImportJob, error) {
+func (g *Register) CreateJob(ctx context.Context, by audit.Actor, file string, ex *Extract) (ImportJob, error) {
 	now := time.Now().UTC()
-	j := ImportJob{ID: bson.NewObjectID().Hex(), File: file, Actor: actor, State: JobSaving, Total: len(ex.Rows),
+	j := ImportJob{ID: bson.NewObjectID().Hex(), File: file, Actor: by.Name, IP: by.IP, State: JobSaving, Total: len(ex.Rows),
 		Message: fmt.Sprintf("Comparing %d schools with the register", len(ex.Rows)), Started: now, Updated: now}
 	err := g.st.Write(ctx, func(ctx context.Context) error {
 		_, err := g.jobs().InsertOne(ctx, j)
@@ -65,7 +67,7 @@ func (g *Register) RunJob(ctx context.Context, j ImportJob, ex *Extract) (Import
 			return err
 		})
 	}
-	rep, err := g.Import(ctx, ex, ImportOptions{ID: j.ID, File: j.File, Actor: j.Actor, Progress: func(done, total int) {
+	rep, err := g.Import(ctx, ex, ImportOptions{ID: j.ID, File: j.File, By: audit.Actor{Name: j.Actor, IP: j.IP}, Progress: func(done, total int) {
 		if time.Since(last) < 500*time.Millisecond && done < total {
 			return
 		}

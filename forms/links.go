@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
@@ -32,24 +33,43 @@ type linkDoc struct {
 	Issued time.Time `bson:"issued"`
 }
 
-// linkKeyCache holds the link secret once read: it never changes.
-type linkKeyCache struct {
-	mu  sync.Mutex
-	key []byte
+// linkStore keeps the links' lookup documents (collection links) and the secret they are
+// derived from, read once: it never changes. Rounds holds it to make a round's first
+// links; Links gives them out.
+type linkStore struct {
+	st   *store.Store
+	docs *mongo.Collection
+	mu   sync.Mutex
+	key  []byte
 }
 
-func (rs *Rounds) linkKey(ctx context.Context) ([]byte, error) {
-	rs.linkKeys.mu.Lock()
-	defer rs.linkKeys.mu.Unlock()
-	if rs.linkKeys.key == nil {
-		key, err := rs.st.Secret(ctx, linkSecret)
+func newLinkStore(st *store.Store) *linkStore {
+	return &linkStore{st: st, docs: st.Collection("links")}
+}
+
+func (ls *linkStore) secret(ctx context.Context) ([]byte, error) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.key == nil {
+		key, err := ls.st.Secret(ctx, linkSecret)
 		if err != nil {
 			return nil, fmt.Errorf("links: %w", err)
 		}
-		rs.linkKeys.key = key
+		ls.key = key
 	}
-	return rs.linkKeys.key, nil
+	return ls.key, nil
 }
+
+// Links gives out, replaces, revokes and resolves schools' links; what an admin gives out
+// or changes is in the audit log.
+type Links struct {
+	rounds *Rounds
+	store  *linkStore
+}
+
+// NewLinks gives out the links of the returns of rs. It holds nothing of its own, so any
+// number may be made over the same rs.
+func NewLinks(rs *Rounds) *Links { return &Links{rounds: rs, store: rs.links} }
 
 // linkToken derives the token of a return's link of a generation from the store's key.
 func linkToken(key []byte, returnID string, gen int) string {
@@ -61,7 +81,7 @@ func linkToken(key []byte, returnID string, gen int) string {
 // not three writes a school when the mail merge is first downloaded. It stores the links'
 // lookup documents; the caller inserts the returns.
 func (rs *Rounds) firstLinks(ctx context.Context, returns []Return) error {
-	key, err := rs.linkKey(ctx)
+	key, err := rs.links.secret(ctx)
 	if err != nil {
 		return err
 	}
@@ -71,7 +91,7 @@ func (rs *Rounds) firstLinks(ctx context.Context, returns []Return) error {
 		r.LinkGen, r.LinkHash = 1, token.Hash(linkToken(key, r.ID, 1))
 		docs[i] = linkDoc{ID: r.LinkHash, Return: r.ID, Issued: r.Updated}
 	}
-	if err := rs.register.insertMany(ctx, rs.links, docs, func(int) {}); err != nil {
+	if err := rs.register.insertMany(ctx, rs.links.docs, docs, func(int) {}); err != nil {
 		return fmt.Errorf("links: making the first links: %w", err)
 	}
 	return nil
@@ -79,12 +99,12 @@ func (rs *Rounds) firstLinks(ctx context.Context, returns []Return) error {
 
 // givenOut records that the returns' links have been given out (by a mail merge or a
 // reminder), for the chase counters, the first time only.
-func (rs *Rounds) givenOut(ctx context.Context, year string, ids []string) error {
+func (lk *Links) givenOut(ctx context.Context, year string, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return rs.writeReturn(ctx, year+":", func(ctx context.Context) error {
-		_, err := rs.returns.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "link_issued", Value: bson.D{{Key: "$exists", Value: false}}}},
+	return lk.rounds.writeReturn(ctx, year+":", func(ctx context.Context) error {
+		_, err := lk.rounds.returns.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "link_issued", Value: bson.D{{Key: "$exists", Value: false}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_issued", Value: time.Now().UTC()}, {Key: "links_issued", Value: 1}}}})
 		return err
 	})
@@ -92,34 +112,34 @@ func (rs *Rounds) givenOut(ctx context.Context, year string, ids []string) error
 
 // Link returns a school's current link token, making the first one if it has none (or
 // none since a revocation). Asking again gives the same token.
-func (rs *Rounds) Link(ctx context.Context, year string, urn int) (string, error) {
-	r, err := rs.Return(ctx, year, urn)
+func (lk *Links) Link(ctx context.Context, year string, urn int) (string, error) {
+	r, err := lk.rounds.Return(ctx, year, urn)
 	if err != nil {
 		return "", err
 	}
-	return rs.currentLink(ctx, r)
+	return lk.currentLink(ctx, r)
 }
 
-func (rs *Rounds) currentLink(ctx context.Context, r Return) (string, error) {
-	token, err := rs.LiveLink(ctx, r)
+func (lk *Links) currentLink(ctx context.Context, r Return) (string, error) {
+	token, err := lk.LiveLink(ctx, r)
 	if err != nil || token != "" {
 		return token, err
 	}
-	key, err := rs.linkKey(ctx)
+	key, err := lk.store.secret(ctx)
 	if err != nil {
 		return "", err
 	}
-	return rs.issue(ctx, r.ID, key, r.LinkGen+1)
+	return lk.issue(ctx, r.ID, key, r.LinkGen+1)
 }
 
 // LiveLink gives the token of a return's working link, or "" when it has none (revoked,
 // never given, or made under another secret), without writing anything: what a school's
 // page shows an admin.
-func (rs *Rounds) LiveLink(ctx context.Context, r Return) (string, error) {
+func (lk *Links) LiveLink(ctx context.Context, r Return) (string, error) {
 	if r.LinkHash == "" {
 		return "", nil
 	}
-	key, err := rs.linkKey(ctx)
+	key, err := lk.store.secret(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -130,27 +150,33 @@ func (rs *Rounds) LiveLink(ctx context.Context, r Return) (string, error) {
 }
 
 // IssueLink replaces a school's link with a new one (the next generation) and returns its
-// token: the old link stops working at once, even mid-session. Saved answers stay.
-func (rs *Rounds) IssueLink(ctx context.Context, year string, urn int) (string, error) {
-	r, err := rs.Return(ctx, year, urn)
+// token: the old link stops working at once, even mid-session. Saved answers stay. It
+// records who did it.
+func (lk *Links) IssueLink(ctx context.Context, by audit.Actor, year string, urn int) (string, error) {
+	r, err := lk.rounds.Return(ctx, year, urn)
 	if err != nil {
 		return "", err
 	}
-	key, err := rs.linkKey(ctx)
+	key, err := lk.store.secret(ctx)
 	if err != nil {
 		return "", err
 	}
-	return rs.issue(ctx, r.ID, key, r.LinkGen+1)
+	token, err := lk.issue(ctx, r.ID, key, r.LinkGen+1)
+	if err != nil {
+		return "", err
+	}
+	record(ctx, lk.rounds.audit, by, audit.ActionLinksIssued, r.ID, "reissued; the old link stopped working")
+	return token, nil
 }
 
 // issue makes generation gen the return's link. Two callers issuing the same generation
 // at once derive the same token, so a race changes nothing.
-func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (string, error) {
+func (lk *Links) issue(ctx context.Context, id string, key []byte, gen int) (string, error) {
 	tok := linkToken(key, id, gen)
 	now := time.Now().UTC()
 	l := linkDoc{ID: token.Hash(tok), Return: id, Issued: now}
-	err := rs.st.Write(ctx, func(ctx context.Context) error {
-		_, err := rs.links.InsertOne(ctx, l)
+	err := lk.store.st.Write(ctx, func(ctx context.Context) error {
+		_, err := lk.store.docs.InsertOne(ctx, l)
 		if store.IsDuplicateKey(err) {
 			return nil
 		}
@@ -159,8 +185,8 @@ func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (st
 	if err != nil {
 		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
 	}
-	err = rs.writeReturn(ctx, id, func(ctx context.Context) error {
-		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "link_hash", Value: bson.D{{Key: "$ne", Value: l.ID}}}},
+	err = lk.rounds.writeReturn(ctx, id, func(ctx context.Context) error {
+		_, err := lk.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "link_hash", Value: bson.D{{Key: "$ne", Value: l.ID}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_gen", Value: gen}, {Key: "link_issued", Value: now}}},
 				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
 		return err
@@ -172,29 +198,34 @@ func (rs *Rounds) issue(ctx context.Context, id string, key []byte, gen int) (st
 }
 
 // RevokeLink stops a school's link working without issuing another; the next link made
-// is of a later generation, so the revoked one never comes back.
-func (rs *Rounds) RevokeLink(ctx context.Context, year string, urn int) error {
-	return rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
-		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+// is of a later generation, so the revoked one never comes back. It records who did it.
+func (lk *Links) RevokeLink(ctx context.Context, by audit.Actor, year string, urn int) error {
+	err := lk.rounds.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
+		_, err := lk.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	record(ctx, lk.rounds.audit, by, audit.ActionLinkRevoked, ReturnID(year, urn), "")
+	return nil
 }
 
 // ResolveLink finds the return a token opens; a malformed, unknown, replaced or revoked
 // token gives ErrLinkInvalid.
-func (rs *Rounds) ResolveLink(ctx context.Context, tok string) (Return, error) {
+func (lk *Links) ResolveLink(ctx context.Context, tok string) (Return, error) {
 	if !token.Valid(tok) {
 		return Return{}, ErrLinkInvalid
 	}
-	l, err := store.FindByID[linkDoc](ctx, rs.links, token.Hash(tok), ErrLinkInvalid)
+	l, err := store.FindByID[linkDoc](ctx, lk.store.docs, token.Hash(tok), ErrLinkInvalid)
 	if errors.Is(err, ErrLinkInvalid) {
 		return Return{}, err
 	}
 	if err != nil {
 		return Return{}, fmt.Errorf("links: resolving: %w", err)
 	}
-	r, err := rs.returnByID(ctx, l.Return)
+	r, err := lk.rounds.returnByID(ctx, l.Return)
 	if err != nil {
 		return Return{}, err
 	}
@@ -211,7 +242,6 @@ type LinksRequest struct {
 	// IncludeSubmitted keeps schools that have submitted; by default they are left out,
 	// as they have nothing more to do.
 	IncludeSubmitted bool
-	Actor            string // who asked, for the audit log
 }
 
 // SchoolLink is one school's link, a line of a mail merge.
@@ -228,15 +258,15 @@ type SchoolLink struct {
 // return (exempt schools are left out, and submitted ones unless asked for), making the
 // first link of any school without one. It can be asked again at any time and gives the
 // same links; each time is in the audit log.
-func (rs *Rounds) IssueLinks(ctx context.Context, req LinksRequest) ([]SchoolLink, error) {
-	round, err := rs.Get(ctx, req.Year)
+func (lk *Links) IssueLinks(ctx context.Context, by audit.Actor, req LinksRequest) ([]SchoolLink, error) {
+	round, err := lk.rounds.Get(ctx, req.Year)
 	if err != nil {
 		return nil, err
 	}
 	if round.State != RoundOpen {
 		return nil, ErrRoundNotOpen
 	}
-	returns, err := rs.RoundReturns(ctx, req.Year)
+	returns, err := lk.rounds.RoundReturns(ctx, req.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +280,7 @@ func (rs *Rounds) IssueLinks(ctx context.Context, req LinksRequest) ([]SchoolLin
 		if r.LinkHash == "" {
 			made++
 		}
-		token, err := rs.currentLink(ctx, r)
+		token, err := lk.currentLink(ctx, r)
 		if err != nil {
 			return nil, err
 		}
@@ -263,14 +293,16 @@ func (rs *Rounds) IssueLinks(ctx context.Context, req LinksRequest) ([]SchoolLin
 	if req.URN != 0 && len(out) == 0 {
 		return nil, fmt.Errorf("%w: URN %d is not expected in round %s", ErrReturnNotFound, req.URN, req.Year)
 	}
-	if err := rs.givenOut(ctx, req.Year, fresh); err != nil {
+	if err := lk.givenOut(ctx, req.Year, fresh); err != nil {
 		return nil, fmt.Errorf("links: %w", err)
 	}
 	detail := fmt.Sprintf("mail merge of %d schools (%d links made for the first time)", len(out), made)
 	if req.IncludeSubmitted {
 		detail += ", submitted schools included"
 	}
-	if err := rs.audit.Record(ctx, audit.Entry{Actor: req.Actor, Action: audit.ActionLinksIssued, Target: req.Year, Detail: detail}); err != nil {
+	// Unlike other entries, a failure to record this one refuses the links: a mail merge
+	// gives out every school's keys, and must not go unrecorded.
+	if err := lk.rounds.audit.Record(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: audit.ActionLinksIssued, Target: req.Year, Detail: detail}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // A school's link stays the same through reminders and mail merges until an admin
@@ -17,31 +19,31 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	rs, c, m, round, returns := chaseRound(t)
 	ctx := context.Background()
 	r := returns[5]
-	first, err := rs.Link(ctx, round.ID, r.URN)
+	first, err := NewLinks(rs).Link(ctx, round.ID, r.URN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := rs.Link(ctx, round.ID, r.URN); again != first {
+	if again, _ := NewLinks(rs).Link(ctx, round.ID, r.URN); again != first {
 		t.Fatalf("asking again gave another link")
 	}
-	merge, err := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	merge, err := NewLinks(rs).IssueLinks(ctx, audit.Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := linkOf(merge, r.URN); got != first {
 		t.Fatalf("mail merge link %q, want %q", got, first)
 	}
-	if _, err := c.SendReminder(ctx, round.ID, r.URN, "admin@example.org", time.Now()); err != nil {
+	if _, err := c.SendReminder(ctx, admin, round.ID, r.URN, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _ := m.Recent(ctx, 1)
 	if !strings.Contains(msgs[0].Body, "/r/"+first+"\n") {
 		t.Fatalf("reminder does not carry the school's link:\n%s", msgs[0].Body)
 	}
-	if got, err := rs.ResolveLink(ctx, first); err != nil || got.ID != r.ID {
+	if got, err := NewLinks(rs).ResolveLink(ctx, first); err != nil || got.ID != r.ID {
 		t.Fatalf("link after a reminder: %v", err)
 	}
-	again, _ := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	again, _ := NewLinks(rs).IssueLinks(ctx, audit.Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if linkOf(again, r.URN) != first {
 		t.Fatal("a second mail merge gave another link")
 	}
@@ -54,20 +56,20 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 		t.Fatal("the return holds the token")
 	}
 	// Replacing gives a new link; the old one stops. Revoking stops it; the next is new again.
-	replaced, err := rs.IssueLink(ctx, round.ID, r.URN)
+	replaced, err := NewLinks(rs).IssueLink(ctx, audit.CommandLine, round.ID, r.URN)
 	if err != nil || replaced == first {
 		t.Fatalf("replacement %q, %v", replaced, err)
 	}
-	if _, err := rs.ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
+	if _, err := NewLinks(rs).ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("old link after replacement: %v", err)
 	}
-	if err := rs.RevokeLink(ctx, round.ID, r.URN); err != nil {
+	if err := NewLinks(rs).RevokeLink(ctx, audit.CommandLine, round.ID, r.URN); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
+	if _, err := NewLinks(rs).ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("revoked link: %v", err)
 	}
-	next, _ := rs.Link(ctx, round.ID, r.URN)
+	next, _ := NewLinks(rs).Link(ctx, round.ID, r.URN)
 	if next == first || next == replaced {
 		t.Fatal("a revoked link came back")
 	}
@@ -78,7 +80,7 @@ func TestMailMergeRows(t *testing.T) {
 	t.Parallel()
 	rs, _, _, round, returns := chaseRound(t)
 	ctx := context.Background()
-	rows, err := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test"})
+	rows, err := NewLinks(rs).IssueLinks(ctx, audit.Actor{Name: "test"}, LinksRequest{Year: round.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func TestMailMergeRows(t *testing.T) {
 	if rows[0].ContactEmail == "" || rows[0].Status != "not started" {
 		t.Errorf("first row %+v", rows[0])
 	}
-	all, _ := rs.IssueLinks(ctx, LinksRequest{Year: round.ID, Actor: "test", IncludeSubmitted: true})
+	all, _ := NewLinks(rs).IssueLinks(ctx, audit.Actor{Name: "test"}, LinksRequest{Year: round.ID, IncludeSubmitted: true})
 	if len(all) != 386-1 || linkOf(all, returns[0].URN) == "" {
 		t.Fatalf("with submitted: %d rows", len(all))
 	}
@@ -112,13 +114,13 @@ func TestRoundReopenUntilArchived(t *testing.T) {
 	t.Parallel()
 	rs, round := openRound(t)
 	ctx := context.Background()
-	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); !errors.Is(err, ErrRoundState) {
+	if err := rs.ReopenRound(ctx, admin, round.ID); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("reopening an open round: %v", err)
 	}
-	if err := rs.Close(ctx, round.ID); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); err != nil {
+	if err := rs.ReopenRound(ctx, admin, round.ID); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := rs.Get(ctx, round.ID); r.State != RoundOpen {
@@ -127,11 +129,11 @@ func TestRoundReopenUntilArchived(t *testing.T) {
 	if e, _ := rs.audit.Recent(ctx, 1); len(e) != 1 || e[0].Action != "round-reopened" || e[0].Actor != "admin@example.org" {
 		t.Errorf("audit %+v", e)
 	}
-	_ = rs.Close(ctx, round.ID)
-	if err := rs.Archive(ctx, round.ID); err != nil {
+	_ = rs.Close(ctx, audit.CommandLine, round.ID)
+	if err := rs.Archive(ctx, audit.CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.ReopenRound(ctx, round.ID, "admin@example.org"); !errors.Is(err, ErrRoundState) {
+	if err := rs.ReopenRound(ctx, admin, round.ID); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("reopening an archived round: %v", err)
 	}
 }

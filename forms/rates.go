@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/audit"
 )
 
 // Rate is how many of a group of schools returned.
@@ -279,7 +280,7 @@ func (rs *Rounds) Report(ctx context.Context, year string, now time.Time) (Round
 	if rep.Previous != nil {
 		years = append(years, rep.Previous.ID)
 	}
-	lists, err := rs.leanReturns(ctx, years...)
+	lists, err := rs.roundLists(ctx, years...)
 	if err != nil {
 		return rep, err
 	}
@@ -334,4 +335,31 @@ func (r Round) DaysToDeadline(now time.Time) int {
 		return 0
 	}
 	return daysBetween(now.In(academic.London), d)
+}
+
+// ReturnsFormat is how a round's returns are exported: the return-rate workbook (with
+// every answer) or its school rows as CSV (without).
+type ReturnsFormat string
+
+// Export formats.
+const (
+	ReturnsWorkbook ReturnsFormat = "xlsx"
+	ReturnsCSV      ReturnsFormat = "csv"
+)
+
+// ExportReturns hands write the round's report and a walk over its returns (with answers
+// for the workbook) and, once write has written them, records who exported the round in
+// which format. The writing is the caller's (exports, which forms cannot import).
+func (rs *Rounds) ExportReturns(ctx context.Context, by audit.Actor, year string, format ReturnsFormat, now time.Time,
+	write func(rep RoundReport, each func(fn func(Return) error) error) error) (RoundReport, error) {
+	rep, err := rs.Report(ctx, year, now)
+	if err != nil {
+		return rep, err
+	}
+	each := func(fn func(Return) error) error { return rs.EachReturn(ctx, year, format == ReturnsWorkbook, fn) }
+	if err := write(rep, each); err != nil {
+		return rep, err
+	}
+	record(ctx, rs.audit, by, audit.ActionExported, year, "returns "+string(format))
+	return rep, nil
 }

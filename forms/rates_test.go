@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -128,7 +129,7 @@ func TestExemptSchoolsAreNotExpected(t *testing.T) {
 			break
 		}
 	}
-	if err := rs.SetExempt(ctx, "2022-23", notReturned.URN, true, "closed for rebuilding"); err != nil {
+	if err := rs.SetExempt(ctx, audit.CommandLine, "2022-23", notReturned.URN, true, "closed for rebuilding"); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := rs.Report(ctx, "2022-23", time.Now())
@@ -160,7 +161,7 @@ func TestCurveOfARoundClosedEarlyStopsToday(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
-	if err := rs.Close(ctx, round.ID); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
 	today := time.Date(2024, 11, 20, 12, 0, 0, 0, academic.London)

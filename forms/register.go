@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
@@ -39,12 +41,13 @@ type Register struct {
 	history *mongo.Collection
 	imports *mongo.Collection
 	lease   time.Duration // how long a killed importer can block the next one
+	log     Auditor       // imports and refused files are recorded here
 }
 
 // NewRegister opens the register in st.
 func NewRegister(st *store.Store) *Register {
 	return &Register{st: st, pointer: st.Collection("register"), history: st.Collection("school_history"),
-		imports: st.Collection("imports"), lease: time.Minute}
+		imports: st.Collection("imports"), lease: time.Minute, log: audit.New(st)}
 }
 
 // The pointer's _id, the collection that held the register before generations (read
@@ -152,8 +155,19 @@ func (r ImportReport) Changed() bool { return r.Added+r.Updated+r.Closed > 0 }
 type ImportOptions struct {
 	ID       string // the import's identifier; generated when empty
 	File     string
-	Actor    string
+	By       audit.Actor
 	Progress func(done, total int) // called as schools are written; may be nil
+}
+
+// ReadFile reads a GIAS extract (ReadGIAS) that someone (by) gave as file, keeping the
+// rows of the local authorities las. A file that is refused is recorded, with why.
+func (g *Register) ReadFile(ctx context.Context, by audit.Actor, file string, r io.Reader, las []string) (*Extract, error) {
+	ex, err := ReadGIAS(r, las)
+	var fe *FileError
+	if errors.As(err, &fe) {
+		record(ctx, g.log, by, audit.ActionImportFailed, file, fe.Error())
+	}
+	return ex, err
 }
 
 // writeBatch is how many schools go into one insert: large enough that a county's
@@ -165,13 +179,24 @@ const writeBatch = 500
 // than the register's copy skipped. Importing the same extract again changes nothing.
 // Only one import runs at a time, across every instance of the service, and an import
 // that fails at any point (a row the store refuses, the process killed) leaves the
-// register as it was.
+// register as it was. The import, or its failure, is recorded in the audit log.
 func (g *Register) Import(ctx context.Context, ex *Extract, opt ImportOptions) (ImportReport, error) {
+	rep, err := g.importExtract(ctx, ex, &opt)
+	if err != nil {
+		record(ctx, g.log, opt.By, audit.ActionImportFailed, opt.File, err.Error())
+		return rep, err
+	}
+	record(ctx, g.log, opt.By, audit.ActionImport, opt.File, fmt.Sprintf("added %d, updated %d, closed %d, unchanged %d, skipped %d",
+		rep.Added, rep.Updated, rep.Closed, rep.Unchanged, rep.SkippedTotal()))
+	return rep, nil
+}
+
+func (g *Register) importExtract(ctx context.Context, ex *Extract, opt *ImportOptions) (ImportReport, error) {
 	now := time.Now().UTC()
 	if opt.ID == "" {
 		opt.ID = bson.NewObjectID().Hex()
 	}
-	rep := ImportReport{ID: opt.ID, File: opt.File, Actor: opt.Actor, Started: now, InFile: ex.Total, Skipped: map[string]int{}}
+	rep := ImportReport{ID: opt.ID, File: opt.File, Actor: opt.By.Name, Started: now, InFile: ex.Total, Skipped: map[string]int{}}
 	for k, v := range ex.Skipped {
 		rep.Skipped[k] = v
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -17,7 +18,7 @@ func importBytes(t *testing.T, g *Register, file []byte, las ...string) ImportRe
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := g.Import(context.Background(), ex, ImportOptions{Actor: "test"})
+	rep, err := g.Import(context.Background(), ex, ImportOptions{By: audit.Actor{Name: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestImportFixtureTwiceChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := g.Import(ctx, ex, ImportOptions{Actor: "test", Progress: func(done, total int) { calls++; last = done }})
+	rep, err := g.Import(ctx, ex, ImportOptions{By: audit.Actor{Name: "test"}, Progress: func(done, total int) { calls++; last = done }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestConcurrentImportsOneAtATime(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			reps[i], results[i] = g.Import(context.Background(), ex, ImportOptions{Actor: "test"})
+			reps[i], results[i] = g.Import(context.Background(), ex, ImportOptions{By: audit.Actor{Name: "test"}})
 		}()
 	}
 	wg.Wait()

@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -35,18 +36,26 @@ func (r Round) PurgeOn() string {
 	return d.AddDate(r.Retention(), 0, 0).Format(time.DateOnly)
 }
 
-// SetRetention sets how many years (1 to 50) a round's answers are kept after its deadline.
-func (rs *Rounds) SetRetention(ctx context.Context, year string, years int) error {
+// SetRetention sets how many years (1 to 50) a round's answers are kept after its
+// deadline, and records who did it and the day the answers will go.
+func (rs *Rounds) SetRetention(ctx context.Context, by audit.Actor, year string, years int) error {
 	if years < 1 || years > 50 {
 		return errors.New("rounds: retention must be 1 to 50 years")
 	}
-	if _, err := rs.Get(ctx, year); err != nil {
+	r, err := rs.Get(ctx, year)
+	if err != nil {
 		return err
 	}
-	return rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$set", Value: bson.D{{Key: "retention_years", Value: years}}}})
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	r.RetentionYears = years
+	record(ctx, rs.audit, by, audit.ActionRetentionSet, year, fmt.Sprintf("%d years: answers purged from %s", years, r.PurgeOn()))
+	return nil
 }
 
 // PurgeReport says what a purge removed from one round.
@@ -120,7 +129,7 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 			return err
 		}
 		rep.Versions = vers.ModifiedCount
-		del, err := rs.links.DeleteMany(ctx, bson.D{{Key: "return", Value: ofRound}})
+		del, err := rs.links.docs.DeleteMany(ctx, bson.D{{Key: "return", Value: ofRound}})
 		if err != nil {
 			return err
 		}
@@ -131,6 +140,6 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 	if err != nil {
 		return rep, fmt.Errorf("rounds: purging %s: %w", year, err)
 	}
-	_ = rs.touch(ctx, year)
+	_ = rs.countChange(ctx, year)
 	return rep, nil
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // A closed round's answers go when its retention ends, not before; its return-rate
@@ -16,29 +18,30 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	rs, round := openRound(t)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)
 	secs := round.Definition.For(ret.School.Record)
+	a := serviceOver(rs)
 	var err error
-	for _, sec := range secs {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range QuestionSections(secs) {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
+	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", 990007, "head@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", 990007, "head@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetRetention(ctx, "2024-25", 0); err == nil {
+	if err := rs.SetRetention(ctx, audit.CommandLine, "2024-25", 0); err == nil {
 		t.Fatal("retention of 0 years accepted")
 	}
-	if err := rs.SetRetention(ctx, "2024-25", 2); err != nil {
+	if err := rs.SetRetention(ctx, audit.CommandLine, "2024-25", 2); err != nil {
 		t.Fatal(err)
 	}
 	// Open rounds are never purged, whatever the date.
 	if reps, err := rs.PurgeDue(ctx, "2099-01-01"); err != nil || len(reps) != 0 {
 		t.Fatalf("open round purged: %v %v", reps, err)
 	}
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	before, err := rs.Report(ctx, "2024-25", time.Now())

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 )
@@ -151,15 +153,12 @@ func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
 	return r, err
 }
 
-// SaveSection stores what a governor typed into a section if the return is still at the
-// version they loaded (else ErrConflict, with the newer return). What is well formed is
-// kept; the section is completed only when the entry completes it (Entry.Completes).
-// Answers of questions not in the section are left alone.
-func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, section Section, e Entry) (Return, error) {
-	r, err := rs.returnByID(ctx, id)
-	if err != nil {
-		return r, err
-	}
+// saveEntry stores a governor's entry into a section of the return r, if r is still at
+// the version they loaded (else ErrConflict, with the newer return). What is well formed
+// is kept; the section is completed only when the entry completes it (Entry.Completes).
+// Answers of questions not in the section are left alone. Assurance.SaveSection reads the
+// entry from what was typed: nothing else decides completion.
+func (rs *Rounds) saveEntry(ctx context.Context, r Return, version int, section Section, e Entry) (Return, error) {
 	if !r.Editable() {
 		return r, ErrNotEditable
 	}
@@ -172,21 +171,21 @@ func (rs *Rounds) SaveSection(ctx context.Context, id string, version int, secti
 		status = StatusInProgress
 	}
 	now := time.Now().UTC()
-	saved, err := rs.updateReturn(ctx, id, version,
+	saved, err := rs.updateReturn(ctx, r.ID, version,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 			{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
-		return r, fmt.Errorf("returns: saving %s: %w", id, err)
+		return r, fmt.Errorf("returns: saving %s: %w", r.ID, err)
 	}
 	if !saved {
 		// Someone saved between our read and our write: hand back what they saved.
-		latest, err := rs.returnByID(ctx, id)
+		latest, err := rs.returnByID(ctx, r.ID)
 		if err != nil {
 			return r, err
 		}
 		return latest, ErrConflict
 	}
-	return rs.returnByID(ctx, id)
+	return rs.returnByID(ctx, r.ID)
 }
 
 // withSection is the return's answers and completed sections once an entry for a section
@@ -255,14 +254,15 @@ type ReturnVersion struct {
 	Answers   []StoredAnswer `bson:"answers"`
 }
 
-// Submission is a governor's submit: the signed declaration and the form's one-off key.
+// Submission is a governor's submit: the declaration as typed and the form's one-off key.
 type Submission struct {
 	// Version is the version of the return the governor checked.
 	Version int
 	// Key identifies the submit form (a hidden field): the same key again, from a double
 	// click or a resent request, is the same submission.
-	Key         string
-	Declaration Entry
+	Key string
+	// Declaration is the declaration section's fields as posted.
+	Declaration url.Values
 	At          time.Time
 }
 
@@ -271,46 +271,56 @@ func (r Return) submittedWith(key string) bool {
 	return r.Status == StatusSubmitted && r.SubmitKey == key && key != ""
 }
 
-// Submit signs and submits a return in one write, if it is still at the version the
-// governor checked and every section the school is asked is complete. The same key
-// again returns the first submission and makes no other, however the requests race.
-func (rs *Rounds) Submit(ctx context.Context, id string, s Submission) (Return, error) {
-	r, _, err := rs.submit(ctx, id, s)
-	return r, err
-}
-
-// submit is Submit, saying also whether this call made the submission (false for a repeat).
-func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, bool, error) {
-	r, err := rs.returnByID(ctx, id)
-	if err != nil {
-		return r, false, err
-	}
-	if r.submittedWith(s.Key) {
-		return r, false, nil
-	}
-	if !r.Editable() {
-		return r, false, ErrNotEditable
-	}
-	if r.Version != s.Version {
-		return r, false, ErrConflict
-	}
-	round, err := rs.Get(ctx, r.Round)
-	if err != nil {
-		return r, false, err
-	}
-	if round.State != RoundOpen {
-		return r, false, ErrRoundNotOpen
-	}
-	sections := round.Definition.For(r.School.Record)
+// sign is the return's answers and completed sections once the declaration entry e is
+// signed: every section the school is asked (sections) must then be complete, or
+// ErrIncomplete.
+func (r Return) sign(sections []Section, e Entry) ([]StoredAnswer, []string, error) {
 	declaration, ok := DeclarationSection(sections)
 	if !ok {
-		return r, false, ErrIncomplete
+		return nil, nil, ErrIncomplete
 	}
-	answers, completed := r.withSection(declaration, s.Declaration)
-	for _, sec := range sections {
-		if !slices.Contains(completed, sec.ID) {
-			return r, false, ErrIncomplete
-		}
+	answers, completed := r.withSection(declaration, e)
+	if _, missing := (Return{Completed: completed}).FirstIncomplete(sections); missing {
+		return nil, nil, ErrIncomplete
+	}
+	return answers, completed, nil
+}
+
+// submit signs and submits a return in one write, if its round is open, the declaration
+// is well formed, the return is still at the version the governor checked and every
+// section the school is asked is complete. The same key again returns the first
+// submission and makes no other, however the requests race. It gives back the
+// declaration as read, and whether this call made the submission (false for a repeat).
+func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, Entry, bool, error) {
+	r, err := rs.returnByID(ctx, id)
+	if err != nil {
+		return r, Entry{}, false, err
+	}
+	if r.submittedWith(s.Key) {
+		return r, Entry{}, false, nil
+	}
+	if !r.Editable() {
+		return r, Entry{}, false, ErrNotEditable
+	}
+	round, err := rs.Get(ctx, r.Round) // not the cached copy: another instance may have closed it
+	if err != nil {
+		return r, Entry{}, false, err
+	}
+	if round.State != RoundOpen {
+		return r, Entry{}, false, ErrRoundNotOpen
+	}
+	sections := round.Sections(r)
+	declaration, _ := DeclarationSection(sections)
+	e := ReadSection(declaration, s.Declaration, false, s.At)
+	if len(e.Errors) > 0 {
+		return r, e, false, &InvalidEntry{Section: declaration, Entry: e}
+	}
+	if r.Version != s.Version {
+		return r, e, false, ErrConflict
+	}
+	answers, completed, err := r.sign(sections, e)
+	if err != nil {
+		return r, e, false, err
 	}
 	at := s.At.UTC()
 	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
@@ -325,33 +335,23 @@ func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, 
 	}
 	submittedNow, err := rs.updateReturn(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
-		return r, false, fmt.Errorf("returns: submitting %s: %w", id, err)
+		return r, e, false, fmt.Errorf("returns: submitting %s: %w", id, err)
 	}
 	if !submittedNow {
 		latest, err := rs.returnByID(ctx, id)
 		if err != nil {
-			return r, false, err
+			return r, e, false, err
 		}
 		if latest.submittedWith(s.Key) {
-			return latest, false, nil // our own double click won the race
+			return latest, e, false, nil // our own double click won the race
 		}
-		return latest, false, ErrConflict
+		return latest, e, false, ErrConflict
 	}
 	submitted, err := rs.returnByID(ctx, id)
 	if err != nil {
-		return submitted, false, err
+		return submitted, e, false, err
 	}
-	return submitted, true, rs.keepVersion(ctx, submitted)
-}
-
-// DeclarationSection is the section the signatory signs: the one with the declaration.
-func DeclarationSection(sections []Section) (Section, bool) {
-	for _, sec := range sections {
-		if slices.ContainsFunc(sec.Questions, func(q Question) bool { return q.Kind == KindDeclaration }) {
-			return sec, true
-		}
-	}
-	return Section{}, false
+	return submitted, e, true, rs.keepVersion(ctx, submitted)
 }
 
 // keepVersion stores the submitted return as a version. The return is the record of
@@ -412,7 +412,7 @@ func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error)
 			// The link of a closed round only says so: a reopened return could not be amended.
 			return r, ErrRoundNotOpen
 		}
-		answers, completed := r.unsigned(round.Definition.For(r.School.Record))
+		answers, completed := r.unsigned(round.Sections(r))
 		done, err := rs.updateReturn(ctx, id, r.Version, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened},
 			{Key: "reopen_reason", Value: reason}, {Key: "submit_key", Value: ""}, {Key: "answers", Value: answers},
 			{Key: "completed", Value: completed}, {Key: "updated", Value: time.Now().UTC()}}},
@@ -443,8 +443,9 @@ func (r Return) unsigned(sections []Section) ([]StoredAnswer, []string) {
 	return answers, completed
 }
 
-// SetExempt marks a school exempt from the round (with a reason), or not.
-func (rs *Rounds) SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error {
+// SetExempt marks a school exempt from the round (with a reason), or not, and records who
+// did it.
+func (rs *Rounds) SetExempt(ctx context.Context, by audit.Actor, year string, urn int, exempt bool, reason string) error {
 	if exempt && strings.TrimSpace(reason) == "" {
 		return errors.New("give a reason for the exemption")
 	}
@@ -464,11 +465,17 @@ func (rs *Rounds) SetExempt(ctx context.Context, year string, urn int, exempt bo
 	if res.MatchedCount == 0 {
 		return ErrReturnNotFound
 	}
+	detail := "included again"
+	if exempt {
+		detail = "exempt: " + reason
+	}
+	record(ctx, rs.audit, by, audit.ActionExempted, ReturnID(year, urn), detail)
 	return nil
 }
 
-// AddLate adds a school of the register to an open round after it opened.
-func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
+// AddLate adds a school of the register to an open round after it opened, and records
+// who did it.
+func (rs *Rounds) AddLate(ctx context.Context, by audit.Actor, year string, urn int) error {
 	round, err := rs.Get(ctx, year)
 	if err != nil {
 		return err
@@ -495,10 +502,15 @@ func (rs *Rounds) AddLate(ctx context.Context, year string, urn int) error {
 	if err != nil {
 		return fmt.Errorf("returns: adding %d: %w", urn, err)
 	}
-	return rs.st.Write(ctx, func(ctx context.Context) error {
+	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "expected", Value: 1}}}})
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	record(ctx, rs.audit, by, audit.ActionAddedLate, ret[0].ID, "")
+	return nil
 }
 
 // Change is one question whose answer differs between two versions.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/internal/token"
 )
@@ -19,10 +21,10 @@ func openRound(t *testing.T) (*Rounds, Round) {
 	g := NewRegister(st)
 	importBytes(t, g, DemoGIAS())
 	rs := NewRounds(st, g)
-	if _, err := rs.Create(ctx, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := rs.Open(ctx, "2024-25")
+	r, err := rs.Open(ctx, audit.CommandLine, "2024-25")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,30 +69,30 @@ func TestRoundLifecycle(t *testing.T) {
 	if r.State != RoundOpen || r.Expected != 386 {
 		t.Fatalf("round %s expects %d", r.State, r.Expected)
 	}
-	if _, err := rs.Create(ctx, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13"}); !errors.Is(err, ErrRoundExists) {
+	if _, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13"}); !errors.Is(err, ErrRoundExists) {
 		t.Fatalf("duplicate round: %v", err)
 	}
 	for _, bad := range []NewRoundInput{{Year: "2024-26", Opens: "2024-10-01", Deadline: "2024-12-13"},
 		{Year: "2025-26", Opens: "2025-12-01", Deadline: "2025-10-01"}, {Year: "2025-26", Opens: "1/10/2025", Deadline: "2025-12-01"}} {
-		if _, err := rs.Create(ctx, bad); err == nil {
+		if _, err := rs.Create(ctx, audit.CommandLine, bad); err == nil {
 			t.Errorf("accepted %+v", bad)
 		}
 	}
 	// Opening again is harmless (a retry after a crash).
-	if r2, err := rs.Open(ctx, "2024-25"); err != nil || r2.Expected != 386 {
+	if r2, err := rs.Open(ctx, audit.CommandLine, "2024-25"); err != nil || r2.Expected != 386 {
 		t.Fatalf("reopen: %v %d", err, r2.Expected)
 	}
-	next, err := rs.Create(ctx, NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2025-12-12"})
+	next, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2025-12-12"})
 	if err != nil || next.Definition.Version != 2 {
 		t.Fatalf("next round starts from the last definition: %v v%d", err, next.Definition.Version)
 	}
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.Close(ctx, "2024-25"); !errors.Is(err, ErrRoundState) {
+	if err := rs.Close(ctx, audit.CommandLine, "2024-25"); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("closing twice: %v", err)
 	}
-	if err := rs.Archive(ctx, "2024-25"); err != nil {
+	if err := rs.Archive(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	if r.Late(time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
@@ -102,36 +104,36 @@ func TestLinks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	tokA, err := rs.IssueLink(ctx, "2024-25", 990001)
+	tokA, err := NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990001)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokB, _ := rs.IssueLink(ctx, "2024-25", 990002)
-	ra, err := rs.ResolveLink(ctx, tokA)
+	tokB, _ := NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990002)
+	ra, err := NewLinks(rs).ResolveLink(ctx, tokA)
 	if err != nil || ra.URN != 990001 {
 		t.Fatalf("link A opens %d (%v)", ra.URN, err)
 	}
-	if rb, _ := rs.ResolveLink(ctx, tokB); rb.URN != 990002 {
+	if rb, _ := NewLinks(rs).ResolveLink(ctx, tokB); rb.URN != 990002 {
 		t.Fatal("link B opens the wrong school")
 	}
 	if !token.Valid(tokA) || ra.LinkHash != token.Hash(tokA) || ra.LinkHash == tokA {
 		t.Fatal("token stored in the clear, or malformed")
 	}
-	tokA2, _ := rs.IssueLink(ctx, "2024-25", 990001)
-	if _, err := rs.ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
+	tokA2, _ := NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990001)
+	if _, err := NewLinks(rs).ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("replaced link still works: %v", err)
 	}
-	if _, err := rs.ResolveLink(ctx, tokA2); err != nil {
+	if _, err := NewLinks(rs).ResolveLink(ctx, tokA2); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.RevokeLink(ctx, "2024-25", 990001); err != nil {
+	if err := NewLinks(rs).RevokeLink(ctx, audit.CommandLine, "2024-25", 990001); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
+	if _, err := NewLinks(rs).ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("revoked link still works: %v", err)
 	}
 	for _, bad := range []string{"", "short", tokB + "x", "../../etc/passwd", "AAAAAAAAAAAAAAAAAAAAAA"} {
-		if _, err := rs.ResolveLink(ctx, bad); !errors.Is(err, ErrLinkInvalid) {
+		if _, err := NewLinks(rs).ResolveLink(ctx, bad); !errors.Is(err, ErrLinkInvalid) {
 			t.Errorf("token %q: %v", bad, err)
 		}
 	}
@@ -141,42 +143,44 @@ func TestSaveSubmitReopen(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
+	a := serviceOver(rs)
 	ret, _ := rs.Return(ctx, "2024-25", 990006) // a primary school
 	secs := round.Definition.For(ret.School.Record)
+	questions := QuestionSections(secs)
 	// First sitting: two sections.
 	var err error
-	for _, sec := range secs[:2] {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range questions[:2] {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if ret.Status != StatusInProgress || len(ret.Completed) != 2 {
 		t.Fatalf("after first sitting: %s %v", ret.Status, ret.Completed)
 	}
-	if _, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k1", time.Now())); !errors.Is(err, ErrIncomplete) {
+	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k1", time.Now())); !errors.Is(err, ErrIncomplete) {
 		t.Fatalf("incomplete submit: %v", err)
 	}
 	// A stale save is refused and handed the newer answers.
 	stale := ret.Version - 1
-	if latest, err := rs.SaveSection(ctx, ret.ID, stale, secs[0], Entry{Later: true}); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
+	if latest, _, err := a.SaveSection(ctx, Governor(ret, ""), ret.ID, stale, secs[0].ID, nil, SaveForLater); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
 		t.Fatalf("stale save: %v", err)
 	}
 	// Second sitting: the rest.
-	for _, sec := range secs[2:] {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range questions[2:] {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at := time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)
-	sub, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k2", at))
+	sub, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k2", at))
 	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) || sub.Late {
 		t.Fatalf("submit: %v %+v", err, sub)
 	}
-	again, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "k2", at))
+	again, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k2", at))
 	if err != nil || again.Reference != sub.Reference {
 		t.Fatalf("resubmitted request: %v %s", err, again.Reference)
 	}
-	if _, err := rs.SaveSection(ctx, ret.ID, sub.Version, secs[0], finished(secs[0])); !errors.Is(err, ErrNotEditable) {
+	if _, err := saveFilled(ctx, a, ret, sub.Version, secs[0]); !errors.Is(err, ErrNotEditable) {
 		t.Fatalf("edit after submit: %v", err)
 	}
 	// Reopen, amend one answer, resubmit late: two versions, one change between them.
@@ -195,10 +199,10 @@ func TestSaveSubmitReopen(t *testing.T) {
 	}
 	ans := fillSection(dslSec)
 	ans["dsl.last_training"] = Answer{Value: "2023-06-30"}
-	if re, err = rs.SaveSection(ctx, re.ID, re.Version, dslSec, EntryOf(dslSec, ans, time.Now())); err != nil {
+	if re, _, err = a.SaveSection(ctx, Governor(re, ""), re.ID, re.Version, dslSec.ID, SectionValues(dslSec, ans), SaveAndContinue); err != nil {
 		t.Fatal(err)
 	}
-	sub2, err := rs.Submit(ctx, re.ID, signed(secs, re.Version, "k3", time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)))
+	sub2, err := submitted(ctx, a, re, signed(secs, re.Version, "k3", time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)))
 	if err != nil || !sub2.Late || sub2.Reference == sub.Reference || sub2.Submissions != 2 {
 		t.Fatalf("resubmit: %v %+v", err, sub2)
 	}
@@ -216,6 +220,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
+	a := serviceOver(rs)
 	ret, _ := rs.Return(ctx, "2024-25", 990006)
 	sec := round.Definition.For(ret.School.Record)[1]
 	var wg sync.WaitGroup
@@ -224,7 +229,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec))
+			_, errs[i] = saveFilled(ctx, a, ret, ret.Version, sec)
 		}()
 	}
 	wg.Wait()
@@ -247,11 +252,12 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
+	a := serviceOver(rs)
 	ret, _ := rs.Return(ctx, "2024-25", 990007)
 	secs := round.Definition.For(ret.School.Record)
 	var err error
-	for _, sec := range secs {
-		if ret, err = rs.SaveSection(ctx, ret.ID, ret.Version, sec, finished(sec)); err != nil {
+	for _, sec := range QuestionSections(secs) {
+		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -261,7 +267,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := rs.Submit(ctx, ret.ID, signed(secs, ret.Version, "same-click", time.Now()))
+			r, err := submitted(ctx, a, ret, signed(secs, ret.Version, "same-click", time.Now()))
 			if err != nil {
 				t.Errorf("submit %d: %v", i, err)
 			}
@@ -285,17 +291,17 @@ func TestExemptAndAddLate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	if err := rs.SetExempt(ctx, "2024-25", 990001, true, ""); err == nil {
+	if err := rs.SetExempt(ctx, audit.CommandLine, "2024-25", 990001, true, ""); err == nil {
 		t.Fatal("exempt without a reason")
 	}
-	if err := rs.SetExempt(ctx, "2024-25", 990001, true, "Closed for rebuilding"); err != nil {
+	if err := rs.SetExempt(ctx, audit.CommandLine, "2024-25", 990001, true, "Closed for rebuilding"); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := rs.Return(ctx, "2024-25", 990001)
 	if !r.Exempt || r.Editable() {
 		t.Fatal("exempt return still editable")
 	}
-	if err := rs.AddLate(ctx, "2024-25", 990001); err == nil {
+	if err := rs.AddLate(ctx, audit.CommandLine, "2024-25", 990001); err == nil {
 		t.Fatal("added a school twice")
 	}
 }
@@ -305,21 +311,22 @@ func TestOneTimeCode(t *testing.T) {
 	ctx := context.Background()
 	rs, _ := openRound(t)
 	id := ReturnID("2024-25", 990006)
+	codes := oneTimeCodes{rs}
 	now := time.Now()
-	if _, _, err := rs.NewCode(ctx, id, now); !errors.Is(err, ErrNoContactEmail) {
+	if _, _, err := codes.NewCode(ctx, id, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Fatalf("no contact email: %v", err)
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", 990006, "not an email"); err == nil {
+	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", 990006, "not an email"); err == nil {
 		t.Fatal("bad email accepted")
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", 990006, "governor@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", 990006, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	code, to, err := rs.NewCode(ctx, id, now)
+	code, to, err := codes.NewCode(ctx, id, now)
 	if err != nil || len(code) != 6 || to != "governor@school.example.org" {
 		t.Fatalf("code %q to %q: %v", code, to, err)
 	}
-	if _, _, err := rs.NewCode(ctx, id, now.Add(10*time.Second)); !errors.Is(err, ErrCodeTooSoon) {
+	if _, _, err := codes.NewCode(ctx, id, now.Add(10*time.Second)); !errors.Is(err, ErrCodeTooSoon) {
 		t.Fatalf("resend at once: %v", err)
 	}
 	r, _ := rs.Return(ctx, "2024-25", 990006)
@@ -330,34 +337,64 @@ func TestOneTimeCode(t *testing.T) {
 	if code == wrong {
 		wrong = "111111"
 	}
-	if err := rs.CheckCode(ctx, id, wrong, now); !errors.Is(err, ErrCodeWrong) {
+	if err := codes.CheckCode(ctx, id, wrong, now); !errors.Is(err, ErrCodeWrong) {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if err := rs.CheckCode(ctx, id, code[:3]+" "+code[3:], now); err != nil {
+	if err := codes.CheckCode(ctx, id, code[:3]+" "+code[3:], now); err != nil {
 		t.Fatalf("right code: %v", err)
 	}
-	if err := rs.CheckCode(ctx, id, code, now); !errors.Is(err, ErrCodeExpired) {
+	if err := codes.CheckCode(ctx, id, code, now); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("code used twice: %v", err)
 	}
 	// Five tries and the code is used up, even the right one after them.
-	code, _, _ = rs.NewCode(ctx, id, now.Add(2*time.Minute))
+	code, _, _ = codes.NewCode(ctx, id, now.Add(2*time.Minute))
 	for range CodeMaxAttempts {
-		_ = rs.CheckCode(ctx, id, wrong, now.Add(2*time.Minute))
+		_ = codes.CheckCode(ctx, id, wrong, now.Add(2*time.Minute))
 	}
-	if err := rs.CheckCode(ctx, id, code, now.Add(2*time.Minute)); !errors.Is(err, ErrCodeExpired) {
+	if err := codes.CheckCode(ctx, id, code, now.Add(2*time.Minute)); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("after five tries: %v", err)
 	}
-	code, _, _ = rs.NewCode(ctx, id, now.Add(4*time.Minute))
-	if err := rs.CheckCode(ctx, id, code, now.Add(20*time.Minute)); !errors.Is(err, ErrCodeExpired) {
+	code, _, _ = codes.NewCode(ctx, id, now.Add(4*time.Minute))
+	if err := codes.CheckCode(ctx, id, code, now.Add(20*time.Minute)); !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("expired code: %v", err)
 	}
 }
 
-// finished is "Save and continue" on a section with every question answered validly.
-func finished(sec Section) Entry { return EntryOf(sec, fillSection(sec), time.Now()) }
+// serviceOver is the assurance service over rs, sending no email: for tests of saving and
+// submitting that read the outbox for something else.
+func serviceOver(rs *Rounds) *Assurance {
+	return NewAssurance(rs, noEmail{}, audit.New(rs.st), AssuranceConfig{Partnership: "Demo LSCP",
+		Receipt: func(Round, Return) ([]byte, error) { return []byte("%PDF-1.3 receipt"), nil }})
+}
+
+// noEmail sends nothing and keeps nothing.
+type noEmail struct{}
+
+func (noEmail) Send(context.Context, string, string, string, string, string, ...string) (mail.Message, error) {
+	return mail.Message{Status: mail.StatusSent}, nil
+}
+
+func (noEmail) SendAttached(context.Context, string, string, string, string, string, ...mail.Attachment) (mail.Message, error) {
+	return mail.Message{Status: mail.StatusSent}, nil
+}
+
+func (noEmail) Forget(context.Context, string) (int64, error) { return 0, nil }
+
+// saveFilled is the governor's "Save and continue" on a section with every question
+// answered validly, through the assurance service.
+func saveFilled(ctx context.Context, a *Assurance, r Return, version int, sec Section) (Return, error) {
+	saved, _, err := a.SaveSection(ctx, Governor(r, ""), r.ID, version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue)
+	return saved, err
+}
+
+// submitted submits a return through the assurance service, as its governor.
+func submitted(ctx context.Context, a *Assurance, r Return, s Submission) (Return, error) {
+	sub, _, err := a.Submit(ctx, Governor(r, ""), r.ID, s)
+	return sub, err
+}
 
 // signed is a submission with the declaration signed.
 func signed(secs []Section, version int, key string, at time.Time) Submission {
 	decl, _ := DeclarationSection(secs)
-	return Submission{Version: version, Key: key, Declaration: finished(decl), At: at}
+	return Submission{Version: version, Key: key, Declaration: SectionValues(decl, fillSection(decl)), At: at}
 }

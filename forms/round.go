@@ -73,12 +73,11 @@ type Rounds struct {
 	st       *store.Store
 	rounds   *mongo.Collection
 	returns  *mongo.Collection
-	links    *mongo.Collection
+	links    *linkStore // the links' lookup documents and secret: see links.go
 	versions *mongo.Collection
-	stamps   *mongo.Collection
+	changes  *mongo.Collection // change counters of rounds: see return_lists.go
 	register *Register
-	lean     leanCache
-	linkKeys linkKeyCache
+	lists    listCache  // round lists: see return_lists.go
 	audit    *audit.Log // the rules here record what they do
 	recent   sync.Map   // year → recentRound, for Recent
 }
@@ -96,9 +95,9 @@ const recentFor = 2 * time.Second
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
-	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: st.Collection("links"),
-		versions: st.Collection("return_versions"), stamps: st.Collection("round_stamps"), register: register,
-		lean: leanCache{byRound: map[string]leanEntry{}}, audit: audit.New(st)}
+	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: newLinkStore(st),
+		versions: st.Collection("return_versions"), changes: st.Collection("round_stamps"), register: register,
+		lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
 }
 
 // NewRoundInput is what an admin gives to create a round.
@@ -111,8 +110,8 @@ type NewRoundInput struct {
 }
 
 // Create makes a draft round, starting from the last round's definition, or the default
-// one for the first round.
-func (rs *Rounds) Create(ctx context.Context, in NewRoundInput) (Round, error) {
+// one for the first round, and records who did it.
+func (rs *Rounds) Create(ctx context.Context, by audit.Actor, in NewRoundInput) (Round, error) {
 	if err := academic.CheckYear(in.Year); err != nil {
 		return Round{}, err
 	}
@@ -146,6 +145,8 @@ func (rs *Rounds) Create(ctx context.Context, in NewRoundInput) (Round, error) {
 	if err != nil {
 		return Round{}, fmt.Errorf("rounds: creating %s: %w", in.Year, err)
 	}
+	record(ctx, rs.audit, by, audit.ActionRoundCreated, r.ID,
+		fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version))
 	return r, nil
 }
 
@@ -218,8 +219,8 @@ func (rs *Rounds) setState(ctx context.Context, year, from, to string, extra bso
 
 // Open opens a draft round: every open school of the register at this moment is expected
 // to return (colleges are outside the schools return), and each gets a return. Opening is
-// safe to repeat after a crash: returns already made are kept.
-func (rs *Rounds) Open(ctx context.Context, year string) (Round, error) {
+// safe to repeat after a crash: returns already made are kept. It records who did it.
+func (rs *Rounds) Open(ctx context.Context, by audit.Actor, year string) (Round, error) {
 	r, err := rs.Get(ctx, year)
 	if err != nil {
 		return r, err
@@ -242,7 +243,7 @@ func (rs *Rounds) Open(ctx context.Context, year string) (Round, error) {
 	if err := rs.insertReturns(ctx, returns); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)
 	}
-	if err := rs.touch(ctx, year); err != nil {
+	if err := rs.countChange(ctx, year); err != nil {
 		return r, err
 	}
 	if r.State == RoundDraft {
@@ -250,7 +251,11 @@ func (rs *Rounds) Open(ctx context.Context, year string) (Round, error) {
 			return r, err
 		}
 	}
-	return rs.Get(ctx, year)
+	if r, err = rs.Get(ctx, year); err != nil {
+		return r, err
+	}
+	record(ctx, rs.audit, by, audit.ActionRoundOpened, year, fmt.Sprintf("%d schools expected", r.Expected))
+	return r, nil
 }
 
 // insertReturns makes returns, each with its first link; any already made are kept.
@@ -265,23 +270,25 @@ func (rs *Rounds) insertReturns(ctx context.Context, returns []Return) error {
 	return rs.register.insertMany(ctx, rs.returns, docs, func(int) {})
 }
 
-// Close stops a round taking submissions; Archive puts a closed round away.
-func (rs *Rounds) Close(ctx context.Context, year string) error {
+// Close stops a round taking submissions, and records who did it.
+func (rs *Rounds) Close(ctx context.Context, by audit.Actor, year string) error {
 	if err := rs.setState(ctx, year, RoundOpen, RoundClosed, nil); err != nil {
 		return err
 	}
 	rs.recent.Delete(year) // governors' pages see the round closed at once
+	record(ctx, rs.audit, by, audit.ActionRoundClosed, year, "")
 	return nil
 }
 
 // ReopenRound opens a closed round again, so schools can return (their links work
 // again); an archived round stays put away. It records who did it.
-func (rs *Rounds) ReopenRound(ctx context.Context, year, actor string) error {
+func (rs *Rounds) ReopenRound(ctx context.Context, by audit.Actor, year string) error {
 	if err := rs.setState(ctx, year, RoundClosed, RoundOpen, nil); err != nil {
 		return err
 	}
 	rs.recent.Delete(year)
-	return rs.audit.Record(ctx, audit.Entry{Actor: actor, Action: audit.ActionRoundReopened, Target: year})
+	record(ctx, rs.audit, by, audit.ActionRoundReopened, year, "")
+	return nil
 }
 
 // ToExpect counts the schools that would be expected to return if a round opened now:
@@ -300,14 +307,19 @@ func (rs *Rounds) ToExpect(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Archive puts a closed round away.
-func (rs *Rounds) Archive(ctx context.Context, year string) error {
-	return rs.setState(ctx, year, RoundClosed, RoundArchived, nil)
+// Archive puts a closed round away, and records who did it.
+func (rs *Rounds) Archive(ctx context.Context, by audit.Actor, year string) error {
+	if err := rs.setState(ctx, year, RoundClosed, RoundArchived, nil); err != nil {
+		return err
+	}
+	record(ctx, rs.audit, by, audit.ActionRoundArchived, year, "")
+	return nil
 }
 
 // SetDefinition replaces a draft round's form with an edited one, which must load
 // cleanly. Once a round is open its form is fixed, so every school answers the same one.
-func (rs *Rounds) SetDefinition(ctx context.Context, year string, data []byte) (Definition, error) {
+// It records who did it, and the file the form came from (source).
+func (rs *Rounds) SetDefinition(ctx context.Context, by audit.Actor, year string, data []byte, source string) (Definition, error) {
 	def, err := ParseDefinition(data)
 	if err != nil {
 		return Definition{}, err
@@ -328,5 +340,6 @@ func (rs *Rounds) SetDefinition(ctx context.Context, year string, data []byte) (
 		}
 		return Definition{}, fmt.Errorf("%w: the form can be changed only while the round is a draft", ErrRoundState)
 	}
+	record(ctx, rs.audit, by, audit.ActionFormChanged, year, fmt.Sprintf("form version %d from %s", def.Version, source))
 	return *def, nil
 }

@@ -1,14 +1,11 @@
 package handlers
 
 import (
-	"errors"
-	"strings"
-	"time"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/urls"
 )
@@ -70,7 +67,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if len(errs) == 0 && newLink == "" {
 		p.Flash = flashFrom(c)
 	}
-	if tok, err := s.deps.Rounds.LiveLink(ctx, ret); err != nil {
+	if tok, err := s.deps.Links.LiveLink(ctx, ret); err != nil {
 		return err
 	} else if tok != "" {
 		p.Link = urls.Return(s.cfg.PublicURL, tok)
@@ -126,94 +123,21 @@ func answerWithComment(q forms.Question, a forms.Answer) string {
 	return s
 }
 
-// returnAction reissues or revokes a link, exempts or re-includes a school, or reopens a
-// submitted return, each with the admin's reason in the audit log.
-func (s *Server) returnAction(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	year := c.Params("year")
+// schoolReturn is the school's return an admin's action is about, from the address.
+type schoolReturn struct {
+	year string
+	urn  int
+}
+
+func schoolReturnOf(c *fiber.Ctx) (schoolReturn, error) {
 	urn, err := c.ParamsInt("urn")
 	if err != nil {
-		return fiber.ErrNotFound
+		return schoolReturn{}, fiber.ErrNotFound
 	}
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	target := forms.ReturnID(year, urn)
-	self := "/admin/rounds/" + year + "/returns/" + c.Params("urn")
-	var done string // the confirmation the page shows once after the redirect
-	switch c.Params("action") {
-	case "link":
-		tok, err := s.deps.Rounds.IssueLink(ctx, year, urn)
-		if err != nil {
-			return err
-		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinksIssued, Target: target, Detail: "reissued; the old link stopped working"})
-		return s.renderAdminReturn(c, urls.Return(s.cfg.PublicURL, tok), nil)
-	case "contact":
-		if err := s.deps.Rounds.SetContactEmail(ctx, year, urn, c.FormValue("email")); err != nil {
-			if errors.Is(err, forms.ErrReturnNotFound) {
-				return err
-			}
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
-		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactEmail, Target: target})
-		done = "Contact email saved"
-	case "remind":
-		e, err := s.deps.Chase.SendReminder(ctx, year, urn, adminOf(c), time.Now())
-		switch {
-		case errors.Is(err, forms.ErrNotChaseable), errors.Is(err, forms.ErrNoContactEmail), errors.Is(err, forms.ErrRoundNotOpen):
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
-		case err != nil && e.Delivery != mail.StatusFailed:
-			return err
-		}
-		// A delivery failure is in the chase log and the outbox, and the page shows it.
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: target})
-		done = "Reminder sent"
-		if e.Delivery == mail.StatusFailed {
-			done = "The reminder could not be delivered: the chase log says why"
-		}
-	case "log":
-		_, err := s.deps.Chase.RecordContact(ctx, year, urn, c.FormValue("kind"), c.FormValue("note"), adminOf(c), time.Now())
-		switch {
-		case errors.Is(err, forms.ErrContactKind):
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "kind", Message: "Select the kind of contact"}})
-		case errors.Is(err, forms.ErrNoteMissing), errors.Is(err, forms.ErrNoteTooLong):
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "note", Message: capitalise(err.Error())}})
-		case err != nil:
-			return err
-		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactRecorded, Target: target, Detail: c.FormValue("kind")})
-		done = "Contact recorded"
-	case "revoke":
-		if err := s.deps.Rounds.RevokeLink(ctx, year, urn); err != nil {
-			return err
-		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionLinkRevoked, Target: target})
-		done = "Link revoked"
-	case "exempt", "include":
-		exempt := c.Params("action") == "exempt"
-		if exempt && reason == "" {
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: "Enter the reason the school is exempt"}})
-		}
-		if err := s.deps.Rounds.SetExempt(ctx, year, urn, exempt, reason); err != nil {
-			return err
-		}
-		detail := "included again"
-		done = "School expected again"
-		if exempt {
-			detail, done = "exempt: "+reason, "School marked exempt"
-		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExempted, Target: target, Detail: detail})
-	case "reopen":
-		if reason == "" {
-			return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
-		}
-		// forms audits the reopening and emails the school; a return no longer submitted
-		// (a second click) is left as it is.
-		if _, err := s.deps.Assurance.Reopen(ctx, forms.Actor{Name: adminOf(c), IP: c.IP()}, target, reason); err != nil && !errors.Is(err, forms.ErrRoundState) {
-			return err
-		}
-		done = "Return reopened: the school and the last signatory have been emailed"
-	default:
-		return fiber.ErrNotFound
-	}
-	return doneRedirect(c, self, done)
+	return schoolReturn{year: c.Params("year"), urn: urn}, nil
+}
+
+// page is the return's admin page, where an action confirms itself after a redirect.
+func (r schoolReturn) page() string {
+	return "/admin/rounds/" + r.year + "/returns/" + strconv.Itoa(r.urn)
 }

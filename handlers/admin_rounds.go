@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 )
 
@@ -71,11 +68,9 @@ func (s *Server) createRound(c *fiber.Ctx) error {
 		p.Errors = append(p.Errors, FieldError{Field: "grace_days", Message: "Enter a grace period of 0 to 60 days"})
 	}
 	if len(p.Errors) == 0 {
-		r, err := s.deps.Rounds.Create(c.UserContext(), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"],
+		r, err := s.deps.Rounds.Create(c.UserContext(), adminActor(c), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"],
 			GraceDays: grace, EmailCode: form.Get("email_code") == "yes"})
 		if err == nil {
-			s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionRoundCreated, Target: r.ID,
-				Detail: fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version)})
 			return c.Redirect("/admin/rounds/"+r.ID, fiber.StatusSeeOther)
 		}
 		if k := problem.KindOf(err); k != problem.Invalid && k != problem.WrongState {
@@ -176,113 +171,4 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		return s.render(c, fiber.StatusUnprocessableEntity, "round", p)
 	}
 	return s.render(c, fiber.StatusOK, "round", p)
-}
-
-func (s *Server) roundAction(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	year := c.Params("year")
-	switch c.Params("action") {
-	case "open", "close", "reopen", "archive":
-		return s.moveRound(c, year, c.Params("action"))
-	case "remind":
-		return s.remindGroup(c, year)
-	case "schedule":
-		return s.setSchedule(c, year)
-	case "contacts":
-		return s.uploadContacts(c, year)
-	case "add":
-		urn, convErr := strconv.Atoi(strings.TrimSpace(c.FormValue("urn")))
-		if convErr != nil || urn <= 0 {
-			return s.roundPageWith(c, []FieldError{{Field: "urn", Message: "Enter the school's URN, like 120001"}})
-		}
-		if err := s.deps.Rounds.AddLate(ctx, year, urn); err != nil {
-			if errors.Is(err, forms.ErrSchoolNotFound) || errors.Is(err, forms.ErrRoundNotOpen) || errors.Is(err, forms.ErrAlreadyInRound) {
-				return s.roundPageWith(c, []FieldError{{Field: "urn", Message: capitalise(err.Error())}})
-			}
-			return err
-		}
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionAddedLate, Target: forms.ReturnID(year, urn)})
-		return c.Redirect("/admin/rounds/"+year+"/returns/"+strconv.Itoa(urn), fiber.StatusSeeOther)
-	default:
-		return fiber.ErrNotFound
-	}
-}
-
-// moveRound opens, closes, reopens or archives a round. Opening and closing affect every
-// school, so they ask for confirmation first, with the number of schools; archiving cannot
-// be undone, so it asks too.
-func (s *Server) moveRound(c *fiber.Ctx, year, move string) error {
-	ctx := c.UserContext()
-	round, err := s.deps.Rounds.Get(ctx, year)
-	if err != nil {
-		return err
-	}
-	switch {
-	case move == "open" && round.State == forms.RoundDraft && !confirmed(c):
-		return s.confirmOpen(c, round)
-	case move == "close" && round.State == forms.RoundOpen && !confirmed(c):
-		return s.confirmClose(c, round)
-	case move == "archive" && round.State == forms.RoundClosed && !confirmed(c):
-		return s.confirmArchive(c, round)
-	}
-	var action, done string
-	switch move {
-	case "open":
-		var opened forms.Round
-		opened, err = s.deps.Rounds.Open(ctx, year)
-		action, done = audit.ActionRoundOpened, fmt.Sprintf("Round opened: %s expected to return", schools(opened.Expected))
-	case "close":
-		err = s.deps.Rounds.Close(ctx, year)
-		action, done = audit.ActionRoundClosed, "Round closed"
-	case "reopen":
-		err = s.deps.Rounds.ReopenRound(ctx, year, adminOf(c)) // audited by the domain
-		done = "Round reopened: schools can save and submit again"
-	case "archive":
-		err = s.deps.Rounds.Archive(ctx, year)
-		action, done = audit.ActionRoundArchived, "Round archived"
-	}
-	if err != nil {
-		return err
-	}
-	if action != "" {
-		s.audit(c, audit.Entry{Actor: adminOf(c), Action: action, Target: year})
-	}
-	return doneRedirect(c, "/admin/rounds/"+year, done)
-}
-
-// uploadContacts loads schools' contact emails for the round from a CSV (urn,email); a
-// bad line refuses the whole file.
-func (s *Server) uploadContacts(c *fiber.Ctx, year string) error {
-	refuse := func(msg string) error { return s.roundPageWith(c, []FieldError{{Field: "contacts", Message: msg}}) }
-	fh, err := c.FormFile("contacts")
-	if err != nil || fh.Size == 0 {
-		return refuse("Select a CSV file of contact emails")
-	}
-	if !strings.EqualFold(filepath.Ext(fh.Filename), ".csv") {
-		return refuse("The selected file must be a CSV file")
-	}
-	if fh.Size > forms.MaxContactsFileSize {
-		return refuse("The selected file must be smaller than 4 MB")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	contacts, err := forms.ReadContacts(f)
-	if err == nil {
-		err = s.deps.Rounds.SetContactEmails(c.UserContext(), year, contacts)
-	}
-	var ce *forms.ContactsError
-	if errors.As(err, &ce) {
-		if ce.Line > 0 {
-			return refuse(fmt.Sprintf("Line %d of the file: %s. No contact emails were changed", ce.Line, ce.Reason))
-		}
-		return refuse("The file cannot be used: " + ce.Reason + ". No contact emails were changed")
-	}
-	if err != nil {
-		return err
-	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionContactsLoaded, Target: year, Detail: fmt.Sprintf("%d contact emails", len(contacts))})
-	return doneRedirect(c, "/admin/rounds/"+year, fmt.Sprintf("%d contact emails loaded", len(contacts)))
 }

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
@@ -29,7 +30,7 @@ import (
 func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
-	tok, _ := rs.IssueLink(context.Background(), "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnA)
 	for name, enter := range map[string]func(c *client){
 		"admin sign-in": func(c *client) { c.signIn() },
 		"governor link": func(c *client) { c.openLink(tok) },
@@ -58,7 +59,7 @@ func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
-	tok, _ := rs.IssueLink(context.Background(), "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnA)
 	c := srv.client(t)
 	for i := range 30 {
 		if code, _ := c.openLink("AAAAAAAAAAAAAAAAAAAA" + string(rune('A'+i%26)) + "A"); code != http.StatusNotFound {
@@ -83,7 +84,7 @@ func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
-	tok, _ := rs.IssueLink(context.Background(), "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnA)
 	g := srv.client(t)
 	g.openLink(tok)
 	before, _ := rs.Return(context.Background(), "2024-25", urnA)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/loadtest"
 )
 
@@ -36,7 +36,7 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 	}
 	var schools []school
 	for _, r := range returns[:b.N] {
-		tok, _ := rs.IssueLink(ctx, "2024-25", r.URN)
+		tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", r.URN)
 		full, _ := rs.Return(ctx, "2024-25", r.URN)
 		schools = append(schools, school{tok, round.Definition.For(full.School.Record), r.URN})
 	}
@@ -46,10 +46,7 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 		s := schools[i]
 		g := srv.client(b)
 		g.openLink(s.token)
-		for _, sec := range s.secs {
-			if sec.ID == declarationSection {
-				continue
-			}
+		for _, sec := range forms.QuestionSections(s.secs) {
 			_, body, _ := g.get("/return/section/" + sec.ID)
 			form, _ := loadtest.AnswersFor(s.urn, sec, today)
 			form.Set("_csrf", g.csrf)
@@ -60,12 +57,8 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 			}
 		}
 		_, body, _ := g.get("/return/submit")
-		form := url.Values{}
-		for _, sec := range s.secs {
-			if sec.ID == declarationSection {
-				form, _ = loadtest.AnswersFor(s.urn, sec, today)
-			}
-		}
+		decl, _ := forms.DeclarationSection(s.secs)
+		form, _ := loadtest.AnswersFor(s.urn, decl, today)
 		form.Set("_csrf", g.csrf)
 		form.Set("version", versionInput.FindStringSubmatch(body)[1])
 		form.Set("submit_key", keyInput.FindStringSubmatch(body)[1])

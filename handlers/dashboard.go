@@ -13,8 +13,6 @@ import (
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/audit"
-	"github.com/lscp/assure/internal/mail"
 )
 
 // DashboardPage is a round's return rates, its curve of returns, and the chase list.
@@ -158,101 +156,23 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 
-// remindGroup sends a reminder now to every school of the filtered chase list that has
-// a contact email.
-func (s *Server) remindGroup(c *fiber.Ctx, year string) error {
-	ctx := c.UserContext()
-	round, err := s.deps.Rounds.Get(ctx, year)
-	if err != nil {
-		return err
-	}
-	if round.State != forms.RoundOpen {
-		return forms.ErrRoundNotOpen // a page saying so, not a failure
-	}
-	f := chaseFilterOf(func(k string) string { return c.FormValue(k) })
-	list, err := s.deps.Rounds.Outstanding(ctx, year, f.keep)
-	if err != nil {
-		return err
-	}
-	if !confirmed(c) {
-		withEmail := 0
-		for _, r := range list {
-			if r.ContactEmail != "" {
-				withEmail++
-			}
-		}
-		return s.confirmRemind(c, year, f, withEmail, len(list)-withEmail)
-	}
-	sent, failed, noEmail := 0, 0, 0
-	for _, r := range list {
-		if r.ContactEmail == "" {
-			noEmail++
-			continue
-		}
-		e, err := s.deps.Chase.SendReminder(ctx, year, r.URN, adminOf(c), time.Now())
-		switch {
-		case e.Delivery == mail.StatusFailed:
-			failed++
-		case err != nil:
-			return err
-		default:
-			sent++
-		}
-	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSent, Target: year,
-		Detail: fmt.Sprintf("%d sent, %d failed, %d without email; filter %s", sent, failed, noEmail, f.query())})
-	return doneRedirect(c, "/admin/rounds/"+year+"/dashboard?"+f.query()+"#chase", reminderCounts(sent, failed, noEmail))
-}
-
-// reminderCounts says what a group reminder did.
-func reminderCounts(sent, failed, noEmail int) string {
-	msg := fmt.Sprintf("%d reminders sent", sent)
-	if failed > 0 {
-		msg += fmt.Sprintf("; %d could not be delivered (see Email)", failed)
-	}
-	if noEmail > 0 {
-		msg += fmt.Sprintf("; %d schools have no contact email", noEmail)
-	}
-	return msg + "."
-}
-
-// setSchedule sets the round's reminder schedule.
-func (s *Server) setSchedule(c *fiber.Ctx, year string) error {
-	days, err := forms.ParseReminderDays(c.FormValue("days"))
-	if err != nil {
-		return s.roundPageWith(c, []FieldError{{Field: "days", Message: "Enter days before the deadline as whole numbers from 0 to 120, like 21, 7, 1"}})
-	}
-	if err := s.deps.Rounds.SetReminderDays(c.UserContext(), year, days); err != nil {
-		return err
-	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionReminderSchedule, Target: year, Detail: "days " + forms.FormatReminderDays(days)})
-	return doneRedirect(c, "/admin/rounds/"+year, "Reminder schedule saved")
-}
-
 // downloadReturns sends the round's return-rate workbook, or its school rows as CSV.
 func (s *Server) downloadReturns(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	year, format := c.Params("year"), c.Params("format")
-	rep, err := s.deps.Rounds.Report(ctx, year, time.Now())
-	if err != nil {
-		return err
-	}
-	each := func(fn func(forms.Return) error) error {
-		return s.deps.Rounds.EachReturn(ctx, year, format == "xlsx", fn)
-	}
+	year, format := c.Params("year"), forms.ReturnsFormat(c.Params("format"))
 	// Written to a buffer first, so a failure shows an error page, not half a file.
 	var buf bytes.Buffer
-	if format == "csv" {
-		err = exports.WriteReturnsCSV(&buf, each)
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	} else {
-		err = exports.WriteReturnsWorkbook(&buf, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
-		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	}
+	now := time.Now()
+	_, err := s.deps.Rounds.ExportReturns(ctx, adminActor(c), year, format, now, func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
+		return exports.WriteReturns(&buf, format, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: now})
+	})
 	if err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: year, Detail: "returns " + format})
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if format == forms.ReturnsCSV {
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	}
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assurance-returns-%s.%s"`, year, format))
 	return c.Send(buf.Bytes())
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -74,7 +75,7 @@ func TestRegisterPagesDoNotReadTheWholeRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	c := srv.client(t)

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"io"
+	"net/url"
 	"time"
 
 	"github.com/lscp/assure/forms"
@@ -18,7 +20,8 @@ type schoolsRegister interface {
 	Summary(ctx context.Context) (forms.RegisterSummary, error)
 	Districts(ctx context.Context) ([]string, error)
 	LastImport(ctx context.Context) (*forms.ImportReport, error)
-	CreateJob(ctx context.Context, file, actor string, ex *forms.Extract) (forms.ImportJob, error)
+	ReadFile(ctx context.Context, by audit.Actor, file string, r io.Reader, las []string) (*forms.Extract, error)
+	CreateJob(ctx context.Context, by audit.Actor, file string, ex *forms.Extract) (forms.ImportJob, error)
 	RunJob(ctx context.Context, j forms.ImportJob, ex *forms.Extract) (forms.ImportReport, error)
 	Job(ctx context.Context, id string) (forms.ImportJob, error)
 }
@@ -28,49 +31,56 @@ type roundsStore interface {
 	Get(ctx context.Context, year string) (forms.Round, error)
 	Recent(ctx context.Context, year string) (forms.Round, error)
 	List(ctx context.Context) ([]forms.Round, error)
-	Create(ctx context.Context, in forms.NewRoundInput) (forms.Round, error)
-	Open(ctx context.Context, year string) (forms.Round, error)
-	Close(ctx context.Context, year string) error
-	ReopenRound(ctx context.Context, year, actor string) error
+	Create(ctx context.Context, by audit.Actor, in forms.NewRoundInput) (forms.Round, error)
+	Open(ctx context.Context, by audit.Actor, year string) (forms.Round, error)
+	Close(ctx context.Context, by audit.Actor, year string) error
+	ReopenRound(ctx context.Context, by audit.Actor, year string) error
 	ToExpect(ctx context.Context) (int, error)
-	Archive(ctx context.Context, year string) error
-	AddLate(ctx context.Context, year string, urn int) error
+	Archive(ctx context.Context, by audit.Actor, year string) error
+	AddLate(ctx context.Context, by audit.Actor, year string, urn int) error
 	Return(ctx context.Context, year string, urn int) (forms.Return, error)
-	ResolveLink(ctx context.Context, token string) (forms.Return, error)
-	IssueLink(ctx context.Context, year string, urn int) (string, error)
-	LiveLink(ctx context.Context, r forms.Return) (string, error)
-	RevokeLink(ctx context.Context, year string, urn int) error
-	IssueLinks(ctx context.Context, req forms.LinksRequest) ([]forms.SchoolLink, error)
-	SaveSection(ctx context.Context, id string, version int, section forms.Section, e forms.Entry) (forms.Return, error)
 	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
-	SetExempt(ctx context.Context, year string, urn int, exempt bool, reason string) error
-	SetContactEmail(ctx context.Context, year string, urn int, email string) error
-	NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error)
-	CheckCode(ctx context.Context, id, code string, now time.Time) error
+	SetExempt(ctx context.Context, by audit.Actor, year string, urn int, exempt bool, reason string) error
+	SetContactEmail(ctx context.Context, by audit.Actor, year string, urn int, email string) error
 	RoundReturns(ctx context.Context, year string) ([]forms.Return, error)
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
+	ExportReturns(ctx context.Context, by audit.Actor, year string, format forms.ReturnsFormat, now time.Time,
+		write func(rep forms.RoundReport, each func(fn func(forms.Return) error) error) error) (forms.RoundReport, error)
 	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
-	SetReminderDays(ctx context.Context, year string, days []int) error
-	SetContactEmails(ctx context.Context, year string, contacts []forms.SchoolContact) error
+	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
+	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
 }
 
-// assurance is what submitting and reopening need of forms.Assurance.
+// schoolLinks is what the round and return pages need of forms.Links.
+type schoolLinks interface {
+	IssueLink(ctx context.Context, by audit.Actor, year string, urn int) (string, error)
+	LiveLink(ctx context.Context, r forms.Return) (string, error)
+	RevokeLink(ctx context.Context, by audit.Actor, year string, urn int) error
+	IssueLinks(ctx context.Context, by audit.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
+}
+
+// assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.
 type assurance interface {
-	Submit(ctx context.Context, by forms.Actor, id string, s forms.Submission) (forms.Return, error)
-	Reopen(ctx context.Context, by forms.Actor, id, reason string) (forms.Return, error)
+	SaveSection(ctx context.Context, by audit.Actor, id string, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
+	Submit(ctx context.Context, by audit.Actor, id string, s forms.Submission) (forms.Return, forms.Entry, error)
+	Reopen(ctx context.Context, by audit.Actor, id, reason string) (forms.Return, error)
+	OpenLink(ctx context.Context, token, ip string) (forms.Return, error)
+	SendCode(ctx context.Context, by audit.Actor, id string, now time.Time) (string, error)
+	CheckCode(ctx context.Context, by audit.Actor, id, code string, now time.Time) error
 }
 
 // chaser is what chasing needs of forms.Chase.
 type chaser interface {
-	SendReminder(ctx context.Context, year string, urn int, by string, now time.Time) (forms.ChaseEntry, error)
-	RecordContact(ctx context.Context, year string, urn int, kind, note, by string, now time.Time) (forms.ChaseEntry, error)
+	SendReminder(ctx context.Context, by audit.Actor, year string, urn int, now time.Time) (forms.ChaseEntry, error)
+	RemindGroup(ctx context.Context, by audit.Actor, year string, keep func(forms.Return) bool, filter string, now time.Time) (forms.GroupReminder, error)
+	RecordContact(ctx context.Context, by audit.Actor, year string, urn int, kind, note string, now time.Time) (forms.ChaseEntry, error)
 	Log(ctx context.Context, year string, urn int) ([]forms.ChaseEntry, error)
 }
 
-// mailer sends email, or keeps it in the outbox when no SMTP is configured.
-type mailer interface {
-	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
+// outboxReader is what the pages need of the outbox (internal/mail): the email the service
+// has sent or holds. The domains send their own email.
+type outboxReader interface {
 	Recent(ctx context.Context, limit int) ([]mail.Message, error)
 	About(ctx context.Context, about string, purposes ...string) ([]mail.Message, error)
 	Configured() bool

@@ -3,14 +3,12 @@ package handlers
 import (
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 )
 
@@ -26,30 +24,18 @@ const (
 
 // governor is what a governor's request carries once checked.
 type governor struct {
-	ret      forms.Return
-	round    forms.Round
-	sections []forms.Section // the school's sections, declaration last
+	ret   forms.Return
+	round forms.Round
 }
 
-// canEdit says whether the governor may still change answers: the return is editable
-// and the round is open (a late submission is allowed until the round closes).
-func (g *governor) canEdit() bool { return g.ret.Editable() && g.round.State == forms.RoundOpen }
+// canEdit says whether the governor may still change answers (forms decides).
+func (g *governor) canEdit() bool { return g.round.OpenForChanges(g.ret) }
 
-// questionSections are the sections answered before the declaration.
-func (g *governor) questionSections() []forms.Section {
-	return slices.DeleteFunc(slices.Clone(g.sections), func(s forms.Section) bool { return s.ID == declarationSection })
-}
+// sections are the school's sections, the declaration last.
+func (g *governor) sections() []forms.Section { return g.round.Sections(g.ret) }
 
-func (g *governor) section(id string) (forms.Section, bool) {
-	for _, s := range g.sections {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return forms.Section{}, false
-}
-
-const declarationSection = "declaration"
+// actor is the governor as the audit log names them.
+func (g *governor) actor(c *fiber.Ctx) audit.Actor { return forms.Governor(g.ret, c.IP()) }
 
 // LinkProblemPage explains a link that does not work.
 type LinkProblemPage struct {
@@ -58,7 +44,7 @@ type LinkProblemPage struct {
 }
 
 func (s *Server) openLink(c *fiber.Ctx) error {
-	ret, err := s.deps.Rounds.ResolveLink(c.UserContext(), c.Params("token"))
+	ret, err := s.deps.Assurance.OpenLink(c.UserContext(), c.Params("token"), c.IP())
 	if errors.Is(err, forms.ErrLinkInvalid) || errors.Is(err, forms.ErrReturnNotFound) {
 		return s.render(c, fiber.StatusNotFound, "link-problem", LinkProblemPage{Page: s.basePage(c, "This link does not work")})
 	}
@@ -69,7 +55,6 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 	if err := s.freshSession(c, map[string]any{sessReturn: ret.ID, sessLink: ret.LinkHash}); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: "link-opened", Target: ret.ID})
 	if round, err := s.deps.Rounds.Get(c.UserContext(), ret.Round); err == nil && round.EmailCode {
 		return c.Redirect("/return/code", fiber.StatusSeeOther)
 	}
@@ -93,8 +78,6 @@ func (s *Server) returnStart(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "start", p)
 }
 
-func governorActor(r forms.Return) string { return "governor:" + r.ID }
-
 // requireGovernor admits a request only with a governor session whose link is still current.
 func (s *Server) requireGovernor(c *fiber.Ctx) error {
 	sess, err := s.sessionStore(c).Get(c)
@@ -106,7 +89,7 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 	if id == "" || hash == "" {
 		return s.render(c, fiber.StatusForbidden, "link-problem", LinkProblemPage{Page: s.basePage(c, "Open your school's link")})
 	}
-	year, urn, ok := splitReturnID(id)
+	year, urn, ok := forms.ParseReturnID(id)
 	if !ok {
 		return fiber.ErrForbidden
 	}
@@ -125,7 +108,7 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 	if round.State == forms.RoundClosed || round.State == forms.RoundArchived {
 		return s.render(c, fiber.StatusGone, "link-problem", LinkProblemPage{Page: s.basePage(c, "This round is closed"), ClosedRound: round.ID})
 	}
-	c.Locals(localGov, &governor{ret: ret, round: round, sections: round.Definition.For(ret.School.Record)})
+	c.Locals(localGov, &governor{ret: ret, round: round})
 	// With one-time codes on, the link alone reaches only the code page.
 	if verified, _ := sess.Get(sessVerified).(string); round.EmailCode && verified != ret.LinkHash && !strings.HasPrefix(c.Path(), "/return/code") {
 		return c.Redirect("/return/code", fiber.StatusSeeOther)
@@ -158,21 +141,9 @@ func (s *Server) returnHome(c *fiber.Ctx) error {
 	p := TaskListPage{Page: s.basePage(c, "Safeguarding assurance "+g.round.ID), School: g.ret.School.Name, Round: g.round.ID,
 		Deadline: longDate(g.round.Deadline), Late: g.round.Late(time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true}
 	p.Page.Governor = true
-	answered := map[string]bool{}
-	for _, a := range g.ret.Answers {
-		answered[a.Question] = true
-	}
-	for _, sec := range g.questionSections() {
-		t := Task{ID: sec.ID, Title: sec.Title, Href: "/return/section/" + sec.ID, Status: "Not started"}
-		switch {
-		case slices.Contains(g.ret.Completed, sec.ID):
-			t.Status = "Completed"
-		case slices.ContainsFunc(sec.Questions, func(q forms.Question) bool { return answered[q.ID] }):
-			t.Status = "In progress"
-		}
-		if t.Status != "Completed" {
-			p.AllDone = false
-		}
+	for _, sec := range forms.QuestionSections(g.sections()) {
+		t := Task{ID: sec.ID, Title: sec.Title, Href: "/return/section/" + sec.ID, Status: g.ret.SectionStatus(sec)}
+		p.AllDone = p.AllDone && t.Status == forms.SectionCompleted
 		p.Tasks = append(p.Tasks, t)
 	}
 	return s.render(c, fiber.StatusOK, "task-list", p)
@@ -184,21 +155,6 @@ func longDate(iso string) string {
 		return iso
 	}
 	return t.Format("2 January 2006")
-}
-
-func splitReturnID(id string) (string, int, bool) {
-	year, urn, ok := strings.Cut(id, ":")
-	if !ok || academic.CheckYear(year) != nil {
-		return "", 0, false
-	}
-	n := 0
-	for _, ch := range urn {
-		if ch < '0' || ch > '9' || n > 1e8 {
-			return "", 0, false
-		}
-		n = n*10 + int(ch-'0')
-	}
-	return year, n, n > 0
 }
 
 // formValues collects a POST's form fields (repeated ones too) for the domain parsers.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -22,14 +23,14 @@ func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)
-	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Open(ctx, "2024-25"); err != nil {
+	if _, err := rs.Open(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	return srv, rs
@@ -56,10 +57,10 @@ func TestGovernorAccess(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tokA, _ := rs.IssueLink(ctx, "2024-25", urnA)
-	tokB, _ := rs.IssueLink(ctx, "2024-25", urnB)
-	revoked, _ := rs.IssueLink(ctx, "2024-25", 990008)
-	if err := rs.RevokeLink(ctx, "2024-25", 990008); err != nil {
+	tokA, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA)
+	tokB, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnB)
+	revoked, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990008)
+	if err := forms.NewLinks(rs).RevokeLink(ctx, audit.CommandLine, "2024-25", 990008); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := rs.Return(ctx, "2024-25", urnA)
@@ -110,7 +111,7 @@ func TestGovernorAccess(t *testing.T) {
 		}
 	}
 	// Reissuing A's link stops the old one at once, even for a session already open.
-	if _, err := rs.IssueLink(ctx, "2024-25", urnA); err != nil {
+	if _, err := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, _ := govA.get("/return"); code != http.StatusForbidden {
@@ -142,7 +143,7 @@ func TestGovernorFillsAndSubmits(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tok, _ := rs.IssueLink(ctx, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA)
 	g := srv.client(t)
 	g.openLink(tok)
 	round, _ := rs.Get(ctx, "2024-25")
@@ -208,7 +209,7 @@ func TestAdminRoundActions(t *testing.T) {
 	// Add a school late: a URN not yet in the round, then bad input.
 	ex, _ := forms.ReadGIAS(bytes.NewReader([]byte(`"URN","LA (code)","EstablishmentName","TypeOfEstablishment (name)","EstablishmentTypeGroup (name)","EstablishmentStatus (name)","PhaseOfEducation (name)"`+"\r\n"+
 		`"120001","925","New Primary","Academy converter","Academies","Open","Primary"`+"\r\n")), nil)
-	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, h := admin.post("/admin/rounds/2024-25/add", url.Values{"_csrf": {admin.csrf}, "urn": {"120001"}}); code != http.StatusSeeOther || !strings.HasSuffix(h.Get("Location"), "/returns/120001") {
@@ -248,17 +249,17 @@ func TestOneTimeCodeJourney(t *testing.T) {
 	srv := newTestServer(t)
 	ctx := context.Background()
 	ex, _ := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
-	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)
-	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13", EmailCode: true}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13", EmailCode: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Open(ctx, "2024-25"); err != nil {
+	if _, err := rs.Open(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := rs.IssueLink(ctx, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA)
 
 	// Without a contact email, the governor is told to ask the partnership.
 	g := srv.client(t)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -53,7 +54,7 @@ func (c *client) declarationForm() url.Values {
 func governorOn(t *testing.T, srv *testServer, rs *forms.Rounds, urn int) (*client, []forms.Section) {
 	t.Helper()
 	ctx := context.Background()
-	tok, _ := rs.IssueLink(ctx, "2024-25", urn)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urn)
 	g := srv.client(t)
 	g.openLink(tok)
 	round, _ := rs.Get(ctx, "2024-25")

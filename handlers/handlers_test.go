@@ -85,7 +85,7 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 	if cfg.signInDelayBase == 0 {
 		cfg.signInDelayBase = time.Millisecond // the growing delay's shape is tested on its own
 	}
-	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
+	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Links: s.Links, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
 		JOSO: JOSOServices(s.JOSO)})
 	if err != nil {
 		t.Fatal(err)
@@ -180,10 +180,10 @@ func TestAccessToEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := srv.register.Import(context.Background(), ex, forms.ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}
-	job, err := srv.register.CreateJob(context.Background(), "x.csv", "test", ex)
+	job, err := srv.register.CreateJob(context.Background(), audit.Actor{Name: "test"}, "x.csv", ex)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // ImportPage is the GIAS upload form.
@@ -54,12 +53,11 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	actor := adminOf(c)
-	// ReadGIAS reads the upload itself, bounded, rather than after a copy made here.
-	ex, err := forms.ReadGIAS(f, s.cfg.LAs)
+	// The register reads the upload itself, bounded, rather than after a copy made here,
+	// and records a refused file.
+	ex, err := s.deps.Register.ReadFile(c.UserContext(), adminActor(c), name, f, s.cfg.LAs)
 	var fe *forms.FileError
 	if errors.As(err, &fe) {
-		s.audit(c, audit.Entry{Actor: actor, Action: audit.ActionImportFailed, Target: name, Detail: fe.Error()})
 		var msg string
 		if fe.Line > 0 {
 			msg = fmt.Sprintf("Line %d of the file: %s. Nothing was imported", fe.Line, fe.Reason)
@@ -71,26 +69,17 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	job, err := s.deps.Register.CreateJob(c.UserContext(), name, actor, ex)
+	job, err := s.deps.Register.CreateJob(c.UserContext(), adminActor(c), name, ex)
 	if err != nil {
 		return err
 	}
-	ip := c.IP()
 	go func() {
-		// The import outlives the request; it has its own deadline.
+		// The import outlives the request; it has its own deadline. The register records
+		// it, or its failure, in the audit log.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
-		rep, err := s.deps.Register.RunJob(ctx, job, ex)
-		e := audit.Entry{Actor: actor, Action: audit.ActionImport, Target: name, IP: ip}
-		if err != nil {
-			e.Action, e.Detail = audit.ActionImportFailed, err.Error()
+		if _, err := s.deps.Register.RunJob(ctx, job, ex); err != nil {
 			s.log.Error("register import failed", "file", name, "err", err)
-		} else {
-			e.Detail = fmt.Sprintf("added %d, updated %d, closed %d, unchanged %d, skipped %d",
-				rep.Added, rep.Updated, rep.Closed, rep.Unchanged, rep.SkippedTotal())
-		}
-		if err := s.deps.Audit.Record(ctx, e); err != nil {
-			s.log.Error("audit entry not recorded", "action", e.Action, "err", err)
 		}
 	}()
 	return c.Redirect("/admin/schools/import/"+job.ID, fiber.StatusSeeOther)

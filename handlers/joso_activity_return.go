@@ -5,12 +5,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/missions"
+	"github.com/lscp/assure/internal/audit"
 )
 
 // returnActivity sends a submitted activity back to its link teacher with a note.
 func (s *Server) returnActivity(c *fiber.Ctx) error {
-	return s.withReason(c, "Say what the link teacher should change", func(ctx context.Context, by missions.Actor, id, reason string) error {
+	return s.withReason(c, "Say what the link teacher should change", func(ctx context.Context, by audit.Actor, id, reason string) error {
 		_, err := s.deps.JOSO.Activities.Return(ctx, by, id, reason)
 		return err
 	})

@@ -96,7 +96,7 @@ func (s *Server) teacherSignIn(c *fiber.Ctx) error {
 		p.EmailError = &p.Errors[0]
 		return s.render(c, fiber.StatusUnprocessableEntity, "joso-sign-in", p)
 	}
-	if err := s.deps.JOSO.SignIns.SendLink(c.UserContext(), missions.Actor{Name: email, IP: c.IP()}, email, time.Now()); err != nil {
+	if err := s.deps.JOSO.SignIns.SendLink(c.UserContext(), audit.Actor{Name: email, IP: c.IP()}, email, time.Now()); err != nil {
 		return err
 	}
 	p.Sent = true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -231,7 +232,7 @@ func (s *Server) saveTraining(c *fiber.Ctx) error {
 }
 
 // recordAttendance saves one session's attendance from a training form.
-func (s *Server) recordAttendance(c *fiber.Ctx, team missions.Team, by missions.Actor) error {
+func (s *Server) recordAttendance(c *fiber.Ctx, team missions.Team, by audit.Actor) error {
 	version, _ := formInt(c, "version")
 	session := c.FormValue("session")
 	attended := formValues(c)["attended"]

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
@@ -21,7 +23,7 @@ func josoServer(t *testing.T) (*testServer, string, string) {
 	srv, _ := roundServer(t)
 	ctx := context.Background()
 	p := srv.joso
-	if _, err := p.Catalogue.Create(ctx, missions.Actor{Name: "test"}, "2022-23"); err != nil {
+	if _, err := p.Catalogue.Create(ctx, audit.Actor{Name: "test"}, "2022-23"); err != nil {
 		t.Fatal(err)
 	}
 	for _, urn := range []int{urnA, urnB} {
@@ -41,11 +43,11 @@ func josoServer(t *testing.T) (*testServer, string, string) {
 			}
 		}
 	}
-	if _, err := p.Catalogue.Move(ctx, missions.Actor{Name: "test"}, "2022-23", "open"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: "test"}, "2022-23", "open"); err != nil {
 		t.Fatal(err)
 	}
 	bTeam := missions.TeamID("2022-23", urnB)
-	a, err := p.Activities.Save(ctx, missions.Actor{Name: "b"}, bTeam, "", 0, missions.ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "B's posters"}, false)
+	a, err := p.Activities.Save(ctx, audit.Actor{Name: "b"}, bTeam, "", 0, missions.ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "B's posters"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
 func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	t.Parallel()
 	srv, bActivity, _ := josoServer(t)
-	tok, err := srv.rounds.IssueLink(context.Background(), "2024-25", urnB)
+	tok, err := forms.NewLinks(srv.rounds).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +183,7 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	// of the school's team, and a governor who signs in as a teacher loses the return.
 	both := srv.client(t)
 	both.teacherSignIn(teacherOfTest(urnA))
-	tok, _ = srv.rounds.IssueLink(context.Background(), "2024-25", urnB)
+	tok, _ = forms.NewLinks(srv.rounds).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnB)
 	if code, _ := both.openLink(tok); code != http.StatusOK {
 		t.Fatalf("governor link after teacher sign-in: %d", code)
 	}
@@ -261,7 +263,7 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 	srv, _, _ := josoServer(t)
 	ctx := context.Background()
 	aTeam := missions.TeamID("2022-23", urnA)
-	act, err := srv.joso.Activities.Save(ctx, missions.Actor{Name: "a"}, aTeam, "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07", WholeTeam: true,
+	act, err := srv.joso.Activities.Save(ctx, audit.Actor{Name: "a"}, aTeam, "", 0, missions.ActivityInput{Type: "m2-a1", Date: "2023-02-07", WholeTeam: true,
 		Audiences: []string{"parents", "ks1"}, Reach: 150, Description: "Safer Internet Day"}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +311,7 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 	}
 	// Certificates: the year's, a school's, one JOSO's.
 	team, _ := srv.joso.Teams.Team(ctx, aTeam)
-	if _, err := srv.joso.Teams.Decide(ctx, missions.Actor{Name: testEmail}, aTeam, team.Nominations[0].ID, missions.DecisionAwarded); err != nil {
+	if _, err := srv.joso.Teams.Decide(ctx, audit.Actor{Name: testEmail}, aTeam, team.Nominations[0].ID, missions.DecisionAwarded); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"", "?urn=990006", "?urn=990006&nomination=" + team.Nominations[0].ID} {
@@ -325,4 +327,4 @@ func TestPartnershipApprovesReversesAndDownloads(t *testing.T) {
 }
 
 // tester is who acts in the programme when a test sets it up directly.
-var tester = missions.Actor{Name: "test"}
+var tester = audit.Actor{Name: "test"}

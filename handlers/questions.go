@@ -115,14 +115,11 @@ func questionViews(sec forms.Section, answers map[string]forms.Answer, errs map[
 	return out
 }
 
-// fieldErrors lists an entry's errors in the order of the section's questions, for the
-// error summary.
-func fieldErrors(sec forms.Section, e forms.Entry) []FieldError {
+// fieldErrorsOf lists an entry's errors, as forms orders and words them, for the error summary.
+func fieldErrorsOf(e *forms.InvalidEntry) []FieldError {
 	var list []FieldError
-	for _, q := range sec.Questions {
-		if err := e.Errors[q.ID]; err != nil {
-			list = append(list, FieldError{Field: err.Field, Message: err.Message + ": " + strings.TrimSuffix(q.Text, "?")})
-		}
+	for _, f := range e.Fields() {
+		list = append(list, FieldError{Field: f.Field, Message: f.Message})
 	}
 	return list
 }

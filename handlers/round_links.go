@@ -15,7 +15,7 @@ import (
 // time; the domain audits each download.
 func (s *Server) roundLinks(c *fiber.Ctx) error {
 	year := c.Params("year")
-	rows, err := s.deps.Rounds.IssueLinks(c.UserContext(), forms.LinksRequest{Year: year, Actor: adminOf(c),
+	rows, err := s.deps.Links.IssueLinks(c.UserContext(), adminActor(c), forms.LinksRequest{Year: year,
 		IncludeSubmitted: c.FormValue("include_submitted") == "yes"})
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 )
 
 // A reminder run while a governor is typing keeps their session and their school's link:
@@ -20,7 +21,7 @@ func TestReminderKeepsLinkAndSession(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	if err := rs.SetContactEmail(ctx, "2024-25", urnA, "governor@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	admin := srv.client(t)
@@ -126,7 +127,7 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 	ctx := context.Background()
 	submittedGovernor(t, srv, rs, urnB)
 	submitted, _ := rs.Return(ctx, "2024-25", urnB)
-	if err := rs.Close(ctx, "2024-25"); err != nil {
+	if err := rs.Close(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
 	closedPage := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnB)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
 )
 
 // Opening, closing and group reminders ask for confirmation with the number of schools;
@@ -17,13 +18,13 @@ func TestRoundStatesAndConfirmations(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	if _, err := rs.Create(ctx, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-13"}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-13"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetContactEmail(ctx, "2024-25", urnA, "governor@school.example.org"); err != nil {
+	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	token, err := rs.Link(ctx, "2024-25", urnA)
+	token, err := forms.NewLinks(rs).Link(ctx, "2024-25", urnA)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,10 @@ package handlers
 import (
 	"errors"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // SectionPage is one section of the return: its questions as one page.
@@ -24,8 +22,8 @@ type SectionPage struct {
 
 func (s *Server) sectionPage(c *fiber.Ctx) error {
 	g := governorOf(c)
-	sec, ok := g.section(c.Params("section"))
-	if !ok || sec.ID == declarationSection {
+	sec, ok := g.round.QuestionSection(g.ret, c.Params("section"))
+	if !ok {
 		return fiber.ErrNotFound
 	}
 	return s.renderSection(c, fiber.StatusOK, g, sec, g.ret.AnswerMap(), nil, nil, false)
@@ -39,44 +37,44 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, g *governor, sec forms.
 	return s.render(c, status, "section", p)
 }
 
-// saveSection stores what the governor typed; forms decides what is kept and whether the
-// section is complete ("Save and continue" with every answer it needs; "Save and come
-// back later" keeps whatever is well formed). Either way, what was typed is shown again
-// with any errors, and a save that would overwrite someone else's newer answers is
-// refused and shows theirs.
+// saveSection hands what the governor typed to forms, which decides what is kept and
+// whether the section is complete ("Save and continue" with every answer it needs; "Save
+// and come back later" keeps whatever is well formed) and audits the save. Either way,
+// what was typed is shown again with any errors, and a save that would overwrite someone
+// else's newer answers is refused and shows theirs.
 func (s *Server) saveSection(c *fiber.Ctx) error {
 	g := governorOf(c)
-	sec, ok := g.section(c.Params("section"))
-	if !ok || sec.ID == declarationSection {
+	sec, ok := g.round.QuestionSection(g.ret, c.Params("section"))
+	if !ok {
 		return fiber.ErrNotFound
 	}
 	if !g.canEdit() {
 		return c.Redirect("/return", fiber.StatusSeeOther)
 	}
-	later := c.FormValue("action") == "later"
 	version, err := strconv.Atoi(c.FormValue("version"))
 	if err != nil {
 		return fiber.ErrBadRequest
 	}
-	e := forms.ReadSection(sec, formValues(c), later, time.Now())
-	ret, err := s.deps.Rounds.SaveSection(c.UserContext(), g.ret.ID, version, sec, e)
+	mode := forms.SaveAndContinue
+	if c.FormValue("action") == "later" {
+		mode = forms.SaveForLater
+	}
+	ret, e, err := s.deps.Assurance.SaveSection(c.UserContext(), g.actor(c), g.ret.ID, version, sec.ID, formValues(c), mode)
+	var invalid *forms.InvalidEntry
 	switch {
+	case errors.As(err, &invalid):
+		g.ret = ret
+		return s.renderSection(c, fiber.StatusUnprocessableEntity, g, sec, e.Answers, e.Errors, fieldErrorsOf(invalid), false)
 	case errors.Is(err, forms.ErrConflict):
 		g.ret = ret
-		p := ret.AnswerMap()
-		return s.renderSection(c, fiber.StatusConflict, g, sec, p, nil, []FieldError{{Field: sec.Questions[0].ID,
+		return s.renderSection(c, fiber.StatusConflict, g, sec, ret.AnswerMap(), nil, []FieldError{{Field: sec.Questions[0].ID,
 			Message: "Someone else saved this section after you opened it. Their answers are shown: check them, then save again"}}, true)
 	case errors.Is(err, forms.ErrNotEditable):
 		return c.Redirect("/return", fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: governorActor(ret), Action: audit.ActionReturnSaved, Target: ret.ID, Detail: sec.ID})
-	g.ret = ret
-	if len(e.Errors) > 0 {
-		return s.renderSection(c, fiber.StatusUnprocessableEntity, g, sec, e.Answers, e.Errors, fieldErrors(sec, e), false)
-	}
-	if later {
+	if mode == forms.SaveForLater {
 		return c.Redirect("/return", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/return/section/"+sec.ID+"/check", fiber.StatusSeeOther)
@@ -120,8 +118,8 @@ func checkSection(sec forms.Section, answers map[string]forms.Answer, completed 
 
 func (s *Server) sectionCheck(c *fiber.Ctx) error {
 	g := governorOf(c)
-	sec, ok := g.section(c.Params("section"))
-	if !ok || sec.ID == declarationSection {
+	sec, ok := g.round.QuestionSection(g.ret, c.Params("section"))
+	if !ok {
 		return fiber.ErrNotFound
 	}
 	p := CheckPage{Page: s.basePage(c, "Check your answers: "+sec.Title), School: g.ret.School.Name, Next: "/return", CanEdit: g.canEdit(),
@@ -135,7 +133,7 @@ func (s *Server) returnCheck(c *fiber.Ctx) error {
 	p := CheckPage{Page: s.basePage(c, "Check your answers before submitting"), School: g.ret.School.Name, Whole: true,
 		Next: "/return/submit", CanEdit: g.canEdit()}
 	answers := g.ret.AnswerMap()
-	for _, sec := range g.questionSections() {
+	for _, sec := range forms.QuestionSections(g.sections()) {
 		cs := checkSection(sec, answers, g.ret.Completed, "/return/section/"+sec.ID)
 		if !cs.Complete {
 			p.Next = ""

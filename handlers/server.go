@@ -40,9 +40,11 @@ type Deps struct {
 	Store    pinger
 	Register schoolsRegister
 	Rounds   roundsStore
+	// Links gives out, replaces and revokes schools' links.
+	Links schoolLinks
 	// Assurance submits and reopens returns, with their emails and audit entries.
 	Assurance assurance
-	Mail      mailer
+	Mail      outboxReader
 	Chase     chaser
 	Accounts  adminAccounts
 	Audit     auditLog

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 const (
@@ -58,6 +60,9 @@ func adminOf(c *fiber.Ctx) string {
 	email, _ := c.Locals(localAdmin).(string)
 	return email
 }
+
+// adminActor is the signed-in admin as the domain's audit entries name them.
+func adminActor(c *fiber.Ctx) audit.Actor { return audit.Actor{Name: adminOf(c), IP: c.IP()} }
 
 // requireAdmin sends anyone not signed in to the sign-in page (and answers 401 to scripts).
 func (s *Server) requireAdmin(c *fiber.Ctx) error {

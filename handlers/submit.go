@@ -33,32 +33,20 @@ func (s *Server) submitPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderSubmit(c *fiber.Ctx, status int, g *governor, answers map[string]forms.Answer, errs map[string]*forms.AnswerError, list []FieldError) error {
-	sec, _ := g.section(declarationSection)
+	sec, _ := forms.DeclarationSection(g.sections())
 	key := make([]byte, 16)
 	_, _ = rand.Read(key)
 	p := SubmitPage{Page: s.basePage(c, "Declaration and submit"), School: g.ret.School.Name, Section: sec,
 		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, SubmitKey: base64.RawURLEncoding.EncodeToString(key),
 		Late: g.round.Late(time.Now())}
-	for _, qs := range g.questionSections() {
-		if !contains(g.ret.Completed, qs.ID) {
-			p.Blocked = "Complete every section before you submit: " + qs.Title + " is not completed yet."
-			break
-		}
+	if qs, ok := g.ret.FirstIncomplete(forms.QuestionSections(g.sections())); ok {
+		p.Blocked = "Complete every section before you submit: " + qs.Title + " is not completed yet."
 	}
 	if !g.canEdit() {
 		p.Blocked = "This return cannot be submitted: the round is closed."
 	}
 	p.Governor, p.Errors, p.Back = true, list, "/return/check"
 	return s.render(c, status, "submit", p)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // submitReturn signs and submits the return. The form's submit key makes a double click
@@ -78,14 +66,12 @@ func (s *Server) submitReturn(c *fiber.Ctx) error {
 	if err != nil || key == "" {
 		return fiber.ErrBadRequest
 	}
-	sec, _ := g.section(declarationSection)
-	e := forms.ReadSection(sec, formValues(c), false, time.Now())
-	if len(e.Errors) > 0 {
-		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, e.Answers, e.Errors, fieldErrors(sec, e))
-	}
-	ret, err := s.deps.Assurance.Submit(c.UserContext(), forms.Actor{Name: governorActor(g.ret), IP: c.IP()}, g.ret.ID,
-		forms.Submission{Version: version, Key: key, Declaration: e, At: time.Now()})
+	ret, e, err := s.deps.Assurance.Submit(c.UserContext(), g.actor(c), g.ret.ID,
+		forms.Submission{Version: version, Key: key, Declaration: formValues(c), At: time.Now()})
+	var invalid *forms.InvalidEntry
 	switch {
+	case errors.As(err, &invalid):
+		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, e.Answers, e.Errors, fieldErrorsOf(invalid))
 	case errors.Is(err, forms.ErrIncomplete):
 		g.ret = ret
 		return s.renderSubmit(c, fiber.StatusUnprocessableEntity, g, e.Answers, nil, []FieldError{{Field: "declaration.name",
@@ -150,7 +136,7 @@ func (s *Server) returnCopy(c *fiber.Ctx) error {
 		p.Submitted = g.ret.Submitted.In(london).Format("2 January 2006 at 3:04pm")
 	}
 	answers := g.ret.AnswerMap()
-	for _, sec := range g.sections {
+	for _, sec := range g.sections() {
 		p.Sections = append(p.Sections, checkSection(sec, answers, g.ret.Completed, ""))
 	}
 	p.Governor, p.Back = true, "/return/confirmation"

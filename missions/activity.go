@@ -280,7 +280,7 @@ type Activities struct {
 
 // Save creates (id "") or changes a school's activity as a draft, or submits it. A
 // submitted activity goes for approval, or is approved at once if the year says so.
-func (as *Activities) Save(ctx context.Context, by Actor, team, id string, version int, in ActivityInput, submit bool) (Activity, error) {
+func (as *Activities) Save(ctx context.Context, by audit.Actor, team, id string, version int, in ActivityInput, submit bool) (Activity, error) {
 	y, err := as.years.ofTeam(ctx, team)
 	if err != nil {
 		return Activity{}, err
@@ -322,7 +322,7 @@ const automaticApproval = "automatic approval"
 
 // activity checks the input for this year and team and makes the activity it describes, a
 // draft or submitted, with no ID yet.
-func (in ActivityInput) activity(y Year, t Team, submit bool, by Actor) (Activity, error) {
+func (in ActivityInput) activity(y Year, t Team, submit bool, by audit.Actor) (Activity, error) {
 	in.Description = strings.TrimSpace(in.Description)
 	if errs := in.Check(y, t, submit); len(errs) > 0 {
 		return Activity{}, errs
@@ -368,7 +368,7 @@ func (as *Activities) OfYear(ctx context.Context, year string) ([]Activity, erro
 }
 
 // Return sends a submitted activity back to the link teacher with a note.
-func (as *Activities) Return(ctx context.Context, by Actor, id, note string) (Activity, error) {
+func (as *Activities) Return(ctx context.Context, by audit.Actor, id, note string) (Activity, error) {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return Activity{}, ErrReasonNeeded

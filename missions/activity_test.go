@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // fieldMessage finds the message a validation error gives a field.
@@ -28,13 +30,13 @@ func TestWholeTeamAndNamedJOSOsAreExclusive(t *testing.T) {
 	p, team := liveTeam(t)
 	in := ActivityInput{Type: "m8-a1", Date: "2023-03-01", WholeTeam: true, JOSOs: []string{"j1"}, Description: "Posters"}
 	for _, submit := range []bool{false, true} { // a draft too: it would be sent as saved
-		_, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, in, submit)
+		_, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, in, submit)
 		if !errors.Is(err, ErrWholeTeamAndNamed) || fieldMessage(err, "josos") == "" {
 			t.Fatalf("submit %v: whole team and a named JOSO: %v", submit, err)
 		}
 	}
 	in.WholeTeam = false
-	if _, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, in, true); err != nil {
+	if _, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, in, true); err != nil {
 		t.Fatalf("named JOSOs only: %v", err)
 	}
 }
@@ -68,11 +70,11 @@ func TestXPGoesOnlyToTrainedJOSOsWhoTookPart(t *testing.T) {
 	p, team := trainingTeam(t)
 	approve := func(in ActivityInput) []Entry {
 		t.Helper()
-		a, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, in, true)
+		a, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, in, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin"}, a.ID); err != nil {
+		if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin"}, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		es, err := p.Ledger.Entries(ctx, EntryFilter{Activity: a.ID})
@@ -88,19 +90,19 @@ func TestXPGoesOnlyToTrainedJOSOsWhoTookPart(t *testing.T) {
 		}
 	}
 	// Cara cannot be named until she is trained.
-	_, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1", "j3"}, Description: "Posters"}, true)
+	_, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1", "j3"}, Description: "Posters"}, true)
 	if !errors.Is(err, ErrUntrained) || !strings.Contains(fieldMessage(err, "josos"), "Cara D") {
 		t.Fatalf("naming an untrained JOSO: %v", err)
 	}
 	// Named JOSOs whose training is corrected before approval are credited only if still trained.
-	a, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1", "j2"}, Description: "Posters"}, true)
+	a, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1", "j2"}, Description: "Posters"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if team, err = p.Teams.SetAttendance(ctx, tester, team.ID, 0, "s3", []string{"j1"}); err != nil { // Ben's catch-up was recorded in error
 		t.Fatal(err)
 	}
-	if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin"}, a.ID); err != nil {
+	if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin"}, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	es, _ := p.Ledger.Entries(ctx, EntryFilter{Activity: a.ID})
@@ -120,7 +122,7 @@ func TestActivityDateFallsInItsProgrammeYear(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	for date, ok := range map[string]bool{"2022-08-31": false, "2022-09-01": true, "2023-08-31": true, "2023-09-01": false, "2019-02-07": false} {
-		_, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: date, JOSOs: []string{"j1"}, Description: "Posters"}, false)
+		_, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: date, JOSOs: []string{"j1"}, Description: "Posters"}, false)
 		msg := fieldMessage(err, "date")
 		if ok != (err == nil) || (!ok && !strings.Contains(msg, "2022-23")) {
 			t.Errorf("%s: %v (%q)", date, err, msg)

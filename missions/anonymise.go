@@ -113,7 +113,7 @@ func (an *Anonymiser) Due(ctx context.Context, today string) ([]AnonymiseReport,
 			if err != nil {
 				return out, err
 			}
-			record(ctx, an.log, System, audit.ActionJOSOAnonymised, rep.Year, fmt.Sprintf("%d JOSO names, %d evidence files", rep.JOSOs, rep.EvidencePulled))
+			record(ctx, an.log, audit.System, audit.ActionJOSOAnonymised, rep.Year, fmt.Sprintf("%d JOSO names, %d evidence files", rep.JOSOs, rep.EvidencePulled))
 			out = append(out, rep)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // demoProgramme is the demo's two years in a fresh store.
@@ -40,12 +42,12 @@ func BenchmarkLogAndApprove(b *testing.B) {
 	team := TeamID("2022-23", 130005)
 	b.ResetTimer()
 	for b.Loop() {
-		a, err := p.Activities.Save(ctx, Actor{Name: "t"}, team, "", 0, ActivityInput{Type: "m5-a1", Date: "2023-03-01", WholeTeam: true,
+		a, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team, "", 0, ActivityInput{Type: "m5-a1", Date: "2023-03-01", WholeTeam: true,
 			Audiences: []string{AudienceKS1, AudienceKS2}, Reach: 90, Description: "Assembly"}, true)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin"}, a.ID); err != nil {
+		if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin"}, a.ID); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -33,7 +33,7 @@ type Nomination struct {
 }
 
 // Nominate records a nomination.
-func (ts *Teams) Nominate(ctx context.Context, by Actor, team string, version int, category, joso, reason string) (Team, error) {
+func (ts *Teams) Nominate(ctx context.Context, by audit.Actor, team string, version int, category, joso, reason string) (Team, error) {
 	y, err := ts.years.ofTeam(ctx, team)
 	if err != nil {
 		return Team{}, err
@@ -70,7 +70,7 @@ func (ts *Teams) Nominate(ctx context.Context, by Actor, team string, version in
 }
 
 // Decide records the partnership's decision on a nomination.
-func (ts *Teams) Decide(ctx context.Context, by Actor, team, nomination, decision string) (Team, error) {
+func (ts *Teams) Decide(ctx context.Context, by audit.Actor, team, nomination, decision string) (Team, error) {
 	if decision != DecisionAwarded && decision != DecisionDeclined && decision != DecisionPending {
 		return Team{}, fmt.Errorf("%w: unknown decision", ErrInvalid)
 	}
@@ -133,7 +133,7 @@ type CertificateFilter struct {
 
 // Certificates lists the awarded certificates the filter picks, school by school, and
 // audits their making.
-func (ts *Teams) Certificates(ctx context.Context, by Actor, f CertificateFilter) ([]CertificateLine, error) {
+func (ts *Teams) Certificates(ctx context.Context, by audit.Actor, f CertificateFilter) ([]CertificateLine, error) {
 	var teams []Team
 	if f.URN != 0 {
 		t, err := ts.teams.get(ctx, TeamID(f.Year, f.URN))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // awarded nominates each of josos ("" for the whole team) and awards every nomination.
@@ -15,7 +17,7 @@ func awarded(t *testing.T, p *Programme, team Team, josos ...string) Team {
 		if team, err = p.Teams.Nominate(ctx, tester, team.ID, 0, DefaultCategories[0], joso, "Led every assembly"); err != nil {
 			t.Fatal(err)
 		}
-		if team, err = p.Teams.Decide(ctx, Actor{Name: "admin@lscp.example"}, team.ID, team.Nominations[len(team.Nominations)-1].ID, DecisionAwarded); err != nil {
+		if team, err = p.Teams.Decide(ctx, audit.Actor{Name: "admin@lscp.example"}, team.ID, team.Nominations[len(team.Nominations)-1].ID, DecisionAwarded); err != nil {
 			t.Fatal(err)
 		}
 	}

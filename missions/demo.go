@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // The demo's figures are the partnership's: 28 schools and 97 trained JOSOs in 2022-23,
@@ -60,13 +62,13 @@ func Demo(ctx context.Context, p *Programme, schools []SchoolRef, by string, tod
 }
 
 func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRef, by string) error {
-	if _, err := p.Catalogue.Create(ctx, Actor{Name: by}, d.id); err != nil {
+	if _, err := p.Catalogue.Create(ctx, audit.Actor{Name: by}, d.id); err != nil {
 		return err
 	}
 	n := len(schools)
 	var teams []Team
 	for i, s := range schools {
-		t, err := p.Teams.Enrol(ctx, Actor{Name: by}, d.id, s, DemoTeacher(s.URN), demoFirstNames[(i+7)%len(demoFirstNames)]+" Teacher")
+		t, err := p.Teams.Enrol(ctx, audit.Actor{Name: by}, d.id, s, DemoTeacher(s.URN), demoFirstNames[(i+7)%len(demoFirstNames)]+" Teacher")
 		if err != nil {
 			return err
 		}
@@ -106,7 +108,7 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		}
 		teams = append(teams, t)
 	}
-	if _, err := p.Catalogue.Move(ctx, Actor{Name: by}, d.id, "open"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: by}, d.id, "open"); err != nil {
 		return err
 	}
 	y, err := p.Catalogue.Year(ctx, d.id)
@@ -120,7 +122,7 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		if err := p.demoSchools(ctx, d, y, active[:len(active)/2], 0, by); err != nil {
 			return err
 		}
-		if _, err := p.Catalogue.SetRule(ctx, Actor{Name: by}, d.id, "m2-a1", Rule{Base: 35, WholeSchool: 20, Parents: 20, KS1: 10, KS2: 10}); err != nil {
+		if _, err := p.Catalogue.SetRule(ctx, audit.Actor{Name: by}, d.id, "m2-a1", Rule{Base: 35, WholeSchool: 20, Parents: 20, KS1: 10, KS2: 10}); err != nil {
 			return err
 		}
 		if y, err = p.Catalogue.Year(ctx, d.id); err != nil {
@@ -134,7 +136,7 @@ func (p *Programme) demoYear(ctx context.Context, d demoYear, schools []SchoolRe
 		return err
 	}
 	if d.close {
-		if _, err := p.Catalogue.Move(ctx, Actor{Name: by}, d.id, "close"); err != nil {
+		if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: by}, d.id, "close"); err != nil {
 			return err
 		}
 	}
@@ -208,14 +210,14 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 		}
 		last := k == count-1
 		submit := !last || i >= d.drafts
-		a, err := p.Activities.Save(ctx, Actor{Name: DemoTeacher(t.URN)}, t.ID, "", 0, in, submit)
+		a, err := p.Activities.Save(ctx, audit.Actor{Name: DemoTeacher(t.URN)}, t.ID, "", 0, in, submit)
 		if err != nil {
 			return err
 		}
 		if !submit || (last && i >= d.drafts && i < d.drafts+d.pending) {
 			continue
 		}
-		if _, _, err := p.Ledger.Approve(ctx, Actor{Name: by}, a.ID); err != nil {
+		if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: by}, a.ID); err != nil {
 			return err
 		}
 	}
@@ -224,7 +226,7 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 		if k > 0 || i%4 != 0 {
 			joso = t.Active()[k%len(t.Active())].ID
 		}
-		t, err := p.Teams.Nominate(ctx, Actor{Name: DemoTeacher(t.URN)}, t.ID, 0, cat, joso, "Led the school's "+[]string{"assemblies", "poster competition", "worry boxes"}[k]+" with great care")
+		t, err := p.Teams.Nominate(ctx, audit.Actor{Name: DemoTeacher(t.URN)}, t.ID, 0, cat, joso, "Led the school's "+[]string{"assemblies", "poster competition", "worry boxes"}[k]+" with great care")
 		if err != nil {
 			return err
 		}
@@ -233,7 +235,7 @@ func (p *Programme) demoSchool(ctx context.Context, d demoYear, y Year, t Team, 
 			decision = DecisionAwarded
 		}
 		if i < 20 {
-			if _, err = p.Teams.Decide(ctx, Actor{Name: by}, t.ID, t.Nominations[len(t.Nominations)-1].ID, decision); err != nil {
+			if _, err = p.Teams.Decide(ctx, audit.Actor{Name: by}, t.ID, t.Nominations[len(t.Nominations)-1].ID, decision); err != nil {
 				return err
 			}
 		}

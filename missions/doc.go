@@ -15,7 +15,7 @@
 //     Catalogue (years and their catalogue), Teams (teams, JOSOs, attendance, nominations,
 //     certificates), Activities, Ledger (approvals and XP entries), Evidence, SignIns
 //     (link teachers' emailed links), Figures, Anonymiser. Each takes the acting person
-//     (an Actor) and writes its own audit entries; callers never audit for them.
+//     (an audit.Actor) and writes its own audit entries; callers never audit for them.
 //   - The stores (stores.go) are thin, one per aggregate: they read and write documents
 //     and decide nothing.
 //   - The starting catalogue is in catalogue.go; the strands and audiences in strands.go.

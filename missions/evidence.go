@@ -155,7 +155,7 @@ type Evidence struct {
 }
 
 // Add stores a file and attaches it to an activity the link teacher can still change.
-func (es *Evidence) Add(ctx context.Context, by Actor, team, activity, name string, data []byte, showsFaces bool) (EvidenceFile, error) {
+func (es *Evidence) Add(ctx context.Context, by audit.Actor, team, activity, name string, data []byte, showsFaces bool) (EvidenceFile, error) {
 	name = CleanFileName(name)
 	typ, err := CheckEvidence(name, data)
 	if err != nil {
@@ -241,7 +241,7 @@ func (es *Evidence) File(ctx context.Context, team, activity, id string) (Eviden
 }
 
 // Remove takes a file off an activity the link teacher can still change, and deletes it.
-func (es *Evidence) Remove(ctx context.Context, by Actor, team, activity, id string) error {
+func (es *Evidence) Remove(ctx context.Context, by audit.Actor, team, activity, id string) error {
 	if err := es.pull(ctx, team, activity, id, true); err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (es *Evidence) Remove(ctx context.Context, by Actor, team, activity, id str
 
 // Pull removes one file from an activity of a team, whatever its state, and deletes it, so
 // no view shows it: the partnership's safeguard.
-func (es *Evidence) Pull(ctx context.Context, by Actor, team, activity, id string) error {
+func (es *Evidence) Pull(ctx context.Context, by audit.Actor, team, activity, id string) error {
 	if err := es.pull(ctx, team, activity, id, false); err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (es *Evidence) pull(ctx context.Context, team, activity, id string, onlyEdi
 }
 
 // PullFaces pulls every file flagged as showing faces in a year, from every activity.
-func (es *Evidence) PullFaces(ctx context.Context, by Actor, year string) (int, error) {
+func (es *Evidence) PullFaces(ctx context.Context, by audit.Actor, year string) (int, error) {
 	n, err := es.pullAll(ctx, year, func(e EvidenceFile) bool { return e.ShowsFaces })
 	if err == nil {
 		record(ctx, es.log, by, audit.ActionJOSOPulled, year, fmt.Sprintf("%d files showing faces", n))

@@ -154,7 +154,7 @@ func (f *Figures) Celebration(ctx context.Context, year string) (YearFigures, []
 }
 
 // ForWorkbook is Beside for the programme's yearly workbook, audited as an export.
-func (f *Figures) ForWorkbook(ctx context.Context, by Actor, year string) (YearFigures, *YearFigures, error) {
+func (f *Figures) ForWorkbook(ctx context.Context, by audit.Actor, year string) (YearFigures, *YearFigures, error) {
 	cur, prev, err := f.Beside(ctx, year)
 	if err == nil {
 		record(ctx, f.log, by, audit.ActionExported, cur.Year.ID, "joso workbook")

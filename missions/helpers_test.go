@@ -9,7 +9,7 @@ import (
 )
 
 // tester is who acts in tests that do not look at the audit log.
-var tester = Actor{Name: "test"}
+var tester = audit.Actor{Name: "test"}
 
 // newProgramme is the programme over a fresh database, auditing to its log and keeping
 // its emails in the outbox.

@@ -90,7 +90,7 @@ type Ledger struct {
 // Approve approves a submitted activity and posts its XP. Approving an activity that is
 // already approved posts nothing new and is not an error. It returns how many ledger
 // entries this call posted.
-func (l *Ledger) Approve(ctx context.Context, by Actor, id string) (Activity, int, error) {
+func (l *Ledger) Approve(ctx context.Context, by audit.Actor, id string) (Activity, int, error) {
 	a, n, err := l.approve(ctx, id, by.Name)
 	if err == nil {
 		record(ctx, l.log, by, audit.ActionJOSOApproved, id, fmt.Sprintf("%d ledger entries posted", n))
@@ -177,7 +177,7 @@ var errAlreadyDone = errors.New("already done")
 
 // Unapprove withdraws an activity's approval: its entries are reversed and it goes back
 // to waiting for approval.
-func (l *Ledger) Unapprove(ctx context.Context, by Actor, id, reason string) (Activity, int, error) {
+func (l *Ledger) Unapprove(ctx context.Context, by audit.Actor, id, reason string) (Activity, int, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return Activity{}, 0, ErrReasonNeeded
@@ -250,7 +250,7 @@ func reversal(e Entry, by, reason string, at time.Time) Entry {
 
 // Reverse posts the reversal of one entry with a reason: the admin's correction, and the
 // only XP a closed year accepts. Archived years accept nothing.
-func (l *Ledger) Reverse(ctx context.Context, by Actor, year, key, reason string) (Entry, error) {
+func (l *Ledger) Reverse(ctx context.Context, by audit.Actor, year, key, reason string) (Entry, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return Entry{}, ErrReasonNeeded
@@ -340,7 +340,7 @@ func (m Mismatch) OfTotals() bool {
 // Verify recomputes a year's totals from the ledger and compares them with the cache,
 // and checks every activity's approvals have their entries. With repair it posts missing
 // entries and rewrites the cache from the ledger. It audits what it found.
-func (l *Ledger) Verify(ctx context.Context, by Actor, year string, repair bool) ([]Mismatch, error) {
+func (l *Ledger) Verify(ctx context.Context, by audit.Actor, year string, repair bool) ([]Mismatch, error) {
 	out, err := l.verify(ctx, year, repair)
 	if err != nil {
 		return out, err

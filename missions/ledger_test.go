@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 // liveTeam makes a live year with one school whose two JOSOs are trained.
@@ -12,7 +14,7 @@ func liveTeam(t *testing.T) (*Programme, Team) {
 	t.Helper()
 	ctx := context.Background()
 	p := newProgramme(t)
-	if _, err := p.Catalogue.Create(ctx, Actor{Name: "admin@lscp.example"}, "2022-23"); err != nil {
+	if _, err := p.Catalogue.Create(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23"); err != nil {
 		t.Fatal(err)
 	}
 	team, err := p.Teams.Enrol(ctx, tester, "2022-23", SchoolRef{URN: 120001, Name: "Boston Primary School"}, "link@boston.example", "Sam Teacher")
@@ -29,7 +31,7 @@ func liveTeam(t *testing.T) (*Programme, Team) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := p.Catalogue.Move(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", "open"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", "open"); err != nil {
 		t.Fatal(err)
 	}
 	return p, team
@@ -39,7 +41,7 @@ func liveTeam(t *testing.T) (*Programme, Team) {
 // that reached parents and KS1 (the assembly's rule has no parents bonus).
 func submitted(t *testing.T, p *Programme, team Team, audiences ...string) Activity {
 	t.Helper()
-	a, err := p.Activities.Save(context.Background(), Actor{Name: "link@boston.example"}, team.ID, "", 0, ActivityInput{Type: "m5-a1", Date: "2023-02-07", WholeTeam: true,
+	a, err := p.Activities.Save(context.Background(), audit.Actor{Name: "link@boston.example"}, team.ID, "", 0, ActivityInput{Type: "m5-a1", Date: "2023-02-07", WholeTeam: true,
 		Audiences: audiences, Reach: 120, Description: "Assembly on fake news for KS1"}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +62,7 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, posted[i], errs[i] = p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID)
+			_, posted[i], errs[i] = p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID)
 		}()
 	}
 	wg.Wait()
@@ -93,7 +95,7 @@ func TestApprovalIsIdempotentUnderConcurrentRequests(t *testing.T) {
 		t.Fatalf("cached totals %+v, want 55 for the school and each JOSO", tot)
 	}
 	// Approving again later posts nothing.
-	if _, n, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 0 {
+	if _, n, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 0 {
 		t.Fatalf("approving again: %d posted, %v", n, err)
 	}
 }
@@ -103,21 +105,21 @@ func TestUnapprovePostsReversalsAndReapprovalUsesTheNewRule(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceParents, AudienceKS1)
-	if _, n, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 2 {
+	if _, n, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 2 {
 		t.Fatalf("approve: %d, %v", n, err)
 	}
-	if _, _, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, a.ID, ""); !errors.Is(err, ErrReasonNeeded) {
+	if _, _, err := p.Ledger.Unapprove(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID, ""); !errors.Is(err, ErrReasonNeeded) {
 		t.Fatalf("unapprove without a reason: %v", err)
 	}
-	a2, n, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, a.ID, "Logged twice")
+	a2, n, err := p.Ledger.Unapprove(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID, "Logged twice")
 	if err != nil || n != 2 || a2.Status != ActivitySubmitted {
 		t.Fatalf("unapprove: %d posted, status %s, %v", n, a2.Status, err)
 	}
 	// A rule change makes version 2; the reapproval uses it, and the old entries keep version 1.
-	if _, err := p.Catalogue.SetRule(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", "m5-a1", Rule{Base: 30, Parents: 5, KS1: 10}); err != nil {
+	if _, err := p.Catalogue.SetRule(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", "m5-a1", Rule{Base: 30, Parents: 5, KS1: 10}); err != nil {
 		t.Fatal(err)
 	}
-	if _, n, err = p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 3 {
+	if _, n, err = p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID); err != nil || n != 3 {
 		t.Fatalf("reapprove: %d posted, %v", n, err)
 	}
 	es, _ := p.Ledger.Entries(ctx, EntryFilter{Activity: a.ID})
@@ -149,34 +151,34 @@ func TestClosedYearRefusesNewXPButTakesAnAdminReversal(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	done := submitted(t, p, team, AudienceKS2)
-	if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, done.ID); err != nil {
+	if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, done.ID); err != nil {
 		t.Fatal(err)
 	}
 	waiting := submitted(t, p, team)
-	if _, err := p.Catalogue.Move(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", "close"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", "close"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, waiting.ID); !errors.Is(err, ErrYearClosed) {
+	if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, waiting.ID); !errors.Is(err, ErrYearClosed) {
 		t.Fatalf("approve in a closed year: %v", err)
 	}
-	if _, _, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, done.ID, "late change"); !errors.Is(err, ErrYearClosed) {
+	if _, _, err := p.Ledger.Unapprove(ctx, audit.Actor{Name: "admin@lscp.example"}, done.ID, "late change"); !errors.Is(err, ErrYearClosed) {
 		t.Fatalf("unapprove in a closed year: %v", err)
 	}
-	if _, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m1-a1", Date: "2023-03-01", WholeTeam: true, Description: "x"}, true); !errors.Is(err, ErrYearClosed) {
+	if _, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m1-a1", Date: "2023-03-01", WholeTeam: true, Description: "x"}, true); !errors.Is(err, ErrYearClosed) {
 		t.Fatalf("logging in a closed year: %v", err)
 	}
 	es, _ := p.Ledger.Entries(ctx, EntryFilter{Activity: done.ID})
-	if _, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, ""); !errors.Is(err, ErrReasonNeeded) {
+	if _, err := p.Ledger.Reverse(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, ""); !errors.Is(err, ErrReasonNeeded) {
 		t.Fatalf("reversal without reason: %v", err)
 	}
-	r, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, "Base points awarded in error")
+	r, err := p.Ledger.Reverse(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, "Base points awarded in error")
 	if err != nil || r.Amount != -es[0].Amount {
 		t.Fatalf("admin reversal: %+v %v", r, err)
 	}
-	if _, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, "again"); !errors.Is(err, ErrAlreadyReversed) {
+	if _, err := p.Ledger.Reverse(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", es[0].Key, "again"); !errors.Is(err, ErrAlreadyReversed) {
 		t.Fatalf("second reversal: %v", err)
 	}
-	if _, err := p.Ledger.Reverse(ctx, Actor{Name: "admin@lscp.example"}, "2022-23", r.Key, "reverse the reversal"); !errors.Is(err, ErrInvalid) {
+	if _, err := p.Ledger.Reverse(ctx, audit.Actor{Name: "admin@lscp.example"}, "2022-23", r.Key, "reverse the reversal"); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("reversing a reversal: %v", err)
 	}
 }
@@ -187,11 +189,11 @@ func TestRebuildEqualsIncrementalTotals(t *testing.T) {
 	p, team := liveTeam(t)
 	for i, aud := range [][]string{{AudienceKS1}, {AudienceParents, AudienceWholeSchool}, nil, {AudienceKS2, AudienceKS1}} {
 		a := submitted(t, p, team, aud...)
-		if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID); err != nil {
+		if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		if i == 2 {
-			if _, _, err := p.Ledger.Unapprove(ctx, Actor{Name: "admin@lscp.example"}, a.ID, "not an assembly"); err != nil {
+			if _, _, err := p.Ledger.Unapprove(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID, "not an assembly"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -258,12 +260,12 @@ func TestCapLimitsWhatASchoolEarnsFromOneActivity(t *testing.T) {
 	p, team := liveTeam(t)
 	total := 0
 	for range 4 { // worry boxes: base 15 + KS1 10, capped at 60 a school
-		a, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m3-a1", Date: "2023-01-10", JOSOs: []string{"j1"},
+		a, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m3-a1", Date: "2023-01-10", JOSOs: []string{"j1"},
 			Audiences: []string{AudienceKS1}, Reach: 30, Description: "Worry boxes"}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, _, err = p.Ledger.Approve(ctx, Actor{Name: "admin@lscp.example"}, a.ID)
+		a, _, err = p.Ledger.Approve(ctx, audit.Actor{Name: "admin@lscp.example"}, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -127,11 +127,11 @@ func maps(a, b map[string]int) bool {
 func TestWhatALinkTeacherMayChangeOnAnActivity(t *testing.T) {
 	y, team := ruleYear(), ruleTeam()
 	in := ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Audiences: []string{AudienceKS2, AudienceKS1, AudienceKS2}, Description: "  Posters  "}
-	a, err := in.activity(y, team, true, Actor{Name: "link teacher:x"})
+	a, err := in.activity(y, team, true, audit.Actor{Name: "link teacher:x"})
 	if err != nil || a.Status != ActivitySubmitted || a.Description != "Posters" || !slices.Equal(a.Audiences, []string{AudienceKS1, AudienceKS2}) {
 		t.Fatalf("submitted activity %+v, %v", a, err)
 	}
-	if _, err := (ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j3"}}).activity(y, team, false, Actor{}); !errors.Is(err, ErrUntrained) {
+	if _, err := (ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j3"}}).activity(y, team, false, audit.Actor{}); !errors.Is(err, ErrUntrained) {
 		t.Errorf("naming an untrained JOSO: %v", err)
 	}
 	old := Activity{ID: "a1", Status: ActivityReturned, Note: "add a photo", Evidence: []EvidenceFile{{ID: "f1"}}, Created: time.Unix(1, 0)}
@@ -182,7 +182,7 @@ func TestServicesAuditWhatTheActorDid(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)
-	who := Actor{Name: "officer@lscp.example", IP: "192.0.2.7"}
+	who := audit.Actor{Name: "officer@lscp.example", IP: "192.0.2.7"}
 	if _, _, err := p.Ledger.Approve(ctx, who, a.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func (s *SignIns) Purge(ctx context.Context, now time.Time) (int64, error) {
 }
 
 // Invite emails a team's link teacher an invitation with a sign-in link lasting a week.
-func (s *SignIns) Invite(ctx context.Context, by Actor, team string) (mail.Message, error) {
+func (s *SignIns) Invite(ctx context.Context, by audit.Actor, team string) (mail.Message, error) {
 	tok, t, err := s.NewLink(ctx, team, InvitationLasts)
 	if err != nil {
 		return mail.Message{}, err
@@ -126,7 +126,7 @@ func (s *SignIns) Invite(ctx context.Context, by Actor, team string) (mail.Messa
 // which this address is a school's link teacher, and audits the asking (by names the
 // address as typed, and where from). It says nothing about whether the address is known:
 // the caller shows the same page either way.
-func (s *SignIns) SendLink(ctx context.Context, by Actor, email string, now time.Time) error {
+func (s *SignIns) SendLink(ctx context.Context, by audit.Actor, email string, now time.Time) error {
 	err := s.sendLink(ctx, email)
 	if err == nil {
 		record(ctx, s.log, by, audit.ActionJOSOSignIn, "", "link asked for")

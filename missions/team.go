@@ -141,7 +141,7 @@ type Teams struct {
 
 // Enrol adds a school to a year with its link teacher. Enrolling again changes the link
 // teacher (a new teacher's sign-in then replaces the old one's).
-func (ts *Teams) Enrol(ctx context.Context, by Actor, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
+func (ts *Teams) Enrol(ctx context.Context, by audit.Actor, year string, s SchoolRef, teacherEmail, teacherName string) (Team, error) {
 	email, teacherName, err := checkTeacher(teacherEmail, teacherName)
 	if err != nil {
 		return Team{}, err
@@ -234,7 +234,7 @@ func (e *DuplicateNameError) Unwrap() error { return ErrDuplicateName }
 func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), "")) }
 
 // AddJOSO adds a JOSO to a team. Photo consent starts off.
-func (ts *Teams) AddJOSO(ctx context.Context, by Actor, team string, version int, name string, c Consent) (Team, JOSO, error) {
+func (ts *Teams) AddJOSO(ctx context.Context, by audit.Actor, team string, version int, name string, c Consent) (Team, JOSO, error) {
 	name, err := CheckDisplayName(name)
 	if err != nil {
 		return Team{}, JOSO{}, err
@@ -266,7 +266,7 @@ type JOSOChange struct {
 }
 
 // ChangeJOSO renames a JOSO, sets their consent, or withdraws (or reinstates) them.
-func (ts *Teams) ChangeJOSO(ctx context.Context, by Actor, team string, version int, id string, ch JOSOChange) (Team, error) {
+func (ts *Teams) ChangeJOSO(ctx context.Context, by audit.Actor, team string, version int, id string, ch JOSOChange) (Team, error) {
 	name, err := CheckDisplayName(ch.Name)
 	if err != nil {
 		return Team{}, err
@@ -292,7 +292,7 @@ func (ts *Teams) ChangeJOSO(ctx context.Context, by Actor, team string, version 
 }
 
 // SetAttendance records who attended one session: attended lists JOSO IDs present.
-func (ts *Teams) SetAttendance(ctx context.Context, by Actor, team string, version int, session string, attended []string) (Team, error) {
+func (ts *Teams) SetAttendance(ctx context.Context, by audit.Actor, team string, version int, session string, attended []string) (Team, error) {
 	y, err := ts.years.ofTeam(ctx, team)
 	if err != nil {
 		return Team{}, err

@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"testing"
 	"time"
+
+	"github.com/lscp/assure/internal/audit"
 )
 
 func TestDisplayNamesAreFirstNameAndInitialOnly(t *testing.T) {
@@ -57,7 +59,7 @@ func TestTrainedNeedsBothTaughtSessionsAndReleasesMissions(t *testing.T) {
 	}
 	// A school with nobody trained cannot log missions.
 	other, _ := p.Teams.Enrol(ctx, tester, "2022-23", SchoolRef{URN: 120002, Name: "Kirton Primary"}, "x@kirton.example", "Kim Lee")
-	if _, err := p.Activities.Save(ctx, Actor{Name: "t"}, other.ID, "", 0, ActivityInput{Type: "m1-a1", Date: "2023-01-01", WholeTeam: true, Description: "x"}, true); !errors.Is(err, ErrNotReleased) {
+	if _, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, other.ID, "", 0, ActivityInput{Type: "m1-a1", Date: "2023-01-01", WholeTeam: true, Description: "x"}, true); !errors.Is(err, ErrNotReleased) {
 		t.Fatalf("untrained school logged: %v", err)
 	}
 }
@@ -116,7 +118,7 @@ func TestEvidenceIsTypeCheckedStoredAndPulled(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p, team := liveTeam(t)
-	a, err := p.Activities.Save(ctx, Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "Posters"}, false)
+	a, err := p.Activities.Save(ctx, audit.Actor{Name: "t"}, team.ID, "", 0, ActivityInput{Type: "m8-a1", Date: "2023-03-01", JOSOs: []string{"j1"}, Description: "Posters"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,14 +163,14 @@ func TestAnonymisingAClosedYearKeepsTotals(t *testing.T) {
 	ctx := context.Background()
 	p, team := liveTeam(t)
 	a := submitted(t, p, team, AudienceKS1)
-	if _, _, err := p.Ledger.Approve(ctx, Actor{Name: "admin"}, a.ID); err != nil {
+	if _, _, err := p.Ledger.Approve(ctx, audit.Actor{Name: "admin"}, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	nominated, err := p.Teams.Nominate(ctx, tester, team.ID, 0, "Super Commitment", "j1", "Amira ran every assembly")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Teams.Decide(ctx, Actor{Name: "admin"}, team.ID, nominated.Nominations[0].ID, DecisionAwarded); err != nil {
+	if _, err := p.Teams.Decide(ctx, audit.Actor{Name: "admin"}, team.ID, nominated.Nominations[0].ID, DecisionAwarded); err != nil {
 		t.Fatal(err)
 	}
 	if c := nominated.Certificates(); len(c) != 0 {
@@ -177,7 +179,7 @@ func TestAnonymisingAClosedYearKeepsTotals(t *testing.T) {
 	if reps, err := p.Anonymiser.Due(ctx, "2030-01-01"); err != nil || len(reps) != 0 {
 		t.Fatalf("a live year was anonymised: %v %v", reps, err)
 	}
-	if _, err := p.Catalogue.Move(ctx, Actor{Name: "admin"}, "2022-23", "close"); err != nil {
+	if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: "admin"}, "2022-23", "close"); err != nil {
 		t.Fatal(err)
 	}
 	if reps, _ := p.Anonymiser.Due(ctx, "2023-12-30"); len(reps) != 0 {
@@ -197,7 +199,7 @@ func TestAnonymisingAClosedYearKeepsTotals(t *testing.T) {
 	if err != nil || f.XP != 35 || f.Trained != 2 {
 		t.Fatalf("figures after anonymising: XP %d trained %d %v", f.XP, f.Trained, err)
 	}
-	if _, err := p.Catalogue.Move(ctx, Actor{Name: "admin"}, "2022-23", "reopen"); !errors.Is(err, ErrYearState) {
+	if _, err := p.Catalogue.Move(ctx, audit.Actor{Name: "admin"}, "2022-23", "reopen"); !errors.Is(err, ErrYearState) {
 		t.Fatalf("reopened an anonymised year: %v", err)
 	}
 }

@@ -286,7 +286,7 @@ func DefaultAnonymiseOn(year string) string {
 
 // Create makes a programme year in setup, starting from the latest year's catalogue,
 // sessions' shape and categories (or the built-in catalogue for the first year).
-func (c *Catalogue) Create(ctx context.Context, by Actor, id string) (Year, error) {
+func (c *Catalogue) Create(ctx context.Context, by audit.Actor, id string) (Year, error) {
 	if err := academic.CheckYear(id); err != nil {
 		return Year{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
@@ -332,7 +332,7 @@ func (c *Catalogue) Year(ctx context.Context, id string) (Year, error) { return 
 func (c *Catalogue) Years(ctx context.Context) ([]Year, error) { return c.years.list(ctx) }
 
 // Move changes a year's state: open, close, reopen or archive.
-func (c *Catalogue) Move(ctx context.Context, by Actor, id, move string) (Year, error) {
+func (c *Catalogue) Move(ctx context.Context, by audit.Actor, id, move string) (Year, error) {
 	if _, ok := nextState[move]; !ok {
 		return Year{}, fmt.Errorf("%w: no such change %q", ErrInvalid, move)
 	}
@@ -358,7 +358,7 @@ type Settings struct {
 }
 
 // SetSettings changes a year's settings.
-func (c *Catalogue) SetSettings(ctx context.Context, by Actor, id string, s Settings) (Year, error) {
+func (c *Catalogue) SetSettings(ctx context.Context, by audit.Actor, id string, s Settings) (Year, error) {
 	if err := checkDate(s.AnonymiseOn); err != nil {
 		return Year{}, err
 	}
@@ -391,7 +391,7 @@ func (c *Catalogue) SetSettings(ctx context.Context, by Actor, id string, s Sett
 // attendance stays attached; a new session (no ID) gets the next free one. A session some
 // JOSO attended cannot be removed (their trained status rests on it), and removing any
 // other needs confirmed: without it the answer is a *RemovalError naming the sessions.
-func (c *Catalogue) SetSessions(ctx context.Context, by Actor, id string, sessions []Session, confirmed bool) (Year, error) {
+func (c *Catalogue) SetSessions(ctx context.Context, by audit.Actor, id string, sessions []Session, confirmed bool) (Year, error) {
 	for _, s := range sessions {
 		if strings.TrimSpace(s.Title) == "" {
 			return Year{}, fmt.Errorf("%w: every session needs a title", ErrInvalid)
@@ -514,7 +514,7 @@ func checkUnattended(teams []Team, sessions []Session) error {
 }
 
 // SetAreaStrands maps one mission area onto strands (the year's own mapping).
-func (c *Catalogue) SetAreaStrands(ctx context.Context, by Actor, id, area string, strands []string) (Year, error) {
+func (c *Catalogue) SetAreaStrands(ctx context.Context, by audit.Actor, id, area string, strands []string) (Year, error) {
 	for _, s := range strands {
 		if StrandName(s) == "" {
 			return Year{}, fmt.Errorf("%w: unknown strand %q", ErrInvalid, s)
@@ -539,7 +539,7 @@ func (c *Catalogue) SetAreaStrands(ctx context.Context, by Actor, id, area strin
 
 // SetRule makes a new version of an activity's XP rule. Entries already posted keep the
 // version they name; only approvals from now on use the new one.
-func (c *Catalogue) SetRule(ctx context.Context, by Actor, id, activity string, r Rule) (Year, error) {
+func (c *Catalogue) SetRule(ctx context.Context, by audit.Actor, id, activity string, r Rule) (Year, error) {
 	for _, n := range []int{r.Base, r.WholeSchool, r.Parents, r.KS1, r.KS2, r.Cap} {
 		if n < 0 || n > 1000 {
 			return Year{}, fmt.Errorf("%w: points must be between 0 and 1000", ErrInvalid)
@@ -570,7 +570,7 @@ func (c *Catalogue) SetRule(ctx context.Context, by Actor, id, activity string, 
 }
 
 // AddMission adds a mission with one activity to an area.
-func (c *Catalogue) AddMission(ctx context.Context, by Actor, id, area, title, activity string, r Rule) (Year, error) {
+func (c *Catalogue) AddMission(ctx context.Context, by audit.Actor, id, area, title, activity string, r Rule) (Year, error) {
 	title, activity = strings.TrimSpace(title), strings.TrimSpace(activity)
 	if title == "" || activity == "" || len(title) > 120 || len(activity) > 120 {
 		return Year{}, fmt.Errorf("%w: give the mission and its first activity a title (up to 120 characters)", ErrInvalid)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/missions"
@@ -73,7 +74,7 @@ func TestBackupRestoresTheDemoExactly(t *testing.T) {
 	if err := imgpng.Encode(&png, img); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.joso.Evidence.Add(ctx, missions.Actor{Name: "test"}, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
+	if _, err := a.joso.Evidence.Add(ctx, audit.Actor{Name: "test"}, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
 		t.Fatal(err)
 	}
 	a.close()

@@ -26,15 +26,12 @@ func roundRemindersFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := a.rounds.SetReminderDays(ctx, *year, d); err != nil {
+		if err := a.rounds.SetReminderDays(ctx, audit.CommandLine, *year, d); err != nil {
 			return err
 		}
 		detail := "no reminders"
 		if len(d) > 0 {
 			detail = "reminders " + forms.FormatReminderDays(d) + " days before the deadline"
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionReminderSchedule, Target: *year, Detail: detail}); err != nil {
-			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s: %s.\n", *year, detail)
 		return nil
@@ -56,11 +53,7 @@ func roundContactsFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := a.rounds.SetContactEmails(ctx, *year, contacts); err != nil {
-			return err
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionContactsLoaded, Target: *year,
-			Detail: fmt.Sprintf("%d contact emails from %s", len(contacts), filepath.Base(rest[0]))}); err != nil {
+		if err := a.rounds.SetContactEmails(ctx, audit.CommandLine, *year, contacts, filepath.Base(rest[0])); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s: contact emails set for %d schools.\n", *year, len(contacts))
@@ -93,17 +86,9 @@ func remindersRunFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// sendDueReminders runs the reminder schedule and audits what it sent.
+// sendDueReminders runs the reminder schedule (the domain audits what it sent).
 func (a *app) sendDueReminders(ctx context.Context, now time.Time) (forms.ReminderRun, error) {
-	run, err := a.chase.RunDue(ctx, now)
-	if err != nil {
-		return run, err
-	}
-	if run.Sent+run.Failed > 0 {
-		err = a.audit.Record(ctx, audit.Entry{Actor: "system", Action: audit.ActionRemindersSent, Target: strings.Join(run.Rounds, ","),
-			Detail: fmt.Sprintf("%d sent, %d failed", run.Sent, run.Failed)})
-	}
-	return run, err
+	return a.chase.RunDue(ctx, now)
 }
 
 // remindReturns runs the reminder schedule every interval until ctx ends.
@@ -138,17 +123,13 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		rep, err := a.rounds.Report(ctx, *year, time.Now())
-		if err != nil {
-			return err
-		}
-		each := func(fn func(forms.Return) error) error { return a.rounds.EachReturn(ctx, *year, *format == "xlsx", fn) }
-		err = writeOut(*out, e.stdout, func(w io.Writer) error {
-			if *format == "csv" {
-				return exports.WriteReturnsCSV(w, each)
-			}
-			return exports.WriteReturnsWorkbook(w, exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: time.Now()})
-		})
+		now := time.Now()
+		rep, err := a.rounds.ExportReturns(ctx, audit.CommandLine, *year, forms.ReturnsFormat(*format), now,
+			func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
+				return writeOut(*out, e.stdout, func(w io.Writer) error {
+					return exports.WriteReturns(w, forms.ReturnsFormat(*format), exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: now})
+				})
+			})
 		if err != nil {
 			return err
 		}
@@ -156,7 +137,7 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 			all := rep.Figures.Summary[0].Now
 			fmt.Fprintf(e.stdout, "Wrote %s: round %s, %d of %d returned (%d%%).\n", *out, *year, all.Returned, all.Expected, all.Percent())
 		}
-		return a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionExported, Target: *year, Detail: "returns " + *format})
+		return nil
 	}
 }
 

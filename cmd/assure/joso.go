@@ -10,13 +10,14 @@ import (
 
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
 )
 
 // The JOSO programme's commands: the same calls the partnership's pages make.
 
 // cliActor is who acts from the command line, as the audit log names them.
-var cliActor = missions.Actor{Name: "command line"}
+var cliActor = audit.Actor{Name: "command line"}
 
 func josoYearCreateFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "the programme year, like 2023-24")

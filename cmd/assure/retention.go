@@ -15,15 +15,11 @@ func roundRetentionFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "academic year, like 2024-25")
 	years := fs.Int("years", forms.DefaultRetentionYears, "years after the deadline the answers are kept")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		if err := a.rounds.SetRetention(ctx, *year, *years); err != nil {
+		if err := a.rounds.SetRetention(ctx, audit.CommandLine, *year, *years); err != nil {
 			return err
 		}
 		r, err := a.rounds.Get(ctx, *year)
 		if err != nil {
-			return err
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionRetentionSet, Target: *year,
-			Detail: fmt.Sprintf("%d years: answers purged from %s", *years, r.PurgeOn())}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s: answers kept %d years after the deadline, purged from %s.\n", *year, *years, r.PurgeOn())

@@ -22,12 +22,8 @@ func roundCreateFlags(fs *flag.FlagSet) action {
 	grace := fs.Int("grace-days", 0, "days after the deadline that still count as on time")
 	emailCode := fs.Bool("email-code", false, "links also ask for a one-time code emailed to the school's contact email")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		r, err := a.rounds.Create(ctx, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace, EmailCode: *emailCode})
+		r, err := a.rounds.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace, EmailCode: *emailCode})
 		if err != nil {
-			return err
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionRoundCreated, Target: r.ID,
-			Detail: fmt.Sprintf("opens %s, deadline %s, form version %d", r.Opens, r.Deadline, r.Definition.Version)}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Created round %s (draft): opens %s, deadline %s, form version %d with %d sections.\n",
@@ -39,12 +35,8 @@ func roundCreateFlags(fs *flag.FlagSet) action {
 func roundOpenFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "academic year, like 2024-25")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		r, err := a.rounds.Open(ctx, *year)
+		r, err := a.rounds.Open(ctx, audit.CommandLine, *year)
 		if err != nil {
-			return err
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionRoundOpened, Target: r.ID,
-			Detail: fmt.Sprintf("%d schools expected", r.Expected)}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s is open: %d schools are expected to return.\n", r.ID, r.Expected)
@@ -61,7 +53,7 @@ func roundLinksFlags(fs *flag.FlagSet) action {
 		if *format != "csv" && *format != "table" {
 			return fmt.Errorf("--format %q must be csv or table", *format)
 		}
-		rows, err := a.rounds.IssueLinks(ctx, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted, Actor: "command line"})
+		rows, err := forms.NewLinks(a.rounds).IssueLinks(ctx, audit.CommandLine, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted})
 		if errors.Is(err, forms.ErrRoundNotOpen) {
 			return errors.New("links are given for an open round: run `assure round open --year " + *year + "` first")
 		}
@@ -97,12 +89,8 @@ func roundFormFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		def, err := a.rounds.SetDefinition(ctx, *year, data)
+		def, err := a.rounds.SetDefinition(ctx, audit.CommandLine, *year, data, *load)
 		if err != nil {
-			return err
-		}
-		if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionFormChanged, Target: *year,
-			Detail: fmt.Sprintf("form version %d from %s", def.Version, *load)}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s now uses form version %d: %d sections.\n", *year, def.Version, len(def.Sections))

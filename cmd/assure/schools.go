@@ -39,20 +39,15 @@ func importSchools(ctx context.Context, e env, a *app, file string, keep []strin
 		return err
 	}
 	defer f.Close()
-	ex, err := forms.ReadGIAS(f, keep)
+	ex, err := a.register.ReadFile(ctx, audit.CommandLine, file, f, keep)
 	if err != nil {
-		_ = a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionImportFailed, Target: file, Detail: err.Error()})
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Read %d establishments from %s; %d to compare with the register.\n", ex.Total, file, len(ex.Rows))
 	bar := newProgressBar(e)
-	rep, err := a.register.Import(ctx, ex, forms.ImportOptions{File: file, Actor: "command line", Progress: bar.update})
+	rep, err := a.register.Import(ctx, ex, forms.ImportOptions{File: file, By: audit.CommandLine, Progress: bar.update})
 	bar.finish()
 	if err != nil {
-		return err
-	}
-	if err := a.audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionImport, Target: file,
-		Detail: fmt.Sprintf("added %d, updated %d, closed %d, unchanged %d, skipped %d", rep.Added, rep.Updated, rep.Closed, rep.Unchanged, rep.SkippedTotal())}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added %d\nupdated %d\nclosed %d\nunchanged %d\nskipped %d\n", rep.Added, rep.Updated, rep.Closed, rep.Unchanged, rep.SkippedTotal())

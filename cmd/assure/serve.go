@@ -36,7 +36,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	web, err := handlers.New(handlers.Config{
 		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.st.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
 		PublicURL: a.cfg.PublicURL, MetricsToken: a.cfg.MetricsToken, RequestTimeout: a.cfg.RequestTimeout,
-	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Assurance: a.assurance(), Mail: a.mail, Chase: a.chase, JOSO: handlers.JOSOServices(a.joso), Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
+	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Links: a.services.Links, Assurance: a.assurance(), Mail: a.mail, Chase: a.chase, JOSO: handlers.JOSOServices(a.joso), Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
 	if err != nil {
 		return err
 	}

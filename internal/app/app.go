@@ -40,6 +40,7 @@ type App struct {
 	Store     *store.Store
 	Register  *forms.Register
 	Rounds    *forms.Rounds
+	Links     *forms.Links
 	Assurance *forms.Assurance
 	Chase     *forms.Chase
 	Accounts  *accounts.Accounts
@@ -79,6 +80,7 @@ func New(st *store.Store, cfg Config) *App {
 	a := &App{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Accounts: accounts.New(st), Audit: audit.New(st),
 		Mail: mail.New(st, cfg.SMTP)}
 	a.JOSO = missions.New(st, a.Audit, a.Mail, missions.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
+	a.Links = forms.NewLinks(a.Rounds)
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership,
 		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {

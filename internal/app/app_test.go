@@ -21,7 +21,7 @@ func TestOpenTheEmbeddedStoreAgainAndAgain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
-		if a.Store.Kind != store.KindEmbedded || a.Assurance == nil || a.Chase == nil || a.JOSOMail.Programme != a.JOSO {
+		if a.Store.Kind != store.KindEmbedded || a.Assurance == nil || a.Chase == nil || a.Links == nil || a.JOSO == nil || a.JOSO.SignIns == nil {
 			t.Fatalf("open %d: %+v", i, a)
 		}
 		specs, err := a.Store.Collection("returns").Indexes().ListSpecifications(ctx)

@@ -77,7 +77,7 @@ func County(ctx context.Context, a *app.App, file, actor string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("demo: %w", err)
 	}
-	rep, err := a.Register.Import(ctx, ex, forms.ImportOptions{File: file, Actor: actor})
+	rep, err := a.Register.Import(ctx, ex, forms.ImportOptions{File: file, By: audit.Actor{Name: actor}})
 	if err != nil {
 		return 0, fmt.Errorf("demo: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/app"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/demo"
 	"github.com/lscp/assure/missions"
 )
@@ -60,12 +61,12 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 		start--
 	}
 	p.Round = fmt.Sprintf("%d-%02d", start, (start+1)%100)
-	round, err := a.Rounds.Create(ctx, forms.NewRoundInput{Year: p.Round, Opens: today.AddDate(0, 0, -7).Format(time.DateOnly),
+	round, err := a.Rounds.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: p.Round, Opens: today.AddDate(0, 0, -7).Format(time.DateOnly),
 		Deadline: today.AddDate(0, 0, 20).Format(time.DateOnly)})
 	if err != nil {
 		return err
 	}
-	if round, err = a.Rounds.Open(ctx, p.Round); err != nil {
+	if round, err = a.Rounds.Open(ctx, audit.CommandLine, p.Round); err != nil {
 		return err
 	}
 	returns, err := a.Rounds.RoundReturns(ctx, p.Round)
@@ -77,7 +78,7 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 		return fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
 	}
 	for _, r := range returns[:sz.Governors] {
-		tok, err := a.Rounds.IssueLink(ctx, p.Round, r.URN)
+		tok, err := a.Links.IssueLink(ctx, audit.CommandLine, p.Round, r.URN)
 		if err != nil {
 			return err
 		}

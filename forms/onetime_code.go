@@ -6,10 +6,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/big"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -17,7 +15,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/internal/problem"
-	"github.com/lscp/assure/internal/text"
 )
 
 // A round can ask, besides the link, for a one-time code sent to the school's contact email
@@ -51,32 +48,14 @@ func hashCode(returnID, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// SetContactEmail records the email a school's one-time codes go to.
-func (rs *Rounds) SetContactEmail(ctx context.Context, year string, urn int, email string) error {
-	email = strings.TrimSpace(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
-		return errors.New("enter an email address in the correct format, like name@example.org")
-	}
-	var res *mongo.UpdateResult
-	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
-		var err error
-		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "contact_email", Value: email}}}})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("returns: contact email for %d: %w", urn, err)
-	}
-	if res.MatchedCount == 0 {
-		return ErrReturnNotFound
-	}
-	return nil
-}
+// oneTimeCodes keeps returns' one-time codes, on the return itself (only a hash of the
+// code, its expiry and the tries made). Assurance.SendCode and CheckCode use it.
+type oneTimeCodes struct{ rounds *Rounds }
 
 // NewCode makes a six-digit code for a return, replacing any earlier one, and returns it
 // with the address to send it to. It refuses to make codes faster than one a minute.
-func (rs *Rounds) NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error) {
-	r, err := rs.returnByID(ctx, id)
+func (oc oneTimeCodes) NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error) {
+	r, err := oc.rounds.returnByID(ctx, id)
 	if err != nil {
 		return "", "", err
 	}
@@ -92,8 +71,8 @@ func (rs *Rounds) NewCode(ctx context.Context, id string, now time.Time) (code, 
 	}
 	code = fmt.Sprintf("%06d", n.Int64())
 	st := codeState{Hash: hashCode(id, code), Expires: now.Add(CodeLifetime).UTC(), Sent: now.UTC()}
-	err = rs.st.Write(ctx, func(ctx context.Context) error {
-		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+	err = oc.rounds.st.Write(ctx, func(ctx context.Context) error {
+		_, err := oc.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
 			{Key: "code_hash", Value: st.Hash}, {Key: "code_expires", Value: st.Expires}, {Key: "code_sent", Value: st.Sent}, {Key: "code_attempts", Value: 0}}}})
 		return err
 	})
@@ -105,12 +84,12 @@ func (rs *Rounds) NewCode(ctx context.Context, id string, now time.Time) (code, 
 
 // CheckCode checks a code typed by the governor. Each try counts, whether right or wrong,
 // so a code cannot be guessed; a right one is used up.
-func (rs *Rounds) CheckCode(ctx context.Context, id, code string, now time.Time) error {
+func (oc oneTimeCodes) CheckCode(ctx context.Context, id, code string, now time.Time) error {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	var res *mongo.UpdateResult
-	err := rs.st.Write(ctx, func(ctx context.Context) error {
+	err := oc.rounds.st.Write(ctx, func(ctx context.Context) error {
 		var err error
-		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "code_attempts", Value: bson.D{{Key: "$lt", Value: CodeMaxAttempts}}}},
+		res, err = oc.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "code_attempts", Value: bson.D{{Key: "$lt", Value: CodeMaxAttempts}}}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "code_attempts", Value: 1}}}})
 		return err
 	})
@@ -120,7 +99,7 @@ func (rs *Rounds) CheckCode(ctx context.Context, id, code string, now time.Time)
 	if res.MatchedCount == 0 {
 		return ErrCodeExpired
 	}
-	r, err := rs.returnByID(ctx, id)
+	r, err := oc.rounds.returnByID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -130,8 +109,8 @@ func (rs *Rounds) CheckCode(ctx context.Context, id, code string, now time.Time)
 	if subtle.ConstantTimeCompare([]byte(hashCode(id, code)), []byte(r.Code.Hash)) != 1 {
 		return ErrCodeWrong
 	}
-	return rs.st.Write(ctx, func(ctx context.Context) error {
-		_, err := rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+	return oc.rounds.st.Write(ctx, func(ctx context.Context) error {
+		_, err := oc.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "code_hash", Value: ""}, {Key: "code_expires", Value: ""}}}})
 		return err
 	})

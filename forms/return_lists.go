@@ -18,93 +18,97 @@ import (
 
 // The dashboard, the chase list and the reminder schedule read every return of a round
 // without its answers. The embedded store cannot filter by round without decoding every
-// return of every round (about 1.5 ms each), so each Rounds keeps the lists it has read,
-// stamped with the round's change count: a document per round that every write to one of
-// its returns increments. A list is reused while the stamp is unchanged (any instance's
-// write moves it) and for at most leanMaxAge, which bounds how stale a list could be if
-// a process died between a write and its stamp.
+// return of every round (about 1.5 ms each), so each Rounds keeps the lists it has read
+// (returns without answers, "round lists"), each with the round's change count when it was
+// read: a counter document per round (collection round_stamps) that every write to one of
+// its returns increments. A list is reused while the count is unchanged (any instance's
+// write moves it) and for at most listMaxAge, which bounds how stale a list could be if
+// a process died between a write and its count.
 
-const leanMaxAge = 5 * time.Minute
+const listMaxAge = 5 * time.Minute
 
-type leanEntry struct {
-	stamp int64
-	read  time.Time
-	list  []Return
+// roundList is a round's returns without answers, as read at a change count.
+type roundList struct {
+	changes int64
+	read    time.Time
+	list    []Return
 }
 
-type leanCache struct {
+type listCache struct {
 	mu      sync.Mutex
-	byRound map[string]leanEntry
+	byRound map[string]roundList
 }
 
-type stampDoc struct {
+// changeCounter counts the writes to a round's returns.
+type changeCounter struct {
 	ID      string `bson:"_id"`
 	Changes int64  `bson:"changes"`
 }
 
-// writeReturn runs a write to the return id and stamps its round as changed. The write
-// is what matters: were the stamp to fail, lists would only be stale for leanMaxAge, so
+// writeReturn runs a write to the return id and counts a change to its round. The write
+// is what matters: were the count to fail, lists would only be stale for listMaxAge, so
 // its error does not turn a stored write into a reported failure.
 func (rs *Rounds) writeReturn(ctx context.Context, id string, fn func(ctx context.Context) error) error {
 	if err := rs.st.Write(ctx, fn); err != nil {
 		return err
 	}
 	year, _, _ := strings.Cut(id, ":")
-	_ = rs.touch(ctx, year)
+	_ = rs.countChange(ctx, year)
 	return nil
 }
 
 // updateReturn applies update to the return id if it is still at version (optimistic
-// concurrency), stamps its round as changed like writeReturn, and says whether it did.
+// concurrency), counts a change to its round like writeReturn, and says whether it did.
 func (rs *Rounds) updateReturn(ctx context.Context, id string, version int, update bson.D) (bool, error) {
 	done, err := rs.st.UpdateIfVersion(ctx, rs.returns, id, version, update)
 	if err != nil || !done {
 		return done, err
 	}
 	year, _, _ := strings.Cut(id, ":")
-	_ = rs.touch(ctx, year)
+	_ = rs.countChange(ctx, year)
 	return true, nil
 }
 
-// touch records that a return of the round changed.
-func (rs *Rounds) touch(ctx context.Context, year string) error {
+// countChange records that a return of the round changed.
+func (rs *Rounds) countChange(ctx context.Context, year string) error {
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
-		_, err := rs.stamps.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "changes", Value: 1}}}},
+		_, err := rs.changes.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "changes", Value: 1}}}},
 			options.UpdateOne().SetUpsert(true))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("returns: stamping a change to %s: %w", year, err)
+		return fmt.Errorf("returns: counting a change to %s: %w", year, err)
 	}
 	return nil
 }
 
-func (rs *Rounds) stamp(ctx context.Context, year string) (int64, error) {
-	var d stampDoc
-	err := rs.stamps.FindOne(ctx, bson.D{{Key: "_id", Value: year}}).Decode(&d)
+// changeCount is how many times the round's returns have been written.
+func (rs *Rounds) changeCount(ctx context.Context, year string) (int64, error) {
+	var d changeCounter
+	err := rs.changes.FindOne(ctx, bson.D{{Key: "_id", Value: year}}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, fmt.Errorf("returns: reading the change stamp of %s: %w", year, err)
+		return 0, fmt.Errorf("returns: reading the change count of %s: %w", year, err)
 	}
 	return d.Changes, nil
 }
 
-// leanReturns gives each named round's returns without answers, in URN order, reading
+// roundLists gives each named round's returns without answers, in URN order, reading
 // from the store only the rounds that changed since last read, in one pass.
-func (rs *Rounds) leanReturns(ctx context.Context, years ...string) (map[string][]Return, error) {
+func (rs *Rounds) roundLists(ctx context.Context, years ...string) (map[string][]Return, error) {
 	out := map[string][]Return{}
-	stamps := map[string]int64{}
+	counts := map[string]int64{}
 	var stale []string
 	now := time.Now()
 	for _, y := range years {
-		n, err := rs.stamp(ctx, y)
+		n, err := rs.changeCount(ctx, y)
 		if err != nil {
 			return nil, err
 		}
-		stamps[y] = n
-		rs.lean.mu.Lock()
-		e, ok := rs.lean.byRound[y]
-		rs.lean.mu.Unlock()
-		if ok && e.stamp == n && now.Sub(e.read) < leanMaxAge {
+		counts[y] = n
+		rs.lists.mu.Lock()
+		e, ok := rs.lists.byRound[y]
+		rs.lists.mu.Unlock()
+		if ok && e.changes == n && now.Sub(e.read) < listMaxAge {
 			out[y] = e.list
 		} else {
 			stale = append(stale, y)
@@ -135,18 +139,18 @@ func (rs *Rounds) leanReturns(ctx context.Context, years ...string) (map[string]
 	for _, y := range stale {
 		slices.SortFunc(out[y], func(a, b Return) int { return a.URN - b.URN })
 	}
-	rs.lean.mu.Lock()
+	rs.lists.mu.Lock()
 	for _, y := range stale {
-		rs.lean.byRound[y] = leanEntry{stamp: stamps[y], read: now, list: out[y]}
+		rs.lists.byRound[y] = roundList{changes: counts[y], read: now, list: out[y]}
 	}
-	rs.lean.mu.Unlock()
+	rs.lists.mu.Unlock()
 	return out, nil
 }
 
 // RoundReturns lists a round's returns without their answers, in URN order. The list is
 // shared: callers must not change it.
 func (rs *Rounds) RoundReturns(ctx context.Context, year string) ([]Return, error) {
-	m, err := rs.leanReturns(ctx, year)
+	m, err := rs.roundLists(ctx, year)
 	return m[year], err
 }
 
@@ -160,7 +164,7 @@ func (rs *Rounds) Outstanding(ctx context.Context, year string, keep func(Return
 }
 
 // EachReturn calls fn with each of a round's returns in URN order. Without answers it
-// walks the round's list (see leanReturns). With answers, MongoDB streams them through a
+// walks the round's list (see roundLists). With answers, MongoDB streams them through a
 // cursor sorted by its {round, urn} index; the embedded store would sort by holding every
 // matching document in memory (2 GB for 24,000 returns), so there each return is read
 // alone by _id, in the order of the list, and memory stays flat.

@@ -8,8 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/audit"
-	"github.com/lscp/assure/internal/mail"
 )
 
 const sessVerified = "gov_verified" // the link hash whose one-time code was entered
@@ -49,21 +47,16 @@ func (s *Server) renderCode(c *fiber.Ctx, status int, flash string, codeErr *Fie
 
 func (s *Server) sendCode(c *fiber.Ctx) error {
 	g := governorOf(c)
-	code, to, err := s.deps.Rounds.NewCode(c.UserContext(), g.ret.ID, time.Now())
+	to, err := s.deps.Assurance.SendCode(c.UserContext(), g.actor(c), g.ret.ID, time.Now())
 	switch {
 	case errors.Is(err, forms.ErrCodeTooSoon), errors.Is(err, forms.ErrNoContactEmail):
 		return s.renderCode(c, fiber.StatusTooManyRequests, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
+	case errors.Is(err, forms.ErrCodeNotSent):
+		s.log.Error("one-time code not delivered", "return", g.ret.ID, "err", err)
+		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code", Message: capitalise(forms.ErrCodeNotSent.Error())})
 	case err != nil:
 		return err
 	}
-	body := "Your code to open " + g.ret.School.Name + "'s safeguarding assurance " + g.round.ID + " is:\n\n    " + code +
-		"\n\nIt works for 15 minutes. If you did not ask for it, you can ignore this email.\n\n" + s.cfg.Partnership + "\n"
-	if _, err := s.deps.Mail.Send(c.UserContext(), to, "Your code for the safeguarding assurance", body, "one-time code", g.ret.ID, code); err != nil {
-		s.log.Error("one-time code not delivered", "return", g.ret.ID, "err", err)
-		return s.renderCode(c, fiber.StatusServiceUnavailable, "", &FieldError{Field: "code",
-			Message: "The email could not be sent just now: try again in a few minutes"})
-	}
-	s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-sent", Target: g.ret.ID})
 	return s.renderCode(c, fiber.StatusOK, "We have sent a code to "+maskEmail(to)+".", nil)
 }
 
@@ -73,9 +66,8 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	if strings.TrimSpace(code) == "" {
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: "Enter the code from the email"})
 	}
-	err := s.deps.Rounds.CheckCode(c.UserContext(), g.ret.ID, code, time.Now())
+	err := s.deps.Assurance.CheckCode(c.UserContext(), g.actor(c), g.ret.ID, code, time.Now())
 	if errors.Is(err, forms.ErrCodeWrong) || errors.Is(err, forms.ErrCodeExpired) {
-		s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-refused", Target: g.ret.ID, Detail: err.Error()})
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
 	}
 	if err != nil {
@@ -89,39 +81,8 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: governorActor(g.ret), Action: "code-accepted", Target: g.ret.ID})
 	if g.ret.Status == forms.StatusNotStarted {
 		return c.Redirect("/return/start", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/return", fiber.StatusSeeOther)
-}
-
-// OutboxPage lists the email the service has sent or holds.
-type OutboxPage struct {
-	Page
-	Configured bool
-	Messages   []OutboxMessage
-}
-
-// OutboxMessage is one message as the outbox page shows it.
-type OutboxMessage struct {
-	When, To, Subject, Body, Status, Error, Purpose string
-	Files                                           string // attachments' names
-}
-
-func (s *Server) outboxPage(c *fiber.Ctx) error {
-	msgs, err := s.deps.Mail.Recent(c.UserContext(), 200)
-	if err != nil {
-		return err
-	}
-	p := OutboxPage{Page: s.basePage(c, "Email"), Configured: s.deps.Mail.Configured()}
-	for _, m := range msgs {
-		p.Messages = append(p.Messages, outboxMessage(m))
-	}
-	return s.render(c, fiber.StatusOK, "outbox", p)
-}
-
-func outboxMessage(m mail.Message) OutboxMessage {
-	return OutboxMessage{When: m.Created.In(london).Format("2 Jan 2006 15:04"), To: m.To, Subject: m.Subject,
-		Body: m.Body, Status: m.Status, Error: m.Error, Purpose: m.Purpose, Files: strings.Join(m.Files, ", ")}
 }

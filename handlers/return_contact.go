@@ -1,0 +1,24 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
+)
+
+// saveContactEmail sets the email a school's codes, reminders and notices go to.
+func (s *Server) saveContactEmail(c *fiber.Ctx) error {
+	r, err := schoolReturnOf(c)
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Rounds.SetContactEmail(c.UserContext(), adminActor(c), r.year, r.urn, c.FormValue("email")); err != nil {
+		if errors.Is(err, forms.ErrReturnNotFound) {
+			return err
+		}
+		return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
+	}
+	return doneRedirect(c, r.page(), "Contact email saved")
+}
