@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/store"
 )
@@ -451,9 +452,9 @@ func TestOversizedBodiesRefusedBeforeReading(t *testing.T) {
 
 // ownStoreServer is a test server on an embedded store of its own (in cfg.DataDir), with
 // an admin signed in.
-func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
+func ownStoreServer(t *testing.T, cfg app.Config) (*testServer, *client) {
 	t.Helper()
-	st, err := store.Open(context.Background(), cfg)
+	st, err := app.OpenStore(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +470,7 @@ func ownStoreServer(t *testing.T, cfg store.Config) (*testServer, *client) {
 // documents until one does not fit, then smaller ones to take the last pages.
 func fullStoreServer(t *testing.T) (*testServer, *client) {
 	t.Helper()
-	srv, admin := ownStoreServer(t, store.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
+	srv, admin := ownStoreServer(t, app.Config{DataDir: t.TempDir(), MaxSize: 4 << 20})
 	filler := srv.store.Collection("kv")
 	for i, size := 0, 64<<10; size >= 64; i++ {
 		err := srv.store.Write(context.Background(), func(ctx context.Context) error {
@@ -490,7 +491,7 @@ func fullStoreServer(t *testing.T) (*testServer, *client) {
 func TestDataDirGoneIsUnavailable(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
-	srv, admin := ownStoreServer(t, store.Config{DataDir: dir})
+	srv, admin := ownStoreServer(t, app.Config{DataDir: dir})
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}

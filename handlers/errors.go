@@ -1,13 +1,11 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lscp/assure/internal/metrics"
 	"github.com/lscp/assure/internal/problem"
@@ -78,7 +76,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, paras = fiberErrorPage(fe)
 	default:
 		kind := problem.KindOf(err)
-		if kind == problem.Internal && isStoreDown(err) {
+		if kind == problem.Internal && store.Unavailable(err) {
 			kind = problem.Unavailable
 		}
 		if kind == problem.Unavailable {
@@ -114,11 +112,4 @@ func fiberErrorPage(fe *fiber.Error) (int, string, []string) {
 	default:
 		return fe.Code, http.StatusText(fe.Code), nil
 	}
-}
-
-// isStoreDown recognises the driver's errors for a store that does not answer, and the
-// store's own for one that cannot keep what is written (files gone, disk full).
-func isStoreDown(err error) bool {
-	return errors.Is(err, store.ErrUnavailable) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, mongo.ErrClientDisconnected) || strings.Contains(err.Error(), "server selection")
 }

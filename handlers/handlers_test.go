@@ -20,10 +20,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/kv"
 	"github.com/lscp/assure/internal/loadtest"
 	"github.com/lscp/assure/internal/mail"
@@ -67,23 +68,22 @@ func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
 }
 
 // newTestServerWrapping is a test server whose pages reach the register through wrap
-// (a spy around the real one), when wrap is not nil.
+// (a spy around the real one), when wrap is not nil. Its services are the service's own,
+// built by internal/app.
 func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(*forms.Register) schoolsRegister) *testServer {
 	t.Helper()
-	reg := forms.NewRegister(st)
-	var pages schoolsRegister = reg
+	s := app.New(st, app.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
+	var pages schoolsRegister = s.Register
 	if wrap != nil {
-		pages = wrap(reg)
+		pages = wrap(s.Register)
 	}
-	acc := accounts.New(st)
-	if _, err := acc.Create(context.Background(), testEmail, testPassword); err != nil && !errors.Is(err, accounts.ErrExists) {
+	if _, err := s.Accounts.Create(context.Background(), testEmail, testPassword); err != nil && !errors.Is(err, accounts.ErrExists) {
 		t.Fatal(err)
 	}
 	key, err := st.Secret(context.Background(), "csrf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	al := audit.New(st)
 	cfg.StoreKind, cfg.CSRFKey = st.Kind, key
 	if cfg.signInDelayBase == 0 {
 		cfg.signInDelayBase = time.Millisecond // the growing delay's shape is tested on its own
@@ -93,19 +93,12 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 		// there. The deadline's own behaviour is tested on its own (deadline_test.go).
 		cfg.RequestTimeout = testRequestWait
 	}
-	rounds, mailer := forms.NewRounds(st, reg), mail.New(st, mail.SMTP{})
-	chase := forms.NewChase(rounds, mailer, forms.ChaseConfig{Partnership: "Test LSCP", PublicURL: cfg.PublicURL})
-	jp := missions.New(st)
-	assure := forms.NewAssurance(rounds, mailer, al, forms.AssuranceConfig{Partnership: cfg.Partnership,
-		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
-			return exports.ReceiptPDF(cfg.Partnership, r, ret)
-		}})
-	app, err := New(cfg, Deps{Store: st, Register: pages, Rounds: rounds, Assurance: assure, Mail: mailer, Chase: chase, Accounts: acc, Audit: al, Storage: kv.New(st, "kv", "web"),
-		JOSO: jp, JOSOMail: missions.Mailer{Programme: jp, Mail: mailer, Partnership: "Test LSCP", PublicURL: cfg.PublicURL}})
+	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
+		JOSO: s.JOSO, JOSOMail: s.JOSOMail})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{app: app, register: reg, rounds: rounds, mail: mailer, audit: al, store: st, joso: jp}
+	return &testServer{app: web, register: s.Register, rounds: s.Rounds, mail: s.Mail, audit: s.Audit, store: st, joso: s.JOSO}
 }
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
@@ -411,11 +404,11 @@ func TestExternalStoreStopsAndReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, stop, err := store.StartEmbeddedOn(dir, addr, nil)
+	_, stop, err := embedded.StartOn(dir, addr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), store.Config{MongoURI: "mongodb://" + addr + "/", Database: "assure"})
+	st, err := app.OpenStore(context.Background(), app.Config{MongoURI: "mongodb://" + addr + "/", Database: "assure"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +428,7 @@ func TestExternalStoreStopsAndReturns(t *testing.T) {
 			t.Fatalf("%s while away: %d", p, code)
 		}
 	}
-	if _, stop, err = store.StartEmbeddedOn(dir, addr, nil); err != nil {
+	if _, stop, err = embedded.StartOn(dir, addr, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer stop()

@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 
+	services "github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/backup"
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -51,7 +53,7 @@ func backupStore(ctx context.Context, e env, cfg config, out string) error {
 // in a temporary directory removed by done.
 func openForBackup(ctx context.Context, cfg config) (*store.Store, func(), error) {
 	if cfg.MongoURI != "" {
-		st, err := store.Open(ctx, store.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB})
+		st, err := services.OpenStore(ctx, services.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -61,11 +63,11 @@ func openForBackup(ctx context.Context, cfg config) (*store.Store, func(), error
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := store.SnapshotEmbedded(ctx, cfg.DataDir, cfg.MongoDB, tmp); err != nil {
+	if err := embedded.Snapshot(ctx, cfg.DataDir, cfg.MongoDB, tmp); err != nil {
 		_ = os.RemoveAll(tmp)
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, store.Config{DataDir: tmp, Database: cfg.MongoDB})
+	st, err := services.OpenStore(ctx, services.Config{DataDir: tmp, Database: cfg.MongoDB})
 	if err != nil {
 		_ = os.RemoveAll(tmp)
 		return nil, nil, err

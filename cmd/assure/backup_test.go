@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/missions"
 )
@@ -36,7 +36,7 @@ func testConfig(t *testing.T, dataDir string) config {
 func storeContents(t *testing.T, dataDir string) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DataDir: dataDir, Database: "assure"})
+	st, err := embedded.Open(ctx, embedded.Config{Dir: dataDir, Database: "assure"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -12,9 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/loadtest"
 	"github.com/lscp/assure/missions"
 )
@@ -81,7 +76,7 @@ func loadTest(ctx context.Context, e env, cfg config, o loadOptions) error {
 		return fmt.Errorf("loadtest: preparing: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "Prepared in %s: demo county, round %s open, JOSO year %s, %d links issued\n",
-		time.Since(start).Round(100*time.Millisecond), plan.round, plan.josoYear, len(plan.Governors))
+		time.Since(start).Round(100*time.Millisecond), plan.Round, plan.JOSOYear, len(plan.Governors))
 
 	log, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -167,7 +162,7 @@ func verifyLoad(ctx context.Context, e env, cfg config, plan loadPlan, acks *loa
 		return fmt.Errorf("loadtest: the store does not open: %w", err)
 	}
 	defer a.close()
-	checked, problems, err := loadtest.Verify(ctx, a.st, a.rounds, a.joso, plan.round, plan.josoYear, acks)
+	checked, problems, err := loadtest.Verify(ctx, a.services, plan.Plan, acks)
 	if err != nil {
 		return err
 	}
@@ -199,10 +194,9 @@ func dropLoadStore(ctx context.Context, e env, cfg config, dir string, ownDir bo
 	return nil
 }
 
-// loadPlan is the load and the round and JOSO year it runs in.
+// loadPlan is the load, split into waves here.
 type loadPlan struct {
 	loadtest.Plan
-	round, josoYear string
 }
 
 // wave is the share of the governors and teachers that run in wave i of n (the admin
@@ -214,86 +208,13 @@ func (p loadPlan) wave(i, n int) loadPlan {
 	return part
 }
 
-// prepareLoad fills a fresh store with the demo county, an open round with a link for
-// each governor, the demo JOSO year with a sign-in link for each teacher, and an admin.
+// prepareLoad fills a fresh store for the load (loadtest.Prepare).
 func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPlan, error) {
 	a, err := openStore(ctx, e, cfg)
 	if err != nil {
 		return loadPlan{}, err
 	}
 	defer a.close()
-	if n, err := a.register.Count(ctx); err != nil || n > 0 {
-		return loadPlan{}, errors.Join(err, errors.New("the load test's store is not empty"))
-	}
-	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
-	if err != nil {
-		return loadPlan{}, err
-	}
-	if _, err := a.register.Import(ctx, ex, forms.ImportOptions{File: "demo county", Actor: "loadtest"}); err != nil {
-		return loadPlan{}, err
-	}
-	if _, err := a.demoJOSO(ctx); err != nil {
-		return loadPlan{}, err
-	}
-	today := time.Now().In(academic.London)
-	start := today.Year()
-	if today.Month() < time.August {
-		start--
-	}
-	p := loadPlan{round: fmt.Sprintf("%d-%02d", start, (start+1)%100), josoYear: "2022-23"}
-	round, err := a.rounds.Create(ctx, forms.NewRoundInput{Year: p.round, Opens: today.AddDate(0, 0, -7).Format(time.DateOnly),
-		Deadline: today.AddDate(0, 0, 20).Format(time.DateOnly)})
-	if err != nil {
-		return p, err
-	}
-	if round, err = a.rounds.Open(ctx, p.round); err != nil {
-		return p, err
-	}
-	returns, err := a.rounds.RoundReturns(ctx, p.round)
-	if err != nil {
-		return p, err
-	}
-	returns = slices.DeleteFunc(returns, func(r forms.Return) bool { return r.Exempt })
-	if len(returns) < o.governors {
-		return p, fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
-	}
-	for _, r := range returns[:o.governors] {
-		tok, err := a.rounds.IssueLink(ctx, p.round, r.URN)
-		if err != nil {
-			return p, err
-		}
-		if r, err = a.rounds.Return(ctx, p.round, r.URN); err != nil { // the round's list leaves out the school's record
-			return p, err
-		}
-		p.Governors = append(p.Governors, loadtest.GovernorPlan{URN: r.URN, Token: tok, Sections: round.Definition.For(r.School.Record)})
-	}
-	y, err := a.joso.Year(ctx, p.josoYear)
-	if err != nil {
-		return p, err
-	}
-	teams, err := a.joso.Teams(ctx, p.josoYear)
-	if err != nil {
-		return p, err
-	}
-	teams = slices.DeleteFunc(teams, func(t missions.Team) bool { return !t.Released(y) })
-	// Activities fall inside the programme year: its last day, or today if the year is still running.
-	_, lastDay := y.Dates()
-	last, _ := time.Parse(time.DateOnly, lastDay)
-	day := time.Now().In(academic.London)
-	if day.After(last) {
-		day = last
-	}
-	for _, t := range teams[:min(o.teachers, len(teams))] {
-		tok, _, err := a.joso.NewSignInLink(ctx, t.ID, 2*time.Hour)
-		if err != nil {
-			return p, err
-		}
-		p.Teachers = append(p.Teachers, loadtest.TeacherPlan{URN: t.URN, Token: tok, Activity: y.Missions[0].Activities[0].ID, Activities: o.activities, Date: day})
-	}
-	password := accounts.GeneratePassword()
-	if _, err := a.accounts.Create(ctx, "loadtest.admin@example.org", password); err != nil {
-		return p, err
-	}
-	p.Admin = &loadtest.AdminPlan{Email: "loadtest.admin@example.org", Password: password, Round: p.round, Downloads: o.downloads}
-	return p, nil
+	p, err := loadtest.Prepare(ctx, a.services, loadtest.Sizes{Governors: o.governors, Teachers: o.teachers, Activities: o.activities, Downloads: o.downloads}, time.Now())
+	return loadPlan{p}, err
 }

@@ -18,9 +18,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
+	services "github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
@@ -190,7 +190,8 @@ func usage(w io.Writer) {
 	_ = tw.Flush()
 }
 
-// app is what every command opens: the configuration, logger and store.
+// app is what every command opens: the configuration, logger, store and services (built
+// by internal/app, which the handler tests and the load test use too).
 type app struct {
 	cfg      config
 	log      *slog.Logger
@@ -203,6 +204,10 @@ type app struct {
 	chase    *forms.Chase
 	joso     *missions.Programme
 	josoMail missions.Mailer
+	assurer  *forms.Assurance
+	// services are the same services as internal/app built them, for code that takes
+	// them together (the demo, the load test).
+	services *services.App
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -218,40 +223,26 @@ func open(ctx context.Context, e env, fs *flag.FlagSet, args []string) (*app, er
 // openStore opens the store cfg names, with every domain package over it.
 func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 	log := newLogger(e.stderr, cfg.LogFormat, slog.LevelInfo)
-	// The embedded FerretDB logs every connection at info and every error reply (a missing
-	// collection on first start, say) at warn; only its own errors matter here.
-	st, err := store.Open(ctx, store.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir,
-		Logger: newLogger(e.stderr, cfg.LogFormat, slog.LevelError).With("component", "embedded-store")})
+	s, err := services.Open(ctx, cfg.services(e))
 	if err != nil {
 		return nil, err
 	}
-	reg := forms.NewRegister(st)
-	a := &app{cfg: cfg, log: log, st: st, register: reg, rounds: forms.NewRounds(st, reg), accounts: accounts.New(st), audit: audit.New(st),
-		mail: mail.New(st, cfg.SMTP)}
-	a.chase = forms.NewChase(a.rounds, a.mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
-	a.joso = missions.New(st)
-	a.josoMail = missions.Mailer{Programme: a.joso, Mail: a.mail, Partnership: cfg.Partnership, PublicURL: cfg.PublicURL}
-	if err := a.joso.EnsureIndexes(ctx); err != nil {
-		a.close()
-		return nil, err
-	}
-	if err := a.register.EnsureIndexes(ctx); err != nil {
-		a.close()
-		return nil, err
-	}
-	if err := a.rounds.EnsureIndexes(ctx); err != nil {
-		a.close()
-		return nil, err
-	}
-	return a, nil
+	return &app{cfg: cfg, log: log, st: s.Store, register: s.Register, rounds: s.Rounds, accounts: s.Accounts, audit: s.Audit,
+		mail: s.Mail, chase: s.Chase, joso: s.JOSO, josoMail: s.JOSOMail, assurer: s.Assurance, services: s}, nil
+}
+
+// services is what internal/app opens the store and builds the services with.
+func (cfg config) services(e env) services.Config {
+	return services.Config{MongoURI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir,
+		// The embedded FerretDB logs every connection at info and every error reply (a
+		// missing collection on first start, say) at warn; only its own errors matter here.
+		StoreLogger: newLogger(e.stderr, cfg.LogFormat, slog.LevelError).With("component", "embedded-store"),
+		Partnership: cfg.Partnership, PublicURL: cfg.PublicURL, SMTP: cfg.SMTP}
 }
 
 // assurance is the service that submits and reopens returns, emailing receipts made by exports.
 func (a *app) assurance() *forms.Assurance {
-	return forms.NewAssurance(a.rounds, a.mail, a.audit, forms.AssuranceConfig{Partnership: a.cfg.Partnership,
-		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
-			return exports.ReceiptPDF(a.cfg.Partnership, r, ret)
-		}})
+	return a.assurer
 }
 
 func (a *app) close() {

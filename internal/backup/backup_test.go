@@ -25,7 +25,7 @@ func asMongoDB(t *testing.T) *store.Store {
 	t.Helper()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	st, err := store.Open(context.Background(), store.Config{MongoURI: storetest.URI(t), Database: "b_" + hex.EncodeToString(b)})
+	st, err := store.Connect(context.Background(), storetest.URI(t), "b_"+hex.EncodeToString(b), store.KindMongoDB)
 	if err != nil {
 		t.Fatal(err)
 	}

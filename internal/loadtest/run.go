@@ -7,12 +7,13 @@ import (
 	"time"
 )
 
-// Plan is a whole deadline day.
+// Plan is a whole deadline day, in an assurance round and a JOSO programme year.
 type Plan struct {
-	BaseURL   string
-	Governors []GovernorPlan
-	Teachers  []TeacherPlan
-	Admin     *AdminPlan
+	BaseURL         string
+	Round, JOSOYear string
+	Governors       []GovernorPlan
+	Teachers        []TeacherPlan
+	Admin           *AdminPlan
 }
 
 // Acks is what the server acknowledged: the answers of each saved section, each

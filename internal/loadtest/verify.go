@@ -10,7 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/missions"
 )
 
@@ -24,7 +24,8 @@ type Checked struct {
 // submission, one kept version, the reference the governor was shown) with every answer
 // intact; each logged activity is there once. It returns what it checked and every
 // discrepancy in words (none is the only good answer).
-func Verify(ctx context.Context, st *store.Store, rounds *forms.Rounds, joso *missions.Programme, round, josoYear string, acks *Acks) (Checked, []string, error) {
+func Verify(ctx context.Context, a *app.App, p Plan, acks *Acks) (Checked, []string, error) {
+	st, rounds, joso, round, josoYear := a.Store, a.Rounds, a.JOSO, p.Round, p.JOSOYear
 	acks.mu.Lock()
 	defer acks.mu.Unlock()
 	var c Checked

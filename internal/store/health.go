@@ -25,25 +25,26 @@ var ErrUnavailable = problem.New(problem.Unavailable, "store: unavailable")
 // system, so it is cheap enough for every request. MongoDB is always available here (its
 // driver reports its own failures).
 func (s *Store) Available() error {
-	if s.sqliteFile == "" {
+	file := s.engine.File
+	if file == "" {
 		return nil
 	}
-	fi, err := os.Stat(s.sqliteFile)
+	fi, err := os.Stat(file)
 	first := s.file.Load()
 	switch {
 	case err == nil && first == nil:
 		s.file.CompareAndSwap(nil, &fi) // the file as first seen is the one to keep seeing
 		return nil
 	case err == nil && !os.SameFile(*first, fi):
-		return fmt.Errorf("%w: the database file %s was replaced while the service ran; restart it", ErrUnavailable, s.sqliteFile)
+		return fmt.Errorf("%w: the database file %s was replaced while the service ran; restart it", ErrUnavailable, file)
 	case err == nil:
 		return nil
 	case first != nil:
-		return fmt.Errorf("%w: the database file %s has gone (was DATA_DIR deleted?); restart from a backup", ErrUnavailable, s.sqliteFile)
+		return fmt.Errorf("%w: the database file %s has gone (was DATA_DIR deleted?); restart from a backup", ErrUnavailable, file)
 	}
 	// Not made yet (a store with no collection): only the directory must be there.
-	if _, derr := os.Stat(filepath.Dir(s.sqliteFile)); derr != nil {
-		return fmt.Errorf("%w: the data directory %s has gone: %v", ErrUnavailable, filepath.Dir(s.sqliteFile), derr)
+	if _, derr := os.Stat(filepath.Dir(file)); derr != nil {
+		return fmt.Errorf("%w: the data directory %s has gone: %v", ErrUnavailable, filepath.Dir(file), derr)
 	}
 	return nil
 }
@@ -77,7 +78,7 @@ func isGone(err error) bool {
 
 // written turns the outcome of a write into what the caller may be told: a write the store
 // could not keep (no space, or files gone, before or during it) is ErrUnavailable, never
-// "saved".
+// "saved"; one no server answered is of kind problem.Unavailable.
 func (s *Store) written(err error) error {
 	if err != nil && IsFull(err) {
 		s.full.Store(true)
@@ -85,6 +86,9 @@ func (s *Store) written(err error) error {
 	}
 	if err != nil && isGone(err) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	if Unavailable(err) && problem.KindOf(err) == problem.Internal {
+		return problem.Wrap(problem.Unavailable, err) // the driver's: no server answered
 	}
 	if aerr := s.Available(); aerr != nil {
 		return aerr

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -38,7 +39,7 @@ func server() (string, string, error) {
 		}
 		// The embedded server lives as long as the test binary; its files are in a
 		// temporary directory the OS cleans.
-		uri, _, startErr = store.StartEmbedded(dir, nil)
+		uri, _, startErr = embedded.Start(dir, nil)
 		embeddedDir = dir
 		kind = store.KindEmbedded
 	})
@@ -64,7 +65,7 @@ func New(t testing.TB) *store.Store {
 		t.Fatalf("storetest: %v", err)
 	}
 	if k == store.KindEmbedded {
-		s.EmbeddedIn(embeddedDir)
+		embedded.Attach(s, embeddedDir, nil)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -1,4 +1,4 @@
-package store_test
+package embedded_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/store"
 )
 
@@ -19,7 +20,7 @@ func TestEnsureIndexesAcrossRestarts(t *testing.T) {
 		{Name: "phase_1_status_1", Model: mongo.IndexModel{Keys: bson.D{{Key: "phase", Value: 1}, {Key: "status", Value: 1}}}},
 	}
 	for i := range 3 {
-		st, err := store.Open(ctx, store.Config{DataDir: dir, Database: "assure"})
+		st, err := embedded.Open(ctx, embedded.Config{Dir: dir, Database: "assure"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,20 +1,18 @@
-package store
+package embedded
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 )
 
-// SnapshotEmbedded copies the embedded store's database (dataDir/database.sqlite) into
+// Snapshot copies the embedded store's database (dataDir/database.sqlite) into
 // dir as it is at one instant: SQLite's VACUUM INTO reads the whole database in one read
 // transaction, so a service writing meanwhile neither blocks nor tears the copy. Open
-// the copy with Open(Config{DataDir: dir}).
-func SnapshotEmbedded(ctx context.Context, dataDir, database, dir string) error {
+// the copy with Open(ctx, Config{Dir: dir, Database: database}).
+func Snapshot(ctx context.Context, dataDir, database, dir string) error {
 	src, err := filepath.Abs(filepath.Join(dataDir, database+".sqlite"))
 	if err != nil {
 		return err
@@ -25,9 +23,7 @@ func SnapshotEmbedded(ctx context.Context, dataDir, database, dir string) error 
 		}
 		return err
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	db, err := sql.Open("sqlite", "file:"+src+"?"+q.Encode())
+	db, err := openSQLite(src)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package store
+package embedded
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lscp/assure/internal/store"
 
 	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself uses, to add the index below
 )
@@ -21,20 +23,20 @@ import (
 // FerretDB's own lookup expression. It lives only in SQLite (FerretDB's metadata does not
 // list it) and goes with the table if the collection is dropped.
 
-// indexID creates the collection if it is missing and indexes its _id lookups.
-func (s *Store) indexID(name string) error {
+// indexID creates the collection name of s, whose SQLite database is file, if it is
+// missing, and indexes its _id lookups.
+func indexID(s *store.Store, file, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// Not under writeMu: Collection may be called inside a Write. Both connections wait
-	// out each other's locks (busy_timeout), and this runs once per collection.
+	// Not under the store's write lock: Collection may be called inside a Write. Both
+	// connections wait out each other's locks (busy_timeout), and this runs once per
+	// collection.
 	err := s.DB.CreateCollection(ctx, name)
 	var ce mongo.CommandError
 	if err != nil && !(errors.As(err, &ce) && ce.Code == 48) { // 48: NamespaceExists
 		return fmt.Errorf("creating collection %s: %w", name, err)
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	db, err := sql.Open("sqlite", "file:"+s.sqliteFile+"?"+q.Encode())
+	db, err := openSQLite(file)
 	if err != nil {
 		return err
 	}
@@ -45,4 +47,12 @@ func (s *Store) indexID(name string) error {
 	}
 	_, err = db.ExecContext(ctx, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, table+"_assure_id", table))
 	return err
+}
+
+// openSQLite opens the embedded store's database file directly, beside FerretDB, waiting
+// out its locks as FerretDB's own connections do.
+func openSQLite(file string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	return sql.Open("sqlite", "file:"+file+"?"+q.Encode())
 }

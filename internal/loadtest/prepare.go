@@ -1,0 +1,119 @@
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/accounts"
+	"github.com/lscp/assure/internal/app"
+	"github.com/lscp/assure/internal/demo"
+	"github.com/lscp/assure/missions"
+)
+
+// Sizes are how many people a load test runs and what they do.
+type Sizes struct {
+	Governors, Teachers int
+	Activities          int // each teacher logs and sends for approval
+	Downloads           int // of the returns workbook by the admin
+}
+
+// Prepare fills a fresh store, through the services a opens, with the demo county, a
+// round of the academic year of now, open, with a link for each governor, the demo JOSO
+// year with a sign-in link for each teacher, and an admin. The plan's BaseURL is left for
+// the caller, who starts the server.
+func Prepare(ctx context.Context, a *app.App, sz Sizes, now time.Time) (Plan, error) {
+	p := Plan{JOSOYear: "2022-23"}
+	if _, err := demo.County(ctx, a, "demo county", "loadtest"); err != nil {
+		if errors.Is(err, demo.ErrNotEmpty) {
+			err = errors.New("the load test's store is not empty")
+		}
+		return p, err
+	}
+	if _, err := demo.JOSO(ctx, a, now); err != nil {
+		return p, err
+	}
+	if err := p.openRound(ctx, a, sz, now); err != nil {
+		return p, err
+	}
+	if err := p.signInTeachers(ctx, a, sz, now); err != nil {
+		return p, err
+	}
+	password := accounts.GeneratePassword()
+	if _, err := a.Accounts.Create(ctx, "loadtest.admin@example.org", password); err != nil {
+		return p, err
+	}
+	p.Admin = &AdminPlan{Email: "loadtest.admin@example.org", Password: password, Round: p.Round, Downloads: sz.Downloads}
+	return p, nil
+}
+
+// openRound creates and opens the round of now's academic year (opened a week ago, its
+// deadline 20 days away) and issues a link to each of the first sz.Governors schools.
+func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Time) error {
+	today := now.In(academic.London)
+	start := today.Year()
+	if today.Month() < time.August {
+		start--
+	}
+	p.Round = fmt.Sprintf("%d-%02d", start, (start+1)%100)
+	round, err := a.Rounds.Create(ctx, forms.NewRoundInput{Year: p.Round, Opens: today.AddDate(0, 0, -7).Format(time.DateOnly),
+		Deadline: today.AddDate(0, 0, 20).Format(time.DateOnly)})
+	if err != nil {
+		return err
+	}
+	if round, err = a.Rounds.Open(ctx, p.Round); err != nil {
+		return err
+	}
+	returns, err := a.Rounds.RoundReturns(ctx, p.Round)
+	if err != nil {
+		return err
+	}
+	returns = slices.DeleteFunc(returns, func(r forms.Return) bool { return r.Exempt })
+	if len(returns) < sz.Governors {
+		return fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
+	}
+	for _, r := range returns[:sz.Governors] {
+		tok, err := a.Rounds.IssueLink(ctx, p.Round, r.URN)
+		if err != nil {
+			return err
+		}
+		if r, err = a.Rounds.Return(ctx, p.Round, r.URN); err != nil { // the round's list leaves out the school's record
+			return err
+		}
+		p.Governors = append(p.Governors, GovernorPlan{URN: r.URN, Token: tok, Sections: round.Definition.For(r.School.Record)})
+	}
+	return nil
+}
+
+// signInTeachers gives the link teachers of the first sz.Teachers released teams of the
+// JOSO year a sign-in link each.
+func (p *Plan) signInTeachers(ctx context.Context, a *app.App, sz Sizes, now time.Time) error {
+	y, err := a.JOSO.Year(ctx, p.JOSOYear)
+	if err != nil {
+		return err
+	}
+	teams, err := a.JOSO.Teams(ctx, p.JOSOYear)
+	if err != nil {
+		return err
+	}
+	teams = slices.DeleteFunc(teams, func(t missions.Team) bool { return !t.Released(y) })
+	// Activities fall inside the programme year: its last day, or today if the year is still running.
+	_, lastDay := y.Dates()
+	last, _ := time.Parse(time.DateOnly, lastDay)
+	day := now.In(academic.London)
+	if day.After(last) {
+		day = last
+	}
+	for _, t := range teams[:min(sz.Teachers, len(teams))] {
+		tok, _, err := a.JOSO.NewSignInLink(ctx, t.ID, 2*time.Hour)
+		if err != nil {
+			return err
+		}
+		p.Teachers = append(p.Teachers, TeacherPlan{URN: t.URN, Token: tok, Activity: y.Missions[0].Activities[0].ID, Activities: sz.Activities, Date: day})
+	}
+	return nil
+}
