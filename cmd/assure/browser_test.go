@@ -245,7 +245,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	ctx, cancelB := chromedp.NewContext(root, chromedp.WithTargetID(id))
 	// A bound on a hung browser, under go test's own timeout; not a figure to meet.
-	ctx, cancelC := context.WithTimeout(ctx, 12*time.Minute)
+	ctx, cancelC := context.WithTimeout(ctx, 15*time.Minute)
 	t.Cleanup(func() {
 		cancelC()
 		cancelB()
