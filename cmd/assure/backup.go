@@ -96,7 +96,7 @@ func restoreFlags(*flag.FlagSet) action {
 			return err
 		}
 		defer b.close()
-		sum, err := backup.Restore(ctx, b.st, open)
+		sum, err := backup.Restore(ctx, b.Store, open)
 		if err != nil {
 			return err
 		}

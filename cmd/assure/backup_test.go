@@ -56,7 +56,7 @@ func TestBackupRestoresTheDemoExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acts, err := a.joso.Activities.OfYear(ctx, "2022-23")
+	acts, err := a.JOSO.Activities.OfYear(ctx, "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestBackupRestoresTheDemoExactly(t *testing.T) {
 	if err := imgpng.Encode(&png, img); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.joso.Evidence.Add(ctx, audit.Actor{Name: "test"}, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
+	if _, err := a.JOSO.Evidence.Add(ctx, audit.Actor{Name: "test"}, acts[i].Team, acts[i].ID, "poster.png", png.Bytes(), false); err != nil {
 		t.Fatal(err)
 	}
 	a.close()

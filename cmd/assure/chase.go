@@ -26,7 +26,7 @@ func roundRemindersFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := a.rounds.SetReminderDays(ctx, audit.CommandLine, *year, d); err != nil {
+		if err := a.Rounds.SetReminderDays(ctx, audit.CommandLine, *year, d); err != nil {
 			return err
 		}
 		detail := "no reminders"
@@ -53,7 +53,7 @@ func roundContactsFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := a.rounds.SetContactEmails(ctx, audit.CommandLine, *year, contacts, filepath.Base(rest[0])); err != nil {
+		if err := a.Rounds.SetContactEmails(ctx, audit.CommandLine, *year, contacts, filepath.Base(rest[0])); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Round %s: contact emails set for %d schools.\n", *year, len(contacts))
@@ -88,7 +88,7 @@ func remindersRunFlags(fs *flag.FlagSet) action {
 
 // sendDueReminders runs the reminder schedule (the domain audits what it sent).
 func (a *app) sendDueReminders(ctx context.Context, now time.Time) (forms.ReminderRun, error) {
-	return a.chase.RunDue(ctx, now)
+	return a.Chase.RunDue(ctx, now)
 }
 
 // remindReturns runs the reminder schedule every interval until ctx ends.
@@ -124,7 +124,7 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 			return errors.New("give the file to write with --out")
 		}
 		now := time.Now()
-		rep, err := a.rounds.ExportReturns(ctx, audit.CommandLine, *year, forms.ReturnsFormat(*format), now,
+		rep, err := a.Rounds.ExportReturns(ctx, audit.CommandLine, *year, forms.ReturnsFormat(*format), now,
 			func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
 				return writeOut(*out, e.stdout, func(w io.Writer) error {
 					return exports.WriteReturns(w, forms.ReturnsFormat(*format), exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: now})

@@ -25,7 +25,7 @@ func (a *app) loadDemoIfWanted(ctx context.Context, e env) error {
 	if a.cfg.Demo == "false" || (a.cfg.Demo == "auto" && a.cfg.MongoURI != "") {
 		return nil
 	}
-	n, err := a.register.Count(ctx)
+	n, err := a.Register.Count(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (a *app) loadDemoIfWanted(ctx context.Context, e env) error {
 // loadDemo loads the demo (internal/demo) and prints what it loaded, with the demo
 // admin's password, shown once.
 func (a *app) loadDemo(ctx context.Context, e env) error {
-	l, err := demo.Load(ctx, a.services, time.Now())
+	l, err := demo.Load(ctx, a.App, time.Now())
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ var cliActor = audit.Actor{Name: "command line"}
 func josoYearCreateFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "the programme year, like 2023-24")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		y, err := a.joso.Catalogue.Create(ctx, cliActor, *year)
+		y, err := a.JOSO.Catalogue.Create(ctx, cliActor, *year)
 		if err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func josoYearMoveFlags(fs *flag.FlagSet) action {
 		if len(rest) != 1 {
 			return errors.New("say where to move the year: open, close, reopen or archive")
 		}
-		y, err := a.joso.Catalogue.Move(ctx, cliActor, *year, rest[0])
+		y, err := a.JOSO.Catalogue.Move(ctx, cliActor, *year, rest[0])
 		if err != nil {
 			return err
 		}
@@ -53,11 +53,11 @@ func josoEnrolFlags(fs *flag.FlagSet) action {
 	name := fs.String("name", "", "the link teacher's name")
 	invite := fs.Bool("invite", false, "email the link teacher their invitation now")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		s, err := a.register.Get(ctx, *urn)
+		s, err := a.Register.Get(ctx, *urn)
 		if err != nil {
 			return fmt.Errorf("URN %d: %w", *urn, err)
 		}
-		t, err := a.joso.Teams.Enrol(ctx, cliActor, *year, missions.SchoolRef{URN: s.URN, Name: s.Name}, *teacher, *name)
+		t, err := a.JOSO.Teams.Enrol(ctx, cliActor, *year, missions.SchoolRef{URN: s.URN, Name: s.Name}, *teacher, *name)
 		if err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func josoEnrolFlags(fs *flag.FlagSet) action {
 		if !*invite {
 			return nil
 		}
-		msg, err := a.joso.SignIns.Invite(ctx, cliActor, t.ID)
+		msg, err := a.JOSO.SignIns.Invite(ctx, cliActor, t.ID)
 		if err != nil {
 			return err
 		}
@@ -78,11 +78,11 @@ func josoVerifyFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "the programme year")
 	repair := fs.Bool("repair", false, "post missing entries and rewrite the cached totals from the ledger")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		ms, err := a.joso.Ledger.Verify(ctx, cliActor, *year, *repair)
+		ms, err := a.JOSO.Ledger.Verify(ctx, cliActor, *year, *repair)
 		if err != nil {
 			return err
 		}
-		es, err := a.joso.Ledger.Entries(ctx, missions.EntryFilter{Year: *year})
+		es, err := a.JOSO.Ledger.Entries(ctx, missions.EntryFilter{Year: *year})
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func josoAnonymiseFlags(fs *flag.FlagSet) action {
 		if day == "" {
 			day = time.Now().In(academic.London).Format(time.DateOnly)
 		}
-		reps, err := a.joso.Anonymiser.Due(ctx, day)
+		reps, err := a.JOSO.Anonymiser.Due(ctx, day)
 		if err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func josoCertificatesFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		certs, err := a.joso.Teams.Certificates(ctx, cliActor, missions.CertificateFilter{Year: *year, URN: *urn})
+		certs, err := a.JOSO.Teams.Certificates(ctx, cliActor, missions.CertificateFilter{Year: *year, URN: *urn})
 		if err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func exportJOSOFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		cur, prev, err := a.joso.Figures.ForWorkbook(ctx, cliActor, *year)
+		cur, prev, err := a.JOSO.Figures.ForWorkbook(ctx, cliActor, *year)
 		if err != nil {
 			return err
 		}

@@ -162,7 +162,7 @@ func verifyLoad(ctx context.Context, e env, cfg config, plan loadPlan, acks *loa
 		return fmt.Errorf("loadtest: the store does not open: %w", err)
 	}
 	defer a.close()
-	checked, problems, err := loadtest.Verify(ctx, a.services, plan.Plan, acks)
+	checked, problems, err := loadtest.Verify(ctx, a.App, plan.Plan, acks)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func dropLoadStore(ctx context.Context, e env, cfg config, dir string, ownDir bo
 			return err
 		}
 		defer a.close()
-		return a.st.DB.Drop(ctx)
+		return a.Store.DB.Drop(ctx)
 	}
 	if ownDir {
 		return os.RemoveAll(dir)
@@ -215,6 +215,6 @@ func prepareLoad(ctx context.Context, e env, cfg config, o loadOptions) (loadPla
 		return loadPlan{}, err
 	}
 	defer a.close()
-	p, err := loadtest.Prepare(ctx, a.services, loadtest.Sizes{Governors: o.governors, Teachers: o.teachers, Activities: o.activities, Downloads: o.downloads}, time.Now())
+	p, err := loadtest.Prepare(ctx, a.App, loadtest.Sizes{Governors: o.governors, Teachers: o.teachers, Activities: o.activities, Downloads: o.downloads}, time.Now())
 	return loadPlan{p}, err
 }

@@ -1,6 +1,3 @@
-// Command assure is the Assure service and its administration commands. main reads the
-// configuration from the environment and flags, has internal/app open the store and build
-// the services, builds the web front over them, and prints what commands did.
 package main
 
 import (
@@ -18,13 +15,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/accounts"
 	services "github.com/lscp/assure/internal/app"
-	"github.com/lscp/assure/internal/audit"
-	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/store"
-	"github.com/lscp/assure/missions"
 )
 
 func main() {
@@ -193,20 +185,10 @@ func usage(w io.Writer) {
 // app is what every command opens: the configuration, logger, store and services (built
 // by internal/app, which the handler tests and the load test use too).
 type app struct {
-	cfg      config
-	log      *slog.Logger
-	st       *store.Store
-	register *forms.Register
-	rounds   *forms.Rounds
-	accounts *accounts.Accounts
-	audit    *audit.Log
-	mail     *mail.Mailer
-	chase    *forms.Chase
-	joso     *missions.Programme
-	assurer  *forms.Assurance
-	// services are the same services as internal/app built them, for code that takes
-	// them together (the demo, the load test).
-	services *services.App
+	cfg config
+	log *slog.Logger
+	// App is the store and every service, as internal/app opened and built them.
+	*services.App
 }
 
 // open parses the settings and the command's flags (all defined on fs already) and opens
@@ -226,8 +208,7 @@ func openStore(ctx context.Context, e env, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, st: s.Store, register: s.Register, rounds: s.Rounds, accounts: s.Accounts, audit: s.Audit,
-		mail: s.Mail, chase: s.Chase, joso: s.JOSO, assurer: s.Assurance, services: s}, nil
+	return &app{cfg: cfg, log: log, App: s}, nil
 }
 
 // services is what internal/app opens the store and builds the services with.
@@ -239,15 +220,10 @@ func (cfg config) services(e env) services.Config {
 		Partnership: cfg.Partnership, PublicURL: cfg.PublicURL, SMTP: cfg.SMTP}
 }
 
-// assurance is the service that submits and reopens returns, emailing receipts made by exports.
-func (a *app) assurance() *forms.Assurance {
-	return a.assurer
-}
-
 func (a *app) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := a.st.Close(ctx); err != nil {
+	if err := a.Store.Close(ctx); err != nil {
 		a.log.Warn("closing the store", "err", err)
 	}
 }
@@ -262,7 +238,7 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 
 // storeDescription says which store is in use, for logs.
 func (a *app) storeDescription() string {
-	if a.st.Kind == store.KindEmbedded {
+	if a.Store.Kind == store.KindEmbedded {
 		return "embedded store (FerretDB on SQLite) in " + a.cfg.DataDir
 	}
 	return "MongoDB at " + redactURI(a.cfg.MongoURI)

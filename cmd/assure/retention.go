@@ -15,10 +15,10 @@ func roundRetentionFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "academic year, like 2024-25")
 	years := fs.Int("years", forms.DefaultRetentionYears, "years after the deadline the answers are kept")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		if err := a.rounds.SetRetention(ctx, audit.CommandLine, *year, *years); err != nil {
+		if err := a.Rounds.SetRetention(ctx, audit.CommandLine, *year, *years); err != nil {
 			return err
 		}
-		r, err := a.rounds.Get(ctx, *year)
+		r, err := a.Rounds.Get(ctx, *year)
 		if err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func returnsPurgeFlags(fs *flag.FlagSet) action {
 // purgeDue purges the rounds whose retention has ended (their emails' kept copies too),
 // each purge audited by the domain.
 func (a *app) purgeDue(ctx context.Context, day string) ([]forms.PurgeReport, error) {
-	return a.assurance().PurgeDue(ctx, day)
+	return a.Assurance.PurgeDue(ctx, day)
 }
 
 // retentionOnSchedule runs the retention jobs hourly while the service runs: returns'
@@ -58,7 +58,7 @@ func (a *app) purgeDue(ctx context.Context, day string) ([]forms.PurgeReport, er
 func retentionOnSchedule(ctx context.Context, a *app) {
 	for {
 		day := time.Now().In(academic.London).Format(time.DateOnly)
-		if reps, err := a.joso.Anonymiser.Due(ctx, day); err != nil && ctx.Err() == nil {
+		if reps, err := a.JOSO.Anonymiser.Due(ctx, day); err != nil && ctx.Err() == nil {
 			a.log.Warn("anonymising JOSO names", "err", err)
 		} else if len(reps) > 0 {
 			a.log.Info("anonymised JOSO names", "years", len(reps))

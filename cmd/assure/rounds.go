@@ -22,7 +22,7 @@ func roundCreateFlags(fs *flag.FlagSet) action {
 	grace := fs.Int("grace-days", 0, "days after the deadline that still count as on time")
 	emailCode := fs.Bool("email-code", false, "links also ask for a one-time code emailed to the school's contact email")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		r, err := a.rounds.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace, EmailCode: *emailCode})
+		r, err := a.Rounds.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace, EmailCode: *emailCode})
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func roundCreateFlags(fs *flag.FlagSet) action {
 func roundOpenFlags(fs *flag.FlagSet) action {
 	year := fs.String("year", "", "academic year, like 2024-25")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		r, err := a.rounds.Open(ctx, audit.CommandLine, *year)
+		r, err := a.Rounds.Open(ctx, audit.CommandLine, *year)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func roundLinksFlags(fs *flag.FlagSet) action {
 		if *format != "csv" && *format != "table" {
 			return fmt.Errorf("--format %q must be csv or table", *format)
 		}
-		rows, err := forms.NewLinks(a.rounds).IssueLinks(ctx, audit.CommandLine, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted})
+		rows, err := forms.NewLinks(a.Rounds).IssueLinks(ctx, audit.CommandLine, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted})
 		if errors.Is(err, forms.ErrRoundNotOpen) {
 			return errors.New("links are given for an open round: run `assure round open --year " + *year + "` first")
 		}
@@ -77,7 +77,7 @@ func roundFormFlags(fs *flag.FlagSet) action {
 	load := fs.String("load", "", "a JSON file to replace the draft round's form with (checked first)")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
 		if *load == "" {
-			r, err := a.rounds.Get(ctx, *year)
+			r, err := a.Rounds.Get(ctx, *year)
 			if err != nil {
 				return err
 			}
@@ -89,7 +89,7 @@ func roundFormFlags(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		def, err := a.rounds.SetDefinition(ctx, audit.CommandLine, *year, data, *load)
+		def, err := a.Rounds.SetDefinition(ctx, audit.CommandLine, *year, data, *load)
 		if err != nil {
 			return err
 		}

@@ -39,13 +39,13 @@ func importSchools(ctx context.Context, e env, a *app, file string, keep []strin
 		return err
 	}
 	defer f.Close()
-	ex, err := a.register.ReadFile(ctx, audit.CommandLine, file, f, keep)
+	ex, err := a.Register.ReadFile(ctx, audit.CommandLine, file, f, keep)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Read %d establishments from %s; %d to compare with the register.\n", ex.Total, file, len(ex.Rows))
 	bar := newProgressBar(e)
-	rep, err := a.register.Import(ctx, ex, forms.ImportOptions{File: file, By: audit.CommandLine, Progress: bar.update})
+	rep, err := a.Register.Import(ctx, ex, forms.ImportOptions{File: file, By: audit.CommandLine, Progress: bar.update})
 	bar.finish()
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func schoolsList(ctx context.Context, e env, a *app, format, phase, status strin
 	if f.Status != "" && !slices.Contains(forms.Statuses, f.Status) {
 		return fmt.Errorf("--status %q is not a status (%v)", status, forms.Statuses)
 	}
-	list, _, err := a.register.List(ctx, f)
+	list, _, err := a.Register.List(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -18,8 +18,8 @@ const shutdownGrace = 30 * time.Second
 func serveFlags(*flag.FlagSet) action { return serve }
 
 func serve(ctx context.Context, e env, a *app, _ []string) error {
-	a.log.Info("store ready", "store", a.st.Kind, "where", a.storeDescription())
-	if a.mail.Configured() {
+	a.log.Info("store ready", "store", a.Store.Kind, "where", a.storeDescription())
+	if a.Mail.Configured() {
 		a.log.Info("email goes through SMTP", "host", a.cfg.SMTP.Host, "port", a.cfg.SMTP.Port)
 	} else {
 		a.log.Info("no SMTP_HOST: email is kept in the outbox, readable by admins under Email")
@@ -28,15 +28,15 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 	if err := a.loadDemoIfWanted(ctx, e); err != nil {
 		return err
 	}
-	csrfKey, err := a.st.Secret(ctx, "csrf")
+	csrfKey, err := a.Store.Secret(ctx, "csrf")
 	if err != nil {
 		return err
 	}
-	storage := kv.New(a.st, "kv", "web")
+	storage := kv.New(a.Store, "kv", "web")
 	web, err := handlers.New(handlers.Config{
-		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.st.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
+		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.Store.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
 		PublicURL: a.cfg.PublicURL, MetricsToken: a.cfg.MetricsToken, RequestTimeout: a.cfg.RequestTimeout,
-	}, handlers.Deps{Store: a.st, Register: a.register, Rounds: a.rounds, Links: a.services.Links, Assurance: a.assurance(), Mail: a.mail, Chase: a.chase, JOSO: handlers.JOSOServices(a.joso), Accounts: a.accounts, Audit: a.audit, Storage: storage, Logger: a.log})
+	}, handlers.Deps{Store: a.Store, Register: a.Register, Rounds: a.Rounds, Links: a.App.Links, Assurance: a.Assurance, Mail: a.Mail, Chase: a.Chase, JOSO: handlers.JOSOServices(a.JOSO), Accounts: a.Accounts, Audit: a.Audit, Storage: storage, Logger: a.log})
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func purgeExpired(ctx context.Context, a *app, storage *kv.Storage) {
 			} else if n > 0 {
 				a.log.Info("purged expired sessions and counters", "count", n)
 			}
-			if n, err := a.joso.SignIns.Purge(ctx, time.Now()); err != nil {
+			if n, err := a.JOSO.SignIns.Purge(ctx, time.Now()); err != nil {
 				a.log.Warn("purging used and expired JOSO sign-in links", "err", err)
 			} else if n > 0 {
 				a.log.Info("purged used and expired JOSO sign-in links", "count", n)
