@@ -97,12 +97,11 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return fiber.NewError(fiber.StatusBadRequest, errs[0].Message)
 	}
-	s.audit(c, audit.Entry{Actor: adminOf(c), Action: audit.ActionExported, Target: "audit log", Detail: c.Context().QueryArgs().String()})
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="assure-audit-log.csv"`)
 	w := csv.NewWriter(c.Response().BodyWriter())
 	_ = w.Write([]string{"when (UTC)", "who", "action", "what", "detail", "from address"})
-	err := s.deps.Audit.Each(c.UserContext(), f, 0, func(e audit.Entry) error {
+	err := s.deps.Audit.Export(c.UserContext(), adminActor(c), f, c.Context().QueryArgs().String(), func(e audit.Entry) error {
 		return w.Write([]string{e.At.UTC().Format(time.RFC3339), exports.SafeText(e.Actor), e.Action, exports.SafeText(e.Target),
 			exports.SafeText(e.Detail), e.IP})
 	})

@@ -88,7 +88,8 @@ type outboxReader interface {
 
 // adminAccounts is what sign-in needs.
 type adminAccounts interface {
-	Authenticate(ctx context.Context, email, password string) (accounts.Admin, error)
+	Authenticate(ctx context.Context, from audit.Actor, email, password string) (accounts.Admin, error)
+	SignedOut(ctx context.Context, by audit.Actor)
 }
 
 // auditLog is what every change needs.
@@ -97,6 +98,7 @@ type auditLog interface {
 	RecordCounted(ctx context.Context, key string, window time.Duration, e audit.Entry) error
 	Recent(ctx context.Context, limit int) ([]audit.Entry, error)
 	Each(ctx context.Context, f audit.Filter, limit int, fn func(audit.Entry) error) error
+	Export(ctx context.Context, by audit.Actor, f audit.Filter, what string, fn func(audit.Entry) error) error
 }
 
 // pinger says whether the store answers, for /healthz.

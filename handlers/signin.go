@@ -54,9 +54,8 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		page.Errors, page.EmailError, page.PasswordError = errs, errorFor(errs, "email"), errorFor(errs, "password")
 		return s.render(c, fiber.StatusUnprocessableEntity, "sign-in", page)
 	}
-	admin, err := s.deps.Accounts.Authenticate(c.UserContext(), f.Email, f.Password)
+	admin, err := s.deps.Accounts.Authenticate(c.UserContext(), audit.Actor{IP: c.IP()}, f.Email, f.Password)
 	if errors.Is(err, accounts.ErrBadCredentials) {
-		s.audit(c, audit.Entry{Actor: f.Email, Action: audit.ActionSignInFailed})
 		s.slowFailure(c.UserContext(), normaliseForKey(f.Email))
 		page.Errors = []FieldError{{Field: "email", Message: "The email address or password is not right"}}
 		page.EmailError = &page.Errors[0]
@@ -68,7 +67,6 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err := s.startSession(c, admin.ID); err != nil {
 		return err
 	}
-	s.audit(c, audit.Entry{Actor: admin.ID, Action: audit.ActionSignIn})
 	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 }
 
@@ -101,18 +99,9 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 		if err := s.endSession(c); err != nil {
 			return err
 		}
-		s.audit(c, audit.Entry{Actor: who, Action: audit.ActionSignOut})
+		s.deps.Accounts.SignedOut(c.UserContext(), audit.Actor{Name: who, IP: c.IP()})
 	}
 	return c.Redirect("/", fiber.StatusSeeOther)
-}
-
-// audit records an entry with the request's address; a failure is logged, not shown, as
-// the action itself has already happened.
-func (s *Server) audit(c *fiber.Ctx, e audit.Entry) {
-	e.IP = c.IP()
-	if err := s.deps.Audit.Record(c.UserContext(), e); err != nil {
-		s.log.Error("audit entry not recorded", "action", e.Action, "err", err)
-	}
 }
 
 // normaliseForKey folds an email for a rate-limit key.

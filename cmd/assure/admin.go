@@ -30,11 +30,8 @@ func adminCreate(ctx context.Context, e env, a *app, email string, generate bool
 	if generated {
 		password = accounts.GeneratePassword()
 	}
-	ad, err := a.Accounts.Create(ctx, email, password)
+	ad, err := a.Accounts.Create(ctx, audit.CommandLine, email, password)
 	if err != nil {
-		return err
-	}
-	if err := a.Audit.Record(ctx, audit.Entry{Actor: "command line", Action: audit.ActionAdminCreated, Target: ad.ID}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Created admin %s.\n", ad.Email)

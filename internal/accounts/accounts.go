@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"golang.org/x/crypto/argon2"
 
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
@@ -40,15 +41,18 @@ type Admin struct {
 
 // Accounts is the admins collection.
 type Accounts struct {
-	st *store.Store
-	c  *mongo.Collection
+	st  *store.Store
+	c   *mongo.Collection
+	log *audit.Log // who was made an admin, who signed in and out
 }
 
 // New opens the admin accounts in st.
-func New(st *store.Store) *Accounts { return &Accounts{st: st, c: st.Collection("admins")} }
+func New(st *store.Store, log *audit.Log) *Accounts {
+	return &Accounts{st: st, c: st.Collection("admins"), log: log}
+}
 
 // Create adds an admin with the given password.
-func (a *Accounts) Create(ctx context.Context, email, password string) (Admin, error) {
+func (a *Accounts) Create(ctx context.Context, by audit.Actor, email, password string) (Admin, error) {
 	id, err := text.NormaliseEmail(email)
 	if err != nil {
 		return Admin{}, err
@@ -67,6 +71,7 @@ func (a *Accounts) Create(ctx context.Context, email, password string) (Admin, e
 	if err != nil {
 		return Admin{}, fmt.Errorf("accounts: creating %s: %w", id, err)
 	}
+	a.log.Note(ctx, by, audit.ActionAdminCreated, ad.ID, "")
 	return ad, nil
 }
 
@@ -89,8 +94,25 @@ func (a *Accounts) Get(ctx context.Context, id string) (Admin, error) {
 // long as a wrong password and sign-in does not reveal who has an account.
 var dummyHash = HashPassword("not a real password, only for timing")
 
-// Authenticate checks an email and password and records the sign-in time.
-func (a *Accounts) Authenticate(ctx context.Context, email, password string) (Admin, error) {
+// Authenticate checks an email and password typed from the address from, records the
+// sign-in time, and keeps a sign-in or a failed attempt in the audit log.
+func (a *Accounts) Authenticate(ctx context.Context, from audit.Actor, email, password string) (Admin, error) {
+	ad, err := a.authenticate(ctx, email, password)
+	if errors.Is(err, ErrBadCredentials) {
+		a.log.Note(ctx, audit.Actor{Name: email, IP: from.IP}, audit.ActionSignInFailed, "", "")
+	}
+	if err == nil {
+		a.log.Note(ctx, audit.Actor{Name: ad.ID, IP: from.IP}, audit.ActionSignIn, "", "")
+	}
+	return ad, err
+}
+
+// SignedOut records that an admin signed out.
+func (a *Accounts) SignedOut(ctx context.Context, by audit.Actor) {
+	a.log.Note(ctx, by, audit.ActionSignOut, "", "")
+}
+
+func (a *Accounts) authenticate(ctx context.Context, email, password string) (Admin, error) {
 	id, err := text.NormaliseEmail(email)
 	if err != nil {
 		VerifyPassword(dummyHash, password)

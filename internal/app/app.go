@@ -77,10 +77,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // The store's settings in cfg are not used.
 func New(st *store.Store, cfg Config) *App {
 	reg := forms.NewRegister(st)
-	a := &App{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Accounts: accounts.New(st), Audit: audit.New(st),
+	a := &App{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Audit: audit.New(st),
 		Mail: mail.New(st, cfg.SMTP)}
 	a.JOSO = missions.New(st, a.Audit, a.Mail, missions.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Links = forms.NewLinks(a.Rounds)
+	a.Accounts = accounts.New(st, a.Audit)
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership,
 		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {

@@ -53,7 +53,7 @@ func Load(ctx context.Context, a *app.App, now time.Time) (Loaded, error) {
 		return l, fmt.Errorf("demo: %w", err)
 	}
 	l.Password = accounts.GeneratePassword()
-	_, err = a.Accounts.Create(ctx, AdminEmail, l.Password)
+	_, err = a.Accounts.Create(ctx, audit.System, AdminEmail, l.Password)
 	switch {
 	case errors.Is(err, accounts.ErrExists):
 		l.Password = ""

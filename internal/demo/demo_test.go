@@ -8,6 +8,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/app"
+	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/demo"
 	"github.com/lscp/assure/internal/storetest"
 )
@@ -25,7 +26,7 @@ func TestLoadFillsAnEmptyStoreOnly(t *testing.T) {
 	if l.Schools != 386 || l.Live.State != forms.RoundOpen || len(l.JOSOSchools) != 40 || l.Password == "" {
 		t.Fatalf("loaded %d schools, live round %s %s, %d JOSO schools, password %q", l.Schools, l.Live.ID, l.Live.State, len(l.JOSOSchools), l.Password)
 	}
-	if _, err := a.Accounts.Authenticate(ctx, demo.AdminEmail, l.Password); err != nil {
+	if _, err := a.Accounts.Authenticate(ctx, audit.Actor{}, demo.AdminEmail, l.Password); err != nil {
 		t.Fatalf("the demo admin cannot sign in: %v", err)
 	}
 	if _, err := demo.Load(ctx, a, time.Now()); !errors.Is(err, demo.ErrNotEmpty) {

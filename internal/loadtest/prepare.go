@@ -45,7 +45,7 @@ func Prepare(ctx context.Context, a *app.App, sz Sizes, now time.Time) (Plan, er
 		return p, err
 	}
 	password := accounts.GeneratePassword()
-	if _, err := a.Accounts.Create(ctx, "loadtest.admin@example.org", password); err != nil {
+	if _, err := a.Accounts.Create(ctx, audit.System, "loadtest.admin@example.org", password); err != nil {
 		return p, err
 	}
 	p.Admin = &AdminPlan{Email: "loadtest.admin@example.org", Password: password, Round: p.Round, Downloads: sz.Downloads}
