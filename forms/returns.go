@@ -37,6 +37,7 @@ var (
 	ErrRoundNotOpen   = problem.New(problem.WrongState, "the round is not open for returns")
 	ErrIncomplete     = problem.New(problem.WrongState, "every section must be completed before the return is submitted")
 	ErrAlreadyInRound = problem.New(problem.WrongState, "that school is already in the round")
+	ErrExemptReason   = problem.New(problem.Invalid, "enter the reason the school is exempt")
 )
 
 // QuestionAssuranceGiven is the declaration's question whose "no" means the board could
@@ -447,7 +448,7 @@ func (r Return) unsigned(sections []Section) ([]StoredAnswer, []string) {
 // did it.
 func (rs *Rounds) SetExempt(ctx context.Context, by audit.Actor, year string, urn int, exempt bool, reason string) error {
 	if exempt && strings.TrimSpace(reason) == "" {
-		return errors.New("give a reason for the exemption")
+		return ErrExemptReason
 	}
 	if !exempt {
 		reason = ""

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/mail"
+	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/internal/token"
 )
@@ -397,4 +398,25 @@ func submitted(ctx context.Context, a *Assurance, r Return, s Submission) (Retur
 func signed(secs []Section, version int, key string, at time.Time) Submission {
 	decl, _ := DeclarationSection(secs)
 	return Submission{Version: version, Key: key, Declaration: SectionValues(decl, fillSection(decl)), At: at}
+}
+
+// TestAnExemptionNeedsAReason: the rule is the service's, so a page or a command that
+// forgets to check gets the same refusal, of a kind the person can correct, and nothing
+// changes.
+func TestAnExemptionNeedsAReason(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rs, round := openRound(t)
+	returns, err := rs.RoundReturns(ctx, round.ID)
+	if err != nil || len(returns) == 0 {
+		t.Fatalf("returns: %v", err)
+	}
+	urn := returns[0].URN
+	err = rs.SetExempt(ctx, audit.CommandLine, round.ID, urn, true, "  ")
+	if !errors.Is(err, ErrExemptReason) || !problem.Is(err, problem.Invalid) {
+		t.Fatalf("an exemption without a reason: %v", err)
+	}
+	if r, err := rs.Return(ctx, round.ID, urn); err != nil || r.Exempt {
+		t.Fatalf("after a refused exemption: exempt %v, %v", r.Exempt, err)
+	}
 }

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/lscp/assure/forms"
 )
 
 // exemptSchool marks a school exempt from the round, with the reason.
@@ -12,11 +15,11 @@ func (s *Server) exemptSchool(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	if reason == "" {
-		return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: "Enter the reason the school is exempt"}})
+	err = s.deps.Rounds.SetExempt(c.UserContext(), adminActor(c), r.year, r.urn, true, strings.TrimSpace(c.FormValue("reason")))
+	if errors.Is(err, forms.ErrExemptReason) {
+		return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: capitalise(err.Error())}})
 	}
-	if err := s.deps.Rounds.SetExempt(c.UserContext(), adminActor(c), r.year, r.urn, true, reason); err != nil {
+	if err != nil {
 		return err
 	}
 	return doneRedirect(c, r.page(), "School marked exempt")
