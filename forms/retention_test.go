@@ -16,15 +16,8 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
-	ret, _ := rs.Return(ctx, "2024-25", 990006)
-	secs := round.Definition.For(ret.School.Record)
+	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
 	a := serviceOver(rs)
-	var err error
-	for _, sec := range QuestionSections(secs) {
-		if ret, err = saveFilled(ctx, a, ret, ret.Version, sec); err != nil {
-			t.Fatal(err)
-		}
-	}
 	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
