@@ -109,25 +109,37 @@ type NewRoundInput struct {
 	EmailCode bool
 }
 
+// Check applies the rules of a new round to what an admin gave, field by field: an
+// academic year, both dates, the deadline after the opening date, and a grace period of
+// 0 to 60 days. Every broken rule is given, so a form can show them all at once.
+func (in NewRoundInput) Check() problem.FieldErrors {
+	var errs problem.FieldErrors
+	add := func(field, msg string) { errs = append(errs, problem.FieldError{Field: field, Message: msg}) }
+	if academic.CheckYear(in.Year) != nil {
+		add("year", "Enter the academic year, like 2024-25")
+	}
+	opens, errOpens := time.Parse(time.DateOnly, in.Opens)
+	if errOpens != nil {
+		add("opens", "Enter the opening date")
+	}
+	deadline, errDeadline := time.Parse(time.DateOnly, in.Deadline)
+	switch {
+	case errDeadline != nil:
+		add("deadline", "Enter the deadline")
+	case errOpens == nil && !deadline.After(opens):
+		add("deadline", "The deadline must be after the opening date")
+	}
+	if in.GraceDays < 0 || in.GraceDays > 60 {
+		add("grace_days", "Enter a grace period of 0 to 60 days")
+	}
+	return errs
+}
+
 // Create makes a draft round, starting from the last round's definition, or the default
 // one for the first round, and records who did it.
 func (rs *Rounds) Create(ctx context.Context, by audit.Actor, in NewRoundInput) (Round, error) {
-	if err := academic.CheckYear(in.Year); err != nil {
-		return Round{}, err
-	}
-	opens, err := time.Parse(time.DateOnly, in.Opens)
-	if err != nil {
-		return Round{}, fmt.Errorf("opening date %q must be yyyy-mm-dd", in.Opens)
-	}
-	deadline, err := time.Parse(time.DateOnly, in.Deadline)
-	if err != nil {
-		return Round{}, fmt.Errorf("deadline %q must be yyyy-mm-dd", in.Deadline)
-	}
-	if !deadline.After(opens) {
-		return Round{}, errors.New("the deadline must be after the opening date")
-	}
-	if in.GraceDays < 0 || in.GraceDays > 60 {
-		return Round{}, errors.New("the grace period must be 0 to 60 days")
+	if errs := in.Check(); len(errs) > 0 {
+		return Round{}, errs
 	}
 	def, err := rs.startingDefinition(ctx)
 	if err != nil {

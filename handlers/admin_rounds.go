@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,18 +10,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/problem"
 )
 
 // RoundsPage lists rounds and has the form to create one.
 type RoundsPage struct {
 	Page
-	Rounds    []forms.Round
-	Year      string
-	GraceDays string
-	Dates     []QuestionView
-	YearError *FieldError
+	Rounds     []forms.Round
+	Year       string
+	GraceDays  string
+	Dates      []QuestionView
+	YearError  *FieldError
+	GraceError *FieldError
 }
 
 var roundDateQuestions = []forms.Question{
@@ -43,40 +43,61 @@ func (s *Server) roundsPage(c *fiber.Ctx) error {
 func (s *Server) createRound(c *fiber.Ctx) error {
 	form := formValues(c)
 	p := RoundsPage{Page: s.basePage(c, "Assurance rounds"), Year: strings.TrimSpace(form.Get("year")), GraceDays: strings.TrimSpace(form.Get("grace_days"))}
-	dates := map[string]string{}
+	in := forms.NewRoundInput{Year: p.Year, EmailCode: form.Get("email_code") == "yes"}
+	typed := map[string]*FieldError{} // what could not be read as typed, by field
+	dates := map[string]*string{"opens": &in.Opens, "deadline": &in.Deadline}
+	answers := map[string]forms.Answer{}
 	for _, q := range roundDateQuestions {
 		a, err := forms.ParseAnswer(q, form, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
-		v := QuestionView{Q: q, Answer: a, Error: err}
-		if a.Value != "" {
-			v = questionViews(forms.Section{Questions: []forms.Question{q}}, map[string]forms.Answer{q.ID: a}, map[string]*forms.AnswerError{q.ID: err})[0]
-		}
-		p.Dates = append(p.Dates, v)
+		answers[q.ID] = a
 		if err != nil {
-			p.Errors = append(p.Errors, FieldError{Field: err.Field, Message: err.Message + " (" + strings.ToLower(q.Text) + ")"})
+			typed[q.ID] = &FieldError{Field: err.Field, Message: err.Message + " (" + strings.ToLower(q.Text) + ")"}
+		} else {
+			*dates[q.ID] = a.Value
 		}
-		dates[q.ID] = a.Value
 	}
-	if err := academic.CheckYear(p.Year); err != nil {
-		p.YearError = &FieldError{Field: "year", Message: "Enter the academic year, like 2024-25"}
-		p.Errors = append([]FieldError{*p.YearError}, p.Errors...)
+	if p.GraceDays != "" {
+		grace, err := strconv.Atoi(p.GraceDays)
+		if err != nil {
+			typed["grace_days"] = &FieldError{Field: "grace_days", Message: "Enter the grace period as a number of days"}
+		}
+		in.GraceDays = grace
 	}
-	grace, gerr := strconv.Atoi(p.GraceDays)
-	if p.GraceDays == "" {
-		grace, gerr = 0, nil
+	// The rules of a round are the service's (NewRoundInput.Check); a field that could not
+	// be read keeps the message about what was typed.
+	for _, e := range in.Check() {
+		if typed[e.Field] == nil {
+			typed[e.Field] = &FieldError{Field: e.Field, Message: e.Message}
+		}
 	}
-	if gerr != nil || grace < 0 || grace > 60 {
-		p.Errors = append(p.Errors, FieldError{Field: "grace_days", Message: "Enter a grace period of 0 to 60 days"})
-	}
-	if len(p.Errors) == 0 {
-		r, err := s.deps.Rounds.Create(c.UserContext(), adminActor(c), forms.NewRoundInput{Year: p.Year, Opens: dates["opens"], Deadline: dates["deadline"],
-			GraceDays: grace, EmailCode: form.Get("email_code") == "yes"})
+	if len(typed) == 0 {
+		r, err := s.deps.Rounds.Create(c.UserContext(), adminActor(c), in)
 		if err == nil {
 			return c.Redirect("/admin/rounds/"+r.ID, fiber.StatusSeeOther)
 		}
-		if k := problem.KindOf(err); k != problem.Invalid && k != problem.WrongState {
-			return err // the service's fault (the store, say), not the year typed
+		if !errors.Is(err, forms.ErrRoundExists) {
+			return err // the service's fault (the store, say), not what was typed
 		}
-		p.Errors = append(p.Errors, FieldError{Field: "year", Message: capitalise(err.Error())})
+		typed["year"] = &FieldError{Field: "year", Message: capitalise(err.Error())}
+	}
+	p.YearError, p.GraceError = typed["year"], typed["grace_days"]
+	if p.YearError != nil {
+		p.Errors = append(p.Errors, *p.YearError)
+	}
+	for _, q := range roundDateQuestions {
+		v := questionViews(forms.Section{Questions: []forms.Question{q}}, answers, nil)[0]
+		if e := typed[q.ID]; e != nil {
+			field := e.Field
+			if field == q.ID {
+				field = forms.Field(q.ID, "-day") // a rule about the whole date: its first box
+			}
+			v.Error = &forms.AnswerError{Field: field, Message: e.Message}
+			p.Errors = append(p.Errors, FieldError{Field: field, Message: e.Message})
+		}
+		p.Dates = append(p.Dates, v)
+	}
+	if p.GraceError != nil {
+		p.Errors = append(p.Errors, *p.GraceError)
 	}
 	rounds, err := s.deps.Rounds.List(c.UserContext())
 	if err != nil {

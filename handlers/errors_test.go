@@ -90,3 +90,29 @@ func TestStoreDownWhileCreatingARound(t *testing.T) {
 		t.Fatalf("creating a round with the store full: %d\n%s", code, body)
 	}
 }
+
+// TestRoundDatesInTheWrongOrderAreTheAdminsToCorrect: a deadline before the opening date
+// is a mistake in what was typed, shown beside the deadline with everything kept, not a
+// fault of the service; a bad year and grace period are shown with it, from the same rule.
+func TestRoundDatesInTheWrongOrderAreTheAdminsToCorrect(t *testing.T) {
+	t.Parallel()
+	c := newTestServer(t).client(t)
+	c.signIn()
+	c.get("/admin/rounds")
+	form := url.Values{"_csrf": {c.csrf}, "year": {"2026-27"}, "grace_days": {"0"},
+		"opens-day": {"1"}, "opens-month": {"12"}, "opens-year": {"2026"},
+		"deadline-day": {"30"}, "deadline-month": {"11"}, "deadline-year": {"2026"}}
+	code, body, _ := c.post("/admin/rounds", form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#deadline-day"`) ||
+		!strings.Contains(body, "The deadline must be after the opening date") || !strings.Contains(body, `value="2026-27"`) {
+		t.Fatalf("deadline before opening: %d\n%s", code, body)
+	}
+	form.Set("year", "2026-28")
+	form.Set("grace_days", "61")
+	code, body, _ = c.post("/admin/rounds", form)
+	for _, want := range []string{`href="#year"`, `href="#grace_days"`, `href="#deadline-day"`} {
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, want) {
+			t.Errorf("bad year, grace and dates: %d, want %s in\n%s", code, want, body)
+		}
+	}
+}
