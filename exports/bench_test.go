@@ -73,7 +73,7 @@ func benchWorkbook(b *testing.B, n int) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			each := func(fn func(forms.Return) error) error { return rs.EachReturn(ctx, "2022-23", true, fn) }
+			each := func(fn func(forms.Return) error) error { return rs.Returns().Each(ctx, "2022-23", true, fn) }
 			if err := WriteReturnsWorkbook(io.Discard, ReturnsInput{Partnership: "Bench", Report: rep, Each: each, Now: time.Now()}); err != nil {
 				b.Fatal(err)
 			}

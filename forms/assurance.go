@@ -69,8 +69,8 @@ func Governor(r Return, ip string) audit.Actor { return audit.Actor{Name: "gover
 // is well formed and gives *InvalidEntry. A return that can no longer be changed (or
 // whose round is not open) gives ErrNotEditable; a section the school is not asked, or
 // the declaration, ErrSectionNotFound.
-func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id string, version int, sectionID string, values url.Values, mode SaveMode) (Return, Entry, error) {
-	r, err := a.rounds.returnByID(ctx, id)
+func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id ReturnID, version int, sectionID string, values url.Values, mode SaveMode) (Return, Entry, error) {
+	r, err := a.rounds.returns.Get(ctx, id)
 	if err != nil {
 		return r, Entry{}, err
 	}
@@ -86,7 +86,7 @@ func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id string, 
 		return r, Entry{}, ErrNotEditable
 	}
 	e := ReadSection(sec, values, mode == SaveForLater, time.Now())
-	saved, err := a.rounds.saveEntry(ctx, r, version, sec, e)
+	saved, err := a.rounds.returns.saveEntry(ctx, r, version, sec, e)
 	if err != nil {
 		return saved, e, err
 	}
@@ -105,7 +105,7 @@ func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id string, 
 // the submission and emails the receipt to the signatory; the submission stands whatever
 // happens to the email: a failure is in the outbox and the audit log for the partnership
 // to see. It gives back the declaration as typed, so a refused one can be shown again.
-func (a *Assurance) Submit(ctx context.Context, by audit.Actor, id string, s Submission) (Return, Entry, error) {
+func (a *Assurance) Submit(ctx context.Context, by audit.Actor, id ReturnID, s Submission) (Return, Entry, error) {
 	r, e, fresh, err := a.rounds.submit(ctx, id, s)
 	if !fresh {
 		return r, e, err
@@ -175,11 +175,11 @@ func lateWords(late bool) string {
 	return ""
 }
 
-// Reopen reopens a submitted return (Rounds.Reopen) so the governor can amend it, audits
+// Reopen reopens a submitted return so the governor can amend it, audits
 // it, and emails the school's contact and the last signatory with the reason. A return
 // that is not submitted gives ErrRoundState and nothing else happens.
-func (a *Assurance) Reopen(ctx context.Context, by audit.Actor, id, reason string) (Return, error) {
-	r, err := a.rounds.Reopen(ctx, id, reason)
+func (a *Assurance) Reopen(ctx context.Context, by audit.Actor, id ReturnID, reason string) (Return, error) {
+	r, err := a.rounds.reopen(ctx, id, reason)
 	if err != nil {
 		return r, err
 	}

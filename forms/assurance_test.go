@@ -29,7 +29,7 @@ func submittedReturn(t *testing.T) (*Rounds, Round, *mail.Mailer, *Assurance, *a
 	m := mail.New(rs.st, mail.SMTP{})
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	sub, _, err := a.Submit(context.Background(), audit.Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	sub, _, err := a.Submit(context.Background(), audit.Actor{Name: "governor:" + ret.ID}, ret.Key(), signed(secs, ret.Version, "key", time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func submittedReturn(t *testing.T) (*Rounds, Round, *mail.Mailer, *Assurance, *a
 func completeAllButDeclaration(t *testing.T, rs *Rounds, round Round, urn int) (Return, []Section) {
 	t.Helper()
 	ctx := context.Background()
-	ret, _ := rs.Return(ctx, round.ID, urn)
+	ret, _ := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: urn})
 	secs := round.Definition.For(ret.School.Record)
 	a := serviceOver(rs)
 	var err error
@@ -75,11 +75,11 @@ func TestSubmitEmailsReceipt(t *testing.T) {
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
 	s := signed(secs, ret.Version, "key", time.Now())
-	sub, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.ID, s)
+	sub, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID, IP: "192.0.2.1"}, ret.Key(), s)
 	if err != nil || sub.Status != StatusSubmitted {
 		t.Fatalf("submit: %v", err)
 	}
-	if _, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.ID, s); err != nil {
+	if _, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.Key(), s); err != nil {
 		t.Fatalf("the same submit again: %v", err)
 	}
 	msgs, _ := m.Recent(ctx, 10)
@@ -114,11 +114,11 @@ func TestReceiptFailureKeepsSubmission(t *testing.T) {
 	m := mail.New(rs.st, mail.SMTP{Host: "127.0.0.1", Port: port, From: "assure@example.org", TLS: "none"})
 	a, log := assuranceOver(rs, m)
 	ret, secs := completeAllButDeclaration(t, rs, round, 990006)
-	sub, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.ID, signed(secs, ret.Version, "key", time.Now()))
+	sub, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.Key(), signed(secs, ret.Version, "key", time.Now()))
 	if err != nil || sub.Status != StatusSubmitted || !ValidReference(sub.Reference) {
 		t.Fatalf("submit with mail down: %v %s", err, sub.Status)
 	}
-	if stored, _ := rs.Return(ctx, round.ID, 990006); stored.Status != StatusSubmitted {
+	if stored, _ := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: 990006}); stored.Status != StatusSubmitted {
 		t.Fatalf("stored status %s", stored.Status)
 	}
 	msgs, _ := m.Recent(ctx, 1)
@@ -136,10 +136,10 @@ func TestReopenEmailsContactAndSignatory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round, m, a, log, ret := submittedReturn(t)
-	if err := rs.SetContactEmail(ctx, audit.CommandLine, round.ID, 990006, "office@school.example.org"); err != nil {
+	if err := rs.returns.SetContactEmail(ctx, audit.CommandLine, ReturnID{Round: round.ID, URN: 990006}, "office@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	re, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.ID, "The DSL training date is in the future")
+	re, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example", IP: "192.0.2.9"}, ret.Key(), "The DSL training date is in the future")
 	if err != nil || re.Status != StatusReopened {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -169,7 +169,7 @@ func TestReopenEmailsContactAndSignatory(t *testing.T) {
 		t.Fatalf("audit:\n%s", got)
 	}
 	// Reopening what is not submitted does nothing more.
-	if _, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example"}, ret.ID, "again"); !errors.Is(err, ErrRoundState) {
+	if _, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example"}, ret.Key(), "again"); !errors.Is(err, ErrRoundState) {
 		t.Fatalf("reopen twice: %v", err)
 	}
 }
@@ -187,7 +187,7 @@ func TestRacingSubmitsWithOneKeyAllSucceed(t *testing.T) {
 	refs, errs := make([]string, 8), make([]error, 8)
 	for i := range refs {
 		wg.Go(func() {
-			r, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.ID, s)
+			r, _, err := a.Submit(ctx, audit.Actor{Name: "governor:" + ret.ID}, ret.Key(), s)
 			refs[i], errs[i] = r.Reference, err
 		})
 	}
@@ -242,10 +242,10 @@ func TestReopenRefusedOnAClosedRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := m.Recent(ctx, 10)
-	if _, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example"}, ret.ID, "A late correction"); !errors.Is(err, ErrRoundNotOpen) {
+	if _, err := a.Reopen(ctx, audit.Actor{Name: "officer@lscp.example"}, ret.Key(), "A late correction"); !errors.Is(err, ErrRoundNotOpen) {
 		t.Fatalf("reopening on a closed round: %v", err)
 	}
-	if got, _ := rs.Return(ctx, round.ID, 990006); got.Status != StatusSubmitted {
+	if got, _ := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: 990006}); got.Status != StatusSubmitted {
 		t.Fatalf("status after a refused reopening: %s", got.Status)
 	}
 	if after, _ := m.Recent(ctx, 10); len(after) != len(before) {
@@ -262,12 +262,12 @@ func TestSaveSectionDecidesCompletionFromWhatWasTyped(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a, log := assuranceOver(rs, mail.New(rs.st, mail.SMTP{}))
-	ret, _ := rs.Return(ctx, round.ID, 990006)
+	ret, _ := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: 990006})
 	sec := QuestionSections(round.Sections(ret))[0]
 	values := SectionValues(sec, fillSection(sec))
 	values.Del(Field(sec.Questions[0].ID, ""))
 	who := Governor(ret, "192.0.2.9")
-	saved, e, err := a.SaveSection(ctx, who, ret.ID, ret.Version, sec.ID, values, SaveAndContinue)
+	saved, e, err := a.SaveSection(ctx, who, ret.Key(), ret.Version, sec.ID, values, SaveAndContinue)
 	var invalid *InvalidEntry
 	if !errors.As(err, &invalid) || len(invalid.Fields()) != 1 || invalid.Fields()[0].Field != sec.Questions[0].ID {
 		t.Fatalf("missing answer: %v", err)
@@ -275,11 +275,11 @@ func TestSaveSectionDecidesCompletionFromWhatWasTyped(t *testing.T) {
 	if slices.Contains(saved.Completed, sec.ID) || saved.Version != ret.Version+1 || len(e.Answers) == 0 {
 		t.Fatalf("saved %v (version %d), typed %v", saved.Completed, saved.Version, e.Answers)
 	}
-	if saved, _, err = a.SaveSection(ctx, who, ret.ID, saved.Version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue); err != nil || !slices.Contains(saved.Completed, sec.ID) {
+	if saved, _, err = a.SaveSection(ctx, who, ret.Key(), saved.Version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue); err != nil || !slices.Contains(saved.Completed, sec.ID) {
 		t.Fatalf("complete: %v %v", saved.Completed, err)
 	}
 	decl, _ := DeclarationSection(round.Sections(ret))
-	if _, _, err := a.SaveSection(ctx, who, ret.ID, saved.Version, decl.ID, SectionValues(decl, fillSection(decl)), SaveAndContinue); !errors.Is(err, ErrSectionNotFound) {
+	if _, _, err := a.SaveSection(ctx, who, ret.Key(), saved.Version, decl.ID, SectionValues(decl, fillSection(decl)), SaveAndContinue); !errors.Is(err, ErrSectionNotFound) {
 		t.Fatalf("the declaration saved as a section: %v", err)
 	}
 	if got := auditActions(t, log, who.Name); len(got) != 2 || !strings.HasPrefix(got[0], "return-section-saved: "+sec.ID) {
@@ -288,7 +288,7 @@ func TestSaveSectionDecidesCompletionFromWhatWasTyped(t *testing.T) {
 	if err := rs.Close(ctx, audit.CommandLine, round.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := a.SaveSection(ctx, who, ret.ID, saved.Version, sec.ID, values, SaveForLater); !errors.Is(err, ErrNotEditable) {
+	if _, _, err := a.SaveSection(ctx, who, ret.Key(), saved.Version, sec.ID, values, SaveForLater); !errors.Is(err, ErrNotEditable) {
 		t.Fatalf("saved in a closed round: %v", err)
 	}
 }

@@ -25,15 +25,25 @@ func TestAdminActionsAreAuditedByTheDomain(t *testing.T) {
 		do     func() error
 	}{
 		{audit.ActionReminderSchedule, func() error { return rs.SetReminderDays(ctx, admin, round.ID, []int{14, 2}) }},
-		{audit.ActionContactEmail, func() error { return rs.SetContactEmail(ctx, admin, round.ID, 990006, "gov@school.example.org") }},
-		{audit.ActionLinksIssued, func() error { _, err := NewLinks(rs).IssueLink(ctx, admin, round.ID, 990006); return err }},
-		{audit.ActionLinkRevoked, func() error { return NewLinks(rs).RevokeLink(ctx, admin, round.ID, 990006) }},
-		{audit.ActionReminderSent, func() error { _, err := c.SendReminder(ctx, admin, round.ID, 990006, now); return err }},
-		{audit.ActionContactRecorded, func() error {
-			_, err := c.RecordContact(ctx, admin, round.ID, 990006, ContactPhone, "Rang the clerk", now)
+		{audit.ActionContactEmail, func() error {
+			return rs.returns.SetContactEmail(ctx, admin, ReturnID{Round: round.ID, URN: 990006}, "gov@school.example.org")
+		}},
+		{audit.ActionLinksIssued, func() error {
+			_, err := NewLinks(rs).IssueLink(ctx, admin, ReturnID{Round: round.ID, URN: 990006})
 			return err
 		}},
-		{audit.ActionExempted, func() error { return rs.SetExempt(ctx, admin, round.ID, 990007, true, "closing") }},
+		{audit.ActionLinkRevoked, func() error { return NewLinks(rs).RevokeLink(ctx, admin, ReturnID{Round: round.ID, URN: 990006}) }},
+		{audit.ActionReminderSent, func() error {
+			_, err := c.SendReminder(ctx, admin, ReturnID{Round: round.ID, URN: 990006}, now)
+			return err
+		}},
+		{audit.ActionContactRecorded, func() error {
+			_, err := c.RecordContact(ctx, admin, ReturnID{Round: round.ID, URN: 990006}, ContactPhone, "Rang the clerk", now)
+			return err
+		}},
+		{audit.ActionExempted, func() error {
+			return rs.returns.SetExempt(ctx, admin, ReturnID{Round: round.ID, URN: 990007}, true, "closing")
+		}},
 		{audit.ActionRetentionSet, func() error { return rs.SetRetention(ctx, admin, round.ID, 3) }},
 		{audit.ActionRoundClosed, func() error { return rs.Close(ctx, admin, round.ID) }},
 		{audit.ActionRoundReopened, func() error { return rs.ReopenRound(ctx, admin, round.ID) }},

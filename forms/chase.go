@@ -222,7 +222,7 @@ func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 		run.Rounds = append(run.Rounds, round.ID)
 		// Read the list first: the sends write, and a cursor is not held open across them.
 		var chase []Return
-		all, err := c.rounds.RoundReturns(ctx, round.ID)
+		all, err := c.rounds.returns.OfRound(ctx, round.ID)
 		if err != nil {
 			return run, err
 		}
@@ -285,10 +285,10 @@ func (c *Chase) claim(ctx context.Context, r Return, step int, now time.Time) (b
 // SendReminder sends one school a reminder now, at an admin's request, and records it. A
 // reminder that could not be delivered is recorded too, and in the chase log and the
 // outbox; it gives the entry with its delivery failed, and the error.
-func (c *Chase) SendReminder(ctx context.Context, by audit.Actor, year string, urn int, now time.Time) (ChaseEntry, error) {
-	e, err := c.sendReminder(ctx, by, year, urn, now)
+func (c *Chase) SendReminder(ctx context.Context, by audit.Actor, id ReturnID, now time.Time) (ChaseEntry, error) {
+	e, err := c.sendReminder(ctx, by, id, now)
 	if err == nil || e.Delivery == outbox.StatusFailed {
-		record(ctx, c.rounds.audit, by, audit.ActionReminderSent, ReturnID(year, urn), "")
+		record(ctx, c.rounds.audit, by, audit.ActionReminderSent, id.String(), "")
 	}
 	return e, err
 }
@@ -310,7 +310,7 @@ func (c *Chase) RemindGroup(ctx context.Context, by audit.Actor, year string, ke
 	if round.State != RoundOpen {
 		return g, ErrRoundNotOpen
 	}
-	list, err := c.rounds.Outstanding(ctx, year, keep)
+	list, err := c.rounds.returns.Outstanding(ctx, year, keep)
 	if err != nil {
 		return g, err
 	}
@@ -319,7 +319,7 @@ func (c *Chase) RemindGroup(ctx context.Context, by audit.Actor, year string, ke
 			g.NoEmail++
 			continue
 		}
-		e, err := c.sendReminder(ctx, by, year, r.URN, now)
+		e, err := c.sendReminder(ctx, by, r.Key(), now)
 		if err := countDelivery(e, err, &g.Sent, &g.Failed); err != nil {
 			return g, err
 		}
@@ -329,15 +329,15 @@ func (c *Chase) RemindGroup(ctx context.Context, by audit.Actor, year string, ke
 	return g, nil
 }
 
-func (c *Chase) sendReminder(ctx context.Context, by audit.Actor, year string, urn int, now time.Time) (ChaseEntry, error) {
-	round, err := c.rounds.Get(ctx, year)
+func (c *Chase) sendReminder(ctx context.Context, by audit.Actor, id ReturnID, now time.Time) (ChaseEntry, error) {
+	round, err := c.rounds.Get(ctx, id.Round)
 	if err != nil {
 		return ChaseEntry{}, err
 	}
 	if round.State != RoundOpen {
 		return ChaseEntry{}, ErrRoundNotOpen
 	}
-	r, err := c.rounds.Return(ctx, year, urn)
+	r, err := c.rounds.returns.Get(ctx, id)
 	if err != nil {
 		return ChaseEntry{}, err
 	}
@@ -402,7 +402,7 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 
 // RecordContact logs a contact an admin had with a school (a phone call, a note...), and
 // records it in the audit log.
-func (c *Chase) RecordContact(ctx context.Context, by audit.Actor, year string, urn int, kind, note string, now time.Time) (ChaseEntry, error) {
+func (c *Chase) RecordContact(ctx context.Context, by audit.Actor, id ReturnID, kind, note string, now time.Time) (ChaseEntry, error) {
 	if !slices.Contains(RecordedContactKinds, kind) {
 		return ChaseEntry{}, ErrContactKind
 	}
@@ -413,11 +413,11 @@ func (c *Chase) RecordContact(ctx context.Context, by audit.Actor, year string, 
 	if utf8.RuneCountInString(note) > 2000 {
 		return ChaseEntry{}, ErrNoteTooLong
 	}
-	r, err := c.rounds.Return(ctx, year, urn)
+	r, err := c.rounds.returns.Get(ctx, id)
 	if err != nil {
 		return ChaseEntry{}, err
 	}
-	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: year, URN: urn, Kind: kind, By: by.Name, At: now.UTC(), Note: note}
+	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: id.Round, URN: id.URN, Kind: kind, By: by.Name, At: now.UTC(), Note: note}
 	if err := c.append(ctx, e, false); err != nil {
 		return e, err
 	}
@@ -438,15 +438,15 @@ func (c *Chase) append(ctx context.Context, e ChaseEntry, reminded bool) error {
 	if reminded {
 		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: "reminders", Value: 1}}})
 	}
-	return c.rounds.writeReturn(ctx, e.Return, func(ctx context.Context) error {
-		_, err := c.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Return}}, update)
+	return c.rounds.returns.write(ctx, e.Round, func(ctx context.Context) error {
+		_, err := c.rounds.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Return}}, update)
 		return err
 	})
 }
 
 // Log lists a school's contacts in a round, newest first.
-func (c *Chase) Log(ctx context.Context, year string, urn int) ([]ChaseEntry, error) {
-	out, err := store.FindAll[ChaseEntry](ctx, c.log, bson.D{{Key: "return", Value: ReturnID(year, urn)}},
+func (c *Chase) Log(ctx context.Context, id ReturnID) ([]ChaseEntry, error) {
+	out, err := store.FindAll[ChaseEntry](ctx, c.log, bson.D{{Key: "return", Value: id.String()}},
 		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}))
 	if err != nil {
 		return nil, fmt.Errorf("chase: reading the log: %w", err)

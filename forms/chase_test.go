@@ -51,7 +51,7 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 	ctx := context.Background()
 	m := mail.New(rs.st, mail.SMTP{})
 	c := NewChase(rs, m, ChaseConfig{Partnership: "Demo LSCP", PublicURL: "https://assure.example.org"})
-	returns, err := rs.RoundReturns(ctx, round.ID)
+	returns, err := rs.returns.OfRound(ctx, round.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 	for _, r := range returns[:3] {
 		submitAll(t, rs, round, r)
 	}
-	if err := rs.SetExempt(ctx, audit.CommandLine, round.ID, returns[3].URN, true, "closed"); err != nil {
+	if err := rs.returns.SetExempt(ctx, audit.CommandLine, ReturnID{Round: round.ID, URN: returns[3].URN}, true, "closed"); err != nil {
 		t.Fatal(err)
 	}
 	return rs, c, m, round, returns
@@ -75,7 +75,7 @@ func chaseRound(t *testing.T) (*Rounds, *Chase, *mail.Mailer, Round, []Return) {
 func submitAll(t *testing.T, rs *Rounds, round Round, r Return) {
 	t.Helper()
 	ctx := context.Background()
-	r, err := rs.Return(ctx, r.Round, r.URN) // the whole return: a listed one lacks some of the school's record
+	r, err := rs.returns.Get(ctx, ReturnID{Round: r.Round, URN: r.URN}) // the whole return: a listed one lacks some of the school's record
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,11 +160,11 @@ func TestRemindersReachOnlyNonReturnersOncePerStep(t *testing.T) {
 	if err != nil || run.Sent != 7 {
 		t.Fatalf("7-day step: %+v, %v", run, err)
 	}
-	r, _ := rs.Return(ctx, round.ID, returns[5].URN)
+	r, _ := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: returns[5].URN})
 	if r.Reminders != 2 || r.LinksIssued != 1 || r.LastContact.IsZero() {
 		t.Errorf("counters after two steps: reminders %d links %d last %v", r.Reminders, r.LinksIssued, r.LastContact)
 	}
-	log, err := c.Log(ctx, round.ID, returns[5].URN)
+	log, err := c.Log(ctx, ReturnID{Round: round.ID, URN: returns[5].URN})
 	if err != nil || len(log) != 2 || log[0].Step != 7 || log[1].Step != 21 || log[0].Kind != ContactReminder {
 		t.Errorf("chase log %+v, %v", log, err)
 	}
@@ -175,33 +175,33 @@ func TestManualReminderAndContacts(t *testing.T) {
 	rs, c, _, round, returns := chaseRound(t)
 	ctx := context.Background()
 	now := time.Now()
-	if _, err := c.SendReminder(ctx, admin, round.ID, returns[0].URN, now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, admin, ReturnID{Round: round.ID, URN: returns[0].URN}, now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to a returned school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, admin, round.ID, returns[3].URN, now); !errors.Is(err, ErrNotChaseable) {
+	if _, err := c.SendReminder(ctx, admin, ReturnID{Round: round.ID, URN: returns[3].URN}, now); !errors.Is(err, ErrNotChaseable) {
 		t.Errorf("reminder to an exempt school: %v", err)
 	}
-	if _, err := c.SendReminder(ctx, admin, round.ID, returns[40].URN, now); !errors.Is(err, ErrNoContactEmail) {
+	if _, err := c.SendReminder(ctx, admin, ReturnID{Round: round.ID, URN: returns[40].URN}, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Errorf("reminder with no email: %v", err)
 	}
-	e, err := c.SendReminder(ctx, admin, round.ID, returns[6].URN, now)
+	e, err := c.SendReminder(ctx, admin, ReturnID{Round: round.ID, URN: returns[6].URN}, now)
 	if err != nil || e.Kind != ContactManualReminder || e.Delivery != mail.StatusOutbox {
 		t.Fatalf("manual reminder: %+v, %v", e, err)
 	}
-	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, "carrier pigeon", "x", now); !errors.Is(err, ErrContactKind) {
+	if _, err := c.RecordContact(ctx, admin, ReturnID{Round: round.ID, URN: returns[6].URN}, "carrier pigeon", "x", now); !errors.Is(err, ErrContactKind) {
 		t.Errorf("odd kind: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, ContactPhone, "  ", now); !errors.Is(err, ErrNoteMissing) {
+	if _, err := c.RecordContact(ctx, admin, ReturnID{Round: round.ID, URN: returns[6].URN}, ContactPhone, "  ", now); !errors.Is(err, ErrNoteMissing) {
 		t.Errorf("empty note: %v", err)
 	}
-	if _, err := c.RecordContact(ctx, admin, round.ID, returns[6].URN, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", now.Add(time.Minute)); err != nil {
+	if _, err := c.RecordContact(ctx, admin, ReturnID{Round: round.ID, URN: returns[6].URN}, ContactPhone, "Spoke to the clerk: return due after the FGB on Tuesday.", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := c.Log(ctx, round.ID, returns[6].URN)
+	log, _ := c.Log(ctx, ReturnID{Round: round.ID, URN: returns[6].URN})
 	if len(log) != 2 || log[0].Kind != ContactPhone || log[0].By != "admin@example.org" || log[1].Kind != ContactManualReminder {
 		t.Errorf("log: %+v", log)
 	}
-	r, _ := rs.Return(ctx, round.ID, returns[6].URN)
+	r, _ := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: returns[6].URN})
 	if r.Reminders != 1 || !r.LastContact.Equal(now.Add(time.Minute).UTC().Truncate(time.Millisecond)) {
 		t.Errorf("counters: %d, %v", r.Reminders, r.LastContact)
 	}
@@ -233,7 +233,7 @@ func TestReadContactsRefusesBadLines(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Line != 3 {
 		t.Errorf("unknown URN: %v", err)
 	}
-	if r, _ := rs.Return(context.Background(), round.ID, 990001); r.ContactEmail != "" {
+	if r, _ := rs.returns.Get(context.Background(), ReturnID{Round: round.ID, URN: 990001}); r.ContactEmail != "" {
 		t.Errorf("a refused file stored %q", r.ContactEmail)
 	}
 }

@@ -25,28 +25,28 @@ import (
 
 // SetContactEmail records the email a school's one-time codes, reminders and reopening
 // notices go to, and who set it.
-func (rs *Rounds) SetContactEmail(ctx context.Context, by audit.Actor, year string, urn int, email string) error {
-	if err := rs.setContactEmail(ctx, year, urn, email); err != nil {
+func (rs *Returns) SetContactEmail(ctx context.Context, by audit.Actor, id ReturnID, email string) error {
+	if err := rs.setContactEmail(ctx, id, email); err != nil {
 		return err
 	}
-	record(ctx, rs.audit, by, audit.ActionContactEmail, ReturnID(year, urn), "")
+	record(ctx, rs.audit, by, audit.ActionContactEmail, id.String(), "")
 	return nil
 }
 
-func (rs *Rounds) setContactEmail(ctx context.Context, year string, urn int, email string) error {
+func (rs *Returns) setContactEmail(ctx context.Context, id ReturnID, email string) error {
 	email = strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !text.Fits(email, text.MaxEmail) {
 		return errors.New("enter an email address in the correct format, like name@example.org")
 	}
 	var res *mongo.UpdateResult
-	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
+	err := rs.write(ctx, id.Round, func(ctx context.Context) error {
 		var err error
-		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "contact_email", Value: email}}}})
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("returns: contact email for %d: %w", urn, err)
+		return fmt.Errorf("returns: contact email for %s: %w", id, err)
 	}
 	if res.MatchedCount == 0 {
 		return ErrReturnNotFound
@@ -156,7 +156,7 @@ func (rs *Rounds) SetContactEmails(ctx context.Context, by audit.Actor, year str
 		return err
 	}
 	inRound := map[int]bool{}
-	all, err := rs.RoundReturns(ctx, year)
+	all, err := rs.returns.OfRound(ctx, year)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (rs *Rounds) SetContactEmails(ctx context.Context, by audit.Actor, year str
 		}
 	}
 	for _, c := range contacts {
-		if err := rs.setContactEmail(ctx, year, c.URN, c.Email); err != nil {
+		if err := rs.returns.setContactEmail(ctx, ReturnID{Round: year, URN: c.URN}, c.Email); err != nil {
 			return err
 		}
 	}

@@ -211,7 +211,7 @@ func demoRound(ctx context.Context, rs *Rounds, sp demoRoundSpec, def Definition
 	if err := rs.insertReturns(ctx, returns); err != nil {
 		return err
 	}
-	return rs.register.insertMany(ctx, rs.versions, versions, func(int) {})
+	return rs.register.insertMany(ctx, rs.returns.versions, versions, func(int) {})
 }
 
 // demoSubmitted picks a submission time: a trickle after opening, a rush in the last

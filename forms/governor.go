@@ -97,19 +97,22 @@ func (ret Return) FirstIncomplete(sections []Section) (Section, bool) {
 
 // ParseReturnID reads a return's ID ("2024-25:120001"), refusing anything that is not an
 // academic year and a positive URN.
-func ParseReturnID(id string) (year string, urn int, ok bool) {
+func ParseReturnID(id string) (ReturnID, bool) {
 	year, digits, ok := strings.Cut(id, ":")
 	if !ok || academic.CheckYear(year) != nil {
-		return "", 0, false
+		return ReturnID{}, false
 	}
 	n := 0
 	for _, ch := range digits {
 		if ch < '0' || ch > '9' || n > 1e8 {
-			return "", 0, false
+			return ReturnID{}, false
 		}
 		n = n*10 + int(ch-'0')
 	}
-	return year, n, n > 0
+	if n == 0 {
+		return ReturnID{}, false
+	}
+	return ReturnID{Round: year, URN: n}, true
 }
 
 // InvalidEntry says what is wrong with what a governor typed into a section, question by

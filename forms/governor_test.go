@@ -166,9 +166,9 @@ func TestParseReturnIDAcceptsOnlyAYearAndAURN(t *testing.T) {
 		{"", "", 0, false},
 	}
 	for _, tt := range tests {
-		year, urn, ok := ParseReturnID(tt.id)
-		if ok != tt.ok || (ok && (year != tt.year || urn != tt.urn)) {
-			t.Errorf("%q: %q %d %v", tt.id, year, urn, ok)
+		id, ok := ParseReturnID(tt.id)
+		if ok != tt.ok || (ok && (id.Round != tt.year || id.URN != tt.urn || id.String() != tt.id)) {
+			t.Errorf("%q: %+v %v", tt.id, id, ok)
 		}
 	}
 }

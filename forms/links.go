@@ -103,8 +103,8 @@ func (lk *Links) givenOut(ctx context.Context, year string, ids []string) error 
 	if len(ids) == 0 {
 		return nil
 	}
-	return lk.rounds.writeReturn(ctx, year+":", func(ctx context.Context) error {
-		_, err := lk.rounds.returns.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "link_issued", Value: bson.D{{Key: "$exists", Value: false}}}},
+	return lk.rounds.returns.write(ctx, year, func(ctx context.Context) error {
+		_, err := lk.rounds.returns.returns.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "link_issued", Value: bson.D{{Key: "$exists", Value: false}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_issued", Value: time.Now().UTC()}, {Key: "links_issued", Value: 1}}}})
 		return err
 	})
@@ -112,8 +112,8 @@ func (lk *Links) givenOut(ctx context.Context, year string, ids []string) error 
 
 // Link returns a school's current link token, making the first one if it has none (or
 // none since a revocation). Asking again gives the same token.
-func (lk *Links) Link(ctx context.Context, year string, urn int) (string, error) {
-	r, err := lk.rounds.Return(ctx, year, urn)
+func (lk *Links) Link(ctx context.Context, id ReturnID) (string, error) {
+	r, err := lk.rounds.returns.Get(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -129,7 +129,7 @@ func (lk *Links) currentLink(ctx context.Context, r Return) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return lk.issue(ctx, r.ID, key, r.LinkGen+1)
+	return lk.issue(ctx, r.Key(), key, r.LinkGen+1)
 }
 
 // LiveLink gives the token of a return's working link, or "" when it has none (revoked,
@@ -152,8 +152,8 @@ func (lk *Links) LiveLink(ctx context.Context, r Return) (string, error) {
 // IssueLink replaces a school's link with a new one (the next generation) and returns its
 // token: the old link stops working at once, even mid-session. Saved answers stay. It
 // records who did it.
-func (lk *Links) IssueLink(ctx context.Context, by audit.Actor, year string, urn int) (string, error) {
-	r, err := lk.rounds.Return(ctx, year, urn)
+func (lk *Links) IssueLink(ctx context.Context, by audit.Actor, id ReturnID) (string, error) {
+	r, err := lk.rounds.returns.Get(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -161,7 +161,7 @@ func (lk *Links) IssueLink(ctx context.Context, by audit.Actor, year string, urn
 	if err != nil {
 		return "", err
 	}
-	token, err := lk.issue(ctx, r.ID, key, r.LinkGen+1)
+	token, err := lk.issue(ctx, id, key, r.LinkGen+1)
 	if err != nil {
 		return "", err
 	}
@@ -171,10 +171,10 @@ func (lk *Links) IssueLink(ctx context.Context, by audit.Actor, year string, urn
 
 // issue makes generation gen the return's link. Two callers issuing the same generation
 // at once derive the same token, so a race changes nothing.
-func (lk *Links) issue(ctx context.Context, id string, key []byte, gen int) (string, error) {
-	tok := linkToken(key, id, gen)
+func (lk *Links) issue(ctx context.Context, id ReturnID, key []byte, gen int) (string, error) {
+	tok := linkToken(key, id.String(), gen)
 	now := time.Now().UTC()
-	l := linkDoc{ID: token.Hash(tok), Return: id, Issued: now}
+	l := linkDoc{ID: token.Hash(tok), Return: id.String(), Issued: now}
 	err := lk.store.st.Write(ctx, func(ctx context.Context) error {
 		_, err := lk.store.docs.InsertOne(ctx, l)
 		if store.IsDuplicateKey(err) {
@@ -185,8 +185,8 @@ func (lk *Links) issue(ctx context.Context, id string, key []byte, gen int) (str
 	if err != nil {
 		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
 	}
-	err = lk.rounds.writeReturn(ctx, id, func(ctx context.Context) error {
-		_, err := lk.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "link_hash", Value: bson.D{{Key: "$ne", Value: l.ID}}}},
+	err = lk.rounds.returns.write(ctx, id.Round, func(ctx context.Context) error {
+		_, err := lk.rounds.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}, {Key: "link_hash", Value: bson.D{{Key: "$ne", Value: l.ID}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_gen", Value: gen}, {Key: "link_issued", Value: now}}},
 				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
 		return err
@@ -199,16 +199,16 @@ func (lk *Links) issue(ctx context.Context, id string, key []byte, gen int) (str
 
 // RevokeLink stops a school's link working without issuing another; the next link made
 // is of a later generation, so the revoked one never comes back. It records who did it.
-func (lk *Links) RevokeLink(ctx context.Context, by audit.Actor, year string, urn int) error {
-	err := lk.rounds.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
-		_, err := lk.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+func (lk *Links) RevokeLink(ctx context.Context, by audit.Actor, id ReturnID) error {
+	err := lk.rounds.returns.write(ctx, id.Round, func(ctx context.Context) error {
+		_, err := lk.rounds.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	record(ctx, lk.rounds.audit, by, audit.ActionLinkRevoked, ReturnID(year, urn), "")
+	record(ctx, lk.rounds.audit, by, audit.ActionLinkRevoked, id.String(), "")
 	return nil
 }
 
@@ -225,7 +225,7 @@ func (lk *Links) ResolveLink(ctx context.Context, tok string) (Return, error) {
 	if err != nil {
 		return Return{}, fmt.Errorf("links: resolving: %w", err)
 	}
-	r, err := lk.rounds.returnByID(ctx, l.Return)
+	r, err := lk.rounds.returns.byID(ctx, l.Return)
 	if err != nil {
 		return Return{}, err
 	}
@@ -266,7 +266,7 @@ func (lk *Links) IssueLinks(ctx context.Context, by audit.Actor, req LinksReques
 	if round.State != RoundOpen {
 		return nil, ErrRoundNotOpen
 	}
-	returns, err := lk.rounds.RoundReturns(ctx, req.Year)
+	returns, err := lk.rounds.returns.OfRound(ctx, req.Year)
 	if err != nil {
 		return nil, err
 	}

@@ -19,11 +19,11 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	rs, c, m, round, returns := chaseRound(t)
 	ctx := context.Background()
 	r := returns[5]
-	first, err := NewLinks(rs).Link(ctx, round.ID, r.URN)
+	first, err := NewLinks(rs).Link(ctx, ReturnID{Round: round.ID, URN: r.URN})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := NewLinks(rs).Link(ctx, round.ID, r.URN); again != first {
+	if again, _ := NewLinks(rs).Link(ctx, ReturnID{Round: round.ID, URN: r.URN}); again != first {
 		t.Fatalf("asking again gave another link")
 	}
 	merge, err := NewLinks(rs).IssueLinks(ctx, audit.Actor{Name: "test"}, LinksRequest{Year: round.ID})
@@ -33,7 +33,7 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	if got := linkOf(merge, r.URN); got != first {
 		t.Fatalf("mail merge link %q, want %q", got, first)
 	}
-	if _, err := c.SendReminder(ctx, admin, round.ID, r.URN, time.Now()); err != nil {
+	if _, err := c.SendReminder(ctx, admin, ReturnID{Round: round.ID, URN: r.URN}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _ := m.Recent(ctx, 1)
@@ -49,27 +49,27 @@ func TestLinkStaysTheSameUntilRevoked(t *testing.T) {
 	}
 	// The store holds no token in clear.
 	var raw bson.M
-	if err := rs.returns.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&raw); err != nil {
+	if err := rs.returns.returns.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&raw); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := bson.MarshalExtJSON(raw, false, false); strings.Contains(string(b), first) {
 		t.Fatal("the return holds the token")
 	}
 	// Replacing gives a new link; the old one stops. Revoking stops it; the next is new again.
-	replaced, err := NewLinks(rs).IssueLink(ctx, audit.CommandLine, round.ID, r.URN)
+	replaced, err := NewLinks(rs).IssueLink(ctx, audit.CommandLine, ReturnID{Round: round.ID, URN: r.URN})
 	if err != nil || replaced == first {
 		t.Fatalf("replacement %q, %v", replaced, err)
 	}
 	if _, err := NewLinks(rs).ResolveLink(ctx, first); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("old link after replacement: %v", err)
 	}
-	if err := NewLinks(rs).RevokeLink(ctx, audit.CommandLine, round.ID, r.URN); err != nil {
+	if err := NewLinks(rs).RevokeLink(ctx, audit.CommandLine, ReturnID{Round: round.ID, URN: r.URN}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := NewLinks(rs).ResolveLink(ctx, replaced); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("revoked link: %v", err)
 	}
-	next, _ := NewLinks(rs).Link(ctx, round.ID, r.URN)
+	next, _ := NewLinks(rs).Link(ctx, ReturnID{Round: round.ID, URN: r.URN})
 	if next == first || next == replaced {
 		t.Fatal("a revoked link came back")
 	}

@@ -50,12 +50,12 @@ func hashCode(returnID, code string) string {
 
 // oneTimeCodes keeps returns' one-time codes, on the return itself (only a hash of the
 // code, its expiry and the tries made). Assurance.SendCode and CheckCode use it.
-type oneTimeCodes struct{ rounds *Rounds }
+type oneTimeCodes struct{ returns *Returns }
 
 // NewCode makes a six-digit code for a return, replacing any earlier one, and returns it
 // with the address to send it to. It refuses to make codes faster than one a minute.
-func (oc oneTimeCodes) NewCode(ctx context.Context, id string, now time.Time) (code, to string, err error) {
-	r, err := oc.rounds.returnByID(ctx, id)
+func (oc oneTimeCodes) NewCode(ctx context.Context, id ReturnID, now time.Time) (code, to string, err error) {
+	r, err := oc.returns.Get(ctx, id)
 	if err != nil {
 		return "", "", err
 	}
@@ -70,9 +70,9 @@ func (oc oneTimeCodes) NewCode(ctx context.Context, id string, now time.Time) (c
 		return "", "", err
 	}
 	code = fmt.Sprintf("%06d", n.Int64())
-	st := codeState{Hash: hashCode(id, code), Expires: now.Add(CodeLifetime).UTC(), Sent: now.UTC()}
-	err = oc.rounds.st.Write(ctx, func(ctx context.Context) error {
-		_, err := oc.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+	st := codeState{Hash: hashCode(id.String(), code), Expires: now.Add(CodeLifetime).UTC(), Sent: now.UTC()}
+	err = oc.returns.st.Write(ctx, func(ctx context.Context) error {
+		_, err := oc.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}}, bson.D{{Key: "$set", Value: bson.D{
 			{Key: "code_hash", Value: st.Hash}, {Key: "code_expires", Value: st.Expires}, {Key: "code_sent", Value: st.Sent}, {Key: "code_attempts", Value: 0}}}})
 		return err
 	})
@@ -84,12 +84,12 @@ func (oc oneTimeCodes) NewCode(ctx context.Context, id string, now time.Time) (c
 
 // CheckCode checks a code typed by the governor. Each try counts, whether right or wrong,
 // so a code cannot be guessed; a right one is used up.
-func (oc oneTimeCodes) CheckCode(ctx context.Context, id, code string, now time.Time) error {
+func (oc oneTimeCodes) CheckCode(ctx context.Context, id ReturnID, code string, now time.Time) error {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	var res *mongo.UpdateResult
-	err := oc.rounds.st.Write(ctx, func(ctx context.Context) error {
+	err := oc.returns.st.Write(ctx, func(ctx context.Context) error {
 		var err error
-		res, err = oc.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "code_attempts", Value: bson.D{{Key: "$lt", Value: CodeMaxAttempts}}}},
+		res, err = oc.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}, {Key: "code_attempts", Value: bson.D{{Key: "$lt", Value: CodeMaxAttempts}}}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "code_attempts", Value: 1}}}})
 		return err
 	})
@@ -99,18 +99,18 @@ func (oc oneTimeCodes) CheckCode(ctx context.Context, id, code string, now time.
 	if res.MatchedCount == 0 {
 		return ErrCodeExpired
 	}
-	r, err := oc.rounds.returnByID(ctx, id)
+	r, err := oc.returns.Get(ctx, id)
 	if err != nil {
 		return err
 	}
 	if r.Code.Hash == "" || now.After(r.Code.Expires) {
 		return ErrCodeExpired
 	}
-	if subtle.ConstantTimeCompare([]byte(hashCode(id, code)), []byte(r.Code.Hash)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(hashCode(id.String(), code)), []byte(r.Code.Hash)) != 1 {
 		return ErrCodeWrong
 	}
-	return oc.rounds.st.Write(ctx, func(ctx context.Context) error {
-		_, err := oc.rounds.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+	return oc.returns.st.Write(ctx, func(ctx context.Context) error {
+		_, err := oc.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "code_hash", Value: ""}, {Key: "code_expires", Value: ""}}}})
 		return err
 	})

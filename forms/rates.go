@@ -280,7 +280,7 @@ func (rs *Rounds) Report(ctx context.Context, year string, now time.Time) (Round
 	if rep.Previous != nil {
 		years = append(years, rep.Previous.ID)
 	}
-	lists, err := rs.roundLists(ctx, years...)
+	lists, err := rs.returns.roundLists(ctx, years...)
 	if err != nil {
 		return rep, err
 	}
@@ -356,7 +356,7 @@ func (rs *Rounds) ExportReturns(ctx context.Context, by audit.Actor, year string
 	if err != nil {
 		return rep, err
 	}
-	each := func(fn func(Return) error) error { return rs.EachReturn(ctx, year, format == ReturnsWorkbook, fn) }
+	each := func(fn func(Return) error) error { return rs.returns.Each(ctx, year, format == ReturnsWorkbook, fn) }
 	if err := write(rep, each); err != nil {
 		return rep, err
 	}

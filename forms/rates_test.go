@@ -118,7 +118,7 @@ func TestExemptSchoolsAreNotExpected(t *testing.T) {
 	t.Parallel()
 	rs := demoStore(t)
 	ctx := context.Background()
-	returns, err := rs.RoundReturns(ctx, "2022-23")
+	returns, err := rs.returns.OfRound(ctx, "2022-23")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestExemptSchoolsAreNotExpected(t *testing.T) {
 			break
 		}
 	}
-	if err := rs.SetExempt(ctx, audit.CommandLine, "2022-23", notReturned.URN, true, "closed for rebuilding"); err != nil {
+	if err := rs.returns.SetExempt(ctx, audit.CommandLine, ReturnID{Round: "2022-23", URN: notReturned.URN}, true, "closed for rebuilding"); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := rs.Report(ctx, "2022-23", time.Now())

@@ -115,7 +115,7 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 	year := rep.Round
 	ofRound := bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(year) + ":"}}
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
-		res, err := rs.returns.UpdateMany(ctx, bson.D{{Key: "round", Value: year}}, bson.D{
+		res, err := rs.returns.returns.UpdateMany(ctx, bson.D{{Key: "round", Value: year}}, bson.D{
 			{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}},
 			{Key: "$unset", Value: bson.D{{Key: "contact_email", Value: ""}, {Key: "link_hash", Value: ""}, {Key: "submit_key", Value: ""}}}})
 		if err != nil {
@@ -124,7 +124,7 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 		rep.Returns = res.ModifiedCount
 		// Kept versions stay as the record of who submitted when, with their reference,
 		// but lose their answers.
-		vers, err := rs.versions.UpdateMany(ctx, bson.D{{Key: "_id", Value: ofRound}}, bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}}})
+		vers, err := rs.returns.versions.UpdateMany(ctx, bson.D{{Key: "_id", Value: ofRound}}, bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}}})
 		if err != nil {
 			return err
 		}
@@ -140,6 +140,6 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 	if err != nil {
 		return rep, fmt.Errorf("rounds: purging %s: %w", year, err)
 	}
-	_ = rs.countChange(ctx, year)
+	_ = rs.returns.countChange(ctx, year)
 	return rep, nil
 }

@@ -21,7 +21,7 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	if _, err := submitted(ctx, a, ret, signed(secs, ret.Version, "k", time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", 990007, "head@school.example.org"); err != nil {
+	if err := rs.returns.SetContactEmail(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990007}, "head@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	if err := rs.SetRetention(ctx, audit.CommandLine, "2024-25", 0); err == nil {
@@ -62,12 +62,12 @@ func TestPurgeRemovesAnswersAndKeepsFigures(t *testing.T) {
 	if len(all) != 1 || all[0].Round != "2024-25" || all[0].Versions != 1 || all[0].Returns == 0 {
 		t.Fatalf("three instances purged: %+v", all)
 	}
-	got, _ := rs.Return(ctx, "2024-25", 990006)
-	other, _ := rs.Return(ctx, "2024-25", 990007)
+	got, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990006})
+	other, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990007})
 	if len(got.Answers) != 0 || got.Status != StatusSubmitted || got.Reference == "" || other.ContactEmail != "" || got.LinkHash != "" {
 		t.Fatalf("after purge: %d answers, %s, contact %q", len(got.Answers), got.Status, other.ContactEmail)
 	}
-	if v, _ := rs.Versions(ctx, got); len(v) != 1 || len(v[0].Answers) != 0 {
+	if v, _ := rs.returns.Versions(ctx, got); len(v) != 1 || len(v[0].Answers) != 0 {
 		t.Fatalf("kept versions after purge: %+v", v)
 	}
 	after, err := rs.Report(ctx, "2024-25", time.Now())

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 
 // The dashboard, the chase list and the reminder schedule read every return of a round
 // without its answers. The embedded store cannot filter by round without decoding every
-// return of every round (about 1.5 ms each), so each Rounds keeps the lists it has read
+// return of every round (about 1.5 ms each), so Returns keeps the lists it has read
 // (returns without answers, "round lists"), each with the round's change count when it was
 // read: a counter document per round (collection round_stamps) that every write to one of
 // its returns increments. A list is reused while the count is unchanged (any instance's
@@ -45,32 +44,30 @@ type changeCounter struct {
 	Changes int64  `bson:"changes"`
 }
 
-// writeReturn runs a write to the return id and counts a change to its round. The write
-// is what matters: were the count to fail, lists would only be stale for listMaxAge, so
-// its error does not turn a stored write into a reported failure.
-func (rs *Rounds) writeReturn(ctx context.Context, id string, fn func(ctx context.Context) error) error {
+// write runs a write to returns of the round and counts a change to it. The write is what
+// matters: were the count to fail, lists would only be stale for listMaxAge, so its error
+// does not turn a stored write into a reported failure.
+func (rs *Returns) write(ctx context.Context, round string, fn func(ctx context.Context) error) error {
 	if err := rs.st.Write(ctx, fn); err != nil {
 		return err
 	}
-	year, _, _ := strings.Cut(id, ":")
-	_ = rs.countChange(ctx, year)
+	_ = rs.countChange(ctx, round)
 	return nil
 }
 
-// updateReturn applies update to the return id if it is still at version (optimistic
-// concurrency), counts a change to its round like writeReturn, and says whether it did.
-func (rs *Rounds) updateReturn(ctx context.Context, id string, version int, update bson.D) (bool, error) {
-	done, err := rs.st.UpdateIfVersion(ctx, rs.returns, id, version, update)
+// update applies update to the return id if it is still at version (optimistic
+// concurrency), counts a change to its round like write, and says whether it did.
+func (rs *Returns) update(ctx context.Context, id ReturnID, version int, update bson.D) (bool, error) {
+	done, err := rs.st.UpdateIfVersion(ctx, rs.returns, id.String(), version, update)
 	if err != nil || !done {
 		return done, err
 	}
-	year, _, _ := strings.Cut(id, ":")
-	_ = rs.countChange(ctx, year)
+	_ = rs.countChange(ctx, id.Round)
 	return true, nil
 }
 
 // countChange records that a return of the round changed.
-func (rs *Rounds) countChange(ctx context.Context, year string) error {
+func (rs *Returns) countChange(ctx context.Context, year string) error {
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.changes.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "changes", Value: 1}}}},
 			options.UpdateOne().SetUpsert(true))
@@ -83,7 +80,7 @@ func (rs *Rounds) countChange(ctx context.Context, year string) error {
 }
 
 // changeCount is how many times the round's returns have been written.
-func (rs *Rounds) changeCount(ctx context.Context, year string) (int64, error) {
+func (rs *Returns) changeCount(ctx context.Context, year string) (int64, error) {
 	var d changeCounter
 	err := rs.changes.FindOne(ctx, bson.D{{Key: "_id", Value: year}}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
@@ -94,7 +91,7 @@ func (rs *Rounds) changeCount(ctx context.Context, year string) (int64, error) {
 
 // roundLists gives each named round's returns without answers, in URN order, reading
 // from the store only the rounds that changed since last read, in one pass.
-func (rs *Rounds) roundLists(ctx context.Context, years ...string) (map[string][]Return, error) {
+func (rs *Returns) roundLists(ctx context.Context, years ...string) (map[string][]Return, error) {
 	out := map[string][]Return{}
 	counts := map[string]int64{}
 	var stale []string
@@ -147,36 +144,36 @@ func (rs *Rounds) roundLists(ctx context.Context, years ...string) (map[string][
 	return out, nil
 }
 
-// RoundReturns lists a round's returns without their answers, in URN order. The list is
+// OfRound lists a round's returns without their answers, in URN order. The list is
 // shared: callers must not change it.
-func (rs *Rounds) RoundReturns(ctx context.Context, year string) ([]Return, error) {
+func (rs *Returns) OfRound(ctx context.Context, year string) ([]Return, error) {
 	m, err := rs.roundLists(ctx, year)
 	return m[year], err
 }
 
 // Outstanding lists the schools of a round still to return, filtered, in URN order.
-func (rs *Rounds) Outstanding(ctx context.Context, year string, keep func(Return) bool) ([]Return, error) {
-	all, err := rs.RoundReturns(ctx, year)
+func (rs *Returns) Outstanding(ctx context.Context, year string, keep func(Return) bool) ([]Return, error) {
+	all, err := rs.OfRound(ctx, year)
 	if err != nil {
 		return nil, err
 	}
 	return slices.DeleteFunc(slices.Clone(all), func(r Return) bool { return !r.Chaseable() || (keep != nil && !keep(r)) }), nil
 }
 
-// EachReturn calls fn with each of a round's returns in URN order. Without answers it
+// Each calls fn with each of a round's returns in URN order. Without answers it
 // walks the round's list (see roundLists). With answers, MongoDB streams them through a
 // cursor sorted by its {round, urn} index; the embedded store would sort by holding every
 // matching document in memory (2 GB for 24,000 returns), so there each return is read
 // alone by _id, in the order of the list, and memory stays flat.
-func (rs *Rounds) EachReturn(ctx context.Context, year string, answers bool, fn func(Return) error) error {
+func (rs *Returns) Each(ctx context.Context, year string, answers bool, fn func(Return) error) error {
 	if !answers || rs.st.Kind == store.KindEmbedded {
-		list, err := rs.RoundReturns(ctx, year)
+		list, err := rs.OfRound(ctx, year)
 		if err != nil {
 			return err
 		}
 		for _, r := range list {
 			if answers {
-				if r, err = rs.returnByID(ctx, r.ID); err != nil {
+				if r, err = rs.Get(ctx, r.Key()); err != nil {
 					return err
 				}
 			}
@@ -205,7 +202,7 @@ func (rs *Rounds) EachReturn(ctx context.Context, year string, answers bool, fn 
 
 // EnsureIndexes creates the indexes rounds and chasing use on MongoDB (the embedded store
 // keeps them too, but looks up only by _id).
-func (rs *Rounds) EnsureIndexes(ctx context.Context) error {
+func (rs *Returns) EnsureIndexes(ctx context.Context) error {
 	err := rs.st.EnsureIndexes(ctx, rs.returns, []store.Index{
 		{Name: "round_urn", Model: mongo.IndexModel{Keys: bson.D{{Key: "round", Value: 1}, {Key: "urn", Value: 1}}}},
 	})

@@ -105,11 +105,38 @@ type Return struct {
 	Updated     time.Time `bson:"updated"`
 }
 
-// ReturnID names a school's return in a round.
-func ReturnID(year string, urn int) string { return year + ":" + strconv.Itoa(urn) }
+// ReturnID names one school's return in one round. Every service that acts on one return
+// takes one; it is stored, and shown in links and the audit log, as "2024-25:120001".
+type ReturnID struct {
+	Round string // the round's academic year
+	URN   int
+}
+
+func (id ReturnID) String() string { return id.Round + ":" + strconv.Itoa(id.URN) }
+
+// Key is the return's ID.
+func (r Return) Key() ReturnID { return ReturnID{Round: r.Round, URN: r.URN} }
+
+// Returns is every round's returns: each school's return (one document that changes
+// atomically, with a version), its submitted versions, and the lists of a round's returns
+// kept between reads (return_lists.go). Rounds open returns and submit them; chasing,
+// links and one-time codes write their own fields of a return through it.
+type Returns struct {
+	st       *store.Store
+	returns  *mongo.Collection
+	versions *mongo.Collection
+	changes  *mongo.Collection // change counters of rounds: see return_lists.go
+	lists    listCache         // round lists: see return_lists.go
+	audit    *audit.Log
+}
+
+func newReturns(st *store.Store) *Returns {
+	return &Returns{st: st, returns: st.Collection("returns"), versions: st.Collection("return_versions"),
+		changes: st.Collection("round_stamps"), lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
+}
 
 func newReturn(year string, s Record, now time.Time) Return {
-	return Return{ID: ReturnID(year, s.URN), Round: year, URN: s.URN, Status: StatusNotStarted, Updated: now,
+	return Return{ID: ReturnID{Round: year, URN: s.URN}.String(), Round: year, URN: s.URN, Status: StatusNotStarted, Updated: now,
 		Answers: []StoredAnswer{}, Completed: []string{},
 		School: ReturnSchool{Name: s.Name, LACode: s.LACode, Phase: s.Phase, Governance: s.Governance, AllThrough: s.AllThrough,
 			District: s.District, Trust: s.Trust, Record: s}}
@@ -142,11 +169,12 @@ func (r Return) Editable() bool {
 }
 
 // Get returns a school's return in a round.
-func (rs *Rounds) Return(ctx context.Context, year string, urn int) (Return, error) {
-	return rs.returnByID(ctx, ReturnID(year, urn))
+func (rs *Returns) Get(ctx context.Context, id ReturnID) (Return, error) {
+	return rs.byID(ctx, id.String())
 }
 
-func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
+// byID reads a return by its stored ID, as links and the chase log keep it.
+func (rs *Returns) byID(ctx context.Context, id string) (Return, error) {
 	r, err := store.FindByID[Return](ctx, rs.returns, id, ErrReturnNotFound)
 	if err != nil && !errors.Is(err, ErrReturnNotFound) {
 		return r, fmt.Errorf("returns: reading %s: %w", id, err)
@@ -159,7 +187,7 @@ func (rs *Rounds) returnByID(ctx context.Context, id string) (Return, error) {
 // is kept; the section is completed only when the entry completes it (Entry.Completes).
 // Answers of questions not in the section are left alone. Assurance.SaveSection reads the
 // entry from what was typed: nothing else decides completion.
-func (rs *Rounds) saveEntry(ctx context.Context, r Return, version int, section Section, e Entry) (Return, error) {
+func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section Section, e Entry) (Return, error) {
 	if !r.Editable() {
 		return r, ErrNotEditable
 	}
@@ -172,7 +200,7 @@ func (rs *Rounds) saveEntry(ctx context.Context, r Return, version int, section 
 		status = StatusInProgress
 	}
 	now := time.Now().UTC()
-	saved, err := rs.updateReturn(ctx, r.ID, version,
+	saved, err := rs.update(ctx, r.Key(), version,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 			{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
@@ -180,13 +208,13 @@ func (rs *Rounds) saveEntry(ctx context.Context, r Return, version int, section 
 	}
 	if !saved {
 		// Someone saved between our read and our write: hand back what they saved.
-		latest, err := rs.returnByID(ctx, r.ID)
+		latest, err := rs.Get(ctx, r.Key())
 		if err != nil {
 			return r, err
 		}
 		return latest, ErrConflict
 	}
-	return rs.returnByID(ctx, r.ID)
+	return rs.Get(ctx, r.Key())
 }
 
 // withSection is the return's answers and completed sections once an entry for a section
@@ -292,8 +320,8 @@ func (r Return) sign(sections []Section, e Entry) ([]StoredAnswer, []string, err
 // section the school is asked is complete. The same key again returns the first
 // submission and makes no other, however the requests race. It gives back the
 // declaration as read, and whether this call made the submission (false for a repeat).
-func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, Entry, bool, error) {
-	r, err := rs.returnByID(ctx, id)
+func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return, Entry, bool, error) {
+	r, err := rs.returns.Get(ctx, id)
 	if err != nil {
 		return r, Entry{}, false, err
 	}
@@ -334,12 +362,12 @@ func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, 
 	if n == 1 {
 		set = append(set, bson.E{Key: "first_submitted", Value: at})
 	}
-	submittedNow, err := rs.updateReturn(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	submittedNow, err := rs.returns.update(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
 		return r, e, false, fmt.Errorf("returns: submitting %s: %w", id, err)
 	}
 	if !submittedNow {
-		latest, err := rs.returnByID(ctx, id)
+		latest, err := rs.returns.Get(ctx, id)
 		if err != nil {
 			return r, e, false, err
 		}
@@ -348,17 +376,17 @@ func (rs *Rounds) submit(ctx context.Context, id string, s Submission) (Return, 
 		}
 		return latest, e, false, ErrConflict
 	}
-	submitted, err := rs.returnByID(ctx, id)
+	submitted, err := rs.returns.Get(ctx, id)
 	if err != nil {
 		return submitted, e, false, err
 	}
-	return submitted, e, true, rs.keepVersion(ctx, submitted)
+	return submitted, e, true, rs.returns.keepVersion(ctx, submitted)
 }
 
 // keepVersion stores the submitted return as a version. The return is the record of
 // truth: were the service to stop between the two writes, Versions rebuilds the missing
 // version from the return, whose answers cannot change while it is submitted.
-func (rs *Rounds) keepVersion(ctx context.Context, r Return) error {
+func (rs *Returns) keepVersion(ctx context.Context, r Return) error {
 	v := ReturnVersion{ID: r.ID + ":v" + strconv.Itoa(r.Submissions), Return: r.ID, Number: r.Submissions,
 		Reference: r.Reference, Submitted: r.Submitted, Late: r.Late, Answers: r.Answers}
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
@@ -375,7 +403,7 @@ func (rs *Rounds) keepVersion(ctx context.Context, r Return) error {
 }
 
 // Versions lists a return's submitted versions, oldest first.
-func (rs *Rounds) Versions(ctx context.Context, r Return) ([]ReturnVersion, error) {
+func (rs *Returns) Versions(ctx context.Context, r Return) ([]ReturnVersion, error) {
 	out, err := store.FindAll[ReturnVersion](ctx, rs.versions, bson.D{{Key: "return", Value: r.ID}}, options.Find().SetSort(bson.D{{Key: "number", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("returns: versions of %s: %w", r.ID, err)
@@ -389,16 +417,16 @@ func (rs *Rounds) Versions(ctx context.Context, r Return) ([]ReturnVersion, erro
 	return out, nil
 }
 
-// Reopen lets the governor amend a submitted return; the reason is kept on the return.
+// reopen lets the governor amend a submitted return; the reason is kept on the return.
 // The signatory's confirmation is cleared, so whoever submits again confirms afresh.
 // A return that is not submitted gives ErrRoundState; one of a round that is not open,
-// ErrRoundNotOpen.
-func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error) {
+// ErrRoundNotOpen. Assurance.Reopen is the service that calls it.
+func (rs *Rounds) reopen(ctx context.Context, id ReturnID, reason string) (Return, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Return{}, errors.New("give a reason for reopening the return")
 	}
 	for range 5 {
-		r, err := rs.returnByID(ctx, id)
+		r, err := rs.returns.Get(ctx, id)
 		if err != nil {
 			return r, err
 		}
@@ -414,7 +442,7 @@ func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error)
 			return r, ErrRoundNotOpen
 		}
 		answers, completed := r.unsigned(round.Sections(r))
-		done, err := rs.updateReturn(ctx, id, r.Version, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened},
+		done, err := rs.returns.update(ctx, id, r.Version, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened},
 			{Key: "reopen_reason", Value: reason}, {Key: "submit_key", Value: ""}, {Key: "answers", Value: answers},
 			{Key: "completed", Value: completed}, {Key: "updated", Value: time.Now().UTC()}}},
 			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
@@ -422,7 +450,7 @@ func (rs *Rounds) Reopen(ctx context.Context, id, reason string) (Return, error)
 			return r, fmt.Errorf("returns: reopening %s: %w", id, err)
 		}
 		if done {
-			return rs.returnByID(ctx, id)
+			return rs.returns.Get(ctx, id)
 		}
 		// Changed between our read and our write (a link issued, say): read it again.
 	}
@@ -446,7 +474,7 @@ func (r Return) unsigned(sections []Section) ([]StoredAnswer, []string) {
 
 // SetExempt marks a school exempt from the round (with a reason), or not, and records who
 // did it.
-func (rs *Rounds) SetExempt(ctx context.Context, by audit.Actor, year string, urn int, exempt bool, reason string) error {
+func (rs *Returns) SetExempt(ctx context.Context, by audit.Actor, id ReturnID, exempt bool, reason string) error {
 	if exempt && strings.TrimSpace(reason) == "" {
 		return ErrExemptReason
 	}
@@ -454,14 +482,14 @@ func (rs *Rounds) SetExempt(ctx context.Context, by audit.Actor, year string, ur
 		reason = ""
 	}
 	var res *mongo.UpdateResult
-	err := rs.writeReturn(ctx, ReturnID(year, urn), func(ctx context.Context) error {
+	err := rs.write(ctx, id.Round, func(ctx context.Context) error {
 		var err error
-		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: ReturnID(year, urn)}},
+		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "exempt", Value: exempt}, {Key: "exempt_reason", Value: reason}}}})
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("returns: exemption for %d: %w", urn, err)
+		return fmt.Errorf("returns: exemption for %s: %w", id, err)
 	}
 	if res.MatchedCount == 0 {
 		return ErrReturnNotFound
@@ -470,41 +498,41 @@ func (rs *Rounds) SetExempt(ctx context.Context, by audit.Actor, year string, ur
 	if exempt {
 		detail = "exempt: " + reason
 	}
-	record(ctx, rs.audit, by, audit.ActionExempted, ReturnID(year, urn), detail)
+	record(ctx, rs.audit, by, audit.ActionExempted, id.String(), detail)
 	return nil
 }
 
 // AddLate adds a school of the register to an open round after it opened, and records
 // who did it.
-func (rs *Rounds) AddLate(ctx context.Context, by audit.Actor, year string, urn int) error {
-	round, err := rs.Get(ctx, year)
+func (rs *Rounds) AddLate(ctx context.Context, by audit.Actor, id ReturnID) error {
+	round, err := rs.Get(ctx, id.Round)
 	if err != nil {
 		return err
 	}
 	if round.State != RoundOpen {
 		return ErrRoundNotOpen
 	}
-	s, err := rs.register.Get(ctx, urn)
+	s, err := rs.register.Get(ctx, id.URN)
 	if err != nil {
 		return err
 	}
-	ret := []Return{newReturn(year, s.Record, time.Now().UTC())}
+	ret := []Return{newReturn(id.Round, s.Record, time.Now().UTC())}
 	ret[0].AddedLate = true
 	if err := rs.firstLinks(ctx, ret); err != nil {
 		return err
 	}
-	err = rs.writeReturn(ctx, ret[0].ID, func(ctx context.Context) error {
-		_, err := rs.returns.InsertOne(ctx, ret[0])
+	err = rs.returns.write(ctx, id.Round, func(ctx context.Context) error {
+		_, err := rs.returns.returns.InsertOne(ctx, ret[0])
 		return err
 	})
 	if mongo.IsDuplicateKeyError(err) {
 		return ErrAlreadyInRound
 	}
 	if err != nil {
-		return fmt.Errorf("returns: adding %d: %w", urn, err)
+		return fmt.Errorf("returns: adding %s: %w", id, err)
 	}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
-		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "expected", Value: 1}}}})
+		_, err := rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.Round}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "expected", Value: 1}}}})
 		return err
 	})
 	if err != nil {

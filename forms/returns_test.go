@@ -105,11 +105,11 @@ func TestLinks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	tokA, err := NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990001)
+	tokA, err := NewLinks(rs).IssueLink(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990001})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokB, _ := NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990002)
+	tokB, _ := NewLinks(rs).IssueLink(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990002})
 	ra, err := NewLinks(rs).ResolveLink(ctx, tokA)
 	if err != nil || ra.URN != 990001 {
 		t.Fatalf("link A opens %d (%v)", ra.URN, err)
@@ -120,14 +120,14 @@ func TestLinks(t *testing.T) {
 	if !token.Valid(tokA) || ra.LinkHash != token.Hash(tokA) || ra.LinkHash == tokA {
 		t.Fatal("token stored in the clear, or malformed")
 	}
-	tokA2, _ := NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990001)
+	tokA2, _ := NewLinks(rs).IssueLink(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990001})
 	if _, err := NewLinks(rs).ResolveLink(ctx, tokA); !errors.Is(err, ErrLinkInvalid) {
 		t.Fatalf("replaced link still works: %v", err)
 	}
 	if _, err := NewLinks(rs).ResolveLink(ctx, tokA2); err != nil {
 		t.Fatal(err)
 	}
-	if err := NewLinks(rs).RevokeLink(ctx, audit.CommandLine, "2024-25", 990001); err != nil {
+	if err := NewLinks(rs).RevokeLink(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990001}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := NewLinks(rs).ResolveLink(ctx, tokA2); !errors.Is(err, ErrLinkInvalid) {
@@ -145,7 +145,7 @@ func TestSaveSubmitReopen(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a := serviceOver(rs)
-	ret, _ := rs.Return(ctx, "2024-25", 990006) // a primary school
+	ret, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990006}) // a primary school
 	secs := round.Definition.For(ret.School.Record)
 	questions := QuestionSections(secs)
 	// First sitting: two sections.
@@ -163,7 +163,7 @@ func TestSaveSubmitReopen(t *testing.T) {
 	}
 	// A stale save is refused and handed the newer answers.
 	stale := ret.Version - 1
-	if latest, _, err := a.SaveSection(ctx, Governor(ret, ""), ret.ID, stale, secs[0].ID, nil, SaveForLater); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
+	if latest, _, err := a.SaveSection(ctx, Governor(ret, ""), ret.Key(), stale, secs[0].ID, nil, SaveForLater); !errors.Is(err, ErrConflict) || latest.Version != ret.Version {
 		t.Fatalf("stale save: %v", err)
 	}
 	// Second sitting: the rest.
@@ -185,10 +185,10 @@ func TestSaveSubmitReopen(t *testing.T) {
 		t.Fatalf("edit after submit: %v", err)
 	}
 	// Reopen, amend one answer, resubmit late: two versions, one change between them.
-	if _, err := rs.Reopen(ctx, ret.ID, ""); err == nil {
+	if _, err := rs.reopen(ctx, ret.Key(), ""); err == nil {
 		t.Fatal("reopened without a reason")
 	}
-	re, err := rs.Reopen(ctx, ret.ID, "DSL training date was wrong")
+	re, err := rs.reopen(ctx, ret.Key(), "DSL training date was wrong")
 	if err != nil || re.Status != StatusReopened {
 		t.Fatal(err)
 	}
@@ -200,14 +200,14 @@ func TestSaveSubmitReopen(t *testing.T) {
 	}
 	ans := fillSection(dslSec)
 	ans["dsl.last_training"] = Answer{Value: "2023-06-30"}
-	if re, _, err = a.SaveSection(ctx, Governor(re, ""), re.ID, re.Version, dslSec.ID, SectionValues(dslSec, ans), SaveAndContinue); err != nil {
+	if re, _, err = a.SaveSection(ctx, Governor(re, ""), re.Key(), re.Version, dslSec.ID, SectionValues(dslSec, ans), SaveAndContinue); err != nil {
 		t.Fatal(err)
 	}
 	sub2, err := submitted(ctx, a, re, signed(secs, re.Version, "k3", time.Date(2024, 12, 20, 9, 0, 0, 0, time.UTC)))
 	if err != nil || !sub2.Late || sub2.Reference == sub.Reference || sub2.Submissions != 2 {
 		t.Fatalf("resubmit: %v %+v", err, sub2)
 	}
-	vs, err := rs.Versions(ctx, sub2)
+	vs, err := rs.returns.Versions(ctx, sub2)
 	if err != nil || len(vs) != 2 {
 		t.Fatalf("versions: %d %v", len(vs), err)
 	}
@@ -222,7 +222,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a := serviceOver(rs)
-	ret, _ := rs.Return(ctx, "2024-25", 990006)
+	ret, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990006})
 	sec := round.Definition.For(ret.School.Record)[1]
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
@@ -243,7 +243,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 			t.Fatalf("save failed: %v", err)
 		}
 	}
-	after, _ := rs.Return(ctx, ret.ID[:7], 990006)
+	after, _ := rs.returns.Get(ctx, ReturnID{Round: ret.ID[:7], URN: 990006})
 	if won != 1 || after.Version != ret.Version+1 {
 		t.Fatalf("%d saves won, version %d -> %d", won, ret.Version, after.Version)
 	}
@@ -254,7 +254,7 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 	ctx := context.Background()
 	rs, round := openRound(t)
 	a := serviceOver(rs)
-	ret, _ := rs.Return(ctx, "2024-25", 990007)
+	ret, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990007})
 	secs := round.Definition.For(ret.School.Record)
 	var err error
 	for _, sec := range QuestionSections(secs) {
@@ -281,8 +281,8 @@ func TestDoubleSubmissionMakesOne(t *testing.T) {
 			t.Fatalf("references differ: %v", refs)
 		}
 	}
-	final, _ := rs.Return(ctx, "2024-25", 990007)
-	vs, _ := rs.Versions(ctx, final)
+	final, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990007})
+	vs, _ := rs.returns.Versions(ctx, final)
 	if final.Submissions != 1 || len(vs) != 1 {
 		t.Fatalf("%d submissions, %d versions", final.Submissions, len(vs))
 	}
@@ -292,17 +292,17 @@ func TestExemptAndAddLate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	if err := rs.SetExempt(ctx, audit.CommandLine, "2024-25", 990001, true, ""); err == nil {
+	if err := rs.returns.SetExempt(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990001}, true, ""); err == nil {
 		t.Fatal("exempt without a reason")
 	}
-	if err := rs.SetExempt(ctx, audit.CommandLine, "2024-25", 990001, true, "Closed for rebuilding"); err != nil {
+	if err := rs.returns.SetExempt(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990001}, true, "Closed for rebuilding"); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := rs.Return(ctx, "2024-25", 990001)
+	r, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990001})
 	if !r.Exempt || r.Editable() {
 		t.Fatal("exempt return still editable")
 	}
-	if err := rs.AddLate(ctx, audit.CommandLine, "2024-25", 990001); err == nil {
+	if err := rs.AddLate(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990001}); err == nil {
 		t.Fatal("added a school twice")
 	}
 }
@@ -311,16 +311,16 @@ func TestOneTimeCode(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, _ := openRound(t)
-	id := ReturnID("2024-25", 990006)
-	codes := oneTimeCodes{rs}
+	id := ReturnID{Round: "2024-25", URN: 990006}
+	codes := oneTimeCodes{rs.returns}
 	now := time.Now()
 	if _, _, err := codes.NewCode(ctx, id, now); !errors.Is(err, ErrNoContactEmail) {
 		t.Fatalf("no contact email: %v", err)
 	}
-	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", 990006, "not an email"); err == nil {
+	if err := rs.returns.SetContactEmail(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990006}, "not an email"); err == nil {
 		t.Fatal("bad email accepted")
 	}
-	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", 990006, "governor@school.example.org"); err != nil {
+	if err := rs.returns.SetContactEmail(ctx, audit.CommandLine, ReturnID{Round: "2024-25", URN: 990006}, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	code, to, err := codes.NewCode(ctx, id, now)
@@ -330,7 +330,7 @@ func TestOneTimeCode(t *testing.T) {
 	if _, _, err := codes.NewCode(ctx, id, now.Add(10*time.Second)); !errors.Is(err, ErrCodeTooSoon) {
 		t.Fatalf("resend at once: %v", err)
 	}
-	r, _ := rs.Return(ctx, "2024-25", 990006)
+	r, _ := rs.returns.Get(ctx, ReturnID{Round: "2024-25", URN: 990006})
 	if r.Code.Hash == code || r.Code.Hash == "" {
 		t.Fatal("code stored in the clear")
 	}
@@ -384,13 +384,13 @@ func (noEmail) Forget(context.Context, string) (int64, error) { return 0, nil }
 // saveFilled is the governor's "Save and continue" on a section with every question
 // answered validly, through the assurance service.
 func saveFilled(ctx context.Context, a *Assurance, r Return, version int, sec Section) (Return, error) {
-	saved, _, err := a.SaveSection(ctx, Governor(r, ""), r.ID, version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue)
+	saved, _, err := a.SaveSection(ctx, Governor(r, ""), r.Key(), version, sec.ID, SectionValues(sec, fillSection(sec)), SaveAndContinue)
 	return saved, err
 }
 
 // submitted submits a return through the assurance service, as its governor.
 func submitted(ctx context.Context, a *Assurance, r Return, s Submission) (Return, error) {
-	sub, _, err := a.Submit(ctx, Governor(r, ""), r.ID, s)
+	sub, _, err := a.Submit(ctx, Governor(r, ""), r.Key(), s)
 	return sub, err
 }
 
@@ -407,16 +407,16 @@ func TestAnExemptionNeedsAReason(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rs, round := openRound(t)
-	returns, err := rs.RoundReturns(ctx, round.ID)
+	returns, err := rs.returns.OfRound(ctx, round.ID)
 	if err != nil || len(returns) == 0 {
 		t.Fatalf("returns: %v", err)
 	}
 	urn := returns[0].URN
-	err = rs.SetExempt(ctx, audit.CommandLine, round.ID, urn, true, "  ")
+	err = rs.returns.SetExempt(ctx, audit.CommandLine, ReturnID{Round: round.ID, URN: urn}, true, "  ")
 	if !errors.Is(err, ErrExemptReason) || !problem.Is(err, problem.Invalid) {
 		t.Fatalf("an exemption without a reason: %v", err)
 	}
-	if r, err := rs.Return(ctx, round.ID, urn); err != nil || r.Exempt {
+	if r, err := rs.returns.Get(ctx, ReturnID{Round: round.ID, URN: urn}); err != nil || r.Exempt {
 		t.Fatalf("after a refused exemption: exempt %v, %v", r.Exempt, err)
 	}
 }

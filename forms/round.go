@@ -68,16 +68,14 @@ func (r Round) Late(t time.Time) bool {
 	return !t.Before(d.AddDate(0, 0, 1+r.GraceDays))
 }
 
-// Rounds is the rounds collection and the returns that belong to them.
+// Rounds is the partnership's rounds, one per academic year: each with its form, its
+// dates and its state. Opening a round gives each expected school a return (Returns).
 type Rounds struct {
 	st       *store.Store
 	rounds   *mongo.Collection
-	returns  *mongo.Collection
+	returns  *Returns
 	links    *linkStore // the links' lookup documents and secret: see links.go
-	versions *mongo.Collection
-	changes  *mongo.Collection // change counters of rounds: see return_lists.go
 	register *Register
-	lists    listCache  // round lists: see return_lists.go
 	audit    *audit.Log // the rules here record what they do
 	recent   sync.Map   // year → recentRound, for Recent
 }
@@ -95,10 +93,15 @@ const recentFor = 2 * time.Second
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
-	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: st.Collection("returns"), links: newLinkStore(st),
-		versions: st.Collection("return_versions"), changes: st.Collection("round_stamps"), register: register,
-		lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
+	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: newReturns(st), links: newLinkStore(st),
+		register: register, audit: audit.New(st)}
 }
+
+// Returns is the returns of the rounds.
+func (rs *Rounds) Returns() *Returns { return rs.returns }
+
+// EnsureIndexes creates the indexes the rounds' returns use on MongoDB.
+func (rs *Rounds) EnsureIndexes(ctx context.Context) error { return rs.returns.EnsureIndexes(ctx) }
 
 // NewRoundInput is what an admin gives to create a round.
 type NewRoundInput struct {
@@ -255,7 +258,7 @@ func (rs *Rounds) Open(ctx context.Context, by audit.Actor, year string) (Round,
 	if err := rs.insertReturns(ctx, returns); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)
 	}
-	if err := rs.countChange(ctx, year); err != nil {
+	if err := rs.returns.countChange(ctx, year); err != nil {
 		return r, err
 	}
 	if r.State == RoundDraft {
@@ -279,7 +282,7 @@ func (rs *Rounds) insertReturns(ctx context.Context, returns []Return) error {
 	for i, r := range returns {
 		docs[i] = r
 	}
-	return rs.register.insertMany(ctx, rs.returns, docs, func(int) {})
+	return rs.register.insertMany(ctx, rs.returns.returns, docs, func(int) {})
 }
 
 // Close stops a round taking submissions, and records who did it.

@@ -57,7 +57,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	ret, err := s.deps.Rounds.Return(ctx, round.ID, urn)
+	ret, err := s.deps.Returns.Get(ctx, forms.ReturnID{Round: round.ID, URN: urn})
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	} else if tok != "" {
 		p.Link = urls.Return(s.cfg.PublicURL, tok)
 	}
-	if p.ChaseLog, err = s.deps.Chase.Log(ctx, round.ID, urn); err != nil {
+	if p.ChaseLog, err = s.deps.Chase.Log(ctx, ret.Key()); err != nil {
 		return err
 	}
 	p.ContactKinds = options(forms.RecordedContactKinds, capitalise, c.FormValue("kind"))
@@ -88,7 +88,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	for _, sec := range round.Definition.For(ret.School.Record) {
 		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))
 	}
-	versions, err := s.deps.Rounds.Versions(ctx, ret)
+	versions, err := s.deps.Returns.Versions(ctx, ret)
 	if err != nil {
 		return err
 	}
@@ -123,21 +123,16 @@ func answerWithComment(q forms.Question, a forms.Answer) string {
 	return s
 }
 
-// schoolReturn is the school's return an admin's action is about, from the address.
-type schoolReturn struct {
-	year string
-	urn  int
-}
-
-func schoolReturnOf(c *fiber.Ctx) (schoolReturn, error) {
+// returnOf is the school's return an admin's action is about, from the address.
+func returnOf(c *fiber.Ctx) (forms.ReturnID, error) {
 	urn, err := c.ParamsInt("urn")
 	if err != nil {
-		return schoolReturn{}, fiber.ErrNotFound
+		return forms.ReturnID{}, fiber.ErrNotFound
 	}
-	return schoolReturn{year: c.Params("year"), urn: urn}, nil
+	return forms.ReturnID{Round: c.Params("year"), URN: urn}, nil
 }
 
-// page is the return's admin page, where an action confirms itself after a redirect.
-func (r schoolReturn) page() string {
-	return "/admin/rounds/" + r.year + "/returns/" + strconv.Itoa(r.urn)
+// returnPage is the return's admin page, where an action confirms itself after a redirect.
+func returnPage(id forms.ReturnID) string {
+	return "/admin/rounds/" + id.Round + "/returns/" + strconv.Itoa(id.URN)
 }

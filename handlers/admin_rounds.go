@@ -145,7 +145,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.deps.Rounds.RoundReturns(ctx, round.ID)
+	all, err := s.deps.Returns.OfRound(ctx, round.ID)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		}
 		if r.Status == forms.StatusSubmitted && r.CannotAssure {
 			// The list has no answers: read the few such returns whole.
-			full, err := s.deps.Rounds.Return(ctx, round.ID, r.URN)
+			full, err := s.deps.Returns.Get(ctx, r.Key())
 			if err != nil {
 				return err
 			}

@@ -30,7 +30,7 @@ import (
 func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
-	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA})
 	for name, enter := range map[string]func(c *client){
 		"admin sign-in": func(c *client) { c.signIn() },
 		"governor link": func(c *client) { c.openLink(tok) },
@@ -59,7 +59,7 @@ func TestPlantedSessionIsNeverSignedIn(t *testing.T) {
 func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
-	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA})
 	c := srv.client(t)
 	for i := range 30 {
 		if code, _ := c.openLink("AAAAAAAAAAAAAAAAAAAA" + string(rune('A'+i%26)) + "A"); code != http.StatusNotFound {
@@ -84,10 +84,10 @@ func TestLinkGuessingIsLimitedAndAudited(t *testing.T) {
 func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
-	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(context.Background(), audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA})
 	g := srv.client(t)
 	g.openLink(tok)
-	before, _ := rs.Return(context.Background(), "2024-25", urnA)
+	before, _ := rs.Returns().Get(context.Background(), forms.ReturnID{Round: "2024-25", URN: urnA})
 	for _, path := range []string{"/return/section/dsl", "/return/submit", "/return/sign-out"} {
 		if code, _, _ := g.post(path, url.Values{"version": {"0"}, "dsl.on_slt": {"no"}}); code != http.StatusForbidden {
 			t.Errorf("%s without a token: %d", path, code)
@@ -96,7 +96,7 @@ func TestGovernorSaveWithoutTokenChangesNothing(t *testing.T) {
 			t.Errorf("%s with a forged token: %d", path, code)
 		}
 	}
-	after, _ := rs.Return(context.Background(), "2024-25", urnA)
+	after, _ := rs.Returns().Get(context.Background(), forms.ReturnID{Round: "2024-25", URN: urnA})
 	if after.Version != before.Version || len(after.Answers) != 0 {
 		t.Fatalf("a refused request changed the return: v%d → v%d", before.Version, after.Version)
 	}

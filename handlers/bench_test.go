@@ -21,7 +21,7 @@ import (
 func BenchmarkSubmitThroughHTTP(b *testing.B) {
 	srv, rs := roundServer(b)
 	ctx := context.Background()
-	returns, err := rs.RoundReturns(ctx, "2024-25")
+	returns, err := rs.Returns().OfRound(ctx, "2024-25")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -36,8 +36,8 @@ func BenchmarkSubmitThroughHTTP(b *testing.B) {
 	}
 	var schools []school
 	for _, r := range returns[:b.N] {
-		tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", r.URN)
-		full, _ := rs.Return(ctx, "2024-25", r.URN)
+		tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: r.URN})
+		full, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: r.URN})
 		schools = append(schools, school{tok, round.Definition.For(full.School.Record), r.URN})
 	}
 	today := time.Now().In(academic.London)
@@ -75,7 +75,7 @@ func BenchmarkSubmitDirectDriver(b *testing.B) {
 	srv, rs := roundServer(b)
 	ctx := context.Background()
 	round, _ := rs.Get(ctx, "2024-25")
-	ret, _ := rs.Return(ctx, "2024-25", urnA)
+	ret, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnA})
 	secs := round.Definition.For(ret.School.Record)
 	today := time.Now().In(academic.London)
 	returns, versions := srv.store.Collection("bench_returns"), srv.store.Collection("bench_versions")

@@ -57,7 +57,7 @@ func (s *Server) confirmOpen(c *fiber.Ctx, round forms.Round) error {
 
 // confirmClose says how many schools have not returned and will be shut out.
 func (s *Server) confirmClose(c *fiber.Ctx, round forms.Round) error {
-	out, err := s.deps.Rounds.Outstanding(c.UserContext(), round.ID, func(forms.Return) bool { return true })
+	out, err := s.deps.Returns.Outstanding(c.UserContext(), round.ID, func(forms.Return) bool { return true })
 	if err != nil {
 		return err
 	}

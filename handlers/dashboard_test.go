@@ -72,7 +72,7 @@ func TestDashboardDownloadsAndChasing(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Line 3 of the file") {
 		t.Fatalf("bad contacts: %d", code)
 	}
-	if r, _ := rs.Return(ctx, "2024-25", urnA); r.ContactEmail != "" {
+	if r, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnA}); r.ContactEmail != "" {
 		t.Error("a refused file changed a contact email")
 	}
 	good := "urn,email\n" + strconv.Itoa(urnA) + ",a@example.org\n" + strconv.Itoa(urnB) + ",b@example.org\n"

@@ -37,45 +37,48 @@ type roundsStore interface {
 	ReopenRound(ctx context.Context, by audit.Actor, year string) error
 	ToExpect(ctx context.Context) (int, error)
 	Archive(ctx context.Context, by audit.Actor, year string) error
-	AddLate(ctx context.Context, by audit.Actor, year string, urn int) error
-	Return(ctx context.Context, year string, urn int) (forms.Return, error)
-	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
-	SetExempt(ctx context.Context, by audit.Actor, year string, urn int, exempt bool, reason string) error
-	SetContactEmail(ctx context.Context, by audit.Actor, year string, urn int, email string) error
-	RoundReturns(ctx context.Context, year string) ([]forms.Return, error)
+	AddLate(ctx context.Context, by audit.Actor, id forms.ReturnID) error
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
 	ExportReturns(ctx context.Context, by audit.Actor, year string, format forms.ReturnsFormat, now time.Time,
 		write func(rep forms.RoundReport, each func(fn func(forms.Return) error) error) error) (forms.RoundReport, error)
-	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
-	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
 	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
 	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
 }
 
+// schoolReturns is what the round and return pages need of forms.Returns.
+type schoolReturns interface {
+	Get(ctx context.Context, id forms.ReturnID) (forms.Return, error)
+	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
+	SetExempt(ctx context.Context, by audit.Actor, id forms.ReturnID, exempt bool, reason string) error
+	SetContactEmail(ctx context.Context, by audit.Actor, id forms.ReturnID, email string) error
+	OfRound(ctx context.Context, year string) ([]forms.Return, error)
+	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
+}
+
 // schoolLinks is what the round and return pages need of forms.Links.
 type schoolLinks interface {
-	IssueLink(ctx context.Context, by audit.Actor, year string, urn int) (string, error)
+	IssueLink(ctx context.Context, by audit.Actor, id forms.ReturnID) (string, error)
 	LiveLink(ctx context.Context, r forms.Return) (string, error)
-	RevokeLink(ctx context.Context, by audit.Actor, year string, urn int) error
+	RevokeLink(ctx context.Context, by audit.Actor, id forms.ReturnID) error
 	IssueLinks(ctx context.Context, by audit.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
 }
 
 // assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.
 type assurance interface {
-	SaveSection(ctx context.Context, by audit.Actor, id string, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
-	Submit(ctx context.Context, by audit.Actor, id string, s forms.Submission) (forms.Return, forms.Entry, error)
-	Reopen(ctx context.Context, by audit.Actor, id, reason string) (forms.Return, error)
+	SaveSection(ctx context.Context, by audit.Actor, id forms.ReturnID, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
+	Submit(ctx context.Context, by audit.Actor, id forms.ReturnID, s forms.Submission) (forms.Return, forms.Entry, error)
+	Reopen(ctx context.Context, by audit.Actor, id forms.ReturnID, reason string) (forms.Return, error)
 	OpenLink(ctx context.Context, token, ip string) (forms.Return, error)
-	SendCode(ctx context.Context, by audit.Actor, id string, now time.Time) (string, error)
-	CheckCode(ctx context.Context, by audit.Actor, id, code string, now time.Time) error
+	SendCode(ctx context.Context, by audit.Actor, id forms.ReturnID, now time.Time) (string, error)
+	CheckCode(ctx context.Context, by audit.Actor, id forms.ReturnID, code string, now time.Time) error
 }
 
 // chaser is what chasing needs of forms.Chase.
 type chaser interface {
-	SendReminder(ctx context.Context, by audit.Actor, year string, urn int, now time.Time) (forms.ChaseEntry, error)
+	SendReminder(ctx context.Context, by audit.Actor, id forms.ReturnID, now time.Time) (forms.ChaseEntry, error)
 	RemindGroup(ctx context.Context, by audit.Actor, year string, keep func(forms.Return) bool, filter string, now time.Time) (forms.GroupReminder, error)
-	RecordContact(ctx context.Context, by audit.Actor, year string, urn int, kind, note string, now time.Time) (forms.ChaseEntry, error)
-	Log(ctx context.Context, year string, urn int) ([]forms.ChaseEntry, error)
+	RecordContact(ctx context.Context, by audit.Actor, id forms.ReturnID, kind, note string, now time.Time) (forms.ChaseEntry, error)
+	Log(ctx context.Context, id forms.ReturnID) ([]forms.ChaseEntry, error)
 }
 
 // outboxReader is what the pages need of the outbox (internal/mail): the email the service

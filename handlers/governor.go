@@ -89,11 +89,11 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 	if id == "" || hash == "" {
 		return s.render(c, fiber.StatusForbidden, "link-problem", LinkProblemPage{Page: s.basePage(c, "Open your school's link")})
 	}
-	year, urn, ok := forms.ParseReturnID(id)
+	rid, ok := forms.ParseReturnID(id)
 	if !ok {
 		return fiber.ErrForbidden
 	}
-	ret, err := s.deps.Rounds.Return(c.UserContext(), year, urn)
+	ret, err := s.deps.Returns.Get(c.UserContext(), rid)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) requireGovernor(c *fiber.Ctx) error {
 		_ = sess.Destroy()
 		return s.render(c, fiber.StatusForbidden, "link-problem", LinkProblemPage{Page: s.basePage(c, "This link does not work")})
 	}
-	round, err := s.deps.Rounds.Recent(c.UserContext(), year)
+	round, err := s.deps.Rounds.Recent(c.UserContext(), rid.Round)
 	if err != nil {
 		return err
 	}

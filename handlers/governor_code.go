@@ -47,7 +47,7 @@ func (s *Server) renderCode(c *fiber.Ctx, status int, flash string, codeErr *Fie
 
 func (s *Server) sendCode(c *fiber.Ctx) error {
 	g := governorOf(c)
-	to, err := s.deps.Assurance.SendCode(c.UserContext(), g.actor(c), g.ret.ID, time.Now())
+	to, err := s.deps.Assurance.SendCode(c.UserContext(), g.actor(c), g.ret.Key(), time.Now())
 	switch {
 	case errors.Is(err, forms.ErrCodeTooSoon), errors.Is(err, forms.ErrNoContactEmail):
 		return s.renderCode(c, fiber.StatusTooManyRequests, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
@@ -66,7 +66,7 @@ func (s *Server) checkCode(c *fiber.Ctx) error {
 	if strings.TrimSpace(code) == "" {
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: "Enter the code from the email"})
 	}
-	err := s.deps.Assurance.CheckCode(c.UserContext(), g.actor(c), g.ret.ID, code, time.Now())
+	err := s.deps.Assurance.CheckCode(c.UserContext(), g.actor(c), g.ret.Key(), code, time.Now())
 	if errors.Is(err, forms.ErrCodeWrong) || errors.Is(err, forms.ErrCodeExpired) {
 		return s.renderCode(c, fiber.StatusUnprocessableEntity, "", &FieldError{Field: "code", Message: capitalise(err.Error())})
 	}

@@ -57,14 +57,14 @@ func TestGovernorAccess(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tokA, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA)
-	tokB, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnB)
-	revoked, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", 990008)
-	if err := forms.NewLinks(rs).RevokeLink(ctx, audit.CommandLine, "2024-25", 990008); err != nil {
+	tokA, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA})
+	tokB, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnB})
+	revoked, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: 990008})
+	if err := forms.NewLinks(rs).RevokeLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: 990008}); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := rs.Return(ctx, "2024-25", urnA)
-	b, _ := rs.Return(ctx, "2024-25", urnB)
+	a, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnA})
+	b, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnB})
 
 	// No session: no governor page, no admin page.
 	anon := srv.client(t)
@@ -111,7 +111,7 @@ func TestGovernorAccess(t *testing.T) {
 		}
 	}
 	// Reissuing A's link stops the old one at once, even for a session already open.
-	if _, err := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA); err != nil {
+	if _, err := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA}); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, _ := govA.get("/return"); code != http.StatusForbidden {
@@ -143,11 +143,11 @@ func TestGovernorFillsAndSubmits(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA})
 	g := srv.client(t)
 	g.openLink(tok)
 	round, _ := rs.Get(ctx, "2024-25")
-	ret, _ := rs.Return(ctx, "2024-25", urnA)
+	ret, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnA})
 	secs := round.Definition.For(ret.School.Record)
 
 	// A validation error keeps what was typed.
@@ -184,7 +184,7 @@ func TestGovernorFillsAndSubmits(t *testing.T) {
 		t.Fatalf("resubmit: %d", code)
 	}
 	_, body, _ = g.get("/return/confirmation")
-	ret, _ = rs.Return(ctx, "2024-25", urnA)
+	ret, _ = rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnA})
 	if ret.Submissions != 1 || !strings.Contains(body, ret.Reference) {
 		t.Fatalf("confirmation: %d submissions", ret.Submissions)
 	}
@@ -259,7 +259,7 @@ func TestOneTimeCodeJourney(t *testing.T) {
 	if _, err := rs.Open(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urnA)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA})
 
 	// Without a contact email, the governor is told to ask the partnership.
 	g := srv.client(t)

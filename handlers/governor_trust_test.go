@@ -54,11 +54,11 @@ func (c *client) declarationForm() url.Values {
 func governorOn(t *testing.T, srv *testServer, rs *forms.Rounds, urn int) (*client, []forms.Section) {
 	t.Helper()
 	ctx := context.Background()
-	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, "2024-25", urn)
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urn})
 	g := srv.client(t)
 	g.openLink(tok)
 	round, _ := rs.Get(ctx, "2024-25")
-	ret, _ := rs.Return(ctx, "2024-25", urn)
+	ret, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urn})
 	return g, round.Definition.For(ret.School.Record)
 }
 
@@ -104,7 +104,7 @@ func TestRacingSubmitsAllGetConfirmation(t *testing.T) {
 			t.Errorf("submit %d: %d %q", i, codes[i], places[i])
 		}
 	}
-	ret, _ := rs.Return(context.Background(), "2024-25", urnA)
+	ret, _ := rs.Returns().Get(context.Background(), forms.ReturnID{Round: "2024-25", URN: urnA})
 	msgs, _ := srv.mail.Recent(context.Background(), 10)
 	receipts := 0
 	for _, m := range msgs {
@@ -132,7 +132,7 @@ func TestSaveLaterKeepsUnexplainedAnswer(t *testing.T) {
 	if code, _, h := g.post("/return/section/dsl", form); code != http.StatusSeeOther || h.Get("Location") != "/return" {
 		t.Fatalf("save for later: %d %s", code, h.Get("Location"))
 	}
-	ret, _ := rs.Return(context.Background(), "2024-25", urnA)
+	ret, _ := rs.Returns().Get(context.Background(), forms.ReturnID{Round: "2024-25", URN: urnA})
 	if ret.AnswerMap()["dsl.cover"].Value != "partly" || forms.Return.Editable(ret) == false {
 		t.Fatalf("answer not kept: %+v", ret.AnswerMap())
 	}
@@ -150,7 +150,7 @@ func TestSaveLaterKeepsUnexplainedAnswer(t *testing.T) {
 	if code, body, _ := g.post("/return/section/dsl", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Explain why the answer is not yes") {
 		t.Fatalf("continue without explanation: %d", code)
 	}
-	if ret, _ = rs.Return(context.Background(), "2024-25", urnA); len(ret.Completed) != 0 {
+	if ret, _ = rs.Returns().Get(context.Background(), forms.ReturnID{Round: "2024-25", URN: urnA}); len(ret.Completed) != 0 {
 		t.Fatalf("completed %v", ret.Completed)
 	}
 }
@@ -208,7 +208,7 @@ func TestOptionalLabelsAndPhaseHints(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	all, _ := rs.RoundReturns(ctx, "2024-25")
+	all, _ := rs.Returns().OfRound(ctx, "2024-25")
 	nursery := 0
 	for _, r := range all {
 		if r.School.Phase == forms.PhaseNursery {
@@ -245,7 +245,7 @@ func TestAdminSeesReturnEmailsAndFailures(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	submittedGovernor(t, srv, rs, urnA)
-	ret, _ := rs.Return(context.Background(), "2024-25", urnA)
+	ret, _ := rs.Returns().Get(context.Background(), forms.ReturnID{Round: "2024-25", URN: urnA})
 	admin := srv.client(t)
 	admin.signIn()
 	_, body, _ := admin.get("/admin/rounds/2024-25/returns/990006")

@@ -163,7 +163,7 @@ func TestLinkTeacherSeesAndChangesOnlyTheirOwnSchool(t *testing.T) {
 func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	t.Parallel()
 	srv, bActivity, _ := josoServer(t)
-	tok, err := forms.NewLinks(srv.rounds).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnB)
+	tok, err := forms.NewLinks(srv.rounds).IssueLink(context.Background(), audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnB})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestGovernorLinksReachNothingOfJOSO(t *testing.T) {
 	// of the school's team, and a governor who signs in as a teacher loses the return.
 	both := srv.client(t)
 	both.teacherSignIn(teacherOfTest(urnA))
-	tok, _ = forms.NewLinks(srv.rounds).IssueLink(context.Background(), audit.CommandLine, "2024-25", urnB)
+	tok, _ = forms.NewLinks(srv.rounds).IssueLink(context.Background(), audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnB})
 	if code, _ := both.openLink(tok); code != http.StatusOK {
 		t.Fatalf("governor link after teacher sign-in: %d", code)
 	}

@@ -10,15 +10,15 @@ import (
 
 // saveContactEmail sets the email a school's codes, reminders and notices go to.
 func (s *Server) saveContactEmail(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Rounds.SetContactEmail(c.UserContext(), adminActor(c), r.year, r.urn, c.FormValue("email")); err != nil {
+	if err := s.deps.Returns.SetContactEmail(c.UserContext(), adminActor(c), r, c.FormValue("email")); err != nil {
 		if errors.Is(err, forms.ErrReturnNotFound) {
 			return err
 		}
 		return s.renderAdminReturn(c, "", []FieldError{{Field: "contact-email", Message: capitalise(err.Error())}})
 	}
-	return doneRedirect(c, r.page(), "Contact email saved")
+	return doneRedirect(c, returnPage(r), "Contact email saved")
 }

@@ -11,28 +11,28 @@ import (
 
 // exemptSchool marks a school exempt from the round, with the reason.
 func (s *Server) exemptSchool(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	err = s.deps.Rounds.SetExempt(c.UserContext(), adminActor(c), r.year, r.urn, true, strings.TrimSpace(c.FormValue("reason")))
+	err = s.deps.Returns.SetExempt(c.UserContext(), adminActor(c), r, true, strings.TrimSpace(c.FormValue("reason")))
 	if errors.Is(err, forms.ErrExemptReason) {
 		return s.renderAdminReturn(c, "", []FieldError{{Field: "exempt-reason", Message: capitalise(err.Error())}})
 	}
 	if err != nil {
 		return err
 	}
-	return doneRedirect(c, r.page(), "School marked exempt")
+	return doneRedirect(c, returnPage(r), "School marked exempt")
 }
 
 // includeSchool expects a return from an exempt school again.
 func (s *Server) includeSchool(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Rounds.SetExempt(c.UserContext(), adminActor(c), r.year, r.urn, false, ""); err != nil {
+	if err := s.deps.Returns.SetExempt(c.UserContext(), adminActor(c), r, false, ""); err != nil {
 		return err
 	}
-	return doneRedirect(c, r.page(), "School expected again")
+	return doneRedirect(c, returnPage(r), "School expected again")
 }

@@ -9,11 +9,11 @@ import (
 // replaceLink gives a school a new link (forms audits it); the old one stops working at
 // once, and the page shows the new one once.
 func (s *Server) replaceLink(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	tok, err := s.deps.Links.IssueLink(c.UserContext(), adminActor(c), r.year, r.urn)
+	tok, err := s.deps.Links.IssueLink(c.UserContext(), adminActor(c), r)
 	if err != nil {
 		return err
 	}

@@ -11,11 +11,11 @@ import (
 
 // logContact records a contact an admin had with a school in its chase log.
 func (s *Server) logContact(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	_, err = s.deps.Chase.RecordContact(c.UserContext(), adminActor(c), r.year, r.urn, c.FormValue("kind"), c.FormValue("note"), time.Now())
+	_, err = s.deps.Chase.RecordContact(c.UserContext(), adminActor(c), r, c.FormValue("kind"), c.FormValue("note"), time.Now())
 	switch {
 	case errors.Is(err, forms.ErrContactKind):
 		return s.renderAdminReturn(c, "", []FieldError{{Field: "kind", Message: "Select the kind of contact"}})
@@ -24,5 +24,5 @@ func (s *Server) logContact(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return doneRedirect(c, r.page(), "Contact recorded")
+	return doneRedirect(c, returnPage(r), "Contact recorded")
 }

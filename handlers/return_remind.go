@@ -13,11 +13,11 @@ import (
 // remindSchool emails one school a reminder now. A delivery failure is in the chase log
 // and the outbox, and the page says so.
 func (s *Server) remindSchool(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	e, err := s.deps.Chase.SendReminder(c.UserContext(), adminActor(c), r.year, r.urn, time.Now())
+	e, err := s.deps.Chase.SendReminder(c.UserContext(), adminActor(c), r, time.Now())
 	switch {
 	case errors.Is(err, forms.ErrNotChaseable), errors.Is(err, forms.ErrNoContactEmail), errors.Is(err, forms.ErrRoundNotOpen):
 		return s.renderAdminReturn(c, "", []FieldError{{Field: "remind", Message: capitalise(err.Error())}})
@@ -28,5 +28,5 @@ func (s *Server) remindSchool(c *fiber.Ctx) error {
 	if e.Delivery == mail.StatusFailed {
 		done = "The reminder could not be delivered: the chase log says why"
 	}
-	return doneRedirect(c, r.page(), done)
+	return doneRedirect(c, returnPage(r), done)
 }

@@ -12,7 +12,7 @@ import (
 // reopenReturn reopens a submitted return with the admin's reason; forms audits it and
 // emails the school. A return no longer submitted (a second click) is left as it is.
 func (s *Server) reopenReturn(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
@@ -20,9 +20,9 @@ func (s *Server) reopenReturn(c *fiber.Ctx) error {
 	if reason == "" {
 		return s.renderAdminReturn(c, "", []FieldError{{Field: "reopen-reason", Message: "Enter the reason for reopening the return"}})
 	}
-	_, err = s.deps.Assurance.Reopen(c.UserContext(), adminActor(c), forms.ReturnID(r.year, r.urn), reason)
+	_, err = s.deps.Assurance.Reopen(c.UserContext(), adminActor(c), r, reason)
 	if err != nil && !errors.Is(err, forms.ErrRoundState) {
 		return err
 	}
-	return doneRedirect(c, r.page(), "Return reopened: the school and the last signatory have been emailed")
+	return doneRedirect(c, returnPage(r), "Return reopened: the school and the last signatory have been emailed")
 }

@@ -4,12 +4,12 @@ import "github.com/gofiber/fiber/v2"
 
 // revokeLink stops a school's link working without giving another.
 func (s *Server) revokeLink(c *fiber.Ctx) error {
-	r, err := schoolReturnOf(c)
+	r, err := returnOf(c)
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Links.RevokeLink(c.UserContext(), adminActor(c), r.year, r.urn); err != nil {
+	if err := s.deps.Links.RevokeLink(c.UserContext(), adminActor(c), r); err != nil {
 		return err
 	}
-	return doneRedirect(c, r.page(), "Link revoked")
+	return doneRedirect(c, returnPage(r), "Link revoked")
 }

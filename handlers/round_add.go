@@ -17,7 +17,7 @@ func (s *Server) addSchool(c *fiber.Ctx) error {
 	if convErr != nil || urn <= 0 {
 		return s.roundPageWith(c, []FieldError{{Field: "urn", Message: "Enter the school's URN, like 120001"}})
 	}
-	if err := s.deps.Rounds.AddLate(c.UserContext(), adminActor(c), year, urn); err != nil {
+	if err := s.deps.Rounds.AddLate(c.UserContext(), adminActor(c), forms.ReturnID{Round: year, URN: urn}); err != nil {
 		if errors.Is(err, forms.ErrSchoolNotFound) || errors.Is(err, forms.ErrRoundNotOpen) || errors.Is(err, forms.ErrAlreadyInRound) {
 			return s.roundPageWith(c, []FieldError{{Field: "urn", Message: capitalise(err.Error())}})
 		}

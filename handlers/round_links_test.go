@@ -21,7 +21,7 @@ func TestReminderKeepsLinkAndSession(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
+	if err := rs.Returns().SetContactEmail(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA}, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
 	admin := srv.client(t)
@@ -126,7 +126,7 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 
 	ctx := context.Background()
 	submittedGovernor(t, srv, rs, urnB)
-	submitted, _ := rs.Return(ctx, "2024-25", urnB)
+	submitted, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnB})
 	if err := rs.Close(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 	if after, _ := srv.mail.Recent(ctx, 100); len(after) != len(before) {
 		t.Fatal("a refused reopening sent email")
 	}
-	if got, _ := rs.Return(ctx, "2024-25", urnB); got.Status != forms.StatusSubmitted || got.Reference != submitted.Reference {
+	if got, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnB}); got.Status != forms.StatusSubmitted || got.Reference != submitted.Reference {
 		t.Fatalf("after a refused reopening: %s", got.Status)
 	}
 }

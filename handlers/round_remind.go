@@ -22,7 +22,7 @@ func (s *Server) remindGroup(c *fiber.Ctx) error {
 		return forms.ErrRoundNotOpen // a page saying so, not a failure
 	}
 	f := chaseFilterOf(func(k string) string { return c.FormValue(k) })
-	list, err := s.deps.Rounds.Outstanding(ctx, year, f.keep)
+	list, err := s.deps.Returns.Outstanding(ctx, year, f.keep)
 	if err != nil {
 		return err
 	}

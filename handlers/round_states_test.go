@@ -21,10 +21,10 @@ func TestRoundStatesAndConfirmations(t *testing.T) {
 	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-13"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.SetContactEmail(ctx, audit.CommandLine, "2024-25", urnA, "governor@school.example.org"); err != nil {
+	if err := rs.Returns().SetContactEmail(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA}, "governor@school.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	token, err := forms.NewLinks(rs).Link(ctx, "2024-25", urnA)
+	token, err := forms.NewLinks(rs).Link(ctx, forms.ReturnID{Round: "2024-25", URN: urnA})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,7 @@ type Deps struct {
 	Store    pinger
 	Register schoolsRegister
 	Rounds   roundsStore
+	Returns  schoolReturns
 	// Links gives out, replaces and revokes schools' links.
 	Links schoolLinks
 	// Assurance submits and reopens returns, with their emails and audit entries.

@@ -66,7 +66,7 @@ func (s *Server) submitReturn(c *fiber.Ctx) error {
 	if err != nil || key == "" {
 		return fiber.ErrBadRequest
 	}
-	ret, e, err := s.deps.Assurance.Submit(c.UserContext(), g.actor(c), g.ret.ID,
+	ret, e, err := s.deps.Assurance.Submit(c.UserContext(), g.actor(c), g.ret.Key(),
 		forms.Submission{Version: version, Key: key, Declaration: formValues(c), At: time.Now()})
 	var invalid *forms.InvalidEntry
 	switch {

@@ -40,6 +40,7 @@ type App struct {
 	Store     *store.Store
 	Register  *forms.Register
 	Rounds    *forms.Rounds
+	Returns   *forms.Returns
 	Links     *forms.Links
 	Assurance *forms.Assurance
 	Chase     *forms.Chase
@@ -80,6 +81,7 @@ func New(st *store.Store, cfg Config) *App {
 	a := &App{Store: st, Register: reg, Rounds: forms.NewRounds(st, reg), Audit: audit.New(st),
 		Mail: mail.New(st, cfg.SMTP)}
 	a.JOSO = missions.New(st, a.Audit, a.Mail, missions.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
+	a.Returns = a.Rounds.Returns()
 	a.Links = forms.NewLinks(a.Rounds)
 	a.Accounts = accounts.New(st, a.Audit)
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})

@@ -69,7 +69,7 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 	if round, err = a.Rounds.Open(ctx, audit.CommandLine, p.Round); err != nil {
 		return err
 	}
-	returns, err := a.Rounds.RoundReturns(ctx, p.Round)
+	returns, err := a.Returns.OfRound(ctx, p.Round)
 	if err != nil {
 		return err
 	}
@@ -78,11 +78,11 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 		return fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
 	}
 	for _, r := range returns[:sz.Governors] {
-		tok, err := a.Links.IssueLink(ctx, audit.CommandLine, p.Round, r.URN)
+		tok, err := a.Links.IssueLink(ctx, audit.CommandLine, r.Key())
 		if err != nil {
 			return err
 		}
-		if r, err = a.Rounds.Return(ctx, p.Round, r.URN); err != nil { // the round's list leaves out the school's record
+		if r, err = a.Returns.Get(ctx, r.Key()); err != nil { // the round's list leaves out the school's record
 			return err
 		}
 		p.Governors = append(p.Governors, GovernorPlan{URN: r.URN, Token: tok, Sections: round.Definition.For(r.School.Record)})

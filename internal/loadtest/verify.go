@@ -25,14 +25,14 @@ type Checked struct {
 // intact; each logged activity is there once. It returns what it checked and every
 // discrepancy in words (none is the only good answer).
 func Verify(ctx context.Context, a *app.App, p Plan, acks *Acks) (Checked, []string, error) {
-	st, rounds, joso, round, josoYear := a.Store, a.Rounds, a.JOSO, p.Round, p.JOSOYear
+	st, returns, joso, round, josoYear := a.Store, a.Returns, a.JOSO, p.Round, p.JOSOYear
 	acks.mu.Lock()
 	defer acks.mu.Unlock()
 	var c Checked
 	var problems []string
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	for urn, sections := range acks.Saves {
-		ret, err := rounds.Return(ctx, round, urn)
+		ret, err := returns.Get(ctx, forms.ReturnID{Round: round, URN: urn})
 		if err != nil {
 			return c, problems, fmt.Errorf("verify: return of %d: %w", urn, err)
 		}
@@ -52,7 +52,7 @@ func Verify(ctx context.Context, a *app.App, p Plan, acks *Acks) (Checked, []str
 	versions := st.Collection("return_versions")
 	for urn, ref := range acks.Submitted {
 		c.Submissions++
-		ret, err := rounds.Return(ctx, round, urn)
+		ret, err := returns.Get(ctx, forms.ReturnID{Round: round, URN: urn})
 		if err != nil {
 			return c, problems, fmt.Errorf("verify: return of %d: %w", urn, err)
 		}
