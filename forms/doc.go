@@ -14,9 +14,11 @@
 //   - assurance.go: the Assurance service: SaveSection and Submit (which read what was
 //     typed and decide completion), Reopen, the receipt and reopening emails, purging;
 //     governor_access.go: a governor's link opened and one-time codes sent and checked.
-//   - round.go: Rounds, the rounds and their forms (create, open, close, reopen, archive,
-//     the form), returns.go: the returns of a round, saved, submitted, reopened, exempted;
-//     return_lists.go: a round's returns without answers, cached by change count.
+//   - round.go: Rounds, the rounds and their forms (create, with the rules of a new round
+//     in NewRoundInput.Check; open, close, reopen, archive, the form).
+//   - returns.go: Returns, each school's return in a round, named by a ReturnID: saved,
+//     submitted, reopened, exempted, and their submitted versions; return_lists.go: a
+//     round's returns without answers, cached by change count.
 //   - links.go: Links, the schools' links (given out, replaced, revoked, resolved), over a
 //     thin linkStore; onetime_code.go: one-time codes; contacts.go: contact emails.
 //   - chase.go: Chase, the reminder schedule, reminders and the chase log; rates.go: the
