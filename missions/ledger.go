@@ -124,7 +124,7 @@ func (l *Ledger) approve(ctx context.Context, id, by string) (Activity, int, err
 	}
 	a, err = l.activities.change(ctx, id, "", 0, func(a *Activity) error { return a.approve(y, t, earned, by, time.Now().UTC()) })
 	if errors.Is(err, errAlreadyDone) || errors.Is(err, ErrConflict) {
-		// Someone approved it first (or is changing it): settle what is recorded.
+		// Someone approved it first (or is changing it): post what is recorded.
 		if a, err = l.activities.get(ctx, id); err != nil {
 			return a, 0, err
 		}
@@ -134,7 +134,7 @@ func (l *Ledger) approve(ctx context.Context, id, by string) (Activity, int, err
 	} else if err != nil {
 		return a, 0, err
 	}
-	n, err := l.settle(ctx, a)
+	n, err := l.postAwards(ctx, a)
 	return a, n, err
 }
 
@@ -190,7 +190,7 @@ func (l *Ledger) Unapprove(ctx context.Context, by audit.Actor, id, reason strin
 	if err != nil {
 		return a, 0, err
 	}
-	n, err := l.settle(ctx, a)
+	n, err := l.postAwards(ctx, a)
 	if err == nil {
 		record(ctx, l.log, by, audit.ActionJOSOUnapproved, id, fmt.Sprintf("%d reversals posted: %s", n, reason))
 	}
@@ -208,9 +208,9 @@ func (a *Activity) unapprove(by, reason string, at time.Time) error {
 	return nil
 }
 
-// settle posts every entry the activity's approvals call for that is not yet in the
+// postAwards posts every entry the activity's approvals call for that is not yet in the
 // ledger, and returns how many it posted.
-func (l *Ledger) settle(ctx context.Context, a Activity) (int, error) {
+func (l *Ledger) postAwards(ctx context.Context, a Activity) (int, error) {
 	posted := 0
 	for _, ap := range a.Approvals {
 		for _, aw := range ap.Award {
@@ -220,7 +220,7 @@ func (l *Ledger) settle(ctx context.Context, a Activity) (int, error) {
 			e := Entry{Key: entryKey(a.ID, ap.Cycle, aw.Component), Year: a.Year, URN: a.URN, Team: a.Team, Activity: a.ID,
 				Mission: ap.Mission, Area: ap.Area, Strands: ap.Strands, Rule: a.Type, RuleVersion: aw.RuleVersion,
 				Component: aw.Component, Amount: aw.Amount, JOSOs: ap.JOSOs, Actor: ap.By, At: ap.At}
-			ok, err := l.ledger.post(ctx, e)
+			ok, err := l.ledger.appendOnce(ctx, e)
 			if err != nil {
 				return posted, err
 			}
@@ -230,7 +230,7 @@ func (l *Ledger) settle(ctx context.Context, a Activity) (int, error) {
 			if ap.Withdrawn.IsZero() {
 				continue
 			}
-			ok, err = l.ledger.post(ctx, reversal(e, ap.WithdrawnBy, ap.Reason, ap.Withdrawn))
+			ok, err = l.ledger.appendOnce(ctx, reversal(e, ap.WithdrawnBy, ap.Reason, ap.Withdrawn))
 			if err != nil {
 				return posted, err
 			}
@@ -273,7 +273,7 @@ func (l *Ledger) Reverse(ctx context.Context, by audit.Actor, year, key, reason 
 		return e, ErrYearState
 	}
 	r := reversal(e, by.Name, reason, time.Now().UTC())
-	ok, err := l.ledger.post(ctx, r)
+	ok, err := l.ledger.appendOnce(ctx, r)
 	if err != nil {
 		return r, err
 	}
@@ -377,7 +377,7 @@ func (l *Ledger) verify(ctx context.Context, year string, repair bool) ([]Mismat
 			}
 		}
 		if repair {
-			if _, err := l.settle(ctx, a); err != nil {
+			if _, err := l.postAwards(ctx, a); err != nil {
 				return out, err
 			}
 		}

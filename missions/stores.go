@@ -264,9 +264,9 @@ func (s ledgerStore) earned(ctx context.Context, team, rule string) (int, error)
 	return n, nil
 }
 
-// post appends an entry unless its key is already in the ledger, and then moves the
+// appendOnce appends an entry unless its key is already in the ledger, and then moves the
 // cached totals. It reports whether it appended.
-func (s ledgerStore) post(ctx context.Context, e Entry) (bool, error) {
+func (s ledgerStore) appendOnce(ctx context.Context, e Entry) (bool, error) {
 	err := insert(ctx, s.st, s.entries, e, errExists)
 	if errors.Is(err, errExists) {
 		return false, nil
