@@ -44,8 +44,7 @@ type roundsStore interface {
 	SetContactEmail(ctx context.Context, by audit.Actor, year string, urn int, email string) error
 	RoundReturns(ctx context.Context, year string) ([]forms.Return, error)
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
-	ExportReturns(ctx context.Context, by audit.Actor, year string, format forms.ReturnsFormat, now time.Time,
-		write func(rep forms.RoundReport, each func(fn func(forms.Return) error) error) error) (forms.RoundReport, error)
+	ExportReturns(ctx context.Context, by audit.Actor, req forms.ReturnsExport, w io.Writer) (forms.RoundReport, error)
 	EachReturn(ctx context.Context, year string, answers bool, fn func(forms.Return) error) error
 	Outstanding(ctx context.Context, year string, keep func(forms.Return) bool) ([]forms.Return, error)
 	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
@@ -57,7 +56,7 @@ type schoolLinks interface {
 	IssueLink(ctx context.Context, by audit.Actor, year string, urn int) (string, error)
 	LiveLink(ctx context.Context, r forms.Return) (string, error)
 	RevokeLink(ctx context.Context, by audit.Actor, year string, urn int) error
-	IssueLinks(ctx context.Context, by audit.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
+	WriteLinksCSV(ctx context.Context, by audit.Actor, req forms.LinksRequest, publicURL string, w io.Writer) error
 }
 
 // assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.
