@@ -4,14 +4,22 @@ import (
 	"io"
 
 	"codeberg.org/go-pdf/fpdf"
-
-	"github.com/lscp/assure/missions"
 )
+
+// Certificate is one certificate: for a JOSO (named only where their consent allows) or
+// for a school's whole team.
+type Certificate struct {
+	Name     string // "" when the JOSO may not be named
+	Team     bool
+	School   string
+	Category string
+	Year     string // the programme year, like 2022-23
+}
 
 // WriteCertificatesPDF writes one landscape A4 page per certificate, with go-pdf/fpdf as
 // for the receipt. A JOSO's name appears only where their consent allows; otherwise the
 // certificate is for "a Junior Online Safety Officer" of the school.
-func WriteCertificatesPDF(w io.Writer, partnership string, certs []missions.CertificateLine) error {
+func WriteCertificatesPDF(w io.Writer, partnership string, certs []Certificate) error {
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetTitle("Junior Online Safety Officer certificates", true)
 	pdf.SetAuthor(partnership, true)

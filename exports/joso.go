@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/lscp/assure/missions"
 )
 
 // The JOSO programme's yearly workbook: the figures the partnership reports (schools
@@ -26,11 +24,67 @@ const (
 	SheetJOSOAwards   = "Certificates"
 )
 
-// JOSOInput is what the JOSO workbook is made from.
+// JOSOInput is what the JOSO workbook is made from: a year's figures and the previous
+// year's, already paired row by row by the caller (missions, which knows how years
+// match: mission areas by name, since their IDs are each year's own).
 type JOSOInput struct {
 	Partnership string
-	Year        missions.YearFigures
-	Previous    *missions.YearFigures // nil for the first year
+	Year        JOSOFigures
+	Previous    *JOSOFigures // nil for the first year
+	Schools     []JOSOSchool
+	Areas       []JOSOCount // Count is activities, Amount XP; labelled with the area's strands
+	Strands     []JOSOCount // Count is activities, Amount XP
+	Audiences   []JOSOCount // Count is activities reaching it, Amount people reached
+	Categories  []JOSOCount // Count is certificates awarded
+	Training    []JOSOTraining
+}
+
+// JOSOFigures are a year's headline figures.
+type JOSOFigures struct {
+	Year         string // like 2022-23
+	Schools      int    // taking part
+	JOSOs        int    // taking part
+	Trained      int
+	PerSchool    float64 // trained JOSOs per school
+	Activities   int     // approved
+	XP           int
+	Reach        int // people reached, estimated
+	NoActivity   int // schools with no activity yet
+	Certificates int
+}
+
+// JOSOSchool is one school's line of the Schools sheet.
+type JOSOSchool struct {
+	URN                 int
+	School              string
+	JOSOs, Trained      int
+	Activities, Pending int // approved, waiting for approval
+	XP                  int
+	PerTrained          float64 // XP per trained JOSO
+	Band                string
+	Missions            int // missions with an approved activity
+	Strands             int // strands covered
+}
+
+// JOSOCount is one line of a breakdown sheet, this year beside the previous year (zero
+// when the previous year had no such line, or there is no previous year).
+type JOSOCount struct {
+	Label       string
+	Now, Before JOSOTally
+}
+
+// JOSOTally is a breakdown line's figures; what they count depends on the sheet.
+type JOSOTally struct {
+	Count, Amount int
+}
+
+// JOSOTraining is one line of the Training sheet: a kind of session (every session of
+// that kind together) or one session.
+type JOSOTraining struct {
+	Label     string
+	Attending int  // JOSOs attending this year
+	Before    int  // JOSOs attending in the previous year, when HasBefore
+	HasBefore bool // false for the first year, and for a single session (IDs are each year's own)
 }
 
 // WriteJOSOWorkbook writes the year's JOSO workbook.
@@ -54,27 +108,27 @@ func WriteJOSOWorkbook(w io.Writer, in JOSOInput) (err error) {
 	cur, prev := in.Year, in.Previous
 	prevName := "Previous year"
 	if prev != nil {
-		prevName = prev.Year.ID
+		prevName = prev.Year
 	}
 	if err := f.SetSheetName("Sheet1", SheetJOSOSummary); err != nil {
 		return err
 	}
-	title := fmt.Sprintf("%s: Junior Online Safety Officer programme %s", in.Partnership, cur.Year.ID)
+	title := fmt.Sprintf("%s: Junior Online Safety Officer programme %s", in.Partnership, cur.Year)
 	if err := f.SetCellValue(SheetJOSOSummary, "A1", SafeText(title)); err != nil {
 		return err
 	}
 	summary := [][]any{
-		{"Participating schools", cur.Schools, prevOr(prev, func(f missions.YearFigures) any { return f.Schools })},
-		{"JOSOs taking part", cur.JOSOs, prevOr(prev, func(f missions.YearFigures) any { return f.JOSOs })},
-		{"JOSOs trained", cur.Trained, prevOr(prev, func(f missions.YearFigures) any { return f.Trained })},
-		{"Trained JOSOs per school", cur.PerSchool(), prevOr(prev, func(f missions.YearFigures) any { return f.PerSchool() })},
-		{"Activities approved", cur.Activities, prevOr(prev, func(f missions.YearFigures) any { return f.Activities })},
-		{"XP awarded", cur.XP, prevOr(prev, func(f missions.YearFigures) any { return f.XP })},
-		{"People reached (estimated)", cur.Reach, prevOr(prev, func(f missions.YearFigures) any { return f.Reach })},
-		{"Schools with no activity yet", len(cur.NoActivity), prevOr(prev, func(f missions.YearFigures) any { return len(f.NoActivity) })},
-		{"Certificates awarded", cur.Certificates, prevOr(prev, func(f missions.YearFigures) any { return f.Certificates })},
+		{"Participating schools", cur.Schools, prevOr(prev, func(f JOSOFigures) any { return f.Schools })},
+		{"JOSOs taking part", cur.JOSOs, prevOr(prev, func(f JOSOFigures) any { return f.JOSOs })},
+		{"JOSOs trained", cur.Trained, prevOr(prev, func(f JOSOFigures) any { return f.Trained })},
+		{"Trained JOSOs per school", cur.PerSchool, prevOr(prev, func(f JOSOFigures) any { return f.PerSchool })},
+		{"Activities approved", cur.Activities, prevOr(prev, func(f JOSOFigures) any { return f.Activities })},
+		{"XP awarded", cur.XP, prevOr(prev, func(f JOSOFigures) any { return f.XP })},
+		{"People reached (estimated)", cur.Reach, prevOr(prev, func(f JOSOFigures) any { return f.Reach })},
+		{"Schools with no activity yet", cur.NoActivity, prevOr(prev, func(f JOSOFigures) any { return f.NoActivity })},
+		{"Certificates awarded", cur.Certificates, prevOr(prev, func(f JOSOFigures) any { return f.Certificates })},
 	}
-	if err := t.table(SheetJOSOSummary, 3, []string{"Figure", cur.Year.ID, prevName}, summary, false); err != nil {
+	if err := t.table(SheetJOSOSummary, 3, []string{"Figure", cur.Year, prevName}, summary, false); err != nil {
 		return err
 	}
 	if err := f.SetCellStyle(SheetJOSOSummary, "B7", "C7", decimal); err != nil {
@@ -82,9 +136,9 @@ func WriteJOSOWorkbook(w io.Writer, in JOSOInput) (err error) {
 	}
 
 	var schools [][]any
-	for _, s := range cur.Standings {
-		schools = append(schools, []any{s.Team.URN, SafeText(s.Team.School), s.JOSOs, s.Trained, s.Activities, s.Pending, s.XP,
-			s.PerTrained, s.Band, s.MissionsDone, s.StrandsCovered()})
+	for _, s := range in.Schools {
+		schools = append(schools, []any{s.URN, SafeText(s.School), s.JOSOs, s.Trained, s.Activities, s.Pending, s.XP,
+			s.PerTrained, s.Band, s.Missions, s.Strands})
 	}
 	if err := t.sheet(SheetJOSOSchools, []string{"URN", "School", "JOSOs taking part", "JOSOs trained", "Activities approved",
 		"Waiting for approval", "XP", "XP per trained JOSO", "Band", "Missions with an approved activity", "Strands covered (of 8)"}, schools); err != nil {
@@ -93,47 +147,31 @@ func WriteJOSOWorkbook(w io.Writer, in JOSOInput) (err error) {
 	if err := f.SetColStyle(SheetJOSOSchools, "H", decimal); err != nil {
 		return err
 	}
-	labelOf := func(id string) string {
-		if a, ok := cur.Year.Area(id); ok {
-			return a.Name + " (" + strings.Join(strandNames(a.Strands), "; ") + ")"
-		}
-		return id
-	}
 	for _, s := range []struct {
 		name, first string
-		rows        func(missions.YearFigures) []missions.Count
-		label       func(missions.Count) string
+		rows        []JOSOCount
 		cols        []string
 	}{
-		{SheetJOSOAreas, "Mission area (strands)", func(f missions.YearFigures) []missions.Count { return f.ByArea },
-			func(c missions.Count) string { return labelOf(c.ID) }, []string{"Activities", "XP"}},
-		{SheetJOSOStrands, "Strand (an area's activities and XP count in each strand it covers)", func(f missions.YearFigures) []missions.Count { return f.ByStrand },
-			func(c missions.Count) string { return c.Label }, []string{"Activities", "XP"}},
-		{SheetJOSOReach, "Audience", func(f missions.YearFigures) []missions.Count { return f.ByAudience },
-			func(c missions.Count) string { return c.Label }, []string{"Activities reaching it", "People reached (estimated)"}},
-		{SheetJOSOAwards, "Category", func(f missions.YearFigures) []missions.Count { return f.ByCategory },
-			func(c missions.Count) string { return c.Label }, []string{"Certificates awarded"}},
+		{SheetJOSOAreas, "Mission area (strands)", in.Areas, []string{"Activities", "XP"}},
+		{SheetJOSOStrands, "Strand (an area's activities and XP count in each strand it covers)", in.Strands, []string{"Activities", "XP"}},
+		{SheetJOSOReach, "Audience", in.Audiences, []string{"Activities reaching it", "People reached (estimated)"}},
+		{SheetJOSOAwards, "Category", in.Categories, []string{"Certificates awarded"}},
 	} {
 		hdr := []string{s.first}
 		for _, c := range s.cols {
-			hdr = append(hdr, c+" "+cur.Year.ID)
+			hdr = append(hdr, c+" "+cur.Year)
 		}
 		for _, c := range s.cols {
 			hdr = append(hdr, c+" "+prevName)
 		}
 		var rows [][]any
-		for _, c := range s.rows(cur) {
-			row := []any{SafeText(s.label(c)), c.Activities}
-			if len(s.cols) == 2 {
-				row = append(row, second(s.name, c))
-			}
-			var pc missions.Count
-			if prev != nil {
-				pc = findCount(s.rows(*prev), c.ID, s.label(c), s.name == SheetJOSOAreas)
-			}
-			row = append(row, pc.Activities)
-			if len(s.cols) == 2 {
-				row = append(row, second(s.name, pc))
+		for _, c := range s.rows {
+			row := []any{SafeText(c.Label)}
+			for _, n := range []JOSOTally{c.Now, c.Before} {
+				row = append(row, n.Count)
+				if len(s.cols) == 2 {
+					row = append(row, n.Amount)
+				}
 			}
 			rows = append(rows, row)
 		}
@@ -142,15 +180,14 @@ func WriteJOSOWorkbook(w io.Writer, in JOSOInput) (err error) {
 		}
 	}
 	var training [][]any
-	for _, k := range []string{missions.SessionTaught1, missions.SessionTaught2, missions.SessionReview} {
-		training = append(training, []any{missions.SessionKindLabel(k) + " (any session of this kind)", attendedOfKind(cur, k),
-			prevOr(prev, func(f missions.YearFigures) any { return attendedOfKind(f, k) })})
+	for _, s := range in.Training {
+		before := any("")
+		if s.HasBefore {
+			before = s.Before
+		}
+		training = append(training, []any{SafeText(s.Label), s.Attending, before})
 	}
-	for _, s := range cur.Year.Sessions {
-		c := findCount(cur.Attendance, s.ID, "", false)
-		training = append(training, []any{SafeText(s.Title + ", " + s.Date), c.Activities, ""})
-	}
-	if err := t.sheet(SheetJOSOTraining, []string{"Session", "JOSOs attending " + cur.Year.ID, "JOSOs attending " + prevName}, training); err != nil {
+	if err := t.sheet(SheetJOSOTraining, []string{"Session", "JOSOs attending " + cur.Year, "JOSOs attending " + prevName}, training); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
@@ -158,44 +195,7 @@ func WriteJOSOWorkbook(w io.Writer, in JOSOInput) (err error) {
 	return err
 }
 
-// second is a count's second figure: XP, or for reach the people reached.
-func second(sheet string, c missions.Count) int {
-	if sheet == SheetJOSOReach {
-		return c.Reach
-	}
-	return c.XP
-}
-
-// findCount finds the previous year's count for a row: by ID, or for mission areas (whose
-// IDs are the year's own) by name as well.
-func findCount(cs []missions.Count, id, label string, byLabel bool) missions.Count {
-	for _, c := range cs {
-		if c.ID == id || (byLabel && c.Label == label) {
-			return c
-		}
-	}
-	return missions.Count{}
-}
-
-func attendedOfKind(f missions.YearFigures, kind string) int {
-	n := 0
-	for _, c := range f.Attendance {
-		if s, ok := f.Year.Session(c.ID); ok && s.Kind == kind {
-			n += c.Activities
-		}
-	}
-	return n
-}
-
-func strandNames(ids []string) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = missions.StrandName(id)
-	}
-	return out
-}
-
-func prevOr(prev *missions.YearFigures, fn func(missions.YearFigures) any) any {
+func prevOr(prev *JOSOFigures, fn func(JOSOFigures) any) any {
 	if prev == nil {
 		return ""
 	}

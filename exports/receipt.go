@@ -1,22 +1,19 @@
 package exports
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-
-	"github.com/lscp/assure/forms"
-	"github.com/lscp/assure/internal/academic"
 )
 
-// Receipt is a submitted return as the governor keeps it.
+// Receipt is a submitted return as the governor keeps it: every section the school was
+// asked, with its answers in words.
 type Receipt struct {
 	Partnership, School, Round, Reference string
 	URN                                   int
-	Submitted                             time.Time
+	Submitted                             time.Time // drawn in its own zone: give London time
 	Late                                  bool
 	Sections                              []ReceiptSection
 }
@@ -88,29 +85,4 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 		}
 	}
 	return pdf.Output(w)
-}
-
-// ReceiptFor is a submitted return's receipt: every section the school was asked, with
-// its answers in words.
-func ReceiptFor(partnership string, round forms.Round, r forms.Return) Receipt {
-	rc := Receipt{Partnership: partnership, School: r.School.Name, URN: r.URN, Round: round.ID,
-		Reference: r.Reference, Submitted: r.Submitted.In(academic.London), Late: r.Late}
-	answers := r.AnswerMap()
-	for _, sec := range round.Definition.For(r.School.Record) {
-		rs := ReceiptSection{Title: sec.Title}
-		for _, qa := range sec.Answered(answers) {
-			rs.Rows = append(rs.Rows, ReceiptRow{Question: qa.Question.Text, Answer: qa.Text, Comment: qa.Answer.Comment})
-		}
-		rc.Sections = append(rc.Sections, rs)
-	}
-	return rc
-}
-
-// ReceiptPDF is a submitted return's receipt as a PDF.
-func ReceiptPDF(partnership string, round forms.Round, r forms.Return) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := WriteReceiptPDF(&buf, ReceiptFor(partnership, round, r)); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
 )
 
@@ -28,13 +27,90 @@ const (
 	SheetAnswers      = "Answers"
 )
 
-// ReturnsInput is what the workbook is made from.
-type ReturnsInput struct {
+// ReturnsReport is what the workbook is made from: a round's return rates beside the
+// previous round's, its questions, and a walk over its returns. The caller (forms, which
+// owns the rules) has counted, rounded and labelled everything; the workbook only lays
+// it out.
+type ReturnsReport struct {
 	Partnership string
-	Report      forms.RoundReport // figures, the previous round and the round itself
-	// Each calls fn with every return of the round, with answers, in URN order.
-	Each func(fn func(forms.Return) error) error
-	Now  time.Time // for days to the deadline
+	Round       string // the round's ID, like 2022-23
+	Previous    string // the previous round's ID; "" when there is none
+	// Rates is the summary table: all schools (level 0), then each phase (level 1)
+	// followed by its governance breakdown (level 2).
+	Rates []RateRow
+	// AllThrough counts the all-through schools, which Rates includes in primary.
+	AllThrough     Rate
+	DaysToDeadline int            // for the Not returned sheet
+	Columns        []AnswerColumn // the Answers sheet's columns, in form order
+	// Each calls fn with every return's row, with its answers, in URN order.
+	Each func(fn func(ReturnRow) error) error
+}
+
+// Rate is a group's returns against the number expected, with the rate as a whole
+// percentage as the report gives it.
+type Rate struct {
+	Returned, Expected, Percent int
+}
+
+// RateRow is one line of the summary table.
+type RateRow struct {
+	Level       int // 0 all schools, 1 a phase, 2 a governance within a phase
+	Label       string
+	Now, Before Rate
+	HadBefore   bool // the previous round had this group at all
+	Change      int  // in percentage points since the previous round
+}
+
+// ReturnRow is one school's return, in words, as the sheets show it.
+type ReturnRow struct {
+	URN    int
+	School string
+	// Phase and Governance are labels, like "Primary" and "Academy".
+	Phase, Governance string
+	District, Trust   string
+	AllThrough        bool
+	Status            string    // as an admin reads it
+	Submitted         time.Time // zero until submitted
+	Late              bool      // returned after the deadline
+	Reference         string
+	LinksIssued       int
+	Reminders         int
+	LastContact       time.Time // zero when never contacted
+	ContactEmailHeld  bool
+	Chaseable         bool // on the Not returned sheet
+	Returned          bool // on the Answers sheet (and Cannot assure, if it could not)
+	CannotAssure      bool // returned without giving assurance: on the Cannot assure sheet
+	ActionPlan        string
+	TargetDate        time.Time // the action plan's; zero when none was given
+	// Answers are the non-empty answers by question ID (the workbook's; the CSV has none).
+	Answers map[string]Answer
+}
+
+// Answer is one answer as given: a value, the values of a many-of question, a comment.
+type Answer struct {
+	Value   string
+	Values  []string
+	Comment string
+}
+
+// AnswerKind says how an answer column's cells are written.
+type AnswerKind int
+
+// Answer kinds.
+const (
+	AnswerText   AnswerKind = iota
+	AnswerNumber            // a whole number, written as a number
+	AnswerDate              // yyyy-mm-dd, written as a date
+	AnswerList              // many values, written joined with "; "
+)
+
+// AnswerColumn is one column of the Answers sheet: a question's answer, or its comment.
+type AnswerColumn struct {
+	ID       string // the column's heading: the question's ID, or it with ".comment"
+	Question string // the question's ID, the key of ReturnRow.Answers
+	Text     string // shown above the ID
+	Kind     AnswerKind
+	Comment  bool
 }
 
 // BySchoolHeader is the school-level row, in the workbook and as CSV.
@@ -56,33 +132,25 @@ type workbook struct {
 	cannotAssure, answers *excelize.StreamWriter
 	rows                  map[string]int // the last row written, by sheet
 	cols                  map[string]int // the header's width, by sheet
-	questions             []answerColumn
+	questions             []AnswerColumn
 	deadlineDays          int
 }
 
-// answerColumn is one column of the Answers sheet.
-type answerColumn struct {
-	id, text string
-	q        forms.Question
-	comment  bool // the comment of a yes/partly/no question
-}
-
 // WriteReturnsWorkbook writes the round's return-rate workbook.
-func WriteReturnsWorkbook(w io.Writer, in ReturnsInput) (err error) {
+func WriteReturnsWorkbook(w io.Writer, in ReturnsReport) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	b := &workbook{f: f, rows: map[string]int{}, cols: map[string]int{}, deadlineDays: in.Report.Round.DaysToDeadline(in.Now)}
+	b := &workbook{f: f, rows: map[string]int{}, cols: map[string]int{}, deadlineDays: in.DaysToDeadline, questions: in.Columns}
 	if err := b.styles(); err != nil {
 		return err
 	}
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
-	b.questions = answerColumns(in.Report.Round.Definition)
 	if err := b.startSheets(); err != nil {
 		return err
 	}
@@ -120,22 +188,6 @@ func (b *workbook) styles() error {
 	b.bold = style(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	b.indent = style(&excelize.Style{Alignment: &excelize.Alignment{Indent: 2}})
 	return err
-}
-
-// answerColumns lists every question of the round's form, in form order, with a comment
-// column after each yes/partly/no question. IDs are stable across rounds, so the columns
-// line up year on year.
-func answerColumns(def forms.Definition) []answerColumn {
-	var out []answerColumn
-	for _, s := range def.Sections {
-		for _, q := range s.Questions {
-			out = append(out, answerColumn{id: q.ID, text: q.Text, q: q})
-			if q.Kind == forms.KindYesPartlyNo {
-				out = append(out, answerColumn{id: q.ID + ".comment", text: "Comment: " + q.Text, q: q, comment: true})
-			}
-		}
-	}
-	return out
 }
 
 func headerCells(names []string, style int) []any {
@@ -201,9 +253,9 @@ func (b *workbook) startSheets() error {
 		texts[i] = ""
 	}
 	for _, q := range b.questions {
-		ids = append(ids, q.id)
+		ids = append(ids, q.ID)
 		widths = append(widths, 18)
-		texts = append(texts, excelize.Cell{StyleID: b.wrap, Value: SafeText(q.text)})
+		texts = append(texts, excelize.Cell{StyleID: b.wrap, Value: SafeText(q.Text)})
 	}
 	// Two header rows: each question's text above its ID; the IDs head the table.
 	b.answers, err = b.stream(SheetAnswers, ids, widths, texts)
@@ -236,64 +288,61 @@ func yesNo(v bool) string {
 }
 
 // add writes one return to every sheet it belongs on.
-func (b *workbook) add(r forms.Return) error {
-	s := r.School
-	phase, gov := s.Phase.Label(), s.Governance.Label()
-	_, returned := r.Counted()
-	row := []any{r.URN, text(s.Name), phase, gov, yesNo(s.AllThrough), text(s.District), text(s.Trust), r.StatusLabel(),
-		b.when(r.Submitted, b.dateTime), yesNo(r.Late && returned), r.Reference, r.LinksIssued, r.Reminders, b.when(r.LastContact, b.dateTime)}
+func (b *workbook) add(r ReturnRow) error {
+	row := []any{r.URN, text(r.School), r.Phase, r.Governance, yesNo(r.AllThrough), text(r.District), text(r.Trust), r.Status,
+		b.when(r.Submitted, b.dateTime), yesNo(r.Late), r.Reference, r.LinksIssued, r.Reminders, b.when(r.LastContact, b.dateTime)}
 	if err := b.bySchool.SetRow(b.next(SheetBySchool), row); err != nil {
 		return err
 	}
-	if r.Chaseable() {
-		row := []any{r.URN, text(s.Name), phase, gov, text(s.District), text(s.Trust), r.StatusLabel(), b.deadlineDays,
-			yesNo(r.ContactEmail != ""), r.LinksIssued, r.Reminders, b.when(r.LastContact, b.dateTime)}
+	if r.Chaseable {
+		row := []any{r.URN, text(r.School), r.Phase, r.Governance, text(r.District), text(r.Trust), r.Status, b.deadlineDays,
+			yesNo(r.ContactEmailHeld), r.LinksIssued, r.Reminders, b.when(r.LastContact, b.dateTime)}
 		if err := b.notReturned.SetRow(b.next(SheetNotReturned), row); err != nil {
 			return err
 		}
 	}
-	if !returned {
+	if !r.Returned {
 		return nil
 	}
-	answers := r.AnswerMap()
-	if answers[forms.QuestionAssuranceGiven].Value == "no" {
+	if r.CannotAssure {
 		target := any(nil)
-		if d, err := time.Parse(time.DateOnly, answers[forms.QuestionTargetDate].Value); err == nil {
-			target = excelize.Cell{StyleID: b.date, Value: d}
+		if !r.TargetDate.IsZero() {
+			target = excelize.Cell{StyleID: b.date, Value: r.TargetDate}
 		}
-		row := []any{r.URN, text(s.Name), phase, gov, b.when(r.Submitted, b.dateTime), r.Reference,
-			excelize.Cell{StyleID: b.wrap, Value: SafeText(answers[forms.QuestionActionPlan].Value)}, target}
+		row := []any{r.URN, text(r.School), r.Phase, r.Governance, b.when(r.Submitted, b.dateTime), r.Reference,
+			excelize.Cell{StyleID: b.wrap, Value: SafeText(r.ActionPlan)}, target}
 		if err := b.cannotAssure.SetRow(b.next(SheetCannotAssure), row); err != nil {
 			return err
 		}
 	}
-	row = []any{r.URN, text(s.Name), phase, gov, r.Reference, b.when(r.Submitted, b.dateTime)}
+	row = []any{r.URN, text(r.School), r.Phase, r.Governance, r.Reference, b.when(r.Submitted, b.dateTime)}
 	for _, col := range b.questions {
-		row = append(row, b.answerCell(col, answers[col.q.ID]))
+		row = append(row, b.answerCell(col, r.Answers))
 	}
 	return b.answers.SetRow(b.next(SheetAnswers), row)
 }
 
 // answerCell writes an answer as its kind: numbers as numbers, dates as dates.
-func (b *workbook) answerCell(col answerColumn, a forms.Answer) any {
-	if col.comment {
+func (b *workbook) answerCell(col AnswerColumn, answers map[string]Answer) any {
+	a, ok := answers[col.Question]
+	if col.Comment {
 		if a.Comment == "" {
 			return nil
 		}
 		return text(a.Comment)
 	}
 	switch {
-	case a.Empty():
+	case !ok:
 		return nil
-	case col.q.Kind == forms.KindNumber:
+	case col.Kind == AnswerNumber:
 		if n, err := strconv.Atoi(a.Value); err == nil {
 			return n
 		}
-	case col.q.Kind == forms.KindDate:
+	case col.Kind == AnswerDate:
 		if d, err := time.Parse(time.DateOnly, a.Value); err == nil {
 			return excelize.Cell{StyleID: b.date, Value: d}
 		}
-	case col.q.Kind == forms.KindManyOf:
+	case col.Kind == AnswerList:
 		return text(strings.Join(a.Values, "; "))
 	}
 	return text(a.Value)
@@ -326,8 +375,8 @@ func (b *workbook) finishSheets() error {
 }
 
 // summary writes the report's table, the previous round beside it, and the chart.
-func (b *workbook) summary(in ReturnsInput) error {
-	f, sh, rep := b.f, SheetSummary, in.Report
+func (b *workbook) summary(in ReturnsReport) error {
+	f, sh := b.f, SheetSummary
 	set := func(cell string, v any, style int) error {
 		if err := f.SetCellValue(sh, cell, v); err != nil {
 			return err
@@ -337,8 +386,8 @@ func (b *workbook) summary(in ReturnsInput) error {
 		}
 		return nil
 	}
-	prev := rep.Figures.Previous
-	if err := set("A1", "Safeguarding assurance return rates, round "+rep.Round.ID, b.bold); err != nil {
+	prev := in.Previous
+	if err := set("A1", "Safeguarding assurance return rates, round "+in.Round, b.bold); err != nil {
 		return err
 	}
 	if err := set("A2", SafeText(in.Partnership)+". Rates are whole percentages, rounded half up; exempt schools are not expected.", 0); err != nil {
@@ -356,10 +405,10 @@ func (b *workbook) summary(in ReturnsInput) error {
 		return err
 	}
 	row := 5
-	for _, r := range rep.Figures.Summary {
-		cells := []any{r.Label, r.Now.Returned, r.Now.Expected, float64(r.Now.Percent()) / 100}
+	for _, r := range in.Rates {
+		cells := []any{r.Label, r.Now.Returned, r.Now.Expected, float64(r.Now.Percent) / 100}
 		if prev != "" && r.HadBefore {
-			cells = append(cells, r.Before.Returned, r.Before.Expected, float64(r.Before.Percent())/100, r.Change())
+			cells = append(cells, r.Before.Returned, r.Before.Expected, float64(r.Before.Percent)/100, r.Change)
 		}
 		cell := "A" + strconv.Itoa(row)
 		if err := f.SetSheetRow(sh, cell, &cells); err != nil {
@@ -379,7 +428,7 @@ func (b *workbook) summary(in ReturnsInput) error {
 		}
 		row++
 	}
-	if at := rep.Figures.AllThrough; at.Expected > 0 {
+	if at := in.AllThrough; at.Expected > 0 {
 		row++
 		note := fmt.Sprintf("Primary includes %d all-through school(s), %d returned.", at.Expected, at.Returned)
 		if err := set("A"+strconv.Itoa(row), note, 0); err != nil {
@@ -395,28 +444,33 @@ func (b *workbook) summary(in ReturnsInput) error {
 	if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return b.chart(rep)
+	return b.chart(in)
 }
 
 // chart draws the rates by phase as a native bar chart, from a block of chart data to
 // the right of the table (the phase lines of the table are not next to each other).
-func (b *workbook) chart(rep forms.RoundReport) error {
+func (b *workbook) chart(in ReturnsReport) error {
 	f, sh := b.f, SheetSummary
-	phases := rep.Figures.PhaseRows()
+	var phases []RateRow
+	for _, r := range in.Rates {
+		if r.Level == 1 {
+			phases = append(phases, r)
+		}
+	}
 	if len(phases) == 0 {
 		return nil
 	}
-	head := []any{"Chart data: rate by phase", rep.Round.ID}
-	if rep.Figures.Previous != "" {
-		head = append(head, rep.Figures.Previous)
+	head := []any{"Chart data: rate by phase", in.Round}
+	if in.Previous != "" {
+		head = append(head, in.Previous)
 	}
 	if err := f.SetSheetRow(sh, "K4", &head); err != nil {
 		return err
 	}
 	for i, p := range phases {
-		cells := []any{p.Label, float64(p.Now.Percent()) / 100}
-		if rep.Figures.Previous != "" {
-			cells = append(cells, float64(p.Before.Percent())/100)
+		cells := []any{p.Label, float64(p.Now.Percent) / 100}
+		if in.Previous != "" {
+			cells = append(cells, float64(p.Before.Percent)/100)
 		}
 		cell := "K" + strconv.Itoa(5+i)
 		if err := f.SetSheetRow(sh, cell, &cells); err != nil {
@@ -432,7 +486,7 @@ func (b *workbook) chart(rep forms.RoundReport) error {
 	end := strconv.Itoa(4 + len(phases))
 	cats := "'" + sh + "'!$K$5:$K$" + end
 	series := []excelize.ChartSeries{{Name: "'" + sh + "'!$L$4", Categories: cats, Values: "'" + sh + "'!$L$5:$L$" + end}}
-	if rep.Figures.Previous != "" {
+	if in.Previous != "" {
 		series = append(series, excelize.ChartSeries{Name: "'" + sh + "'!$M$4", Categories: cats, Values: "'" + sh + "'!$M$5:$M$" + end})
 	}
 	zero, one := 0.0, 1.0
@@ -447,18 +501,9 @@ func (b *workbook) chart(rep forms.RoundReport) error {
 	})
 }
 
-// WriteReturnsCSV writes the By school rows as CSV.
-// WriteReturns writes a round's returns in the format asked for: the workbook, or its
-// school rows as CSV.
-func WriteReturns(w io.Writer, format forms.ReturnsFormat, in ReturnsInput) error {
-	if format == forms.ReturnsCSV {
-		return WriteReturnsCSV(w, in.Each)
-	}
-	return WriteReturnsWorkbook(w, in)
-}
-
-// WriteReturnsCSV writes the school rows as CSV.
-func WriteReturnsCSV(w io.Writer, each func(fn func(forms.Return) error) error) error {
+// WriteReturnsCSV writes the school rows as CSV; each calls fn with every return's row
+// (answers are not needed).
+func WriteReturnsCSV(w io.Writer, each func(fn func(ReturnRow) error) error) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(BySchoolHeader); err != nil {
 		return err
@@ -469,11 +514,9 @@ func WriteReturnsCSV(w io.Writer, each func(fn func(forms.Return) error) error) 
 		}
 		return t.In(academic.London).Format("2006-01-02 15:04")
 	}
-	err := each(func(r forms.Return) error {
-		s := r.School
-		_, returned := r.Counted()
-		return cw.Write([]string{strconv.Itoa(r.URN), SafeText(s.Name), s.Phase.Label(), s.Governance.Label(), yesNo(s.AllThrough),
-			SafeText(s.District), SafeText(s.Trust), r.StatusLabel(), stamp(r.Submitted), yesNo(r.Late && returned), r.Reference,
+	err := each(func(r ReturnRow) error {
+		return cw.Write([]string{strconv.Itoa(r.URN), SafeText(r.School), r.Phase, r.Governance, yesNo(r.AllThrough),
+			SafeText(r.District), SafeText(r.Trust), r.Status, stamp(r.Submitted), yesNo(r.Late), r.Reference,
 			strconv.Itoa(r.LinksIssued), strconv.Itoa(r.Reminders), stamp(r.LastContact)})
 	})
 	if err != nil {

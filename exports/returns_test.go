@@ -11,58 +11,57 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/lscp/assure/forms"
 )
 
 // sampleReturns is a small round: one school returned (with hostile text), one could
 // not give assurance, one has not returned, one is exempt.
-func sampleReturns(t *testing.T) (ReturnsInput, []forms.Return) {
-	t.Helper()
-	def, err := forms.DefaultDefinition()
-	if err != nil {
-		t.Fatal(err)
-	}
+func sampleReturns() ReturnsReport {
 	at := time.Date(2022, 12, 1, 10, 30, 0, 0, time.UTC)
-	school := func(urn int, name string, p forms.Phase, g forms.Governance) forms.ReturnSchool {
-		return forms.ReturnSchool{Name: name, Phase: p, Governance: g, District: "Boston", Trust: "=HYPERLINK(\"http://x\")"}
+	row := func(urn int, name, phase, gov, status string) ReturnRow {
+		return ReturnRow{URN: urn, School: name, Phase: phase, Governance: gov, District: "Boston", Trust: "=HYPERLINK(\"http://x\")", Status: status}
 	}
-	returns := []forms.Return{
-		{ID: "2022-23:1", URN: 1, School: school(1, "=cmd|' /C calc'!A0", forms.PhasePrimary, forms.GovAcademy), Status: forms.StatusSubmitted,
-			Submissions: 1, Submitted: at, Reference: "ACDEFGHJ", LinksIssued: 1,
-			Answers: []forms.StoredAnswer{{Question: "dsl.deputies", Answer: forms.Answer{Value: "3"}},
-				{Question: "dsl.last_training", Answer: forms.Answer{Value: "2022-09-05"}},
-				{Question: "leadership.annual_report", Answer: forms.Answer{Value: "partly", Comment: "+due in spring"}},
-				{Question: "assurance.given", Answer: forms.Answer{Value: "yes"}},
-				{Question: "assurance.method", Answer: forms.Answer{Values: []string{"lscp_audit", "monitoring"}}}}},
-		{ID: "2022-23:2", URN: 2, School: school(2, "Cannot School", forms.PhaseSecondary, forms.GovMaintained), Status: forms.StatusSubmitted,
-			Submissions: 1, Submitted: at.AddDate(0, 0, 20), Late: true, Reference: "KMNPQRTU",
-			Answers: []forms.StoredAnswer{{Question: "assurance.given", Answer: forms.Answer{Value: "no"}},
-				{Question: "assurance.action_plan", Answer: forms.Answer{Value: "@SUM(1+1) then fix the SCR"}},
-				{Question: "assurance.target_date", Answer: forms.Answer{Value: "2023-02-01"}}}},
-		{ID: "2022-23:3", URN: 3, School: school(3, "Late School", forms.PhasePrimary, forms.GovMaintained), Status: forms.StatusInProgress,
-			Reminders: 2, LastContact: at, ContactEmail: "a@example.org"},
-		{ID: "2022-23:4", URN: 4, School: school(4, "Exempt School", forms.PhasePrimary, forms.GovMaintained), Exempt: true},
+	first := row(1, "=cmd|' /C calc'!A0", "Primary", "Academy", "submitted")
+	first.Submitted, first.Reference, first.LinksIssued, first.Returned = at, "ACDEFGHJ", 1, true
+	first.Answers = map[string]Answer{"dsl.deputies": {Value: "3"}, "dsl.last_training": {Value: "2022-09-05"},
+		"leadership.annual_report": {Value: "partly", Comment: "+due in spring"}, "assurance.given": {Value: "yes"},
+		"assurance.method": {Values: []string{"lscp_audit", "monitoring"}}}
+	cannot := row(2, "Cannot School", "Secondary", "Maintained", "submitted late")
+	cannot.Submitted, cannot.Late, cannot.Reference, cannot.Returned = at.AddDate(0, 0, 20), true, "KMNPQRTU", true
+	cannot.CannotAssure, cannot.ActionPlan, cannot.TargetDate = true, "@SUM(1+1) then fix the SCR", time.Date(2023, 2, 1, 0, 0, 0, 0, time.UTC)
+	cannot.Answers = map[string]Answer{"assurance.given": {Value: "no"}, "assurance.action_plan": {Value: "@SUM(1+1) then fix the SCR"},
+		"assurance.target_date": {Value: "2023-02-01"}}
+	late := row(3, "Late School", "Primary", "Maintained", "in progress")
+	late.Reminders, late.LastContact, late.ContactEmailHeld, late.Chaseable = 2, at, true, true
+	rows := []ReturnRow{first, cannot, late, row(4, "Exempt School", "Primary", "Maintained", "exempt")}
+	columns := []AnswerColumn{
+		{ID: "assurance.method", Question: "assurance.method", Text: "How did the board gain assurance?", Kind: AnswerList},
+		{ID: "assurance.given", Question: "assurance.given", Text: "Can the board give assurance?"},
+		{ID: "dsl.deputies", Question: "dsl.deputies", Text: "How many deputy DSLs?", Kind: AnswerNumber},
+		{ID: "dsl.last_training", Question: "dsl.last_training", Text: "When was the DSL last trained?", Kind: AnswerDate},
+		{ID: "leadership.annual_report", Question: "leadership.annual_report", Text: "Annual report?"},
+		{ID: "leadership.annual_report.comment", Question: "leadership.annual_report", Text: "Comment: Annual report?", Comment: true},
 	}
-	tally := forms.NewTally()
-	for _, r := range returns {
-		tally.Add(r)
+	// 2 of 3 expected returned (the exempt school is not expected).
+	rates := []RateRow{
+		{Level: 0, Label: "All provisions and phases", Now: Rate{Returned: 2, Expected: 3, Percent: 67}},
+		{Level: 1, Label: "Primary", Now: Rate{Returned: 1, Expected: 2, Percent: 50}},
+		{Level: 2, Label: "Academy", Now: Rate{Returned: 1, Expected: 1, Percent: 100}},
+		{Level: 2, Label: "Maintained", Now: Rate{Returned: 0, Expected: 1, Percent: 0}},
+		{Level: 1, Label: "Secondary", Now: Rate{Returned: 1, Expected: 1, Percent: 100}},
+		{Level: 2, Label: "Maintained", Now: Rate{Returned: 1, Expected: 1, Percent: 100}},
 	}
-	round := forms.Round{ID: "2022-23", Opens: "2022-10-03", Deadline: "2022-12-16", Definition: *def}
-	rep := forms.RoundReport{Round: round, Figures: tally.Figures("2022-23", "")}
-	in := ReturnsInput{Partnership: "Demo LSCP", Report: rep, Now: time.Date(2022, 12, 9, 12, 0, 0, 0, time.UTC),
-		Each: func(fn func(forms.Return) error) error {
-			for _, r := range returns {
+	return ReturnsReport{Partnership: "Demo LSCP", Round: "2022-23", Rates: rates, DaysToDeadline: 7, Columns: columns,
+		Each: func(fn func(ReturnRow) error) error {
+			for _, r := range rows {
 				if err := fn(r); err != nil {
 					return err
 				}
 			}
 			return nil
 		}}
-	return in, returns
 }
 
-func writeWorkbook(t *testing.T, in ReturnsInput) *excelize.File {
+func writeWorkbook(t *testing.T, in ReturnsReport) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteReturnsWorkbook(&buf, in); err != nil {
@@ -87,7 +86,7 @@ func raw(t *testing.T, f *excelize.File, sheet, cell string) string {
 
 func TestReturnsWorkbookSheetsAndCells(t *testing.T) {
 	t.Parallel()
-	in, _ := sampleReturns(t)
+	in := sampleReturns()
 	f := writeWorkbook(t, in)
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Summary|By school|Not returned|Cannot assure|Answers" {
 		t.Fatalf("sheets %s", got)
@@ -165,7 +164,7 @@ func TestReturnsWorkbookSheetsAndCells(t *testing.T) {
 
 func TestReturnsWorkbookIsTheSameEveryTime(t *testing.T) {
 	t.Parallel()
-	in, _ := sampleReturns(t)
+	in := sampleReturns()
 	a, b := writeWorkbook(t, in), writeWorkbook(t, in)
 	for _, sh := range a.GetSheetList() {
 		ra, _ := a.GetRows(sh)
@@ -178,7 +177,7 @@ func TestReturnsWorkbookIsTheSameEveryTime(t *testing.T) {
 
 func TestReturnsCSV(t *testing.T) {
 	t.Parallel()
-	in, _ := sampleReturns(t)
+	in := sampleReturns()
 	var buf bytes.Buffer
 	if err := WriteReturnsCSV(&buf, in.Each); err != nil {
 		t.Fatal(err)
@@ -194,7 +193,7 @@ func TestReturnsCSV(t *testing.T) {
 
 func TestReturnsWorkbookHasNativeChart(t *testing.T) {
 	t.Parallel()
-	in, _ := sampleReturns(t)
+	in := sampleReturns()
 	var buf bytes.Buffer
 	if err := WriteReturnsWorkbook(&buf, in); err != nil {
 		t.Fatal(err)

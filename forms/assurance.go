@@ -36,11 +36,10 @@ type AttachingSender interface {
 	Forget(ctx context.Context, prefix string) (int64, error)
 }
 
-// AssuranceConfig is what the assurance service says about the partnership, and how it
-// makes a receipt (exports.ReceiptPDF: forms cannot import exports, which reads forms).
+// AssuranceConfig is what the assurance service says about the partnership, in its
+// emails and on receipts.
 type AssuranceConfig struct {
 	Partnership string
-	Receipt     func(Round, Return) ([]byte, error)
 }
 
 // Assurance is the governor's journey as the partnership runs it: submitting a return and
@@ -129,7 +128,7 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 	round, err := a.rounds.Recent(ctx, r.Round)
 	var pdf []byte
 	if err == nil {
-		pdf, err = a.cfg.Receipt(round, r)
+		pdf, err = ReceiptPDF(a.cfg.Partnership, round, r)
 	}
 	if err != nil {
 		a.audit(ctx, audit.System, audit.ActionEmailFailed, r.ID, "receipt to "+to+": "+err.Error())

@@ -17,8 +17,7 @@ import (
 // assuranceOver is the assurance service over rs, sending through m.
 func assuranceOver(rs *Rounds, m *mail.Mailer) (*Assurance, *audit.Log) {
 	log := audit.New(rs.st)
-	return NewAssurance(rs, m, log, AssuranceConfig{Partnership: "Demo LSCP",
-		Receipt: func(Round, Return) ([]byte, error) { return []byte("%PDF-1.3 receipt"), nil }}), log
+	return NewAssurance(rs, m, log, AssuranceConfig{Partnership: "Demo LSCP"}), log
 }
 
 // submittedReturn is school 990006's return, every section answered and submitted by its

@@ -22,11 +22,15 @@
 //   - links.go: Links, the schools' links (given out, replaced, revoked, resolved), over a
 //     thin linkStore; onetime_code.go: one-time codes; contacts.go: contact emails.
 //   - chase.go: Chase, the reminder schedule, reminders and the chase log; rates.go: the
-//     return rates and the export of a round's returns; retention.go: purging answers.
+//     return rates; retention.go: purging answers.
+//   - export_rows.go: the files forms gives out, written through exports from rows made
+//     here and nowhere else: Rounds.ExportReturns (the return-rate workbook or its CSV,
+//     audited), ReceiptPDF (the receipt, downloaded and emailed), Links.WriteLinksCSV
+//     (the mail merge; IssueLinks audits it).
 //   - definition.go and definitions/default.json: the form as data (a question's
 //     wording lives there); answers.go: reading one answer; words.go: answers in words.
 //   - register.go, gias.go, classify.go, importjob.go: the schools register.
 //
-// It knows nothing of HTTP and writes no files: handlers and the command line call it,
-// and exports writes what it reads.
+// It knows nothing of HTTP: handlers and the command line call it. Its files are laid out
+// by exports, which knows nothing of forms; handlers and the command line only send them.
 package forms

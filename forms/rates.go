@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/academic"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // Rate is how many of a group of schools returned.
@@ -346,20 +345,3 @@ const (
 	ReturnsWorkbook ReturnsFormat = "xlsx"
 	ReturnsCSV      ReturnsFormat = "csv"
 )
-
-// ExportReturns hands write the round's report and a walk over its returns (with answers
-// for the workbook) and, once write has written them, records who exported the round in
-// which format. The writing is the caller's (exports, which forms cannot import).
-func (rs *Rounds) ExportReturns(ctx context.Context, by audit.Actor, year string, format ReturnsFormat, now time.Time,
-	write func(rep RoundReport, each func(fn func(Return) error) error) error) (RoundReport, error) {
-	rep, err := rs.Report(ctx, year, now)
-	if err != nil {
-		return rep, err
-	}
-	each := func(fn func(Return) error) error { return rs.returns.Each(ctx, year, format == ReturnsWorkbook, fn) }
-	if err := write(rep, each); err != nil {
-		return rep, err
-	}
-	record(ctx, rs.audit, by, audit.ActionExported, year, "returns "+string(format))
-	return rep, nil
-}

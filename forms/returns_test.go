@@ -364,8 +364,7 @@ func TestOneTimeCode(t *testing.T) {
 // serviceOver is the assurance service over rs, sending no email: for tests of saving and
 // submitting that read the outbox for something else.
 func serviceOver(rs *Rounds) *Assurance {
-	return NewAssurance(rs, noEmail{}, audit.New(rs.st), AssuranceConfig{Partnership: "Demo LSCP",
-		Receipt: func(Round, Return) ([]byte, error) { return []byte("%PDF-1.3 receipt"), nil }})
+	return NewAssurance(rs, noEmail{}, audit.New(rs.st), AssuranceConfig{Partnership: "Demo LSCP"})
 }
 
 // noEmail sends nothing and keeps nothing.

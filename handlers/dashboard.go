@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
 )
@@ -162,11 +161,8 @@ func (s *Server) downloadReturns(c *fiber.Ctx) error {
 	year, format := c.Params("year"), forms.ReturnsFormat(c.Params("format"))
 	// Written to a buffer first, so a failure shows an error page, not half a file.
 	var buf bytes.Buffer
-	now := time.Now()
-	_, err := s.deps.Rounds.ExportReturns(ctx, adminActor(c), year, format, now, func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
-		return exports.WriteReturns(&buf, format, exports.ReturnsInput{Partnership: s.cfg.Partnership, Report: rep, Each: each, Now: now})
-	})
-	if err != nil {
+	req := forms.ReturnsExport{Partnership: s.cfg.Partnership, Year: year, Format: format, Now: time.Now()}
+	if _, err := s.deps.Rounds.ExportReturns(ctx, adminActor(c), req, &buf); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

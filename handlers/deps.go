@@ -39,8 +39,7 @@ type roundsStore interface {
 	Archive(ctx context.Context, by audit.Actor, year string) error
 	AddLate(ctx context.Context, by audit.Actor, id forms.ReturnID) error
 	Report(ctx context.Context, year string, now time.Time) (forms.RoundReport, error)
-	ExportReturns(ctx context.Context, by audit.Actor, year string, format forms.ReturnsFormat, now time.Time,
-		write func(rep forms.RoundReport, each func(fn func(forms.Return) error) error) error) (forms.RoundReport, error)
+	ExportReturns(ctx context.Context, by audit.Actor, req forms.ReturnsExport, w io.Writer) (forms.RoundReport, error)
 	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
 	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
 }
@@ -60,7 +59,7 @@ type schoolLinks interface {
 	IssueLink(ctx context.Context, by audit.Actor, id forms.ReturnID) (string, error)
 	LiveLink(ctx context.Context, r forms.Return) (string, error)
 	RevokeLink(ctx context.Context, by audit.Actor, id forms.ReturnID) error
-	IssueLinks(ctx context.Context, by audit.Actor, req forms.LinksRequest) ([]forms.SchoolLink, error)
+	WriteLinksCSV(ctx context.Context, by audit.Actor, req forms.LinksRequest, publicURL string, w io.Writer) error
 }
 
 // assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.

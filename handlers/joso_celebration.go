@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/missions"
 )
 
@@ -167,19 +166,16 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 		}
 		f.URN = urn
 	}
-	certs, err := s.deps.JOSO.Teams.Certificates(c.UserContext(), adminActor(c), f)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	if err := exports.WriteCertificatesPDF(&buf, s.cfg.Partnership, certs); err != nil {
+	count, err := s.deps.JOSO.Teams.WriteCertificatesPDF(c.UserContext(), adminActor(c), f, &buf)
+	if err != nil {
 		return err
 	}
 	name := "joso-certificates-" + year
 	if u := c.Query("urn"); u != "" {
 		name += "-" + u
 	}
-	if n := c.Query("nomination"); n != "" && len(certs) == 1 {
+	if n := c.Query("nomination"); n != "" && count == 1 {
 		name += "-" + n
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
@@ -189,12 +185,9 @@ func (s *Server) certificates(c *fiber.Ctx) error {
 
 // josoWorkbook sends the year's JOSO workbook.
 func (s *Server) josoWorkbook(c *fiber.Ctx) error {
-	cur, prev, err := s.deps.JOSO.Figures.ForWorkbook(c.UserContext(), adminActor(c), c.Params("year"))
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	if err := exports.WriteJOSOWorkbook(&buf, exports.JOSOInput{Partnership: s.cfg.Partnership, Year: cur, Previous: prev}); err != nil {
+	cur, err := s.deps.JOSO.Figures.WriteWorkbook(c.UserContext(), adminActor(c), c.Params("year"), &buf)
+	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

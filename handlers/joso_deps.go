@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -51,7 +52,7 @@ type josoTeams interface {
 	SetAttendance(ctx context.Context, by audit.Actor, team string, version int, session string, attended []string) (missions.Team, error)
 	Nominate(ctx context.Context, by audit.Actor, team string, version int, category, joso, reason string) (missions.Team, error)
 	Decide(ctx context.Context, by audit.Actor, team, nomination, decision string) (missions.Team, error)
-	Certificates(ctx context.Context, by audit.Actor, f missions.CertificateFilter) ([]missions.CertificateLine, error)
+	WriteCertificatesPDF(ctx context.Context, by audit.Actor, f missions.CertificateFilter, w io.Writer) (int, error)
 }
 
 // josoActivities is what the pages need of missions.Activities.
@@ -92,7 +93,7 @@ type josoSignIns interface {
 type josoFigures interface {
 	Celebration(ctx context.Context, year string) (missions.YearFigures, []missions.CelebratedSchool, error)
 	Beside(ctx context.Context, year string) (missions.YearFigures, *missions.YearFigures, error)
-	ForWorkbook(ctx context.Context, by audit.Actor, year string) (missions.YearFigures, *missions.YearFigures, error)
+	WriteWorkbook(ctx context.Context, by audit.Actor, year string, w io.Writer) (missions.YearFigures, error)
 }
 
 // teacherActor is the signed-in link teacher acting from the request's address.

@@ -3,7 +3,6 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 )
 
@@ -13,7 +12,7 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if g.ret.Status != forms.StatusSubmitted {
 		return c.Redirect("/return", fiber.StatusSeeOther)
 	}
-	pdf, err := exports.ReceiptPDF(s.cfg.Partnership, g.round, g.ret)
+	pdf, err := forms.ReceiptPDF(s.cfg.Partnership, g.round, g.ret)
 	if err != nil {
 		return err
 	}

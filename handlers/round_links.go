@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 )
 
@@ -15,13 +14,9 @@ import (
 // time; the domain audits each download.
 func (s *Server) roundLinks(c *fiber.Ctx) error {
 	year := c.Params("year")
-	rows, err := s.deps.Links.IssueLinks(c.UserContext(), adminActor(c), forms.LinksRequest{Year: year,
-		IncludeSubmitted: c.FormValue("include_submitted") == "yes"})
-	if err != nil {
-		return err
-	}
+	req := forms.LinksRequest{Year: year, IncludeSubmitted: c.FormValue("include_submitted") == "yes"}
 	var buf bytes.Buffer
-	if err := exports.WriteLinksCSV(&buf, rows, s.cfg.PublicURL); err != nil {
+	if err := s.deps.Links.WriteLinksCSV(c.UserContext(), adminActor(c), req, s.cfg.PublicURL, &buf); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -19,6 +19,10 @@
 //   - The stores (stores.go) are thin, one per aggregate: they read and write documents
 //     and decide nothing.
 //   - The starting catalogue is in catalogue.go; the strands and audiences in strands.go.
+//   - export_rows.go: the programme's files, written through exports from rows made here
+//     and nowhere else: Figures.WriteWorkbook (the yearly workbook, each line beside the
+//     previous year's, audited as an export) and Teams.WriteCertificatesPDF (audited by
+//     Certificates).
 //
 // Storage follows the embedded store's limits (see the architecture note): each school's
 // team is one document (JOSOs, attendance and nominations change together under one
@@ -26,7 +30,7 @@
 // twice is a duplicate-key no-op on any store, and evidence lives in GridFS in one bucket
 // per school and year, so reading a file never scans another school's chunks.
 //
-// What must not live here: HTTP (no Fiber, no handlers), spreadsheets and PDFs (exports),
-// the assurance domain (forms). The package knows nothing of HTTP; handlers and the CLI
+// What must not live here: HTTP (no Fiber, no handlers), laying out spreadsheets and
+// PDFs (exports, which knows nothing of missions), the assurance domain (forms). The package knows nothing of HTTP; handlers and the CLI
 // call it.
 package missions

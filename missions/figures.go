@@ -6,8 +6,6 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"github.com/lscp/assure/internal/audit"
 )
 
 // Band names a school's XP per trained JOSO in words, so schools can be compared without
@@ -98,6 +96,7 @@ type Figures struct {
 	activities activityStore
 	ledger     ledgerStore
 	log        Auditor
+	cfg        Config // the partnership's name, on the workbook
 }
 
 // Of computes a year's figures from its teams, activities and ledger.
@@ -151,15 +150,6 @@ func (f *Figures) Celebration(ctx context.Context, year string) (YearFigures, []
 		return fig, nil, err
 	}
 	return fig, Celebrated(fig, acts), nil
-}
-
-// ForWorkbook is Beside for the programme's yearly workbook, audited as an export.
-func (f *Figures) ForWorkbook(ctx context.Context, by audit.Actor, year string) (YearFigures, *YearFigures, error) {
-	cur, prev, err := f.Beside(ctx, year)
-	if err == nil {
-		record(ctx, f.log, by, audit.ActionExported, cur.Year.ID, "joso workbook")
-	}
-	return cur, prev, err
 }
 
 // ComputeFigures is Figures' arithmetic, apart from the store.

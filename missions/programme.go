@@ -28,7 +28,7 @@ type Programme struct {
 	cfg                    Config
 }
 
-// Config is what the programme says about the partnership in its emails.
+// Config is what the programme says about the partnership in its emails and files.
 type Config struct {
 	Partnership string
 	PublicURL   string // where links point, like https://assure.example.org
@@ -43,12 +43,12 @@ func New(st *store.Store, log Auditor, mail Sender, cfg Config) *Programme {
 	files := fileStore{st: st}
 	p := &Programme{st: st, teams: teams.c, activities: acts.c, led: led.entries, mail: mail, cfg: cfg}
 	p.Catalogue = &Catalogue{years: years, teams: teams, log: log}
-	p.Teams = &Teams{years: years, teams: teams, log: log}
+	p.Teams = &Teams{years: years, teams: teams, log: log, cfg: cfg}
 	p.Ledger = &Ledger{years: years, teams: teams, activities: acts, ledger: led, log: log}
 	p.Activities = &Activities{years: years, teams: teams, activities: acts, ledger: p.Ledger, log: log}
 	p.Evidence = &Evidence{teams: teams, activities: acts, files: files, log: log}
 	p.SignIns = &SignIns{years: years, teams: teams, signins: signinStore{st: st, c: st.Collection("joso_signins")}, mail: mail, cfg: cfg, log: log}
-	p.Figures = &Figures{years: years, teams: teams, activities: acts, ledger: led, log: log}
+	p.Figures = &Figures{years: years, teams: teams, activities: acts, ledger: led, log: log, cfg: cfg}
 	p.Anonymiser = &Anonymiser{st: st, years: years, teams: teams, activities: acts, evidence: p.Evidence, log: log}
 	return p
 }

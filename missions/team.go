@@ -137,6 +137,7 @@ type Teams struct {
 	years yearStore
 	teams teamStore
 	log   Auditor
+	cfg   Config // the partnership's name, on certificates
 }
 
 // Enrol adds a school to a year with its link teacher. Enrolling again changes the link

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
@@ -123,13 +122,12 @@ func exportReturnsFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		now := time.Now()
-		rep, err := a.Rounds.ExportReturns(ctx, audit.CommandLine, *year, forms.ReturnsFormat(*format), now,
-			func(rep forms.RoundReport, each func(func(forms.Return) error) error) error {
-				return writeOut(*out, e.stdout, func(w io.Writer) error {
-					return exports.WriteReturns(w, forms.ReturnsFormat(*format), exports.ReturnsInput{Partnership: a.cfg.Partnership, Report: rep, Each: each, Now: now})
-				})
-			})
+		req := forms.ReturnsExport{Partnership: a.cfg.Partnership, Year: *year, Format: forms.ReturnsFormat(*format), Now: time.Now()}
+		var rep forms.RoundReport
+		err := writeOut(*out, e.stdout, func(w io.Writer) (err error) {
+			rep, err = a.Rounds.ExportReturns(ctx, audit.CommandLine, req, w)
+			return err
+		})
 		if err != nil {
 			return err
 		}

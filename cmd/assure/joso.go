@@ -8,7 +8,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/missions"
@@ -140,16 +139,16 @@ func josoCertificatesFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		certs, err := a.JOSO.Teams.Certificates(ctx, cliActor, missions.CertificateFilter{Year: *year, URN: *urn})
-		if err != nil {
+		var n int
+		err := writeOut(*out, e.stdout, func(w io.Writer) (err error) {
+			n, err = a.JOSO.Teams.WriteCertificatesPDF(ctx, cliActor, missions.CertificateFilter{Year: *year, URN: *urn}, w)
 			return err
-		}
-		err = writeOut(*out, e.stdout, func(w io.Writer) error { return exports.WriteCertificatesPDF(w, a.cfg.Partnership, certs) })
+		})
 		if err != nil {
 			return err
 		}
 		if *out != "-" {
-			fmt.Fprintf(e.stdout, "Wrote %s: %d certificates.\n", *out, len(certs))
+			fmt.Fprintf(e.stdout, "Wrote %s: %d certificates.\n", *out, n)
 		}
 		return nil
 	}
@@ -162,17 +161,17 @@ func exportJOSOFlags(fs *flag.FlagSet) action {
 		if *out == "" {
 			return errors.New("give the file to write with --out")
 		}
-		cur, prev, err := a.JOSO.Figures.ForWorkbook(ctx, cliActor, *year)
-		if err != nil {
+		var cur missions.YearFigures
+		err := writeOut(*out, e.stdout, func(w io.Writer) (err error) {
+			cur, err = a.JOSO.Figures.WriteWorkbook(ctx, cliActor, *year, w)
 			return err
-		}
-		in := exports.JOSOInput{Partnership: a.cfg.Partnership, Year: cur, Previous: prev}
-		if err := writeOut(*out, e.stdout, func(w io.Writer) error { return exports.WriteJOSOWorkbook(w, in) }); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 		if *out != "-" {
 			fmt.Fprintf(e.stdout, "Wrote %s: programme year %s, %d participating schools, %d JOSOs trained, %d activities approved, %d XP.\n",
-				*out, *year, in.Year.Schools, in.Year.Trained, in.Year.Activities, in.Year.XP)
+				*out, *year, cur.Schools, cur.Trained, cur.Activities, cur.XP)
 		}
 		return nil
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/urls"
@@ -53,15 +52,19 @@ func roundLinksFlags(fs *flag.FlagSet) action {
 		if *format != "csv" && *format != "table" {
 			return fmt.Errorf("--format %q must be csv or table", *format)
 		}
-		rows, err := forms.NewLinks(a.Rounds).IssueLinks(ctx, audit.CommandLine, forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted})
+		links, req := forms.NewLinks(a.Rounds), forms.LinksRequest{Year: *year, URN: *urn, IncludeSubmitted: *includeSubmitted}
+		var rows []forms.SchoolLink
+		var err error
+		if *format == "csv" {
+			err = links.WriteLinksCSV(ctx, audit.CommandLine, req, a.cfg.PublicURL, e.stdout)
+		} else {
+			rows, err = links.IssueLinks(ctx, audit.CommandLine, req)
+		}
 		if errors.Is(err, forms.ErrRoundNotOpen) {
 			return errors.New("links are given for an open round: run `assure round open --year " + *year + "` first")
 		}
-		if err != nil {
+		if err != nil || *format == "csv" {
 			return err
-		}
-		if *format == "csv" {
-			return exports.WriteLinksCSV(e.stdout, rows, a.cfg.PublicURL)
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "URN\tSCHOOL\tPHASE\tSTATUS\tCONTACT EMAIL\tLINK")

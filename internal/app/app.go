@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
@@ -85,10 +84,7 @@ func New(st *store.Store, cfg Config) *App {
 	a.Links = forms.NewLinks(a.Rounds)
 	a.Accounts = accounts.New(st, a.Audit)
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
-	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership,
-		Receipt: func(r forms.Round, ret forms.Return) ([]byte, error) {
-			return exports.ReceiptPDF(cfg.Partnership, r, ret)
-		}})
+	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership})
 	return a
 }
 

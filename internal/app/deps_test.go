@@ -26,6 +26,24 @@ func TestDomainPackagesLinkNoStoreEngine(t *testing.T) {
 	}
 }
 
+// exports writes files from rows in its own words: it links no domain and no store, so
+// the domains may call it and a writer can be tested without a database.
+func TestExportsLinksNoDomainAndNoStore(t *testing.T) {
+	t.Parallel()
+	linked := deps(t, "github.com/lscp/assure/exports")
+	if !slices.Contains(linked, "github.com/lscp/assure/exports") {
+		t.Fatal("go list -deps does not list exports itself: is the package path right?")
+	}
+	banned := []string{"github.com/lscp/assure/forms", "github.com/lscp/assure/missions", "github.com/lscp/assure/internal/store", "go.mongodb.org"}
+	for _, dep := range linked {
+		for _, b := range banned {
+			if dep == b || strings.HasPrefix(dep, b+"/") {
+				t.Errorf("exports links %s", dep)
+			}
+		}
+	}
+}
+
 // The engine is still linked where it is started, so the test above cannot pass by a
 // go list that lists nothing.
 func TestTheServiceLinksTheEmbeddedStore(t *testing.T) {
