@@ -11,6 +11,8 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
+	"github.com/lscp/assure/internal/demo/rounds"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -23,7 +25,7 @@ func benchStore(b *testing.B, n int) *forms.Rounds {
 	ex := forms.SyntheticExtract(n)
 	if n == 0 {
 		var err error
-		if ex, err = forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil); err != nil {
+		if ex, err = forms.ReadGIAS(bytes.NewReader(county.GIAS()), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -31,7 +33,7 @@ func benchStore(b *testing.B, n int) *forms.Rounds {
 		b.Fatal(err)
 	}
 	rs := forms.NewRounds(st, g)
-	if err := forms.DemoFullRound(ctx, rs, "2022-23"); err != nil {
+	if err := rounds.Full(ctx, g, rs, audit.Actor{Name: "bench"}, "2022-23"); err != nil {
 		b.Fatal(err)
 	}
 	return rs

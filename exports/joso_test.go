@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lscp/assure/internal/demo/joso"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/missions"
 )
@@ -21,7 +22,7 @@ func TestJOSOWorkbookAndCertificates(t *testing.T) {
 	for i := range 30 {
 		schools = append(schools, missions.SchoolRef{URN: 110000 + i, Name: fmt.Sprintf("=HYPERLINK(\"x\") School %d", i)})
 	}
-	if err := missions.Demo(ctx, p, schools, "demo", "2026-01-01"); err != nil {
+	if err := joso.Load(ctx, p, schools, "demo", "2026-01-01"); err != nil {
 		t.Fatal(err)
 	}
 	cur, err := p.Figures.Of(ctx, "2022-23")
