@@ -16,15 +16,18 @@
 //     governor_access.go: a governor's link opened and one-time codes sent and checked.
 //   - round.go: Rounds, the rounds and their forms (create, open, close, reopen, archive,
 //     the form), returns.go: the returns of a round, saved, submitted, reopened, exempted;
-//     return_lists.go: a round's returns without answers, cached by change count.
+//     return_lists.go: a round's returns without answers, cached by change count;
+//     past_round.go: LoadPast, a round run before the service brought in with its returns.
 //   - links.go: Links, the schools' links (given out, replaced, revoked, resolved), over a
 //     thin linkStore; onetime_code.go: one-time codes; contacts.go: contact emails.
 //   - chase.go: Chase, the reminder schedule, reminders and the chase log; rates.go: the
 //     return rates and the export of a round's returns; retention.go: purging answers.
 //   - definition.go and definitions/default.json: the form as data (a question's
 //     wording lives there); answers.go: reading one answer; words.go: answers in words.
-//   - register.go, gias.go, classify.go, importjob.go: the schools register.
+//   - register.go, gias.go, classify.go, importjob.go: the schools register;
+//     synthetic.go: SyntheticExtract, a register of any size for benchmarks.
 //
 // It knows nothing of HTTP and writes no files: handlers and the command line call it,
-// and exports writes what it reads.
+// and exports writes what it reads. The demo's county and rounds are made up outside it,
+// in internal/demo (county, rounds), and come in through the same calls.
 package forms
