@@ -64,6 +64,8 @@ func Load(ctx context.Context, p *missions.Programme, schools []missions.SchoolR
 	return err
 }
 
+// loadYear sets up one programme year: its schools enrolled with their JOSOs, then open,
+// activities logged and approved, and closed if d says so.
 func loadYear(ctx context.Context, p *missions.Programme, d yearSpec, schools []missions.SchoolRef, by string) error {
 	if _, err := p.Catalogue.Create(ctx, audit.Actor{Name: by}, d.id); err != nil {
 		return err
