@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -84,7 +85,7 @@ func TestRegisterRecordsImportsAndRefusedFiles(t *testing.T) {
 	if _, err := g.ReadFile(ctx, admin, "broken.csv", strings.NewReader("not,a,gias,file\n1,2,3,4\n"), nil); err == nil {
 		t.Fatal("a broken file was read")
 	}
-	ex, err := g.ReadFile(ctx, admin, "demo.csv", bytes.NewReader(DemoGIAS()), nil)
+	ex, err := g.ReadFile(ctx, admin, "demo.csv", bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

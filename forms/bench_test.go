@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"testing"
-	"time"
 
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/storetest"
@@ -66,45 +65,3 @@ func benchListPage(b *testing.B, n int) {
 
 func BenchmarkRegisterPage400(b *testing.B)   { benchListPage(b, 400) }
 func BenchmarkRegisterPage24000(b *testing.B) { benchListPage(b, 24000) }
-
-// BenchRound gives a store holding a register of n schools (the demo county when n is
-// 0) and a closed round 2022-23 in which nine in ten schools returned, with answers.
-func BenchRound(b testing.TB, n int) *Rounds {
-	st := storetest.New(b)
-	g := NewRegister(st)
-	ctx := context.Background()
-	ex := SyntheticExtract(n)
-	if n == 0 {
-		var err error
-		if ex, err = ReadGIAS(bytes.NewReader(DemoGIAS()), nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := g.Import(ctx, ex, ImportOptions{By: audit.Actor{Name: "bench"}}); err != nil {
-		b.Fatal(err)
-	}
-	rs := NewRounds(st, g)
-	if err := DemoFullRound(ctx, rs, "2022-23"); err != nil {
-		b.Fatal(err)
-	}
-	return rs
-}
-
-// benchReport times the dashboard's figures: cold is the first view after a return
-// changed (the round is read from the store), warm a view with nothing changed since.
-func benchReport(b *testing.B, n int, warm bool) {
-	rs := BenchRound(b, n)
-	for b.Loop() {
-		if !warm {
-			rs = NewRounds(rs.st, rs.register)
-		}
-		if _, err := rs.Report(context.Background(), "2022-23", time.Now()); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkDashboardCountyCold(b *testing.B) { benchReport(b, 0, false) }
-func BenchmarkDashboardCountyWarm(b *testing.B) { benchReport(b, 0, true) }
-func BenchmarkDashboard24000Cold(b *testing.B)  { benchReport(b, 24000, false) }
-func BenchmarkDashboard24000Warm(b *testing.B)  { benchReport(b, 24000, true) }

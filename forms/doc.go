@@ -15,7 +15,8 @@
 //     typed and decide completion), Reopen, the receipt and reopening emails, purging;
 //     governor_access.go: a governor's link opened and one-time codes sent and checked.
 //   - round.go: Rounds, the rounds and their forms (create, with the rules of a new round
-//     in NewRoundInput.Check; open, close, reopen, archive, the form).
+//     in NewRoundInput.Check; open, close, reopen, archive, the form); past_round.go:
+//     LoadPast, a round run before the service brought in with its returns.
 //   - returns.go: Returns, each school's return in a round, named by a ReturnID: saved,
 //     submitted, reopened, exempted, and their submitted versions; return_lists.go: a
 //     round's returns without answers, cached by change count.
@@ -29,8 +30,11 @@
 //     (the mail merge; IssueLinks audits it).
 //   - definition.go and definitions/default.json: the form as data (a question's
 //     wording lives there); answers.go: reading one answer; words.go: answers in words.
-//   - register.go, gias.go, classify.go, importjob.go: the schools register.
+//   - register.go, gias.go, classify.go, importjob.go: the schools register;
+//     synthetic.go: SyntheticExtract, a register of any size for benchmarks.
 //
 // It knows nothing of HTTP: handlers and the command line call it. Its files are laid out
 // by exports, which knows nothing of forms; handlers and the command line only send them.
+// The demo's county and rounds are made up outside it, in internal/demo (county, rounds),
+// and come in through the same calls.
 package forms

@@ -1,16 +1,11 @@
 package forms
 
 import (
-	"context"
-	"io"
-	"runtime"
 	"slices"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/lscp/assure/exports"
-	"github.com/lscp/assure/internal/audit"
 )
 
 // exportSample is a small round: one school returned (with an empty answer), one could
@@ -117,48 +112,3 @@ func TestReturnsReportCarriesTheRates(t *testing.T) {
 		t.Errorf("rates %+v", in.Rates)
 	}
 }
-
-// peakHeap samples the heap in use while fn runs and returns the highest, in MiB.
-func peakHeap(fn func()) float64 {
-	runtime.GC()
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-	return float64(peak.Load()) / (1 << 20)
-}
-
-// benchExport times the whole export as the Download button runs it: the figures, then
-// every return read with its answers and streamed into the workbook.
-func benchExport(b *testing.B, n int) {
-	rs := BenchRound(b, n)
-	ctx := context.Background()
-	var worst float64
-	for b.Loop() {
-		p := peakHeap(func() {
-			req := ReturnsExport{Partnership: "Bench", Year: "2022-23", Format: ReturnsWorkbook, Now: time.Now()}
-			if _, err := rs.ExportReturns(ctx, audit.Actor{Name: "bench"}, req, io.Discard); err != nil {
-				b.Fatal(err)
-			}
-		})
-		worst = max(worst, p)
-	}
-	b.ReportMetric(worst, "peak-heap-MiB")
-}
-
-func BenchmarkExportReturnsCounty(b *testing.B) { benchExport(b, 0) }
-func BenchmarkExportReturns24000(b *testing.B)  { benchExport(b, 24000) }

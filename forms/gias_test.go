@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/lscp/assure/internal/demo/county"
 )
 
 // fixturePath finds a file under ../shared/fixtures; a missing fixture fails the test.
@@ -165,7 +167,7 @@ func TestReadGIASDoesNotJudgeSkippedRows(t *testing.T) {
 
 func TestDemoGIASMatchesTheReport(t *testing.T) {
 	t.Parallel()
-	ex, err := ReadGIAS(bytes.NewReader(DemoGIAS()), []string{DemoLA})
+	ex, err := ReadGIAS(bytes.NewReader(county.GIAS()), []string{county.LA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +197,7 @@ func TestDemoGIASMatchesTheReport(t *testing.T) {
 
 func FuzzReadGIAS(f *testing.F) {
 	f.Add(giasCSV(testHeader, `"120001","925","Lincolnshire","A School","Community school","Local authority maintained schools","Open","Primary","01-04-2022","Boston"`))
-	f.Add(DemoGIAS()[:700])
+	f.Add(county.GIAS()[:700])
 	f.Add([]byte("URN\n1\n"))
 	f.Add([]byte{0xEF, 0xBB, 0xBF, '"', 'U'})
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
@@ -177,7 +178,7 @@ func TestHelperKilledImporter(t *testing.T) {
 	}
 	g := NewRegister(st)
 	g.lease = testLease
-	ex, err := ReadGIAS(bytes.NewReader(DemoGIAS()), nil)
+	ex, err := ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestKilledImporterDoesNotBlock(t *testing.T) {
 		t.Fatalf("the killed import shows %d schools (%v)", n, err)
 	}
 	time.Sleep(time.Until(lock.Expires) + 100*time.Millisecond)
-	ex, err := ReadGIAS(bytes.NewReader(DemoGIAS()), nil)
+	ex, err := ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -135,7 +136,7 @@ func TestConcurrentImportsOneAtATime(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
 	g := NewRegister(st)
-	ex, err := ReadGIAS(bytes.NewReader(DemoGIAS()), nil)
+	ex, err := ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestConcurrentImportsOneAtATime(t *testing.T) {
 func TestDistricts(t *testing.T) {
 	t.Parallel()
 	g := NewRegister(storetest.New(t))
-	importBytes(t, g, DemoGIAS())
+	importBytes(t, g, county.GIAS())
 	d, err := g.Districts(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/storetest"
@@ -20,7 +21,7 @@ func openRound(t *testing.T) (*Rounds, Round) {
 	ctx := context.Background()
 	st := storetest.New(t)
 	g := NewRegister(st)
-	importBytes(t, g, DemoGIAS())
+	importBytes(t, g, county.GIAS())
 	rs := NewRounds(st, g)
 	if _, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
 		t.Fatal(err)

@@ -12,13 +12,15 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/rounds"
 )
 
 func TestDashboardDownloadsAndChasing(t *testing.T) {
 	t.Parallel()
 	srv, rs := roundServer(t)
 	ctx := context.Background()
-	if err := forms.DemoRounds(ctx, rs); err != nil {
+	if err := rounds.Past(ctx, srv.register, rs, audit.Actor{Name: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	anon := srv.client(t)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -71,7 +72,7 @@ func TestRegisterPagesDoNotReadTheWholeRegister(t *testing.T) {
 	t.Parallel()
 	spy := &ctxSpy{}
 	srv := newTestServerWrapping(t, Config{Partnership: "Test Partnership"}, storetest.New(t), spy.wrap)
-	ex, err := forms.ReadGIAS(strings.NewReader(string(forms.DemoGIAS())), nil)
+	ex, err := forms.ReadGIAS(strings.NewReader(string(county.GIAS())), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

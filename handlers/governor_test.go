@@ -11,6 +11,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -19,7 +20,7 @@ func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 	t.Helper()
 	srv := newTestServer(t)
 	ctx := context.Background()
-	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	ex, err := forms.ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestOneTimeCodeJourney(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t)
 	ctx := context.Background()
-	ex, _ := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	ex, _ := forms.ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if _, err := srv.register.Import(ctx, ex, forms.ImportOptions{By: audit.Actor{Name: "test"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
 	"github.com/lscp/assure/internal/embedded"
 	"github.com/lscp/assure/internal/kv"
 	"github.com/lscp/assure/internal/loadtest"
@@ -184,7 +185,7 @@ func (c *client) returnAction(urn int, action string, form url.Values) (int, htt
 func TestAccessToEveryRoute(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t)
-	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	ex, err := forms.ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

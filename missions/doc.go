@@ -31,6 +31,7 @@
 // per school and year, so reading a file never scans another school's chunks.
 //
 // What must not live here: HTTP (no Fiber, no handlers), laying out spreadsheets and
-// PDFs (exports, which knows nothing of missions), the assurance domain (forms). The package knows nothing of HTTP; handlers and the CLI
-// call it.
+// PDFs (exports, which knows nothing of missions), the assurance domain (forms), the
+// demo's made-up years (internal/demo/joso, which goes through the services like anyone
+// else). The package knows nothing of HTTP; handlers and the CLI call it.
 package missions

@@ -8,7 +8,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/demo"
-	"github.com/lscp/assure/missions"
+	"github.com/lscp/assure/internal/demo/joso"
 )
 
 // demoAdminEmail is the demo's admin account.
@@ -51,7 +51,7 @@ func (a *app) loadDemo(ctx context.Context, e env) error {
 		l.Schools, l.Live.ID, l.Live.Deadline, forms.FormatReminderDays(l.Live.ReminderDays))
 	fmt.Fprintf(e.stdout, "JOSO programme: 2021-22 (closed, %d trained) and 2022-23 (live: %d schools, %d trained). A link teacher\n"+
 		"signs in at /joso/sign-in with, for %s, the address %s (the link arrives under Email).\n",
-		missions.DemoTrained2122, missions.DemoSchools2223, missions.DemoTrained2223, l.JOSOSchools[0].Name, missions.DemoTeacher(l.JOSOSchools[0].URN))
+		joso.Trained2122, joso.Schools2223, joso.Trained2223, l.JOSOSchools[0].Name, joso.Teacher(l.JOSOSchools[0].URN))
 	fmt.Fprintf(e.stdout, "Sign in as the demo admin:\n  email:    %s\n  password: %s\n", demoAdminEmail, password)
 	fmt.Fprintf(e.stdout, "(shown once; make another admin with: assure admin create --email you@example.org)\n\n")
 	return nil

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lscp/assure/internal/demo/joso"
 	"github.com/lscp/assure/internal/loadtest"
-	"github.com/lscp/assure/missions"
 )
 
 // loadOptions are a load test's sizes and where it runs.
@@ -50,8 +50,8 @@ func loadtestFlags(fs *flag.FlagSet) action {
 // runs the server on it as a separate process, drives the load, and checks the store
 // against every acknowledged write. It fails if any write is missing, changed or doubled.
 func loadTest(ctx context.Context, e env, cfg config, o loadOptions) error {
-	if o.governors < 1 || o.teachers < 0 || o.teachers > missions.DemoSchools2223 || o.crashes < 0 {
-		return fmt.Errorf("loadtest: --governors must be at least 1, --teachers 0 to %d, --crash 0 or more", missions.DemoSchools2223)
+	if o.governors < 1 || o.teachers < 0 || o.teachers > joso.Schools2223 || o.crashes < 0 {
+		return fmt.Errorf("loadtest: --governors must be at least 1, --teachers 0 to %d, --crash 0 or more", joso.Schools2223)
 	}
 	dir := o.dir
 	if dir == "" {

@@ -26,6 +26,7 @@ const (
 	ActionAdminCreated     = "admin-created"
 	ActionDemoLoaded       = "demo-loaded"
 	ActionRoundCreated     = "round-created"
+	ActionRoundLoaded      = "round-loaded" // a round run before the service, brought in with its returns
 	ActionRoundOpened      = "round-opened"
 	ActionRoundClosed      = "round-closed"
 	ActionRoundArchived    = "round-archived"
@@ -221,7 +222,7 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 
 // Actions lists every action the log records, for a filter's choices.
 var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionImport, ActionImportFailed, ActionAdminCreated,
-	ActionDemoLoaded, ActionRoundCreated, ActionRoundOpened, ActionRoundClosed, ActionRoundReopened, ActionRoundArchived, ActionFormChanged,
+	ActionDemoLoaded, ActionRoundCreated, ActionRoundLoaded, ActionRoundOpened, ActionRoundClosed, ActionRoundReopened, ActionRoundArchived, ActionFormChanged,
 	ActionLinksIssued, ActionLinkRevoked, ActionExempted, ActionAddedLate, ActionReturnSaved, ActionSubmitted, ActionReopened,
 	ActionReminderSchedule, ActionContactsLoaded, ActionContactEmail, ActionRemindersSent, ActionReminderSent,
 	ActionContactRecorded, ActionExported, ActionJOSOYear, ActionJOSOEnrolled, ActionJOSOInvited, ActionJOSOSignIn,

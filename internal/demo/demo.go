@@ -13,8 +13,15 @@ import (
 	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/app"
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/demo/county"
+	"github.com/lscp/assure/internal/demo/joso"
+	"github.com/lscp/assure/internal/demo/rounds"
 	"github.com/lscp/assure/missions"
 )
+
+// by is who loads the demo's rounds and JOSO years, as the audit log and the JOSO
+// programme's records name them.
+var by = audit.Actor{Name: "demo"}
 
 // AdminEmail is the demo's admin account.
 const AdminEmail = "demo.admin@example.org"
@@ -43,10 +50,10 @@ func Load(ctx context.Context, a *app.App, now time.Time) (Loaded, error) {
 		return l, err
 	}
 	l.Schools = added
-	if err := forms.DemoRounds(ctx, a.Rounds); err != nil {
+	if err := rounds.Past(ctx, a.Register, a.Rounds, by); err != nil {
 		return l, fmt.Errorf("demo: %w", err)
 	}
-	if l.Live, err = forms.DemoLiveRound(ctx, a.Rounds, now); err != nil {
+	if l.Live, err = rounds.Live(ctx, a.Register, a.Rounds, by, now); err != nil {
 		return l, fmt.Errorf("demo: %w", err)
 	}
 	if l.JOSOSchools, err = JOSO(ctx, a, now); err != nil {
@@ -73,7 +80,7 @@ func County(ctx context.Context, a *app.App, file, actor string) (int, error) {
 	if n > 0 {
 		return 0, ErrNotEmpty
 	}
-	ex, err := forms.ReadGIAS(bytes.NewReader(forms.DemoGIAS()), nil)
+	ex, err := forms.ReadGIAS(bytes.NewReader(county.GIAS()), nil)
 	if err != nil {
 		return 0, fmt.Errorf("demo: %w", err)
 	}
@@ -96,7 +103,7 @@ func JOSO(ctx context.Context, a *app.App, now time.Time) ([]missions.SchoolRef,
 	for _, s := range primaries[:min(len(primaries), 40)] {
 		refs = append(refs, missions.SchoolRef{URN: s.URN, Name: s.Name})
 	}
-	if err := missions.Demo(ctx, a.JOSO, refs, "demo", now.In(academic.London).Format(time.DateOnly)); err != nil {
+	if err := joso.Load(ctx, a.JOSO, refs, by.Name, now.In(academic.London).Format(time.DateOnly)); err != nil {
 		return nil, err
 	}
 	return refs, nil

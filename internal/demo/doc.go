@@ -4,9 +4,10 @@
 // service's first start and the load test's preparation use it; cmd/assure prints what
 // it loaded.
 //
-// The generators of the data itself stay beside the rules they must obey, for now:
-// forms.DemoGIAS (the county as a GIAS file; forms' own tests import it), forms.DemoRounds
-// and DemoLiveRound (they write returns submitted in past terms straight to the store,
-// which no service call can do), and missions.Demo (it enrols JOSOs with their training
-// already attended). Nothing here is used by the service's pages.
+// The data itself is made up in the sub-packages, each importing only the domain package
+// it fills, so that domain's tests can use it: county (the county as a GIAS file; it
+// imports nothing, so forms' own tests read it), rounds (the rounds, brought in through
+// forms.Rounds.LoadPast, the call for rounds run before the service) and joso (the JOSO
+// years, through the programme's own calls). forms and missions hold no demo code.
+// Nothing here is used by the service's pages.
 package demo

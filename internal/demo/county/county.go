@@ -1,4 +1,4 @@
-package forms
+package county
 
 import (
 	"bytes"
@@ -7,11 +7,11 @@ import (
 	"strconv"
 )
 
-// DemoLA is the local authority code of the demo county (Lincolnshire).
-const DemoLA = "925"
+// LA is the local authority code of the demo county (Lincolnshire).
+const LA = "925"
 
-// demoGroup is one block of the demo county: how many schools of a GIAS type and phase.
-type demoGroup struct {
+// group is one block of the demo county: how many schools of a GIAS type and phase.
+type group struct {
 	n         int
 	typ       string
 	group     string
@@ -19,10 +19,10 @@ type demoGroup struct {
 	suffix    []string // name endings, used in turn
 }
 
-// demoCounty is shaped like the partnership's 2022-23 report: 386 expected schools, 5
+// blocks are shaped like the partnership's 2022-23 report: 386 expected schools, 5
 // nursery, 281 primary (maintained 162, academies 117, free 2, one all-through), 53
 // secondary (2, 50, 1), 18 special (5, 13), 24 independent and 5 alternative provision.
-var demoCounty = []demoGroup{
+var blocks = []group{
 	{5, "Local authority nursery school", "Local authority maintained schools", "Nursery", []string{"Nursery School"}},
 	{81, "Community school", "Local authority maintained schools", "Primary", []string{"Primary School", "Community Primary School", "Infant School", "Junior School"}},
 	{48, "Voluntary controlled school", "Local authority maintained schools", "Primary", []string{"Church of England Primary School"}},
@@ -46,8 +46,8 @@ var demoCounty = []demoGroup{
 	{2, "Academy alternative provision sponsor led", "Academies", "Not applicable", []string{"Alternative Provision Academy"}},
 }
 
-// demoPlaces are Lincolnshire places with the district each lies in.
-var demoPlaces = [][2]string{
+// places are Lincolnshire places with the district each lies in.
+var places = [][2]string{
 	{"Boston", "Boston"}, {"Kirton", "Boston"}, {"Swineshead", "Boston"}, {"Sutterton", "Boston"}, {"Wyberton", "Boston"}, {"Old Leake", "Boston"},
 	{"Louth", "East Lindsey"}, {"Skegness", "East Lindsey"}, {"Horncastle", "East Lindsey"}, {"Alford", "East Lindsey"}, {"Spilsby", "East Lindsey"}, {"Mablethorpe", "East Lindsey"}, {"Coningsby", "East Lindsey"}, {"Woodhall Spa", "East Lindsey"}, {"Wainfleet", "East Lindsey"}, {"Sutton on Sea", "East Lindsey"},
 	{"Lincoln", "Lincoln"}, {"Bracebridge", "Lincoln"}, {"Birchwood", "Lincoln"}, {"Ermine", "Lincoln"}, {"Boultham", "Lincoln"},
@@ -57,40 +57,46 @@ var demoPlaces = [][2]string{
 	{"Gainsborough", "West Lindsey"}, {"Market Rasen", "West Lindsey"}, {"Caistor", "West Lindsey"}, {"Welton", "West Lindsey"}, {"Nettleham", "West Lindsey"}, {"Saxilby", "West Lindsey"}, {"Sturton by Stow", "West Lindsey"}, {"Cherry Willingham", "West Lindsey"},
 }
 
-var demoTrusts = []string{"Fenland Learning Trust", "Wolds Academy Trust", "Witham Valley Schools Trust", "Cathedral Schools Trust",
+var trusts = []string{"Fenland Learning Trust", "Wolds Academy Trust", "Witham Valley Schools Trust", "Cathedral Schools Trust",
 	"Kesteven Education Partnership", "Marsh and Coast Academies", "Trent Vale Learning Trust", "Welland Multi-Academy Trust"}
 
-// DemoGIAS writes the demo county as a GIAS custom download: the same columns, quoting
+// header is the columns of a GIAS custom download that the register reads, as GIAS names
+// them (this package does not import forms, whose own tests read the county).
+var header = []string{"URN", "LA (code)", "LA (name)", "EstablishmentNumber", "EstablishmentName", "TypeOfEstablishment (name)",
+	"EstablishmentTypeGroup (name)", "EstablishmentStatus (name)", "PhaseOfEducation (name)", "StatutoryLowAge", "StatutoryHighAge",
+	"NurseryProvision (name)", "OfficialSixthForm (name)", "Boarders (name)", "Trusts (name)", "OpenDate", "LastChangedDate",
+	"DistrictAdministrative (name)", "Postcode"}
+
+// GIAS writes the demo county as a GIAS custom download: the same columns, quoting
 // and dd-mm-yyyy dates as the real thing, so the demo goes through the real importer.
 // The schools are invented; their URNs (990001 upwards) are outside the range GIAS uses.
-func DemoGIAS() []byte {
+func GIAS() []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
-	_ = w.Write([]string{colURN, colLACode, colLAName, colEstabNumber, colName, colType, colTypeGroup, colStatus, colPhase,
-		colLowAge, colHighAge, colNursery, colSixthForm, colBoarders, colTrusts, colOpenDate, colLastChanged, colDistrict, colPostcode})
+	_ = w.Write(header)
 	urn, place := 990001, 0
 	used := map[string]bool{}
-	for _, g := range demoCounty {
+	for _, g := range blocks {
 		for i := range g.n {
 			var name, district string
 			for k := 0; ; k++ {
-				if k == len(demoPlaces)*len(g.suffix) {
-					panic("forms: the demo county ran out of school names for " + g.typ)
+				if k == len(places)*len(g.suffix) {
+					panic("county: the demo county ran out of school names for " + g.typ)
 				}
-				p := demoPlaces[(place+k)%len(demoPlaces)]
-				name = p[0] + " " + g.suffix[(i+k/len(demoPlaces))%len(g.suffix)]
+				p := places[(place+k)%len(places)]
+				name = p[0] + " " + g.suffix[(i+k/len(places))%len(g.suffix)]
 				if !used[name] {
 					district = p[1]
-					place = (place + k + 1) % len(demoPlaces)
+					place = (place + k + 1) % len(places)
 					break
 				}
 			}
 			used[name] = true
-			low, high := demoAges(g.giasPhase, g.typ)
+			low, high := ages(g.giasPhase, g.typ)
 			trust := ""
 			if g.group == "Academies" || g.group == "Free Schools" {
-				trust = demoTrusts[urn%len(demoTrusts)]
+				trust = trusts[urn%len(trusts)]
 			}
 			boarders := "No boarders"
 			if g.typ == "Other independent school" && i%5 == 0 {
@@ -103,7 +109,7 @@ func DemoGIAS() []byte {
 			if g.giasPhase == "Secondary" && i%2 == 0 || g.giasPhase == "16 plus" || g.giasPhase == "All-through" {
 				sixth = "Has a sixth form"
 			}
-			_ = w.Write([]string{strconv.Itoa(urn), DemoLA, "Lincolnshire", strconv.Itoa(2000 + urn%8000), name, g.typ, g.group, "Open", g.giasPhase,
+			_ = w.Write([]string{strconv.Itoa(urn), LA, "Lincolnshire", strconv.Itoa(2000 + urn%8000), name, g.typ, g.group, "Open", g.giasPhase,
 				strconv.Itoa(low), strconv.Itoa(high), nursery, sixth, boarders, trust, "01-09-2011", "01-04-2022", district,
 				fmt.Sprintf("LN%d %dAA", 1+urn%13, 1+urn%9)})
 			urn++
@@ -113,7 +119,7 @@ func DemoGIAS() []byte {
 	return buf.Bytes()
 }
 
-func demoAges(phase, typ string) (int, int) {
+func ages(phase, typ string) (int, int) {
 	switch {
 	case phase == "Nursery":
 		return 2, 5
@@ -129,19 +135,4 @@ func demoAges(phase, typ string) (int, int) {
 		return 11, 16
 	}
 	return 3, 19
-}
-
-// SyntheticExtract is n open primary schools, for measuring cost as the register grows
-// (a county is about 400 schools, England about 24,000).
-func SyntheticExtract(n int) *Extract {
-	ex := &Extract{Total: n, Skipped: map[string]int{}}
-	for i := range n {
-		ex.Rows = append(ex.Rows, GIASRow{Line: i + 2, Record: Record{
-			URN: 100000 + i, Name: fmt.Sprintf("School %05d Primary", i), LACode: fmt.Sprint(800 + i%150), LAName: "Somewhere",
-			Type: "Community school", TypeGroup: "Local authority maintained schools", GIASStatus: "Open", GIASPhase: "Primary",
-			Phase: PhasePrimary, Governance: GovMaintained, Status: StatusOpen, LowAge: 4, HighAge: 11,
-			District: fmt.Sprintf("District %d", i%300), LastChanged: "2024-09-01",
-		}})
-	}
-	return ex
 }
