@@ -109,7 +109,7 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 		{"contact", url.Values{"email": {"office@school.example.org"}}, "Contact email saved"},
 		{"remind", nil, "Reminder sent"},
 		{"log", url.Values{"kind": {forms.ContactPhone}, "note": {"Spoke to the clerk"}}, "Contact recorded"},
-		{"revoke", nil, "Link revoked"},
+		{"revoke", url.Values{"confirm": {"yes"}}, "Link revoked"},
 		{"exempt", url.Values{"reason": {"Closing in December"}}, "School marked exempt"},
 		{"include", nil, "School expected again"},
 	} {
@@ -144,5 +144,34 @@ func TestReturnPageActionsConfirmAndClosedRoundsRefuseReopening(t *testing.T) {
 	}
 	if got, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2024-25", URN: urnB}); got.Status != forms.StatusSubmitted || got.Reference != submitted.Reference {
 		t.Fatalf("after a refused reopening: %s", got.Status)
+	}
+}
+
+// TestRevokingALinkAsksFirst: revoking a school's link cannot be undone (a new link must
+// be given out), so the button asks before it acts, and only the confirmed post revokes.
+func TestRevokingALinkAsksFirst(t *testing.T) {
+	t.Parallel()
+	srv, rs := roundServer(t)
+	admin := srv.client(t)
+	admin.signIn()
+	ctx := context.Background()
+	id := forms.ReturnID{Round: "2024-25", URN: urnA}
+	if _, err := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, id); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := rs.Returns().Get(ctx, id)
+	admin.get("/admin/rounds/2024-25/returns/" + strconv.Itoa(urnA))
+	code, body, _ := admin.post("/admin/rounds/2024-25/returns/"+strconv.Itoa(urnA)+"/revoke", url.Values{"_csrf": {admin.csrf}})
+	if code != http.StatusOK || !strings.Contains(body, `name="confirm" value="yes"`) || !strings.Contains(body, "stops working at once") {
+		t.Fatalf("revoke without confirming: %d\n%s", code, body)
+	}
+	if r, _ := rs.Returns().Get(ctx, id); r.LinkHash != before.LinkHash || r.LinkHash == "" {
+		t.Fatal("the link was revoked before the admin confirmed")
+	}
+	if code, _ := admin.returnAction(urnA, "revoke", url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther {
+		t.Fatalf("confirmed revoke: %d", code)
+	}
+	if r, _ := rs.Returns().Get(ctx, id); r.LinkHash != "" {
+		t.Fatal("the confirmed revoke left the link working")
 	}
 }

@@ -200,6 +200,11 @@ func TestBrowserGovernorJourney(t *testing.T) {
 			}
 			checkAxe(t, admin, axe, "admin: a submitted return, with its receipt email")
 			load(t, admin, "revoke", chromedp.Click(`//button[contains(., "Revoke the link")]`))
+			if h := text(t, admin, "h1"); !strings.HasPrefix(h, "Revoke ") {
+				t.Fatalf("revoking did not ask first: %s", h)
+			}
+			checkAxe(t, admin, axe, "admin: confirm revoking a link")
+			load(t, admin, "revoke, confirmed", chromedp.Click(`//main//form//button[contains(., "Revoke the link")]`))
 			other := newGovernorBrowser(t, base, tc.js)
 			load(t, other, "revoked link", chromedp.Navigate(link))
 			if h := text(t, other, "h1"); h != "This link does not work" {
