@@ -548,3 +548,41 @@ func PreviewSchool(p Phase, g Governance, boarders, earlyYears bool) Record {
 	}
 	return r
 }
+
+// Kinds lists every kind of answer, in the order the editor offers them.
+func Kinds() []Kind { return slices.Clone(kinds) }
+
+// Label is the kind of answer in an officer's words.
+func (k Kind) Label() string {
+	switch k {
+	case KindYesNo:
+		return "Yes or no"
+	case KindYesPartlyNo:
+		return "Yes, partly or no (an explanation is needed when not yes)"
+	case KindDate:
+		return "A date"
+	case KindNumber:
+		return "A whole number"
+	case KindShortText:
+		return "Short text"
+	case KindLongText:
+		return "Long text"
+	case KindOneOf:
+		return "One of a list of choices"
+	case KindManyOf:
+		return "Any of a list of choices"
+	case KindDeclaration:
+		return "A statement the signatory confirms"
+	}
+	return string(k)
+}
+
+// ConditionValues are the answers of q that a later question's condition may test, each
+// with its words.
+func (q Question) ConditionValues() []Choice {
+	var out []Choice
+	for _, v := range q.values() {
+		out = append(out, Choice{Value: v, Text: AnswerText(q, Answer{Value: v})})
+	}
+	return out
+}
