@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,7 +48,7 @@ func (s *Server) previewOf(c *fiber.Ctx) (forms.Round, forms.Record, *PreviewBar
 	}
 	rec := forms.PreviewSchool(phase, gov, c.Query("boarders") == "yes", c.Query("early_years") == "yes")
 	q := url.Values{"phase": {string(phase)}, "governance": {string(rec.Governance)}}
-	bar := &PreviewBar{Round: round.ID, As: rec.Name + " (" + rec.Governance.Label() + ")", Action: "/admin/rounds/" + round.ID + "/form/preview",
+	bar := &PreviewBar{Round: round.ID, As: "a " + strings.ToLower(phase.Label()) + " school (" + strings.ToLower(rec.Governance.Label()) + ")", Action: "/admin/rounds/" + round.ID + "/form/preview",
 		Phases: options(previewPhases, forms.Phase.Label, phase), Governances: options(forms.Governances, forms.Governance.Label, rec.Governance),
 		Boarders: rec.HasBoarders(), EarlyYears: rec.NurseryProvision != ""}
 	if bar.Boarders {
