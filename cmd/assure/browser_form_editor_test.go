@@ -80,6 +80,23 @@ func TestBrowserFormEditor(t *testing.T) {
 				t.Fatalf("the editor after adding: %q", s)
 			}
 
+			// The other pages of the editor: a section's, a new section's (with an error), a removal's confirmation.
+			load(t, ctx, "change a section", chromedp.Click(`a[href$="/form/sections/dsl"]`, chromedp.ByQuery))
+			checkAxe(t, ctx, axe, "a section's page")
+			load(t, ctx, "add a section", chromedp.Navigate(base+"/admin/rounds/"+year+"/form/sections/new"))
+			load(t, ctx, "add it without a title", chromedp.Click(`//button[contains(., "Add the section")]`))
+			if s := text(t, ctx, ".govuk-error-summary"); !strings.Contains(s, "Enter the section's title") {
+				t.Errorf("new section's errors: %q", s)
+			}
+			checkAxe(t, ctx, axe, "a new section with errors")
+			load(t, ctx, "the editor again", chromedp.Navigate(base+"/admin/rounds/"+year+"/form"))
+			load(t, ctx, "remove a question", chromedp.Click(`form[action$="/form/questions/dsl.cover/remove"] button`, chromedp.ByQuery))
+			if h := text(t, ctx, "h1"); !strings.HasPrefix(h, "Remove the question") {
+				t.Errorf("removal's confirmation: %q", h)
+			}
+			checkAxe(t, ctx, axe, "a removal's confirmation")
+			load(t, ctx, "cancel", chromedp.Click(`//a[contains(., "Cancel")]`))
+
 			// Preview as a special school.
 			load(t, ctx, "preview", chromedp.Click(`//a[contains(., "Preview the form as a school")]`))
 			run("choose special", chromedp.SetValue("#preview-phase", "special", chromedp.ByQuery))
