@@ -170,7 +170,10 @@ func TestFormPreviewSavesNothing(t *testing.T) {
 		_ = srv.audit.Each(ctx, audit.Filter{}, 0, func(audit.Entry) error { n++; return nil })
 		return n
 	}
-	admin.get("/admin/rounds/2025-26/form/preview/dsl?phase=special")
+	if _, body, _ := admin.get("/admin/rounds/2025-26/form/preview/dsl?phase=special"); !strings.Contains(body,
+		`action="/admin/rounds/2025-26/form/preview/dsl?governance=maintained&amp;phase=special"`) {
+		t.Error("the previewed section does not post back as the same school")
+	}
 	entries = count()
 	code, body, _ = admin.post("/admin/rounds/2025-26/form/preview/dsl?phase=special", url.Values{"_csrf": {admin.csrf}, "action": {"continue"},
 		"dsl.deputies": {"lots"}})
@@ -188,6 +191,15 @@ func TestFormPreviewSavesNothing(t *testing.T) {
 	code, body, _ = admin.post("/admin/rounds/2025-26/form/preview/dsl?phase=special", form)
 	if code != http.StatusOK || !strings.Contains(body, "nothing was saved") {
 		t.Errorf("preview with good answers: %d\n%s", code, body)
+	}
+	// The declaration too, posting back to the preview.
+	code, body, _ = admin.get("/admin/rounds/2025-26/form/preview/declaration?phase=special")
+	if code != http.StatusOK || !strings.Contains(body, `action="/admin/rounds/2025-26/form/preview/declaration?governance=maintained&amp;phase=special"`) {
+		t.Errorf("the declaration's preview: %d\n%s", code, body)
+	}
+	code, body, _ = admin.post("/admin/rounds/2025-26/form/preview/declaration?phase=special", url.Values{"_csrf": {admin.csrf}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "There is a problem") {
+		t.Errorf("the declaration's preview, sent empty: %d", code)
 	}
 	if formVersion(t, rs, "2025-26") != before || count() != entries {
 		t.Errorf("the preview wrote: version %d (was %d), %d audit entries (were %d)", formVersion(t, rs, "2025-26"), before, count(), entries)

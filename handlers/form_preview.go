@@ -12,7 +12,8 @@ import (
 )
 
 // Previewing a round's form as a governor of a school of some phase will see it: the
-// task list and each section, drawn by the governor's own templates and questionViews.
+// task list, each section and the declaration, drawn by the governor's own templates and
+// questionViews.
 // A section's buttons post back to the preview, which reads the answers as a save would
 // and shows any errors, but saves nothing.
 
@@ -27,7 +28,11 @@ type PreviewBar struct {
 	Governances []Option
 	Boarders    bool
 	EarlyYears  bool
+	Declaration string // the declaration's page, signed when the sections are done
 }
+
+// To is the preview's address of a section, for the school chosen.
+func (b *PreviewBar) To(section string) string { return b.Action + "/" + section + "?" + b.Query }
 
 // previewPhases are the phases a form can be previewed as: those of the schools return.
 var previewPhases = slices.DeleteFunc(slices.Clone(forms.Phases), func(p forms.Phase) bool { return p == forms.PhaseCollege })
@@ -58,6 +63,9 @@ func (s *Server) previewOf(c *fiber.Ctx) (forms.Round, forms.Record, *PreviewBar
 		q.Set("early_years", "yes")
 	}
 	bar.Query = q.Encode()
+	if sec, ok := forms.DeclarationSection(round.Definition.For(rec)); ok {
+		bar.Declaration = bar.To(sec.ID)
+	}
 	return round, rec, bar, nil
 }
 
@@ -70,7 +78,7 @@ func (s *Server) previewForm(c *fiber.Ctx) error {
 		Deadline: longDate(round.Deadline), CanEdit: true}
 	p.Preview, p.Back = bar, "/admin/rounds/"+round.ID+"/form"
 	for _, sec := range forms.QuestionSections(round.Definition.For(rec)) {
-		p.Tasks = append(p.Tasks, Task{ID: sec.ID, Title: sec.Title, Href: bar.Action + "/" + sec.ID + "?" + bar.Query, Status: forms.SectionNotStarted})
+		p.Tasks = append(p.Tasks, Task{ID: sec.ID, Title: sec.Title, Href: bar.To(sec.ID), Status: forms.SectionNotStarted})
 	}
 	return s.render(c, fiber.StatusOK, "task-list", p)
 }
@@ -82,22 +90,38 @@ func (s *Server) previewSection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(forms.QuestionSections(round.Definition.For(rec)), func(sec forms.Section) bool { return sec.ID == c.Params("section") })
+	sections := round.Definition.For(rec)
+	id := c.Params("section")
+	if decl, ok := forms.DeclarationSection(sections); ok && decl.ID == id {
+		p := SubmitPage{Page: s.basePage(c, "Preview: declaration and submit"), School: rec.Name, Section: decl}
+		p.Preview, p.Back = bar, bar.Action+"?"+bar.Query
+		status := previewRead(c, decl, &p.Page, &p.Questions)
+		return s.render(c, status, "submit", p)
+	}
+	i := slices.IndexFunc(forms.QuestionSections(sections), func(sec forms.Section) bool { return sec.ID == id })
 	if i < 0 {
 		return fiber.ErrNotFound
 	}
-	sec := forms.QuestionSections(round.Definition.For(rec))[i]
-	p := SectionPage{Page: s.basePage(c, "Preview: "+sec.Title), School: rec.Name, Section: sec, Questions: questionViews(sec, nil, nil)}
+	sec := forms.QuestionSections(sections)[i]
+	p := SectionPage{Page: s.basePage(c, "Preview: "+sec.Title), School: rec.Name, Section: sec}
 	p.Preview, p.Back = bar, bar.Action+"?"+bar.Query
-	status := fiber.StatusOK
-	if c.Method() == fiber.MethodPost {
-		e := forms.ReadSection(sec, formValues(c), c.FormValue("action") == "later", time.Now())
-		p.Questions = questionViews(sec, e.Answers, e.Errors)
-		if len(e.Errors) > 0 {
-			status, p.Errors = fiber.StatusUnprocessableEntity, fieldErrorsOf(&forms.InvalidEntry{Section: sec, Entry: e})
-		} else {
-			p.Flash = "These answers would be accepted. This is a preview: nothing was saved."
-		}
-	}
+	status := previewRead(c, sec, &p.Page, &p.Questions)
 	return s.render(c, status, "section", p)
+}
+
+// previewRead draws a previewed section's questions: empty, or, when posted, with what
+// was typed, read as a save would read it, and its errors. It keeps nothing.
+func previewRead(c *fiber.Ctx, sec forms.Section, page *Page, questions *[]QuestionView) int {
+	*questions = questionViews(sec, nil, nil)
+	if c.Method() != fiber.MethodPost {
+		return fiber.StatusOK
+	}
+	e := forms.ReadSection(sec, formValues(c), c.FormValue("action") == "later", time.Now())
+	*questions = questionViews(sec, e.Answers, e.Errors)
+	if len(e.Errors) > 0 {
+		page.Errors = fieldErrorsOf(&forms.InvalidEntry{Section: sec, Entry: e})
+		return fiber.StatusUnprocessableEntity
+	}
+	page.Flash = "These answers would be accepted. This is a preview: nothing was saved."
+	return fiber.StatusOK
 }

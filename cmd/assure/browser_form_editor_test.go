@@ -123,7 +123,15 @@ func TestBrowserFormEditor(t *testing.T) {
 			if s := text(t, ctx, ".govuk-error-summary"); !strings.Contains(s, strings.TrimSuffix(added, "?")) {
 				t.Errorf("the preview's errors: %q", s)
 			}
+			if s := text(t, ctx, ".govuk-notification-banner"); !strings.Contains(s, "special school") {
+				t.Errorf("after sending, the preview is no longer as a special school: %q", s)
+			}
 			checkAxe(t, ctx, axe, "a previewed section with errors")
+			load(t, ctx, "the declaration", chromedp.Click(`//a[contains(., "See the declaration page")]`))
+			if h := text(t, ctx, "h1"); h != "Declaration" {
+				t.Errorf("declaration's heading: %q", h)
+			}
+			checkAxe(t, ctx, axe, "a previewed declaration")
 
 			// The round page lists the changes against the live round's form.
 			load(t, ctx, "the round", chromedp.Navigate(base+"/admin/rounds/"+year))
