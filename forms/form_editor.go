@@ -223,6 +223,10 @@ func (c EditQuestion) Apply(d Definition, open bool) (Definition, string, string
 	}
 	sec := &next.Sections[si]
 	old := sec.Questions[qi]
+	if open && slices.ContainsFunc(c.Question.Choices, func(ch Choice) bool { return ch.Value != "" && strings.TrimSpace(ch.Text) == "" }) {
+		// Said beside the choices, not as a refusal of the whole page: only a word is missing.
+		return d, "", "", problem.FieldErrors{{Field: "choice-0", Message: "Give every choice its words: no choice can be removed while the round is open"}}
+	}
 	q, errs := c.Question.question(next, *sec, sec.Questions[:qi])
 	if len(errs) > 0 {
 		return d, "", "", errs

@@ -216,6 +216,10 @@ func TestOpenRoundsFormTakesWordingOnly(t *testing.T) {
 	for _, c := range structural {
 		refused(t, next, c, true, "", ErrWordingOnly)
 	}
+	emptied := in
+	emptied.Choices = slices.Clone(in.Choices)
+	emptied.Choices[1].Text = " "
+	refused(t, next, EditQuestion{ID: "assurance.method", Question: emptied}, true, "choice-0", nil)
 }
 
 func TestCompareFormsQuestionByQuestion(t *testing.T) {
