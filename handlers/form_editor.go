@@ -157,8 +157,8 @@ func (p FormEditPage) PhaseBoxes(name, legend string) PhaseBoxes {
 // for a new question, and more come with each save.
 const newChoiceBoxes = 3
 
-// editPage fills a FormEditPage for section sec (where the question's condition may
-// test earlier), from what was typed or stored.
+// editPage starts an edit page that posts to action with the form version read; its
+// section's and question's fields are added by withSection and withQuestion.
 func (s *Server) editPage(c *fiber.Ctx, title string, round forms.Round, version int, action string) FormEditPage {
 	p := FormEditPage{Page: s.basePage(c, title), Round: round, Version: version, Action: action,
 		Structure: round.State == forms.RoundDraft, Button: "Save"}
@@ -166,6 +166,7 @@ func (s *Server) editPage(c *fiber.Ctx, title string, round forms.Round, version
 	return p
 }
 
+// withSection adds a section's fields.
 func (p *FormEditPage) withSection(in forms.SectionInput) {
 	p.EditsSection, p.Section = true, in
 	p.SectionPhases = options(forms.Phases, forms.Phase.Label, "")
@@ -177,6 +178,8 @@ func (p *FormEditPage) withSection(in forms.SectionInput) {
 	}
 }
 
+// withQuestion adds a question's fields, in section sec, whose condition may test the
+// questions earlier.
 func (p *FormEditPage) withQuestion(in forms.QuestionInput, sec forms.Section, earlier []forms.Question, def forms.Definition) {
 	p.EditsQuestion, p.Question, p.Required = true, in, in.Required
 	p.Kinds = options(forms.Kinds(), forms.Kind.Label, in.Kind)
