@@ -68,6 +68,8 @@ type Question struct {
 	// Governance, when set, asks the question only of schools with one of these
 	// (s128 checks, for example, apply to academies, free and independent schools).
 	Governance []Governance `json:"governance,omitempty"`
+	// Phases, when set, asks the question only of these of its section's phases.
+	Phases []Phase `json:"phases,omitempty"`
 }
 
 // Section is a group of questions, asked of the phases it lists.
@@ -92,6 +94,9 @@ type Definition struct {
 	Version  int       `json:"version"`
 	Name     string    `json:"name"`
 	Sections []Section `json:"sections"`
+	// Retired are the IDs of questions removed from this form or an earlier round's:
+	// an ID is never given to a different question, so answers line up year on year.
+	Retired []string `json:"retired,omitempty"`
 }
 
 // MaxDefinitionBytes bounds a definition document.
@@ -136,7 +141,13 @@ func (d *Definition) check() error {
 	if len(d.Sections) == 0 {
 		return errors.New("no sections")
 	}
-	sections, questions := map[string]bool{}, map[string]bool{}
+	sections, questions, retired := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, id := range d.Retired {
+		if !idPattern.MatchString(id) || retired[id] {
+			return fmt.Errorf("retired ID %q: must be unique, lower case, like dsl.last_training", id)
+		}
+		retired[id] = true
+	}
 	hasDeclaration := false
 	for si, s := range d.Sections {
 		where := fmt.Sprintf("section %d (%s)", si+1, s.ID)
@@ -176,6 +187,14 @@ func (d *Definition) check() error {
 				return fmt.Errorf("%s: question ID must be unique, lower case, like dsl.last_training", qwhere)
 			}
 			questions[q.ID] = true
+			if retired[q.ID] {
+				return fmt.Errorf("%s: the ID %s belonged to a question that was removed, and is never used again", qwhere, q.ID)
+			}
+			for _, p := range q.Phases {
+				if !slices.Contains(s.Phases, p) {
+					return fmt.Errorf("%s: asked of %q, which its section is not asked of", qwhere, p)
+				}
+			}
 			if err := q.check(); err != nil {
 				return fmt.Errorf("%s: %w", qwhere, err)
 			}
@@ -192,6 +211,13 @@ func (d *Definition) check() error {
 				}
 				if !slices.Contains(dep.values(), c.Equals) {
 					return fmt.Errorf("%s: shown if %s is %q, which it cannot be", qwhere, c.Question, c.Equals)
+				}
+				// A phase that is not asked the question a condition tests would never see
+				// this one.
+				for _, p := range q.phasesIn(s) {
+					if !slices.Contains(dep.phasesIn(s), p) {
+						return fmt.Errorf("%s: asked of %q, but %s, which it is shown for, is not", qwhere, p, c.Question)
+					}
 				}
 			}
 			seenHere[q.ID] = q
@@ -280,6 +306,14 @@ func forPhase(general string, hints []PhaseHint, p Phase) string {
 	return general
 }
 
+// phasesIn is the phases asked a question of section s: its own, or else the section's.
+func (q Question) phasesIn(s Section) []Phase {
+	if len(q.Phases) > 0 {
+		return q.Phases
+	}
+	return s.Phases
+}
+
 // values lists the answers a question can take that a condition may test.
 func (q Question) values() []string {
 	switch q.Kind {
@@ -321,13 +355,14 @@ func (d *Definition) For(s Record) []Section {
 		optional := slices.Contains(sec.OptionalFor, s.Phase)
 		qs := make([]Question, 0, len(sec.Questions))
 		for _, q := range sec.Questions {
-			if len(q.Governance) > 0 && !slices.Contains(q.Governance, s.Governance) {
+			if len(q.Governance) > 0 && !slices.Contains(q.Governance, s.Governance) ||
+				len(q.Phases) > 0 && !slices.Contains(q.Phases, s.Phase) {
 				continue
 			}
 			if optional && q.Kind != KindDeclaration {
 				q.Required = false
 			}
-			q.Hint, q.PhaseHints = forPhase(q.Hint, q.PhaseHints, s.Phase), nil
+			q.Hint, q.PhaseHints, q.Phases = forPhase(q.Hint, q.PhaseHints, s.Phase), nil, nil
 			qs = append(qs, q)
 		}
 		sec.Questions = qs

@@ -29,7 +29,13 @@
 //     audited), ReceiptPDF (the receipt, downloaded and emailed), Links.WriteLinksCSV
 //     (the mail merge; IssueLinks audits it).
 //   - definition.go and definitions/default.json: the form as data (a question's
-//     wording lives there); answers.go: reading one answer; words.go: answers in words.
+//     wording lives there) and the loader's checks; answers.go: reading one answer;
+//     words.go: answers in words.
+//   - form_editor.go: the form editor's changes (FormChange: a section or question added,
+//     changed, moved, removed), each a pure method on Definition that runs the loader's
+//     checks, with IDs made here and removed ones retired for good; Rounds.ChangeForm
+//     writes one as a versioned, audited write (anything in a draft, wording once open);
+//     form_diff.go: CompareForms, a form against the last round's, question by question.
 //   - register.go, gias.go, classify.go, importjob.go: the schools register;
 //     synthetic.go: SyntheticExtract, a register of any size for benchmarks.
 //

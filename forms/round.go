@@ -332,17 +332,29 @@ func (rs *Rounds) Archive(ctx context.Context, by audit.Actor, year string) erro
 }
 
 // SetDefinition replaces a draft round's form with an edited one, which must load
-// cleanly. Once a round is open its form is fixed, so every school answers the same one.
-// It records who did it, and the file the form came from (source).
+// cleanly. Once a round is open only its wording can change, in the editor (ChangeForm),
+// so every school answers the same questions. It records who did it, and the file the
+// form came from (source).
 func (rs *Rounds) SetDefinition(ctx context.Context, by audit.Actor, year string, data []byte, source string) (Definition, error) {
 	def, err := ParseDefinition(data)
 	if err != nil {
 		return Definition{}, err
 	}
+	cur, err := rs.Get(ctx, year)
+	if err != nil {
+		return Definition{}, err
+	}
+	// A file that drops a question retires its ID, and one that leaves out the retired
+	// list keeps the round's: an ID is never used again, whatever the file says.
+	def.Retired = retiredAfter(cur.Definition, *def)
+	if err := def.check(); err != nil {
+		return Definition{}, fmt.Errorf("form definition: %w", err)
+	}
 	var res *mongo.UpdateResult
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		var err error
-		res, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}, {Key: "state", Value: RoundDraft}},
+		res, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}, {Key: "state", Value: RoundDraft},
+			{Key: "definition.version", Value: cur.Definition.Version}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "definition", Value: def}}}})
 		return err
 	})
@@ -350,11 +362,33 @@ func (rs *Rounds) SetDefinition(ctx context.Context, by audit.Actor, year string
 		return Definition{}, fmt.Errorf("rounds: setting the form of %s: %w", year, err)
 	}
 	if res.MatchedCount == 0 {
-		if _, err := rs.Get(ctx, year); err != nil {
-			return Definition{}, err
+		if now, err := rs.Get(ctx, year); err == nil && now.State == RoundDraft {
+			return Definition{}, ErrFormChanged
 		}
 		return Definition{}, fmt.Errorf("%w: the form can be changed only while the round is a draft", ErrRoundState)
 	}
 	record(ctx, rs.audit, by, audit.ActionFormChanged, year, fmt.Sprintf("form version %d from %s", def.Version, source))
 	return *def, nil
+}
+
+// retiredAfter is the retired IDs of a form that replaces old with next: old's and next's
+// retired IDs, and the IDs of old's questions that next does not have.
+func retiredAfter(old, next Definition) []string {
+	out := slices.Clone(old.Retired)
+	add := func(id string) {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	for _, id := range next.Retired {
+		add(id)
+	}
+	for _, s := range old.Sections {
+		for _, q := range s.Questions {
+			if _, ok := next.Question(q.ID); !ok {
+				add(q.ID)
+			}
+		}
+	}
+	return out
 }

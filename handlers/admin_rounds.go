@@ -129,6 +129,9 @@ type RoundPage struct {
 	ContactsError *FieldError
 	ReminderDays  string
 	ContactCount  int
+	// Before it opens: how the round's form differs from the round before's.
+	PreviousRound string
+	FormChanges   []forms.FormDifference
 }
 
 // CannotAssure is a school whose board could not give assurance, with its action plan.
@@ -175,6 +178,11 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 	}
 	for _, st := range []string{"not started", "in progress", "submitted", "submitted late", "reopened", "exempt"} {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
+	}
+	if round.State == forms.RoundDraft {
+		if p.PreviousRound, p.FormChanges, err = s.deps.Rounds.FormChanges(ctx, round.ID); err != nil {
+			return err
+		}
 	}
 	p.Back, p.Errors, p.ReminderDays = "/admin/rounds", errs, forms.FormatReminderDays(round.ReminderDays)
 	p.Flash = flashFrom(c)

@@ -51,7 +51,7 @@ func (s *Server) confirmOpen(c *fiber.Ctx, round forms.Round) error {
 	}
 	return s.confirm(c, "Open round "+round.ID+"?", ConfirmPage{Caption: "Round " + round.ID,
 		Paragraphs: []string{schools(n) + " (every open school of the register, less colleges) will be expected to return.",
-			"The form cannot be changed once the round is open."},
+			"Once the round is open, only the form's wording can change: no question can be added, moved or removed."},
 		Action: "/admin/rounds/" + round.ID + "/open", Button: "Open the round for " + schools(n), Cancel: "/admin/rounds/" + round.ID})
 }
 

@@ -42,6 +42,8 @@ type roundsStore interface {
 	ExportReturns(ctx context.Context, by audit.Actor, req forms.ReturnsExport, w io.Writer) (forms.RoundReport, error)
 	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
 	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
+	ChangeForm(ctx context.Context, by audit.Actor, year string, version int, change forms.FormChange) (forms.Definition, string, error)
+	FormChanges(ctx context.Context, year string) (string, []forms.FormDifference, error)
 }
 
 // schoolReturns is what the round and return pages need of forms.Returns.

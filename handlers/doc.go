@@ -10,5 +10,8 @@
 // round_contacts.go, round_remind.go; return_link.go, return_revoke.go,
 // return_contact.go, return_remind.go, return_log.go, return_exempt.go,
 // return_reopen.go. A governor's pages are governor.go, section.go, submit.go and
-// governor_code.go.
+// governor_code.go. The form editor is form_editor.go (its page and what its actions
+// share), form_section_save.go, form_question_save.go, form_move.go, form_remove.go, and
+// form_preview.go, which draws the governor's own task list and section pages as a school
+// of any phase would see them, saving nothing.
 package handlers

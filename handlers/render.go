@@ -63,6 +63,9 @@ type Page struct {
 	Errors      []FieldError
 	Flash       string
 	Governor    bool // a governor's page: no admin navigation, a "Sign out" of the return
+	// Preview, on a governor's page an officer previews (form_preview.go), says so and
+	// keeps the page's forms within the preview.
+	Preview *PreviewBar
 }
 
 // basePage fills the layout's fields for this request.
