@@ -24,6 +24,17 @@ const (
 	ActionImport           = "register-import"
 	ActionImportFailed     = "register-import-refused"
 	ActionAdminCreated     = "admin-created"
+	// The partnership's team (internal/accounts).
+	ActionAdminInvited       = "admin-invited"
+	ActionInvitationAccepted = "admin-invitation-accepted"
+	ActionRoleChanged        = "admin-role-changed"
+	ActionDeactivated        = "admin-deactivated"
+	ActionReactivated        = "admin-reactivated"
+	ActionResetAsked         = "password-reset-asked"
+	ActionPasswordReset      = "password-reset"
+	ActionPasswordAccepted   = "sign-in-password-accepted" // a code is still to come
+	ActionTwoFactorSetUp     = "two-factor-set-up"
+	ActionTwoFactorFailed    = "two-factor-failed"
 	ActionDemoLoaded       = "demo-loaded"
 	ActionRoundCreated     = "round-created"
 	ActionRoundOpened      = "round-opened"
