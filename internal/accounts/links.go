@@ -29,6 +29,16 @@ const (
 // unknown, used, expired, or for an account no longer in the state it was sent for.
 var ErrLinkInvalid = problem.New(problem.NotFound, "this link does not work: it may have been used already or have expired")
 
+// The purposes the outbox records account emails under.
+const (
+	PurposeInvitation = "team invitation"
+	PurposeReset      = "password reset"
+)
+
+// IsAccountEmail says whether an outbox purpose is an account email's, whose link sets a
+// password.
+func IsAccountEmail(purpose string) bool { return purpose == PurposeInvitation || purpose == PurposeReset }
+
 type linkKind string
 
 const (
@@ -179,7 +189,7 @@ func (a *Accounts) AskReset(ctx context.Context, from audit.Actor, email string,
 		"Set a new password with this link. It works once, in the next hour:\n%s\n\n"+
 		"Setting it signs you out everywhere. If you did not ask, ignore this email: your password stays as it is.\n",
 		a.cfg.Partnership, urls.Reset(a.cfg.PublicURL, tok))
-	if _, err := a.mail.Send(ctx, ad.Email, "Reset your Assure password", body, "password reset", id, tok); err != nil {
+	if _, err := a.mail.Send(ctx, ad.Email, "Reset your Assure password", body, PurposeReset, id, tok); err != nil {
 		return fmt.Errorf("accounts: emailing a reset link: %w", err)
 	}
 	return nil

@@ -97,7 +97,7 @@ func (a *Accounts) Invite(ctx context.Context, by audit.Actor, email string, rol
 		return Admin{}, err
 	}
 	msg, err := a.mail.Send(ctx, ad.Email, a.cfg.Partnership+": you are invited to Assure", a.invitationBody(by, ad, tok),
-		"team invitation", id, tok)
+		PurposeInvitation, id, tok)
 	a.log.Note(ctx, by, audit.ActionAdminInvited, id, string(role)+"; email "+msg.Status)
 	if err != nil {
 		return ad, fmt.Errorf("accounts: emailing the invitation: %w", err)
