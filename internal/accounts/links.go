@@ -37,7 +37,9 @@ const (
 
 // IsAccountEmail says whether an outbox purpose is an account email's, whose link sets a
 // password.
-func IsAccountEmail(purpose string) bool { return purpose == PurposeInvitation || purpose == PurposeReset }
+func IsAccountEmail(purpose string) bool {
+	return purpose == PurposeInvitation || purpose == PurposeReset
+}
 
 type linkKind string
 

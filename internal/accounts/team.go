@@ -18,9 +18,9 @@ import (
 
 // Errors of managing the team.
 var (
-	ErrNoSuchAdmin   = problem.New(problem.NotFound, "there is no team member with that email address")
-	ErrLastAdmin     = problem.New(problem.WrongState, "the partnership must keep at least one active administrator, so the last one cannot be deactivated or given another role")
-	ErrSessionEnded  = problem.New(problem.NotFound, "this session has ended")
+	ErrNoSuchAdmin        = problem.New(problem.NotFound, "there is no team member with that email address")
+	ErrLastAdmin          = problem.New(problem.WrongState, "the partnership must keep at least one active administrator, so the last one cannot be deactivated or given another role")
+	ErrSessionEnded       = problem.New(problem.NotFound, "this session has ended")
 	ErrDeactivateYourself = problem.New(problem.WrongState, "you cannot deactivate your own account: ask another administrator")
 )
 
