@@ -115,12 +115,7 @@ var templateFuncs = template.FuncMap{
 	"rateTable": func(caption, group, previous string, rows []RateView) RateTable {
 		return RateTable{Caption: caption, Group: group, Previous: previous, Rows: rows}
 	},
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"title": title,
 }
 
 // RateTable is a table of return rates, with the previous round beside when there is one.

@@ -35,6 +35,7 @@ func teamMember(ad accounts.Admin) TeamMember {
 	return m
 }
 
+// title gives s a capital first letter (an ASCII word: a status, a kind).
 func title(s string) string {
 	if s == "" {
 		return s
