@@ -110,6 +110,7 @@ type adminAccounts interface {
 	PendingTwoFactor(ctx context.Context, id string) (accounts.TwoFactorSetUp, error)
 	ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, code string, now time.Time) ([]string, error)
 	RecoveryCodesLeft(ctx context.Context, id string) (int64, error)
+	TurnOffTwoFactor(ctx context.Context, by audit.Actor, id string) error
 }
 
 // auditLog is what every change needs.

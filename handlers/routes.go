@@ -177,6 +177,7 @@ func (s *Server) adminRoutes() []adminRoute {
 		post(administrator, "/team/:id/role", s.changeRole),
 		post(administrator, "/team/:id/deactivate", s.deactivateMember),
 		post(administrator, "/team/:id/reactivate", s.reactivateMember),
+		post(administrator, "/team/:id/two-factor-off", s.turnOffTwoFactor),
 	}
 }
 

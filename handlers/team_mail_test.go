@@ -228,6 +228,24 @@ func TestTwoFactorSignInWithACodeOrARecoveryCode(t *testing.T) {
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("code guessing not limited: %d", last)
 	}
+	// An administrator turns it off (after a confirmation) for a member who lost phone
+	// and codes: the member's session ends and the password alone signs in.
+	a := srv.client(t)
+	a.signIn()
+	member := "/admin/team/" + url.PathEscape(officerEmail)
+	if _, body, _ := a.get(member); !strings.Contains(body, "Turn off two-factor sign-in") {
+		t.Fatal("no way to turn it off on the member's page")
+	}
+	if code, body, _ := a.post(member+"/two-factor-off", url.Values{"_csrf": {a.csrf}}); code != http.StatusOK || !strings.Contains(body, "will be signed out") {
+		t.Fatalf("confirmation: %d", code)
+	}
+	if code, _, _ := a.post(member+"/two-factor-off", url.Values{"_csrf": {a.csrf}, "confirm": {"yes"}}); code != http.StatusSeeOther {
+		t.Fatalf("turn off: %d", code)
+	}
+	if code, _, _ := c.get("/admin/rounds"); code != http.StatusSeeOther {
+		t.Fatalf("the member's session outlived turning off two-factor: %d", code)
+	}
+	c.signInAs(officerEmail, memberPass)
 }
 
 func TestRequiredTwoFactorComesFirst(t *testing.T) {

@@ -90,3 +90,25 @@ func (s *Server) reactivateMember(c *fiber.Ctx) error {
 	}
 	return doneRedirect(c, memberHref(ad), ad.Email+" can sign in again.")
 }
+
+// turnOffTwoFactor asks first, then removes a member's second factor (a lost phone and
+// lost recovery codes); they set it up again.
+func (s *Server) turnOffTwoFactor(c *fiber.Ctx) error {
+	ad, err := s.member(c)
+	if err != nil {
+		return err
+	}
+	if !confirmed(c) {
+		again := "They can then sign in with their password alone, and set up two-factor sign-in again."
+		if s.cfg.RequireTwoFactor {
+			again = "After their password they will be asked to set up two-factor sign-in again, before anything else."
+		}
+		return s.confirm(c, "Turn off two-factor sign-in for "+ad.Email+"?", ConfirmPage{Caption: "Your team",
+			Paragraphs: []string{ad.Email + " will be signed out, and their authenticator app and recovery codes will stop working.", again},
+			Action:     memberHref(ad) + "/two-factor-off", Button: "Turn off two-factor sign-in", Danger: true, Cancel: memberHref(ad)})
+	}
+	if err := s.deps.Accounts.TurnOffTwoFactor(c.UserContext(), adminActor(c), ad.ID); err != nil {
+		return err
+	}
+	return doneRedirect(c, memberHref(ad), "Two-factor sign-in is off for "+ad.Email+".")
+}

@@ -1,7 +1,7 @@
 // Package accounts is the partnership's own team: the people who sign in to the admin
 // pages, their roles, their passwords and their second factor. It writes its own audit
 // entries (created, invited, joined, role changed, deactivated, reactivated, sign-in and
-// its failures, resets asked for and made, two-factor set up and failed), given the acting
+// its failures, resets asked for and made, two-factor set up, failed and turned off), given the acting
 // person as an audit.Actor, so the web and the command line record the same thing.
 //
 // Roles (roles.go): Viewer reads every admin page and download and changes nothing;
@@ -21,6 +21,9 @@
 // end at once on every instance. Changes of role and status run under a store lock, so
 // the last active administrator cannot be demoted or deactivated, even by two
 // administrators at once.
+//
+// An administrator can turn off a member's second factor (lost phone and codes), which
+// also ends their sessions.
 //
 // Emailed links (links.go): an invitation (7 days) and a password reset (1 hour) carry a
 // 128-bit token (internal/token); only its SHA-256 is stored, a link works once, and only

@@ -330,6 +330,19 @@ func TestTwoFactorCodesCountOnceAndRecoveryCodesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectAudit(t, f.log, audit.ActionPasswordAccepted)
+	// An administrator turns it off for a member who lost phone and codes: their
+	// sessions end, and a password alone signs in again.
+	if err := f.a.TurnOffTwoFactor(ctx, audit.CommandLine, id); err != nil {
+		t.Fatal(err)
+	}
+	off, _ := f.a.Get(ctx, id)
+	if off.TwoFactor() || off.Sessions != ad.Sessions+1 {
+		t.Fatalf("after turning off: %+v", off)
+	}
+	if n, _ := f.a.RecoveryCodesLeft(ctx, id); n != 0 {
+		t.Fatalf("recovery codes kept: %d", n)
+	}
+	expectAudit(t, f.log, audit.ActionTwoFactorOff)
 }
 
 func bsonString(d bson.M) string {

@@ -193,6 +193,30 @@ func (a *Accounts) secondFactor(ctx context.Context, ad Admin, code string, now 
 	return "recovery code", nil
 }
 
+// TurnOffTwoFactor removes a member's second factor and recovery codes, for a member who
+// lost both their phone and their codes: an administrator does it for them, and they set
+// it up again (at once, if the partnership requires it). Their sessions end.
+func (a *Accounts) TurnOffTwoFactor(ctx context.Context, by audit.Actor, id string) error {
+	ad, err := a.member(ctx, id)
+	if err != nil || !ad.TwoFactor() {
+		return err
+	}
+	err = a.st.Write(ctx, func(ctx context.Context) error {
+		if _, err := a.recovery.DeleteMany(ctx, bson.D{{Key: "account", Value: ad.ID}}); err != nil {
+			return err
+		}
+		_, err := a.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: ad.ID}}, bson.D{
+			{Key: "$set", Value: bson.D{{Key: "sessions", Value: ad.Sessions + 1}}},
+			{Key: "$unset", Value: bson.D{{Key: "totp_secret", Value: ""}, {Key: "totp_pending", Value: ""}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("accounts: turning off %s's two-factor sign-in: %w", ad.ID, err)
+	}
+	a.log.Note(ctx, by, audit.ActionTwoFactorOff, ad.ID, "")
+	return nil
+}
+
 // RecoveryCodesLeft says how many unused recovery codes the account has.
 func (a *Accounts) RecoveryCodesLeft(ctx context.Context, id string) (int64, error) {
 	return a.recovery.CountDocuments(ctx, bson.D{{Key: "account", Value: id}})

@@ -80,6 +80,7 @@ const (
 	ActionPasswordAccepted   = "sign-in-password-accepted" // a code is still to come
 	ActionTwoFactorSetUp     = "two-factor-set-up"
 	ActionTwoFactorFailed    = "two-factor-failed"
+	ActionTwoFactorOff       = "two-factor-turned-off"
 )
 
 // Entry is one thing someone did.
@@ -241,5 +242,5 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged, ActionRetentionSet,
 	ActionEmailed, ActionEmailFailed,
 	ActionAdminInvited, ActionInvitationAccepted, ActionRoleChanged, ActionDeactivated, ActionReactivated,
-	ActionResetAsked, ActionPasswordReset, ActionPasswordAccepted, ActionTwoFactorSetUp, ActionTwoFactorFailed,
+	ActionResetAsked, ActionPasswordReset, ActionPasswordAccepted, ActionTwoFactorSetUp, ActionTwoFactorFailed, ActionTwoFactorOff,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}
