@@ -1,8 +1,9 @@
 // Package accounts is the partnership's own team: the people who sign in to the admin
 // pages, their roles, their passwords and their second factor. It writes its own audit
 // entries (created, invited, joined, role changed, deactivated, reactivated, sign-in and
-// its failures, resets asked for and made, two-factor set up, failed and turned off), given the acting
-// person as an audit.Actor, so the web and the command line record the same thing.
+// its failures, resets asked for and made, two-factor set up, failed and turned off),
+// given the acting person as an audit.Actor, so the web and the command line record the
+// same thing.
 //
 // Roles (roles.go): Viewer reads every admin page and download and changes nothing;
 // Officer runs rounds, forms, contacts, chasing and the JOSO programme; Administrator
