@@ -131,21 +131,29 @@ func (s *Server) startSession(c *fiber.Ctx, ad accounts.Admin) error {
 // startPending remembers, on a fresh session, a member whose password was right and whose
 // two-factor code is still to come.
 func (s *Server) startPending(c *fiber.Ctx, ad accounts.Admin) error {
-	return s.freshSession(c, map[string]any{sessPending: ad.ID})
+	return s.freshSession(c, map[string]any{sessPending: ad.ID, sessGeneration: int64(ad.Sessions)})
 }
 
 // pendingOf is the member waiting to give a two-factor code, or "".
 func pendingOf(c *fiber.Ctx) string {
+	id, _ := pending(c)
+	return id
+}
+
+// pending is the member waiting to give a two-factor code and their session generation
+// when the password was right: a reset or deactivation since ends the wait too.
+func pending(c *fiber.Ctx) (id string, generation int) {
 	store, ok := c.Locals(localSessions).(*session.Store)
 	if !ok || c.Cookies("assure_session") == "" {
-		return ""
+		return "", 0
 	}
 	sess, err := store.Get(c)
 	if err != nil {
-		return ""
+		return "", 0
 	}
-	id, _ := sess.Get(sessPending).(string)
-	return id
+	id, _ = sess.Get(sessPending).(string)
+	gen, _ := sess.Get(sessGeneration).(int64)
+	return id, int(gen)
 }
 
 func (s *Server) endSession(c *fiber.Ctx) error {

@@ -30,7 +30,7 @@ func (s *Server) signInCodePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) signInCode(c *fiber.Ctx) error {
-	id := pendingOf(c)
+	id, generation := pending(c)
 	if id == "" {
 		return c.Redirect("/sign-in", fiber.StatusSeeOther)
 	}
@@ -40,6 +40,15 @@ func (s *Server) signInCode(c *fiber.Ctx) error {
 		page.Errors = []FieldError{{Field: "code", Message: "Enter the 6-digit code from your authenticator app, or a recovery code"}}
 		page.CodeError = &page.Errors[0]
 		return s.render(c, fiber.StatusUnprocessableEntity, "sign-in-code", page)
+	}
+	// A reset, a deactivation or two-factor turned off since the password ends the wait.
+	if _, err := s.deps.Accounts.Session(c.UserContext(), id, generation); errors.Is(err, accounts.ErrSessionEnded) {
+		if err := s.endSession(c); err != nil {
+			return err
+		}
+		return c.Redirect("/sign-in", fiber.StatusSeeOther)
+	} else if err != nil {
+		return err
 	}
 	ad, err := s.deps.Accounts.SecondFactor(c.UserContext(), audit.Actor{IP: c.IP()}, id, code, time.Now())
 	if errors.Is(err, accounts.ErrBadCode) {

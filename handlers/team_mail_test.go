@@ -220,19 +220,30 @@ func TestTwoFactorSignInWithACodeOrARecoveryCode(t *testing.T) {
 	if code, _, _ := e.post("/sign-in/code", url.Values{"_csrf": {e.csrf}, "code": {recovery[0]}}); code != http.StatusUnauthorized {
 		t.Fatalf("recovery code twice: %d", code)
 	}
-	// Guessing is limited: 10 failures for the account, then a wait.
-	last := 0
-	for range 10 {
-		last, _, _ = e.post("/sign-in/code", url.Values{"_csrf": {e.csrf}, "code": {"999999"}})
-	}
-	if last != http.StatusTooManyRequests {
-		t.Fatalf("code guessing not limited: %d", last)
-	}
 	// An administrator turns it off (after a confirmation) for a member who lost phone
 	// and codes: the member's session ends and the password alone signs in.
+	p := srv.client(t) // past the password, waiting for the code, as the change is made
+	p.get("/sign-in")
+	p.post("/sign-in", url.Values{"_csrf": {p.csrf}, "email": {officerEmail}, "password": {memberPass}})
+	p.get("/sign-in/code")
 	a := srv.client(t)
 	a.signIn()
 	member := "/admin/team/" + url.PathEscape(officerEmail)
+	// A deactivation and reactivation meanwhile ends the wait: the code alone does not
+	// finish a sign-in begun before it.
+	a.get(member)
+	a.post(member+"/deactivate", url.Values{"_csrf": {a.csrf}, "confirm": {"yes"}})
+	a.post(member+"/reactivate", url.Values{"_csrf": {a.csrf}})
+	later, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second))
+	if code, _, h := p.post("/sign-in/code", url.Values{"_csrf": {p.csrf}, "code": {later}}); code != http.StatusSeeOther || h.Get("Location") != "/sign-in" {
+		t.Fatalf("a wait begun before the deactivation: %d %s", code, h.Get("Location"))
+	}
+	c.get("/sign-in")
+	c.post("/sign-in", url.Values{"_csrf": {c.csrf}, "email": {officerEmail}, "password": {memberPass}})
+	c.get("/sign-in/code")
+	if code, _, h := c.post("/sign-in/code", url.Values{"_csrf": {c.csrf}, "code": {recovery[1]}}); code != http.StatusSeeOther || h.Get("Location") != "/admin" {
+		t.Fatalf("signing in again: %d %s", code, h.Get("Location"))
+	}
 	if _, body, _ := a.get(member); !strings.Contains(body, "Turn off two-factor sign-in") {
 		t.Fatal("no way to turn it off on the member's page")
 	}
@@ -246,6 +257,45 @@ func TestTwoFactorSignInWithACodeOrARecoveryCode(t *testing.T) {
 		t.Fatalf("the member's session outlived turning off two-factor: %d", code)
 	}
 	c.signInAs(officerEmail, memberPass)
+}
+
+// TestSignInCodeGuessingIsLimited: 10 wrong codes for an account in 15 minutes, then a
+// wait, recorded in the audit log.
+func TestSignInCodeGuessingIsLimited(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	ctx := context.Background()
+	if _, err := srv.accounts.CreateWithRole(ctx, audit.System, officerEmail, memberPass, accounts.Officer); err != nil {
+		t.Fatal(err)
+	}
+	setup, err := srv.accounts.BeginTwoFactor(ctx, officerEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := totp.GenerateCode(setup.Secret, time.Now())
+	if _, err := srv.accounts.ConfirmTwoFactor(ctx, audit.System, officerEmail, now, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e := srv.client(t)
+	e.get("/sign-in")
+	e.post("/sign-in", url.Values{"_csrf": {e.csrf}, "email": {officerEmail}, "password": {memberPass}})
+	e.get("/sign-in/code")
+	for i := range 10 {
+		if code, _, _ := e.post("/sign-in/code", url.Values{"_csrf": {e.csrf}, "code": {"999999"}}); code != http.StatusUnauthorized {
+			t.Fatalf("wrong code %d: %d", i+1, code)
+		}
+	}
+	if code, body, _ := e.post("/sign-in/code", url.Values{"_csrf": {e.csrf}, "code": {"999999"}}); code != http.StatusTooManyRequests || !strings.Contains(body, "too many attempts") {
+		t.Fatalf("code guessing not limited: %d", code)
+	}
+	entries, _ := srv.audit.Recent(ctx, 20)
+	limited := false
+	for _, en := range entries {
+		limited = limited || (en.Action == audit.ActionTwoFactorFailed && en.Detail == "rate limited" && en.Actor == officerEmail)
+	}
+	if !limited {
+		t.Fatalf("the refusal is not in the audit log: %+v", entries)
+	}
 }
 
 func TestRequiredTwoFactorComesFirst(t *testing.T) {
