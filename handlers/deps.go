@@ -90,10 +90,29 @@ type outboxReader interface {
 	Configured() bool
 }
 
-// adminAccounts is what sign-in needs.
+// adminAccounts is what sign-in, the team pages and a member's own account need of
+// internal/accounts.
 type adminAccounts interface {
 	Authenticate(ctx context.Context, from audit.Actor, email, password string) (accounts.Admin, error)
 	SignedOut(ctx context.Context, by audit.Actor)
+	Session(ctx context.Context, id string, generation int) (accounts.Admin, error)
+	SecondFactor(ctx context.Context, from audit.Actor, id, code string, now time.Time) (accounts.Admin, error)
+	List(ctx context.Context) ([]accounts.Admin, error)
+	Get(ctx context.Context, id string) (accounts.Admin, error)
+	Invite(ctx context.Context, by audit.Actor, email string, role accounts.Role) (accounts.Admin, error)
+	SetRole(ctx context.Context, by audit.Actor, id string, role accounts.Role) error
+	Deactivate(ctx context.Context, by audit.Actor, id string) error
+	Reactivate(ctx context.Context, by audit.Actor, id string) error
+	AskReset(ctx context.Context, from audit.Actor, email string, now time.Time) error
+	Invitation(ctx context.Context, tok string, now time.Time) (accounts.Admin, error)
+	Accept(ctx context.Context, from audit.Actor, tok, password string, now time.Time) (accounts.Admin, error)
+	ResetLink(ctx context.Context, tok string, now time.Time) (accounts.Admin, error)
+	Reset(ctx context.Context, from audit.Actor, tok, password string, now time.Time) (accounts.Admin, error)
+	BeginTwoFactor(ctx context.Context, id string) (accounts.TwoFactorSetUp, error)
+	PendingTwoFactor(ctx context.Context, id string) (accounts.TwoFactorSetUp, error)
+	ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, code string, now time.Time) ([]string, error)
+	RecoveryCodesLeft(ctx context.Context, id string) (int64, error)
+	TurnOffTwoFactor(ctx context.Context, by audit.Actor, id string) error
 }
 
 // auditLog is what every change needs.

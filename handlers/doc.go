@@ -14,4 +14,12 @@
 // share), form_section_save.go, form_question_save.go, form_move.go, form_remove.go, and
 // form_preview.go, which draws the governor's own task list and section pages as a school
 // of any phase would see them, saving nothing.
+//
+// Admin routes are one list (adminRoutes in routes.go) in which every route names the
+// least role that may use it (access.go): a route cannot be added without one, and New
+// refuses a list where a viewer could change anything. Every signed-in request asks
+// internal/accounts whether its session still counts (session.go). The team's pages are
+// team.go and team_member.go; sign-in's second step signin_code.go; password resets and
+// invitations password_forgotten.go and password_link.go; a member's own two-factor
+// set-up account_two_factor.go.
 package handlers

@@ -50,6 +50,10 @@ var errorPages = map[problem.Kind]errorPage{
 		}},
 	problem.WrongState: {http.StatusConflict, "That cannot be done now",
 		func(err error) []string { return []string{capitalise(problemMessage(err)) + "."} }},
+	problem.Forbidden: {http.StatusForbidden, "You cannot do this",
+		func(err error) []string {
+			return []string{capitalise(problemMessage(err)) + ". Nothing was changed. Ask an administrator of the partnership's team if you need to."}
+		}},
 	problem.Unavailable: {http.StatusServiceUnavailable, "Sorry, the service is unavailable",
 		func(error) []string {
 			return []string{"The service cannot reach its database just now. Try again in a few minutes. What you had saved is safe."}

@@ -50,6 +50,7 @@ type testServer struct {
 	audit    *audit.Log
 	store    *store.Store
 	joso     *missions.Programme
+	accounts *accounts.Accounts
 }
 
 func newTestServer(t testing.TB) *testServer {
@@ -73,7 +74,13 @@ func newTestServerOn(t testing.TB, cfg Config, st *store.Store) *testServer {
 // built by internal/app.
 func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(*forms.Register) schoolsRegister) *testServer {
 	t.Helper()
-	s := app.New(st, app.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
+	return newTestServerApp(t, cfg, st, app.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL}, wrap)
+}
+
+// newTestServerApp is a test server whose services are built with acfg (a mail server, say).
+func newTestServerApp(t testing.TB, cfg Config, st *store.Store, acfg app.Config, wrap func(*forms.Register) schoolsRegister) *testServer {
+	t.Helper()
+	s := app.New(st, acfg)
 	var pages schoolsRegister = s.Register
 	if wrap != nil {
 		pages = wrap(s.Register)
@@ -99,7 +106,7 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{app: web, register: s.Register, rounds: s.Rounds, mail: s.Mail, audit: s.Audit, store: st, joso: s.JOSO}
+	return &testServer{app: web, register: s.Register, rounds: s.Rounds, mail: s.Mail, audit: s.Audit, store: st, joso: s.JOSO, accounts: s.Accounts}
 }
 
 // client is a browser of sorts: it keeps cookies and reads CSRF tokens from forms.
@@ -160,8 +167,14 @@ func httptestRequest(method, path string, body io.Reader, contentType string) *h
 
 func (c *client) signIn() {
 	c.t.Helper()
+	c.signInAs(testEmail, testPassword)
+}
+
+// signInAs signs in a team member without two-factor sign-in.
+func (c *client) signInAs(email, password string) {
+	c.t.Helper()
 	c.get("/sign-in")
-	code, body, h := c.post("/sign-in", url.Values{"_csrf": {c.csrf}, "email": {testEmail}, "password": {testPassword}})
+	code, body, h := c.post("/sign-in", url.Values{"_csrf": {c.csrf}, "email": {email}, "password": {password}})
 	if code != http.StatusSeeOther || h.Get("Location") != "/admin" {
 		c.t.Fatalf("sign-in: %d %s\n%s", code, h.Get("Location"), body)
 	}

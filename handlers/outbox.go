@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/mail"
 )
 
@@ -28,7 +29,11 @@ func (s *Server) outboxPage(c *fiber.Ctx) error {
 	}
 	p := OutboxPage{Page: s.basePage(c, "Email"), Configured: s.deps.Mail.Configured()}
 	for _, m := range msgs {
-		p.Messages = append(p.Messages, outboxMessage(m))
+		om := outboxMessage(m)
+		if hidden := hiddenBody(roleOf(c), m); hidden != "" {
+			om.Body = hidden
+		}
+		p.Messages = append(p.Messages, om)
 	}
 	return s.render(c, fiber.StatusOK, "outbox", p)
 }
@@ -36,4 +41,18 @@ func (s *Server) outboxPage(c *fiber.Ctx) error {
 func outboxMessage(m mail.Message) OutboxMessage {
 	return OutboxMessage{When: m.Created.In(london).Format("2 Jan 2006 15:04"), To: m.To, Subject: m.Subject,
 		Body: m.Body, Status: m.Status, Error: m.Error, Purpose: m.Purpose, Files: strings.Join(m.Files, ", ")}
+}
+
+// hiddenBody is what stands for a message's body that someone of role may not read, or
+// "" if they may. With no SMTP the outbox keeps links that sign in: a viewer, who changes
+// nothing, reads no body; only administrators read the team's own invitations and reset
+// links, which would otherwise let anyone who reads the outbox take over an account.
+func hiddenBody(role accounts.Role, m mail.Message) string {
+	switch {
+	case !role.Allows(accounts.Officer):
+		return "[shown to officers and administrators: emails can carry links that sign in]"
+	case accounts.IsAccountEmail(m.Purpose) && !role.Allows(accounts.Administrator):
+		return "[shown to administrators only: it carries a link to set a password]"
+	}
+	return ""
 }

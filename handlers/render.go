@@ -13,6 +13,7 @@ import (
 
 	"github.com/lscp/assure/forms"
 	"github.com/lscp/assure/internal/academic"
+	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/static"
 )
 
@@ -74,10 +75,15 @@ func (s *Server) basePage(c *fiber.Ctx, title string) Page {
 	p.CSRF, _ = c.Locals(csrfField).(string)
 	if p.Admin != "" {
 		path := c.Path()
-		for _, n := range []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/rounds", Text: "Rounds"}, {Href: "/admin/schools", Text: "Schools register"},
+		nav := []NavItem{{Href: "/admin", Text: "Overview"}, {Href: "/admin/rounds", Text: "Rounds"}, {Href: "/admin/schools", Text: "Schools register"},
 			{Href: "/admin/joso", Text: "JOSO programme"},
 			{Href: "/admin/outbox", Text: "Email"},
-			{Href: "/admin/audit", Text: "Audit log"}, {Href: "/sign-out", Text: "Sign out"}} {
+			{Href: "/admin/audit", Text: "Audit log"}}
+		if roleOf(c).Allows(accounts.Administrator) {
+			nav = append(nav, NavItem{Href: "/admin/team", Text: "Your team"})
+		}
+		nav = append(nav, NavItem{Href: twoFactorPath, Text: "Two-factor sign-in"}, NavItem{Href: "/sign-out", Text: "Sign out"})
+		for _, n := range nav {
 			n.Active = path == n.Href || (n.Href != "/admin" && strings.HasPrefix(path, n.Href+"/"))
 			p.Nav = append(p.Nav, n)
 		}
@@ -112,12 +118,7 @@ var templateFuncs = template.FuncMap{
 	"rateTable": func(caption, group, previous string, rows []RateView) RateTable {
 		return RateTable{Caption: caption, Group: group, Previous: previous, Rows: rows}
 	},
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"title": title,
 }
 
 // RateTable is a table of return rates, with the previous round beside when there is one.

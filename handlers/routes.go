@@ -39,6 +39,19 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/sign-in", byAddress, byPair, s.signIn)
 	app.Get("/sign-out", s.requireAdmin, s.signOutPage)
 	app.Post("/sign-out", s.signOut)
+	codeByAddress, codeByAccount := s.signInCodeLimiters()
+	app.Get(signInCodePath, s.signInCodePage)
+	app.Post(signInCodePath, codeByAddress, codeByAccount, s.signInCode)
+	app.Get(forgottenPath, s.forgottenPage)
+	app.Post(forgottenPath, append(s.forgottenLimiters(), s.askReset)...)
+	app.Get(urls.InvitationRoute, s.linkLimiter(), s.invitationPage)
+	app.Post(urls.InvitationRoute, s.linkLimiter(), s.acceptInvitation)
+	app.Get(urls.ResetRoute, s.linkLimiter(), s.resetPage)
+	app.Post(urls.ResetRoute, s.linkLimiter(), s.resetPassword)
+	// A team member's own account, whatever their role: a viewer sets up their own
+	// two-factor sign-in, which changes nothing of the partnership's.
+	app.Get(twoFactorPath, s.requireAdmin, s.twoFactorPage)
+	app.Post(twoFactorPath, s.requireAdmin, s.confirmTwoFactor)
 
 	// Governors: a link opens a session for one school's return, and nothing else.
 	app.Get(urls.ReturnRoute, s.linkLimiter(), s.openLink)
@@ -83,86 +96,106 @@ func (s *Server) routes(app *fiber.App) {
 	school.Post("/nominations", s.nominate)
 
 	admin := app.Group("/admin", s.requireAdmin)
-	admin.Get("/", s.adminHome)
-	admin.Get("/schools", s.schoolsList)
-	admin.Get("/schools/import", s.importPage)
-	admin.Post("/schools/import", s.importUpload)
-	admin.Get("/schools/import/:id", s.importJobPage)
-	admin.Get("/schools/import/:id/status", s.importJobStatus)
-	admin.Get("/schools/:urn<int>", s.schoolPage)
-	admin.Get("/audit", s.auditPage)
-	admin.Get("/audit.csv", s.auditCSV)
-	admin.Get("/outbox", s.outboxPage)
-	admin.Get("/rounds", s.roundsPage)
-	admin.Post("/rounds", s.createRound)
-	admin.Get("/rounds/:year", s.roundPage)
-	admin.Get("/rounds/:year/dashboard", s.dashboard)
-	admin.Get("/rounds/:year/returns.:format<regex(^(xlsx|csv)$)>", s.downloadReturns)
-	admin.Post("/rounds/:year/links.csv", s.roundLinks)
-	admin.Post("/rounds/:year/open", s.openRound)
-	admin.Post("/rounds/:year/close", s.closeRound)
-	admin.Post("/rounds/:year/reopen", s.reopenRound)
-	admin.Post("/rounds/:year/archive", s.archiveRound)
-	admin.Post("/rounds/:year/add", s.addSchool)
-	admin.Post("/rounds/:year/schedule", s.setSchedule)
-	admin.Post("/rounds/:year/contacts", s.uploadContacts)
-	admin.Post("/rounds/:year/remind", s.remindGroup)
-	admin.Get("/rounds/:year/form", s.formEditor)
-	admin.Get("/rounds/:year/form/sections/new", s.newSectionPage)
-	admin.Post("/rounds/:year/form/sections", s.addSection)
-	admin.Get("/rounds/:year/form/sections/:section", s.sectionEditPage)
-	admin.Post("/rounds/:year/form/sections/:section", s.saveSectionEdit)
-	admin.Post("/rounds/:year/form/sections/:section/move", s.moveFormSection)
-	admin.Post("/rounds/:year/form/sections/:section/remove", s.removeFormSection)
-	admin.Get("/rounds/:year/form/sections/:section/questions/new", s.newQuestionPage)
-	admin.Post("/rounds/:year/form/sections/:section/questions", s.addQuestion)
-	admin.Get("/rounds/:year/form/questions/:question", s.questionEditPage)
-	admin.Post("/rounds/:year/form/questions/:question", s.saveQuestionEdit)
-	admin.Post("/rounds/:year/form/questions/:question/move", s.moveFormQuestion)
-	admin.Post("/rounds/:year/form/questions/:question/remove", s.removeFormQuestion)
-	admin.Get("/rounds/:year/form/preview", s.previewForm)
-	admin.Get("/rounds/:year/form/preview/:section", s.previewSection)
-	admin.Post("/rounds/:year/form/preview/:section", s.previewSection)
-	admin.Get("/rounds/:year/returns/:urn<int>", s.adminReturn)
-	admin.Post("/rounds/:year/returns/:urn<int>/link", s.replaceLink)
-	admin.Post("/rounds/:year/returns/:urn<int>/revoke", s.revokeLink)
-	admin.Post("/rounds/:year/returns/:urn<int>/contact", s.saveContactEmail)
-	admin.Post("/rounds/:year/returns/:urn<int>/remind", s.remindSchool)
-	admin.Post("/rounds/:year/returns/:urn<int>/log", s.logContact)
-	admin.Post("/rounds/:year/returns/:urn<int>/exempt", s.exemptSchool)
-	admin.Post("/rounds/:year/returns/:urn<int>/include", s.includeSchool)
-	admin.Post("/rounds/:year/returns/:urn<int>/reopen", s.reopenReturn)
-
-	admin.Get("/joso", s.josoYears)
-	admin.Post("/joso", s.createJOSOYear)
-	admin.Get("/joso/:year", s.josoYear)
-	admin.Post("/joso/:year/move", s.moveJOSOYear)
-	admin.Post("/joso/:year/settings", s.josoSettings)
-	admin.Post("/joso/:year/schools", s.enrolSchool)
-	admin.Post("/joso/:year/pull-faces", s.pullFaces)
-	admin.Get("/joso/:year/schools/:urn<int>", s.adminTeam)
-	admin.Post("/joso/:year/schools/:urn<int>/invite", s.inviteTeacher)
-	admin.Post("/joso/:year/schools/:urn<int>/training", s.adminTraining)
-	admin.Get("/joso/:year/activities/:id", s.adminActivity)
-	admin.Get("/joso/:year/activities/:id/evidence/:file", s.adminEvidence)
-	admin.Post("/joso/:year/activities/:id/approve", s.approveActivity)
-	admin.Post("/joso/:year/activities/:id/unapprove", s.unapproveActivity)
-	admin.Post("/joso/:year/activities/:id/return", s.returnActivity)
-	admin.Post("/joso/:year/activities/:id/pull", s.pullEvidence)
-	admin.Get("/joso/:year/ledger", s.ledgerPage)
-	admin.Post("/joso/:year/ledger/reverse", s.reverseEntry)
-	admin.Get("/joso/:year/catalogue", s.cataloguePage)
-	admin.Post("/joso/:year/catalogue/area", s.saveAreaStrands)
-	admin.Post("/joso/:year/catalogue/rule", s.saveRule)
-	admin.Post("/joso/:year/catalogue/mission", s.addMission)
-	admin.Post("/joso/:year/catalogue/sessions", s.saveSessions)
-	admin.Get("/joso/:year/celebration", s.celebrationPage)
-	admin.Get("/joso/:year/nominations", s.nominationsAdmin)
-	admin.Post("/joso/:year/nominations/:urn<int>/:nomination", s.decideNomination)
-	admin.Get("/joso/:year/certificates.pdf", s.certificates)
-	admin.Get("/joso/:year/joso.xlsx", s.josoWorkbook)
+	for _, r := range s.adminRoutes() {
+		admin.Add(r.method, r.path, s.requireRole(r.role), r.handler)
+	}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// adminRoutes are the admin area's pages and actions, each with the least role that may
+// use it: viewers read every page and download, officers run rounds, chasing and the JOSO
+// programme, administrators also manage the team.
+func (s *Server) adminRoutes() []adminRoute {
+	return []adminRoute{
+		get(viewer, "/", s.adminHome),
+		get(viewer, "/schools", s.schoolsList),
+		get(viewer, "/schools/import", s.importPage),
+		post(officer, "/schools/import", s.importUpload),
+		get(viewer, "/schools/import/:id", s.importJobPage),
+		get(viewer, "/schools/import/:id/status", s.importJobStatus),
+		get(viewer, "/schools/:urn<int>", s.schoolPage),
+		get(viewer, "/audit", s.auditPage),
+		get(viewer, "/audit.csv", s.auditCSV),
+		get(viewer, "/outbox", s.outboxPage),
+		get(viewer, "/rounds", s.roundsPage),
+		post(officer, "/rounds", s.createRound),
+		get(viewer, "/rounds/:year", s.roundPage),
+		get(viewer, "/rounds/:year/dashboard", s.dashboard),
+		get(viewer, "/rounds/:year/returns.:format<regex(^(xlsx|csv)$)>", s.downloadReturns),
+		post(officer, "/rounds/:year/links.csv", s.roundLinks),
+		post(officer, "/rounds/:year/open", s.openRound),
+		post(officer, "/rounds/:year/close", s.closeRound),
+		post(officer, "/rounds/:year/reopen", s.reopenRound),
+		post(officer, "/rounds/:year/archive", s.archiveRound),
+		post(officer, "/rounds/:year/add", s.addSchool),
+		post(officer, "/rounds/:year/schedule", s.setSchedule),
+		post(officer, "/rounds/:year/contacts", s.uploadContacts),
+		post(officer, "/rounds/:year/remind", s.remindGroup),
+		get(viewer, "/rounds/:year/form", s.formEditor),
+		get(officer, "/rounds/:year/form/sections/new", s.newSectionPage),
+		post(officer, "/rounds/:year/form/sections", s.addSection),
+		get(officer, "/rounds/:year/form/sections/:section", s.sectionEditPage),
+		post(officer, "/rounds/:year/form/sections/:section", s.saveSectionEdit),
+		post(officer, "/rounds/:year/form/sections/:section/move", s.moveFormSection),
+		post(officer, "/rounds/:year/form/sections/:section/remove", s.removeFormSection),
+		get(officer, "/rounds/:year/form/sections/:section/questions/new", s.newQuestionPage),
+		post(officer, "/rounds/:year/form/sections/:section/questions", s.addQuestion),
+		get(officer, "/rounds/:year/form/questions/:question", s.questionEditPage),
+		post(officer, "/rounds/:year/form/questions/:question", s.saveQuestionEdit),
+		post(officer, "/rounds/:year/form/questions/:question/move", s.moveFormQuestion),
+		post(officer, "/rounds/:year/form/questions/:question/remove", s.removeFormQuestion),
+		get(viewer, "/rounds/:year/form/preview", s.previewForm),
+		get(viewer, "/rounds/:year/form/preview/:section", s.previewSection),
+		// A preview's post saves nothing, but it is a post: officers, who edit the form.
+		post(officer, "/rounds/:year/form/preview/:section", s.previewSection),
+		get(viewer, "/rounds/:year/returns/:urn<int>", s.adminReturn),
+		post(officer, "/rounds/:year/returns/:urn<int>/link", s.replaceLink),
+		post(officer, "/rounds/:year/returns/:urn<int>/revoke", s.revokeLink),
+		post(officer, "/rounds/:year/returns/:urn<int>/contact", s.saveContactEmail),
+		post(officer, "/rounds/:year/returns/:urn<int>/remind", s.remindSchool),
+		post(officer, "/rounds/:year/returns/:urn<int>/log", s.logContact),
+		post(officer, "/rounds/:year/returns/:urn<int>/exempt", s.exemptSchool),
+		post(officer, "/rounds/:year/returns/:urn<int>/include", s.includeSchool),
+		post(officer, "/rounds/:year/returns/:urn<int>/reopen", s.reopenReturn),
+
+		get(viewer, "/joso", s.josoYears),
+		post(officer, "/joso", s.createJOSOYear),
+		get(viewer, "/joso/:year", s.josoYear),
+		post(officer, "/joso/:year/move", s.moveJOSOYear),
+		post(officer, "/joso/:year/settings", s.josoSettings),
+		post(officer, "/joso/:year/schools", s.enrolSchool),
+		post(officer, "/joso/:year/pull-faces", s.pullFaces),
+		get(viewer, "/joso/:year/schools/:urn<int>", s.adminTeam),
+		post(officer, "/joso/:year/schools/:urn<int>/invite", s.inviteTeacher),
+		post(officer, "/joso/:year/schools/:urn<int>/training", s.adminTraining),
+		get(viewer, "/joso/:year/activities/:id", s.adminActivity),
+		get(viewer, "/joso/:year/activities/:id/evidence/:file", s.adminEvidence),
+		post(officer, "/joso/:year/activities/:id/approve", s.approveActivity),
+		post(officer, "/joso/:year/activities/:id/unapprove", s.unapproveActivity),
+		post(officer, "/joso/:year/activities/:id/return", s.returnActivity),
+		post(officer, "/joso/:year/activities/:id/pull", s.pullEvidence),
+		get(viewer, "/joso/:year/ledger", s.ledgerPage),
+		post(officer, "/joso/:year/ledger/reverse", s.reverseEntry),
+		get(viewer, "/joso/:year/catalogue", s.cataloguePage),
+		post(officer, "/joso/:year/catalogue/area", s.saveAreaStrands),
+		post(officer, "/joso/:year/catalogue/rule", s.saveRule),
+		post(officer, "/joso/:year/catalogue/mission", s.addMission),
+		post(officer, "/joso/:year/catalogue/sessions", s.saveSessions),
+		get(viewer, "/joso/:year/celebration", s.celebrationPage),
+		get(viewer, "/joso/:year/nominations", s.nominationsAdmin),
+		post(officer, "/joso/:year/nominations/:urn<int>/:nomination", s.decideNomination),
+		get(viewer, "/joso/:year/certificates.pdf", s.certificates),
+		get(viewer, "/joso/:year/joso.xlsx", s.josoWorkbook),
+
+		get(administrator, "/team", s.teamPage),
+		post(administrator, "/team", s.inviteMember),
+		get(administrator, "/team/:id", s.memberPage),
+		post(administrator, "/team/:id/role", s.changeRole),
+		post(administrator, "/team/:id/deactivate", s.deactivateMember),
+		post(administrator, "/team/:id/reactivate", s.reactivateMember),
+		post(administrator, "/team/:id/two-factor-off", s.turnOffTwoFactor),
+	}
 }
 
 // signInLimiters slow password guessing without letting a stranger lock an admin out:

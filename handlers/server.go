@@ -28,6 +28,9 @@ type Config struct {
 	// MetricsToken, if set, is the bearer token /metrics asks for; unset, /metrics
 	// answers only requests from the machine itself.
 	MetricsToken string
+	// RequireTwoFactor makes two-factor sign-in required of every team member
+	// (REQUIRE_2FA): one without it is sent to set it up after their password.
+	RequireTwoFactor bool
 	// signInDelayBase is the first delay of a much-failed account (tests shorten it).
 	signInDelayBase time.Duration
 	// RequestTimeout is how long a request may run before its store calls are cancelled
@@ -87,6 +90,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, pages: p, validate: newValidator(), proxies: trustedProxies(cfg.TrustProxy)}
+	if err := checkAdminRoutes(s.adminRoutes()); err != nil {
+		return nil, err
+	}
 	sessionCfg := session.Config{
 		Storage:        deps.Storage,
 		Expiration:     8 * time.Hour,

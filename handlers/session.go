@@ -1,18 +1,26 @@
 package handlers
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"github.com/lscp/assure/internal/accounts"
 	"github.com/lscp/assure/internal/audit"
 )
 
 const (
 	sessAdmin = "admin"
-	sessSeen  = "seen"
+	// sessGeneration is the account's session generation when the session started: the
+	// session counts only while the account's is the same (accounts.Accounts.Session).
+	sessGeneration = "generation"
+	// sessPending is a team member whose password was right and whose two-factor code is
+	// still to come: not signed in yet.
+	sessPending = "pending"
+	sessSeen    = "seen"
 	// sessFlash is a one-time confirmation (a success banner) set before a redirect and
 	// shown, then forgotten, by the next page that shows confirmations.
 	sessFlash = "flash"
@@ -20,6 +28,9 @@ const (
 	localSessions = "sessions"
 	// localAdmin is where loadSession leaves the signed-in admin's email for handlers.
 	localAdmin = "admin"
+	// localAccount is where loadSession leaves the signed-in member's account (their role,
+	// whether they have two-factor sign-in).
+	localAccount = "account"
 	// sessionRefresh is how stale a session's last write may get before a request renews
 	// it: often enough to keep an active admin signed in, rarely enough that browsing does
 	// not write to the store on every page.
@@ -44,7 +55,21 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		return err
 	}
 	if email, ok := sess.Get(sessAdmin).(string); ok && email != "" {
+		// Every request asks the account, so a deactivation or a password reset ends
+		// the member's sessions at once, on every instance.
+		generation, _ := sess.Get(sessGeneration).(int64)
+		ad, err := s.deps.Accounts.Session(c.UserContext(), email, int(generation))
+		if errors.Is(err, accounts.ErrSessionEnded) {
+			if err := sess.Destroy(); err != nil {
+				return err
+			}
+			return c.Next()
+		}
+		if err != nil {
+			return err
+		}
 		c.Locals(localAdmin, email)
+		c.Locals(localAccount, ad)
 		if seen, _ := sess.Get(sessSeen).(int64); time.Since(time.Unix(seen, 0)) > sessionRefresh {
 			sess.Set(sessSeen, time.Now().Unix())
 			if err := sess.Save(); err != nil {
@@ -76,7 +101,7 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 }
 
 // roleKeys are everything a session can carry for the three kinds of user.
-var roleKeys = []string{sessAdmin, sessSeen, sessFlash, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher}
+var roleKeys = []string{sessAdmin, sessGeneration, sessPending, sessSeen, sessFlash, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher}
 
 // freshSession starts a session for one kind of user on a new session ID, so an ID planted
 // before (session fixation) is worthless, holding only values: whoever was signed in on
@@ -98,9 +123,37 @@ func (s *Server) freshSession(c *fiber.Ctx, values map[string]any) error {
 	return sess.Save()
 }
 
-// startSession signs an admin in.
-func (s *Server) startSession(c *fiber.Ctx, email string) error {
-	return s.freshSession(c, map[string]any{sessAdmin: email, sessSeen: time.Now().Unix()})
+// startSession signs a team member in.
+func (s *Server) startSession(c *fiber.Ctx, ad accounts.Admin) error {
+	return s.freshSession(c, map[string]any{sessAdmin: ad.ID, sessGeneration: int64(ad.Sessions), sessSeen: time.Now().Unix()})
+}
+
+// startPending remembers, on a fresh session, a member whose password was right and whose
+// two-factor code is still to come.
+func (s *Server) startPending(c *fiber.Ctx, ad accounts.Admin) error {
+	return s.freshSession(c, map[string]any{sessPending: ad.ID, sessGeneration: int64(ad.Sessions)})
+}
+
+// pendingOf is the member waiting to give a two-factor code, or "".
+func pendingOf(c *fiber.Ctx) string {
+	id, _ := pending(c)
+	return id
+}
+
+// pending is the member waiting to give a two-factor code and their session generation
+// when the password was right: a reset or deactivation since ends the wait too.
+func pending(c *fiber.Ctx) (id string, generation int) {
+	store, ok := c.Locals(localSessions).(*session.Store)
+	if !ok || c.Cookies("assure_session") == "" {
+		return "", 0
+	}
+	sess, err := store.Get(c)
+	if err != nil {
+		return "", 0
+	}
+	id, _ = sess.Get(sessPending).(string)
+	gen, _ := sess.Get(sessGeneration).(int64)
+	return id, int(gen)
 }
 
 func (s *Server) endSession(c *fiber.Ctx) error {

@@ -42,7 +42,9 @@ func (s *Server) signInPage(c *fiber.Ctx) error {
 	if adminOf(c) != "" {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	return s.render(c, fiber.StatusOK, "sign-in", SignInPage{Page: s.basePage(c, "Sign in"), Next: signInNext(c)})
+	page := SignInPage{Page: s.basePage(c, "Sign in"), Next: signInNext(c)}
+	page.Flash = flashFrom(c)
+	return s.render(c, fiber.StatusOK, "sign-in", page)
 }
 
 func (s *Server) signIn(c *fiber.Ctx) error {
@@ -64,8 +66,21 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(c, admin.ID); err != nil {
+	if admin.TwoFactor() {
+		if err := s.startPending(c, admin); err != nil {
+			return err
+		}
+		to := signInCodePath
+		if next := signInNext(c); next != "" {
+			to += "?next=" + urlQueryEscape(next)
+		}
+		return c.Redirect(to, fiber.StatusSeeOther)
+	}
+	if err := s.startSession(c, admin); err != nil {
 		return err
+	}
+	if s.cfg.RequireTwoFactor {
+		return c.Redirect(twoFactorPath, fiber.StatusSeeOther)
 	}
 	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 }

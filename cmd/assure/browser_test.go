@@ -72,10 +72,16 @@ func demoPassword(t *testing.T, out string) string {
 // URL once it is healthy.
 func serveOn(t *testing.T, dir string, out *syncBuffer) string {
 	t.Helper()
+	return serveOnWith(t, dir, out, nil)
+}
+
+// serveOnWith is serveOn with more settings (a mail server, say).
+func serveOnWith(t *testing.T, dir string, out *syncBuffer, extra map[string]string) string {
+	t.Helper()
 	// The port is free when chosen, but a test running alongside may take it before serve
 	// listens; serve then stops, and another port is tried.
 	for range 3 {
-		if base, ok := tryServe(t, dir, out); ok {
+		if base, ok := tryServe(t, dir, out, extra); ok {
 			return base
 		}
 	}
@@ -84,7 +90,7 @@ func serveOn(t *testing.T, dir string, out *syncBuffer) string {
 }
 
 // tryServe is serveOn's one attempt: ok is false when serve could not listen.
-func tryServe(t *testing.T, dir string, out *syncBuffer) (base string, ok bool) {
+func tryServe(t *testing.T, dir string, out *syncBuffer, extra map[string]string) (base string, ok bool) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -96,11 +102,13 @@ func tryServe(t *testing.T, dir string, out *syncBuffer) (base string, ok bool) 
 	var errs syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string {
-			return map[string]string{"ADDR": addr, "DATA_DIR": dir, "DEMO": "true", "PARTNERSHIP_NAME": "Test Safeguarding Children Partnership",
-				// Tests run side by side on a busy machine: a page must not fail for being slow.
-				"REQUEST_TIMEOUT": "2m"}[k]
-		}, strings.NewReader(""), out, &errs)
+		env := map[string]string{"ADDR": addr, "DATA_DIR": dir, "DEMO": "true", "PARTNERSHIP_NAME": "Test Safeguarding Children Partnership",
+			// Tests run side by side on a busy machine: a page must not fail for being slow.
+			"REQUEST_TIMEOUT": "2m"}
+		for k, v := range extra {
+			env[k] = v
+		}
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), out, &errs)
 	}()
 	exited := false
 	t.Cleanup(func() {

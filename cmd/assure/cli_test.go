@@ -168,7 +168,18 @@ func TestAdminCreateAndHelp(t *testing.T) {
 	if code, _, errs = assure(t, dir, "", "admin", "create", "--email", "lead@example.org", "--generate"); code != 1 || !strings.Contains(errs, "already exists") {
 		t.Fatalf("duplicate admin: %d %s", code, errs)
 	}
-	if code, out, _ = assure(t, dir, "", "help"); code != 0 || !strings.Contains(out, "PARTNERSHIP_LA") || !strings.Contains(out, "import-schools") {
+	code, out, errs = assure(t, dir, "", "admin", "create", "--email", "subgroup@example.org", "--role", "viewer", "--generate")
+	if code != 0 || !strings.Contains(out, "Created admin subgroup@example.org (viewer)") {
+		t.Fatalf("admin create --role viewer: %d %s %s", code, out, errs)
+	}
+	if code, _, errs = assure(t, dir, "", "admin", "create", "--email", "x@example.org", "--role", "owner"); code != 1 || !strings.Contains(errs, "viewer, officer or administrator") {
+		t.Fatalf("unknown role: %d %s", code, errs)
+	}
+	if code, _, errs = assure(t, dir, "", "serve", "--require-2fa", "perhaps"); code != 1 || !strings.Contains(errs, "REQUIRE_2FA") {
+		t.Fatalf("bad REQUIRE_2FA: %d %s", code, errs)
+	}
+	if code, out, _ = assure(t, dir, "", "help"); code != 0 || !strings.Contains(out, "PARTNERSHIP_LA") || !strings.Contains(out, "import-schools") ||
+		!strings.Contains(out, "REQUIRE_2FA") {
 		t.Fatalf("help: %s", out)
 	}
 	if code, _, errs = assure(t, dir, "", "serve", "--addr", "nonsense", "--partnership-la", "92x"); code != 1 ||

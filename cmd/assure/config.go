@@ -32,6 +32,8 @@ type config struct {
 	ReminderEvery time.Duration
 	// RequestTimeout bounds each request's work.
 	RequestTimeout time.Duration
+	// RequireTwoFactor makes every team member set up two-factor sign-in before anything else.
+	RequireTwoFactor bool
 }
 
 // setting describes one setting for `assure help` and for parsing.
@@ -58,6 +60,7 @@ var settings = []setting{
 	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and sends what is due (0: never)"},
 	{"METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to /metrics; unset: /metrics answers only requests from this machine"},
 	{"REQUEST_TIMEOUT", "request-timeout", "30s", "how long a request may run before its store calls are cancelled (at least 1s)"},
+	{"REQUIRE_2FA", "require-2fa", "false", "true: every team member must sign in with a code from an authenticator app (one without it sets it up after their password, before anything else)"},
 	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},
 }
 
@@ -143,6 +146,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	}
 	if c.RequestTimeout, err = time.ParseDuration(*vals["REQUEST_TIMEOUT"]); err != nil || c.RequestTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("REQUEST_TIMEOUT %q must be a duration of a second or more, like 30s", *vals["REQUEST_TIMEOUT"]))
+	}
+	if c.RequireTwoFactor, err = strconv.ParseBool(strings.TrimSpace(*vals["REQUIRE_2FA"])); err != nil {
+		errs = append(errs, fmt.Errorf("REQUIRE_2FA %q must be true or false", *vals["REQUIRE_2FA"]))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))

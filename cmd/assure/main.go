@@ -52,7 +52,7 @@ func commands() []command {
 		{"serve", "", "serve the web service (the default)", serveFlags, false},
 		{"import-schools", "[--la 925,...] FILE.csv", "import a GIAS extract into the schools register", importSchoolsFlags, false},
 		{"schools list", "[--format csv|table] [--phase P] [--status S]", "print the schools register", schoolsListFlags, false},
-		{"admin create", "--email E", "create a partnership admin (password from stdin, or generated and printed)", adminCreateFlags, false},
+		{"admin create", "--email E [--role administrator|officer|viewer]", "create a member of the partnership's team, an administrator unless --role says otherwise (password from stdin, or generated and printed)", adminCreateFlags, false},
 		{"round create", "--year 2024-25 --opens 2024-10-01 --deadline 2024-12-13 [--grace-days N]", "create a draft assurance round", roundCreateFlags, false},
 		{"round open", "--year 2024-25", "open a round: every open school of the register is expected to return", roundOpenFlags, false},
 		{"round form", "--year 2024-25 [--load form.json]", "print a round's form as JSON, or load an edited one into a draft round", roundFormFlags, false},

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/text"
@@ -30,37 +31,82 @@ var (
 // MinPasswordLength follows NCSC advice: length over composition rules.
 const MinPasswordLength = 12
 
-// Admin is a partnership admin.
+// Admin is a member of the partnership's team (an "admin" account, whatever its role).
 type Admin struct {
 	ID         string    `bson:"_id"` // the email address, lower case
 	Email      string    `bson:"email"`
-	Hash       string    `bson:"hash"`
+	Hash       string    `bson:"hash"` // empty until an invited colleague sets a password
 	Created    time.Time `bson:"created"`
 	LastSignIn time.Time `bson:"last_sign_in,omitempty"`
+	// Role is empty on accounts stored before roles; Get and List read those as
+	// Administrator (normalise), so no migration has to run.
+	Role        Role      `bson:"role,omitempty"`
+	Deactivated bool      `bson:"deactivated,omitempty"`
+	Invited     time.Time `bson:"invited,omitempty"`
+	InvitedBy   string    `bson:"invited_by,omitempty"`
+	// Sessions is the account's session generation. A session records the generation it
+	// was started under and is honoured only while they match, so raising it (a
+	// deactivation, a password reset) ends every session of the account at once.
+	Sessions int `bson:"sessions,omitempty"`
+	// TOTPSecret (base32) is set once two-factor sign-in is confirmed; TOTPPending holds
+	// the secret being set up until a code from it is typed.
+	TOTPSecret  string `bson:"totp_secret,omitempty"`
+	TOTPPending string `bson:"totp_pending,omitempty"`
+	// TOTPLastStep is the newest time step whose code was accepted: no step counts twice,
+	// nor an older one after it.
+	TOTPLastStep int64 `bson:"totp_last_step,omitempty"`
 }
 
-// Accounts is the admins collection.
+// Config is what the account emails need to say.
+type Config struct {
+	Partnership string
+	PublicURL   string // where the links in invitations and reset emails point
+}
+
+// Sender sends an email, keeping its secrets (a link's token) out of the stored copy when
+// it goes by SMTP (internal/mail's Mailer).
+type Sender interface {
+	Send(ctx context.Context, to, subject, body, purpose, about string, secrets ...string) (mail.Message, error)
+}
+
+// Accounts is the partnership's team: the admins collection, the tokens of its emailed
+// links, and the second factor's recovery codes and used time steps.
 type Accounts struct {
-	st  *store.Store
-	c   *mongo.Collection
-	log *audit.Log // who was made an admin, who signed in and out
+	st       *store.Store
+	c        *mongo.Collection
+	links    *mongo.Collection // invitation and reset tokens, by hash
+	recovery *mongo.Collection // recovery codes, by hash, deleted when used
+	steps    *mongo.Collection // TOTP steps accepted, by account and step
+	log      *audit.Log        // who was made an admin, who signed in and out, every change
+	mail     Sender
+	cfg      Config
 }
 
 // New opens the admin accounts in st.
-func New(st *store.Store, log *audit.Log) *Accounts {
-	return &Accounts{st: st, c: st.Collection("admins"), log: log}
+func New(st *store.Store, log *audit.Log, mailer Sender, cfg Config) *Accounts {
+	return &Accounts{st: st, c: st.Collection("admins"), links: st.Collection("account_links"),
+		recovery: st.Collection("recovery_codes"), steps: st.Collection("totp_steps"), log: log, mail: mailer, cfg: cfg}
 }
 
-// Create adds an admin with the given password.
+// Create adds an administrator with the given password (the first one, from the command
+// line).
 func (a *Accounts) Create(ctx context.Context, by audit.Actor, email, password string) (Admin, error) {
+	return a.CreateWithRole(ctx, by, email, password, Administrator)
+}
+
+// CreateWithRole adds a team member of the given role with the given password.
+func (a *Accounts) CreateWithRole(ctx context.Context, by audit.Actor, email, password string, role Role) (Admin, error) {
 	id, err := text.NormaliseEmail(email)
 	if err != nil {
 		return Admin{}, err
 	}
-	if len([]rune(password)) < MinPasswordLength {
-		return Admin{}, ErrWeakPassword
+	if _, err := ParseRole(string(role)); err != nil {
+		return Admin{}, err
 	}
-	ad := Admin{ID: id, Email: strings.TrimSpace(email), Hash: HashPassword(password), Created: time.Now().UTC()}
+	if err := CheckPassword(password); err != nil {
+		return Admin{}, err
+	}
+	ad := Admin{ID: id, Email: strings.TrimSpace(email), Hash: HashPassword(password), Created: time.Now().UTC(), Role: role}
 	err = a.st.Write(ctx, func(ctx context.Context) error {
 		_, err := a.c.InsertOne(ctx, ad)
 		return err
@@ -71,8 +117,16 @@ func (a *Accounts) Create(ctx context.Context, by audit.Actor, email, password s
 	if err != nil {
 		return Admin{}, fmt.Errorf("accounts: creating %s: %w", id, err)
 	}
-	a.log.Note(ctx, by, audit.ActionAdminCreated, ad.ID, "")
+	a.log.Note(ctx, by, audit.ActionAdminCreated, ad.ID, string(role))
 	return ad, nil
+}
+
+// CheckPassword says whether a password may be set: today's rule is length (NCSC advice).
+func CheckPassword(password string) error {
+	if len([]rune(password)) < MinPasswordLength {
+		return ErrWeakPassword
+	}
+	return nil
 }
 
 // Count says how many admins there are.
@@ -87,6 +141,7 @@ func (a *Accounts) Get(ctx context.Context, id string) (Admin, error) {
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return ad, ErrBadCredentials
 	}
+	ad.normalise()
 	return ad, err
 }
 
@@ -102,7 +157,11 @@ func (a *Accounts) Authenticate(ctx context.Context, from audit.Actor, email, pa
 		a.log.Note(ctx, audit.Actor{Name: email, IP: from.IP}, audit.ActionSignInFailed, "", "")
 	}
 	if err == nil {
-		a.log.Note(ctx, audit.Actor{Name: ad.ID, IP: from.IP}, audit.ActionSignIn, "", "")
+		if ad.TwoFactor() {
+			a.log.Note(ctx, audit.Actor{Name: ad.ID, IP: from.IP}, audit.ActionPasswordAccepted, "", "two-factor code asked for")
+		} else {
+			a.log.Note(ctx, audit.Actor{Name: ad.ID, IP: from.IP}, audit.ActionSignIn, "", "")
+		}
 	}
 	return ad, err
 }
@@ -125,6 +184,12 @@ func (a *Accounts) authenticate(ctx context.Context, email, password string) (Ad
 	}
 	if err != nil {
 		return Admin{}, fmt.Errorf("accounts: reading %s: %w", id, err)
+	}
+	if ad.Status() != StatusActive {
+		// An invited account has no password; a deactivated one may not sign in. Both
+		// answer as a wrong password would, after the same work.
+		VerifyPassword(dummyHash, password)
+		return Admin{}, ErrBadCredentials
 	}
 	if !VerifyPassword(ad.Hash, password) {
 		return Admin{}, ErrBadCredentials

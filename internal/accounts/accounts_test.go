@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	"github.com/lscp/assure/internal/audit"
+	"github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/storetest"
 	"github.com/lscp/assure/internal/text"
 )
 
 func TestHashAndVerify(t *testing.T) {
+	t.Parallel()
 	h := HashPassword("a long enough password")
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=47104,t=1,p=1$") {
 		t.Fatalf("hash format %s", h)
@@ -30,9 +32,10 @@ func TestHashAndVerify(t *testing.T) {
 }
 
 func TestCreateAndAuthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	a := New(st, audit.New(st))
+	a := New(st, audit.New(st), mail.New(st, mail.SMTP{}), Config{Partnership: "Test", PublicURL: "http://assure.test"})
 	if _, err := a.Create(ctx, audit.CommandLine, "Officer@Example.org", "short"); !errors.Is(err, ErrWeakPassword) {
 		t.Fatalf("weak password: %v", err)
 	}
@@ -68,7 +71,7 @@ func TestAccountsRecordWhoDidWhat(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.New(t)
 	log := audit.New(st)
-	a := New(st, log)
+	a := New(st, log, mail.New(st, mail.SMTP{}), Config{})
 	if _, err := a.Create(ctx, audit.CommandLine, "officer@example.org", "a long enough password"); err != nil {
 		t.Fatal(err)
 	}

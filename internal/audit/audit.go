@@ -70,6 +70,18 @@ const (
 	ActionJOSOVerified    = "joso-ledger-verified"
 	ActionJOSOAnonymised  = "joso-year-anonymised"
 	ActionJOSOCertificate = "joso-certificates-made"
+	// The partnership's team (internal/accounts).
+	ActionAdminInvited       = "admin-invited"
+	ActionInvitationAccepted = "admin-invitation-accepted"
+	ActionRoleChanged        = "admin-role-changed"
+	ActionDeactivated        = "admin-deactivated"
+	ActionReactivated        = "admin-reactivated"
+	ActionResetAsked         = "password-reset-asked"
+	ActionPasswordReset      = "password-reset"
+	ActionPasswordAccepted   = "sign-in-password-accepted" // a code is still to come
+	ActionTwoFactorSetUp     = "two-factor-set-up"
+	ActionTwoFactorFailed    = "two-factor-failed"
+	ActionTwoFactorOff       = "two-factor-turned-off"
 )
 
 // Entry is one thing someone did.
@@ -230,4 +242,6 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionJOSOUnapproved, ActionJOSOReturned, ActionJOSOReversal, ActionJOSONominated, ActionJOSODecided,
 	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged, ActionRetentionSet,
 	ActionEmailed, ActionEmailFailed,
+	ActionAdminInvited, ActionInvitationAccepted, ActionRoleChanged, ActionDeactivated, ActionReactivated,
+	ActionResetAsked, ActionPasswordReset, ActionPasswordAccepted, ActionTwoFactorSetUp, ActionTwoFactorFailed, ActionTwoFactorOff,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}

@@ -24,9 +24,11 @@ const (
 	WrongState
 	// Unavailable: the store cannot be reached or cannot keep what is written just now.
 	Unavailable
+	// Forbidden: the person is signed in, but their role does not allow this.
+	Forbidden
 )
 
-var kindNames = [...]string{"internal", "not found", "invalid", "conflict", "wrong state", "unavailable"}
+var kindNames = [...]string{"internal", "not found", "invalid", "conflict", "wrong state", "unavailable", "forbidden"}
 
 // String names the kind, for logs and tests.
 func (k Kind) String() string {

@@ -6,11 +6,17 @@ import "strings"
 const (
 	returnPath        = "/r/"
 	teacherSignInPath = "/joso/link/"
+	invitationPath    = "/account/invitation/"
+	resetPath         = "/account/reset/"
 
 	// ReturnRoute is the route of a school's link to its return.
 	ReturnRoute = returnPath + ":token"
 	// TeacherSignInRoute is the route of a link teacher's sign-in link.
 	TeacherSignInRoute = teacherSignInPath + ":token"
+	// InvitationRoute is the route of a colleague's invitation to the partnership's team.
+	InvitationRoute = invitationPath + ":token"
+	// ResetRoute is the route of a password reset link.
+	ResetRoute = resetPath + ":token"
 )
 
 // Return is a school's link to its return, on the service at base (PUBLIC_URL).
@@ -24,5 +30,11 @@ func TeacherSignIn(base, token string) string { return join(base, teacherSignInP
 
 // TeacherSignInPath is TeacherSignIn's path alone.
 func TeacherSignInPath(token string) string { return teacherSignInPath + token }
+
+// Invitation is a colleague's invitation link, on the service at base.
+func Invitation(base, token string) string { return join(base, invitationPath, token) }
+
+// Reset is a password reset link, on the service at base.
+func Reset(base, token string) string { return join(base, resetPath, token) }
 
 func join(base, path, token string) string { return strings.TrimSuffix(base, "/") + path + token }
