@@ -54,6 +54,10 @@ type Round struct {
 	// DefaultRetentionYears); Purged is when they were removed.
 	RetentionYears int       `bson:"retention_years,omitempty"`
 	Purged         time.Time `bson:"purged,omitempty"`
+	// InviteRoles are the contact book's roles the round invites and reminds (none set:
+	// DefaultInviteRoles); Wording is what its invitation and reminders say.
+	InviteRoles []Role  `bson:"invite_roles,omitempty"`
+	Wording     Wording `bson:"wording,omitempty"`
 }
 
 // DefaultReminderDays is the schedule a new round starts with.
@@ -76,8 +80,9 @@ type Rounds struct {
 	returns  *Returns
 	links    *linkStore // the links' lookup documents and secret: see links.go
 	register *Register
-	audit    *audit.Log // the rules here record what they do
-	recent   sync.Map   // year → recentRound, for Recent
+	book     *ContactBook // the partnership's contacts, read to invite and remind
+	audit    *audit.Log   // the rules here record what they do
+	recent   sync.Map     // year → recentRound, for Recent
 }
 
 // recentRound is a round as read at a time.
@@ -94,8 +99,11 @@ const recentFor = 2 * time.Second
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
 	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: newReturns(st), links: newLinkStore(st),
-		register: register, audit: audit.New(st)}
+		register: register, book: newContactBook(st, register), audit: audit.New(st)}
 }
+
+// ContactBook is the partnership's contacts at each school, which outlive rounds.
+func (rs *Rounds) ContactBook() *ContactBook { return rs.book }
 
 // Returns is the returns of the rounds.
 func (rs *Rounds) Returns() *Returns { return rs.returns }
@@ -254,6 +262,9 @@ func (rs *Rounds) Open(ctx context.Context, by audit.Actor, year string) (Round,
 			continue
 		}
 		returns = append(returns, newReturn(year, s.Record, now))
+	}
+	if err := rs.book.defaultContactEmails(ctx, returns); err != nil {
+		return r, err
 	}
 	if err := rs.insertReturns(ctx, returns); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)
