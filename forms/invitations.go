@@ -2,6 +2,7 @@ package forms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -144,13 +145,10 @@ func (c *Chase) invitation(round Round, r Return, link string) (subject, body st
 }
 
 // PreviewInvitation is the invitation a school would get, and to whom, without sending
-// or writing anything. It carries the school's link when it has one.
+// or writing anything. It carries the school's link when it has one (a school of a draft
+// round has none yet).
 func (c *Chase) PreviewInvitation(ctx context.Context, id ReturnID) (Email, error) {
-	round, err := c.rounds.Get(ctx, id.Round)
-	if err != nil {
-		return Email{}, err
-	}
-	r, err := c.rounds.returns.Get(ctx, id)
+	round, r, err := c.previewed(ctx, id)
 	if err != nil {
 		return Email{}, err
 	}
@@ -172,17 +170,31 @@ func (c *Chase) PreviewInvitation(ctx context.Context, id ReturnID) (Email, erro
 	return e, nil
 }
 
+// previewed is a round and a school's return in it to preview the invitation with; in
+// a draft round, which has no returns yet, the school as the register has it.
+func (c *Chase) previewed(ctx context.Context, id ReturnID) (Round, Return, error) {
+	round, err := c.rounds.Get(ctx, id.Round)
+	if err != nil {
+		return round, Return{}, err
+	}
+	r, err := c.rounds.returns.Get(ctx, id)
+	if errors.Is(err, ErrReturnNotFound) {
+		s, err := c.rounds.register.Get(ctx, id.URN)
+		if err != nil {
+			return round, Return{}, err
+		}
+		return round, newReturn(id.Round, s.Record, time.Now().UTC()), nil
+	}
+	return round, r, err
+}
+
 // testLink stands in a test invitation for a school's link, which a test never carries.
 const testLink = "test-only-not-a-school-link"
 
 // SendTestInvitation sends a school's invitation to an admin's own address (to), with a
 // link that opens nothing in place of the school's, and records it.
 func (c *Chase) SendTestInvitation(ctx context.Context, by audit.Actor, id ReturnID, to string) (outbox.Message, error) {
-	round, err := c.rounds.Get(ctx, id.Round)
-	if err != nil {
-		return outbox.Message{}, err
-	}
-	r, err := c.rounds.returns.Get(ctx, id)
+	round, r, err := c.previewed(ctx, id)
 	if err != nil {
 		return outbox.Message{}, err
 	}

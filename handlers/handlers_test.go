@@ -93,7 +93,7 @@ func newTestServerWrapping(t testing.TB, cfg Config, st *store.Store, wrap func(
 		// there. The deadline's own behaviour is tested on its own (deadline_test.go).
 		cfg.RequestTimeout = testRequestWait
 	}
-	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Returns: s.Returns, Links: s.Links, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
+	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Returns: s.Returns, Links: s.Links, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Contacts: s.Contacts, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
 		JOSO: JOSOServices(s.JOSO)})
 	if err != nil {
 		t.Fatal(err)

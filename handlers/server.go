@@ -47,6 +47,8 @@ type Deps struct {
 	Assurance assurance
 	Mail      outboxReader
 	Chase     chaser
+	// Contacts is the partnership's contact book, which outlives rounds.
+	Contacts  contactBook
 	Accounts  adminAccounts
 	Audit     auditLog
 	JOSO      JOSO
