@@ -279,6 +279,9 @@ type ContactBook struct {
 	c        *mongo.Collection
 	register *Register
 	audit    *audit.Log
+	// changed is told which schools' contacts changed, so open rounds' returns without a
+	// contact email take the book's (Rounds sets it).
+	changed func(ctx context.Context, by audit.Actor, urns []int) error
 }
 
 func newContactBook(st *store.Store, register *Register) *ContactBook {
@@ -377,7 +380,15 @@ func (b *ContactBook) change(ctx context.Context, by audit.Actor, urn int, actio
 		return err
 	}
 	record(ctx, b.audit, by, action, strconv.Itoa(urn), detail)
-	return nil
+	return b.tell(ctx, by, []int{urn})
+}
+
+// tell passes on that the schools urns' contacts changed.
+func (b *ContactBook) tell(ctx context.Context, by audit.Actor, urns []int) error {
+	if b.changed == nil || len(urns) == 0 {
+		return nil
+	}
+	return b.changed(ctx, by, urns)
 }
 
 func newContactID() string {
@@ -508,6 +519,7 @@ func (b *ContactBook) Import(ctx context.Context, by audit.Actor, lines []Contac
 		byURN[l.URN] = append(byURN[l.URN], l.ContactInput)
 	}
 	res.Schools, res.Contacts = len(order), len(lines)
+	var changed []int
 	for _, urn := range order {
 		sc, err := b.OfSchool(ctx, urn)
 		if err != nil {
@@ -532,10 +544,11 @@ func (b *ContactBook) Import(ctx context.Context, by audit.Actor, lines []Contac
 			return res, err
 		}
 		res.Changed++
+		changed = append(changed, urn)
 	}
 	record(ctx, b.audit, by, audit.ActionContactsImported, "contact book",
 		fmt.Sprintf("%d contacts of %d schools from %s: %d schools changed, %d unchanged", res.Contacts, res.Schools, source, res.Changed, res.Unchanged))
-	return res, nil
+	return res, b.tell(ctx, by, changed)
 }
 
 // WriteCSV writes the whole book as a contact book file (urn,name,email,role) with the

@@ -239,6 +239,30 @@ func TestNewReturnsTakeTheBooksContactEmail(t *testing.T) {
 	}
 }
 
+// A book loaded after a round opened gives its returns without a contact email the
+// book's; an email the partnership set for the round stays.
+func TestTheBookFillsOpenRoundsMissingContactEmails(t *testing.T) {
+	t.Parallel()
+	rs, urns := bookRegister(t)
+	ctx := context.Background()
+	if _, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.Open(ctx, audit.CommandLine, "2024-25"); err != nil {
+		t.Fatal(err)
+	}
+	set := ReturnID{Round: "2024-25", URN: urns[1]}
+	if err := rs.returns.SetContactEmail(ctx, audit.CommandLine, set, "chosen@school.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	importBook(t, rs.ContactBook(), bookFile(urns))
+	for id, want := range map[ReturnID]string{{Round: "2024-25", URN: urns[0]}: fmt.Sprintf("dsl%d@school.example.org", urns[0]), set: "chosen@school.example.org"} {
+		if r, err := rs.returns.Get(ctx, id); err != nil || r.ContactEmail != want {
+			t.Errorf("%s: contact email %q, want %q (%v)", id, r.ContactEmail, want, err)
+		}
+	}
+}
+
 func TestInvitationsClaimedOncePerSchoolAndContactAcrossInstances(t *testing.T) {
 	t.Parallel()
 	rs, urns := bookRound(t)

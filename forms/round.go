@@ -98,8 +98,53 @@ const recentFor = 2 * time.Second
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
-	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: newReturns(st), links: newLinkStore(st),
+	rs := &Rounds{st: st, rounds: st.Collection("rounds"), returns: newReturns(st), links: newLinkStore(st),
 		register: register, book: newContactBook(st, register), audit: audit.New(st)}
+	rs.book.changed = rs.defaultContactEmails
+	return rs
+}
+
+// defaultContactEmails gives the returns of open rounds of the schools urns that have no
+// contact email the contact book's default, after the book changed, and records it.
+func (rs *Rounds) defaultContactEmails(ctx context.Context, by audit.Actor, urns []int) error {
+	rounds, err := rs.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, round := range rounds {
+		if round.State != RoundOpen {
+			continue
+		}
+		all, err := rs.returns.OfRound(ctx, round.ID)
+		if err != nil {
+			return err
+		}
+		byURN := make(map[int]Return, len(all))
+		for _, r := range all {
+			byURN[r.URN] = r
+		}
+		set := 0
+		for _, urn := range urns {
+			r, ok := byURN[urn]
+			if !ok || r.ContactEmail != "" {
+				continue
+			}
+			sc, err := rs.book.OfSchool(ctx, urn)
+			if err != nil {
+				return err
+			}
+			if email := sc.DefaultEmail(); email != "" {
+				if err := rs.returns.setContactEmail(ctx, r.Key(), email); err != nil {
+					return err
+				}
+				set++
+			}
+		}
+		if set > 0 {
+			record(ctx, rs.audit, by, audit.ActionContactsLoaded, round.ID, fmt.Sprintf("%d contact emails from the contact book", set))
+		}
+	}
+	return nil
 }
 
 // ContactBook is the partnership's contacts at each school, which outlive rounds.
