@@ -357,12 +357,12 @@ func TestWordingPlaceholdersAndPreview(t *testing.T) {
 	rs, urns := bookRound(t)
 	ctx := context.Background()
 	admin := audit.Actor{Name: "officer@example.org"}
-	if err := rs.SetInvitation(ctx, admin, "2024-25", nil, Wording{}); len(fieldErrs(err)) != 1 {
+	if err := rs.SetInvitation(ctx, admin, "2024-25", Invitation{On: "2024-02-30"}); len(fieldErrs(err)) != 2 {
 		t.Fatalf("no roles: %v", err)
 	}
 	w := Wording{InviteSubject: "Assurance for {school}", InviteBody: "{partnership} asks {school} by {deadline}: {link}",
 		ReminderSubject: "Still waiting: {school}", ReminderBody: "Due {deadline}. {link}"}
-	if err := rs.SetInvitation(ctx, admin, "2024-25", []Role{RoleDSL}, w); err != nil {
+	if err := rs.SetInvitation(ctx, admin, "2024-25", Invitation{Roles: []Role{RoleDSL}, Wording: w}); err != nil {
 		t.Fatal(err)
 	}
 	c := NewChase(rs, mail.New(rs.st, mail.SMTP{}), ChaseConfig{Partnership: "Demo LSCP", PublicURL: "https://assure.example.org"})
@@ -400,4 +400,31 @@ func fieldErrs(err error) problem.FieldErrors {
 	var fe problem.FieldErrors
 	errors.As(err, &fe)
 	return fe
+}
+
+// A round's invitation day: before it the service sends nothing by itself; from it, each
+// invitation once, however often it runs.
+func TestInvitationsGoByThemselvesFromTheRoundsDay(t *testing.T) {
+	t.Parallel()
+	rs, urns := bookRound(t)
+	ctx := context.Background()
+	c := NewChase(rs, mail.New(rs.st, mail.SMTP{}), ChaseConfig{Partnership: "Demo LSCP", PublicURL: "https://assure.example.org"})
+	now := time.Now()
+	if run, rounds, err := c.InvitationsDue(ctx, now); err != nil || run.Sent != 0 || len(rounds) != 0 {
+		t.Fatalf("with no day set: %+v %v %v", run, rounds, err)
+	}
+	day := now.AddDate(0, 0, 2).Format(time.DateOnly)
+	if err := rs.SetInvitation(ctx, audit.CommandLine, "2024-25", Invitation{Roles: DefaultInviteRoles, On: day}); err != nil {
+		t.Fatal(err)
+	}
+	if run, _, err := c.InvitationsDue(ctx, now); err != nil || run.Sent != 0 {
+		t.Fatalf("before the day: %+v %v", run, err)
+	}
+	later := now.AddDate(0, 0, 3)
+	if run, rounds, err := c.InvitationsDue(ctx, later); err != nil || run.Sent != 2*len(urns) || !slices.Equal(rounds, []string{"2024-25"}) {
+		t.Fatalf("on the day: %+v %v %v", run, rounds, err)
+	}
+	if run, _, err := c.InvitationsDue(ctx, later); err != nil || run.Sent != 0 || run.Already != 2*len(urns) {
+		t.Fatalf("again: %+v %v", run, err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/lscp/assure/internal/academic"
 	"github.com/lscp/assure/internal/audit"
 	outbox "github.com/lscp/assure/internal/mail"
 	"github.com/lscp/assure/internal/problem"
@@ -97,21 +98,37 @@ func (r Round) longDeadline() string {
 	return r.Deadline
 }
 
-// SetInvitation sets the roles a round invites and reminds, and the wording of its
-// invitation and reminders (empty parts: the default), and records who did it.
-func (rs *Rounds) SetInvitation(ctx context.Context, by audit.Actor, year string, roles []Role, w Wording) error {
-	errs := w.Check()
-	if len(roles) == 0 {
+// Invitation is what a round's invitation settings are: the roles it invites and
+// reminds, the day the service sends the invitations by itself (empty: never by itself),
+// and the wording of its invitation and reminders (empty parts: the default).
+type Invitation struct {
+	Roles   []Role
+	On      string // yyyy-mm-dd
+	Wording Wording
+}
+
+// Check applies the rules of invitation settings, field by field.
+func (in Invitation) Check() problem.FieldErrors {
+	errs := in.Wording.Check()
+	if len(in.Roles) == 0 {
 		errs = append(errs, problem.FieldError{Field: "roles", Message: "Select at least one role to invite"})
 	}
-	if len(errs) > 0 {
+	if _, err := time.Parse(time.DateOnly, in.On); in.On != "" && err != nil {
+		errs = append(errs, problem.FieldError{Field: "invite_on", Message: "Enter the date as a real date, like 1 10 2024"})
+	}
+	return errs
+}
+
+// SetInvitation sets a round's invitation settings, and records who did it.
+func (rs *Rounds) SetInvitation(ctx context.Context, by audit.Actor, year string, in Invitation) error {
+	if errs := in.Check(); len(errs) > 0 {
 		return errs
 	}
 	var res *mongo.UpdateResult
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
 		var err error
 		res, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "invite_roles", Value: roles}, {Key: "wording", Value: w}}}})
+			bson.D{{Key: "$set", Value: bson.D{{Key: "invite_roles", Value: in.Roles}, {Key: "wording", Value: in.Wording}, {Key: "invite_on", Value: in.On}}}})
 		return err
 	})
 	if err != nil {
@@ -121,7 +138,11 @@ func (rs *Rounds) SetInvitation(ctx context.Context, by audit.Actor, year string
 		return ErrRoundNotFound
 	}
 	rs.recent.Delete(year)
-	record(ctx, rs.audit, by, audit.ActionInvitationSettings, year, "invites "+FormatRoles(roles))
+	detail := "invites " + FormatRoles(in.Roles) + "; sent by an admin"
+	if in.On != "" {
+		detail = "invites " + FormatRoles(in.Roles) + "; sent by the service from " + in.On
+	}
+	record(ctx, rs.audit, by, audit.ActionInvitationSettings, year, detail)
 	return nil
 }
 
@@ -350,4 +371,32 @@ func (c *Chase) SendInvitations(ctx context.Context, by audit.Actor, year string
 		}
 	}
 	return run, nil
+}
+
+// InvitationsDue sends the invitations of every open round whose invitation day (InviteOn)
+// has come by the London day of now, as the service, and gives what it did and the
+// rounds it sent for. Claims keep each invitation to one, however often it runs.
+func (c *Chase) InvitationsDue(ctx context.Context, now time.Time) (InvitationRun, []string, error) {
+	var total InvitationRun
+	var sentFor []string
+	rounds, err := c.rounds.List(ctx)
+	if err != nil {
+		return total, nil, err
+	}
+	today := now.In(academic.London).Format(time.DateOnly)
+	for _, round := range rounds {
+		if round.State != RoundOpen || round.InviteOn == "" || round.InviteOn > today {
+			continue
+		}
+		run, err := c.SendInvitations(ctx, audit.System, round.ID, nil, now)
+		total.Sent, total.Failed, total.Schools = total.Sent+run.Sent, total.Failed+run.Failed, total.Schools+run.Schools
+		total.Already, total.NoContacts = total.Already+run.Already, total.NoContacts+run.NoContacts
+		if run.Sent+run.Failed > 0 {
+			sentFor = append(sentFor, round.ID)
+		}
+		if err != nil {
+			return total, sentFor, err
+		}
+	}
+	return total, sentFor, nil
 }

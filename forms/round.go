@@ -58,6 +58,9 @@ type Round struct {
 	// DefaultInviteRoles); Wording is what its invitation and reminders say.
 	InviteRoles []Role  `bson:"invite_roles,omitempty"`
 	Wording     Wording `bson:"wording,omitempty"`
+	// InviteOn (yyyy-mm-dd) is the day from which the service sends the invitations by
+	// itself while the round is open; empty: only when an admin or a command sends them.
+	InviteOn string `bson:"invite_on,omitempty"`
 }
 
 // DefaultReminderDays is the schedule a new round starts with.

@@ -120,6 +120,10 @@ func TestContactBookAndInvitationPages(t *testing.T) {
 		!strings.Contains(body, `value="Assurance from {school}"`) {
 		t.Fatalf("a bad wording: %d\n%s", code, body)
 	}
+	code, body, _ = admin.post(inv, url.Values{"_csrf": {admin.csrf}, "roles": {"dsl"}, "invite_on-day": {"31"}, "invite_on-month": {"2"}, "invite_on-year": {"2025"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#invite_on-day"`) || !strings.Contains(body, `name="invite_on-day" type="text" inputmode="numeric" value="31"`) {
+		t.Fatalf("a bad day: %d\n%s", code, body)
+	}
 	code, _, _ = admin.post(inv, url.Values{"_csrf": {admin.csrf}, "roles": {"dsl", "safeguarding-governor"}, "invite_subject": {"Assurance from {school}"},
 		"invite_body": {"{partnership} asks {school}, by {deadline}:\r\n{link}"}})
 	if code != http.StatusSeeOther {

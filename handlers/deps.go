@@ -42,7 +42,7 @@ type roundsStore interface {
 	ExportReturns(ctx context.Context, by audit.Actor, req forms.ReturnsExport, w io.Writer) (forms.RoundReport, error)
 	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
 	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
-	SetInvitation(ctx context.Context, by audit.Actor, year string, roles []forms.Role, w forms.Wording) error
+	SetInvitation(ctx context.Context, by audit.Actor, year string, in forms.Invitation) error
 }
 
 // contactBook is what the contact pages need of forms.ContactBook.

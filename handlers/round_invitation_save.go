@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,13 +20,20 @@ func (s *Server) saveInvitation(c *fiber.Ctx) error {
 	}
 	// Browsers send textarea lines with CRLF; the emails are written with LF.
 	field := func(name string) string { return strings.TrimSpace(strings.ReplaceAll(form.Get(name), "\r\n", "\n")) }
-	w := forms.Wording{InviteSubject: field("invite_subject"), InviteBody: field("invite_body"),
-		ReminderSubject: field("reminder_subject"), ReminderBody: field("reminder_body")}
+	in := forms.Invitation{Wording: forms.Wording{InviteSubject: field("invite_subject"), InviteBody: field("invite_body"),
+		ReminderSubject: field("reminder_subject"), ReminderBody: field("reminder_body")}}
+	// The day as typed: a date that cannot be read is said so, in the words of the round's dates.
+	on, typedErr := forms.ParseAnswer(inviteOnQuestion, form, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
+	in.On = on.Value
 	roles, err := forms.ParseRoles(forms.FormatRoles(roles))
-	if err == nil {
-		err = s.deps.Rounds.SetInvitation(c.UserContext(), adminActor(c), year, roles, w)
-	} else {
+	in.Roles = roles
+	switch {
+	case err != nil:
 		err = problem.FieldErrors{{Field: "roles", Message: "Select the roles to invite from the list"}}
+	case typedErr != nil:
+		err = problem.FieldErrors{{Field: "invite_on", Message: typedErr.Message}}
+	default:
+		err = s.deps.Rounds.SetInvitation(c.UserContext(), adminActor(c), year, in)
 	}
 	if errs := fieldErrors(err); errs != nil {
 		for i := range errs {
@@ -33,7 +41,7 @@ func (s *Server) saveInvitation(c *fiber.Ctx) error {
 				errs[i].Field = "roles-" + string(forms.Roles[0]) // the first checkbox, for the summary's link
 			}
 		}
-		return s.invitationsPageWith(c, 0, roles, &w, errs)
+		return s.invitationsPageWith(c, 0, &in, errs)
 	}
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ type InvitationsPage struct {
 	Page
 	Round        forms.Round
 	Roles        []Option // checked: the round invites them
+	InviteOn     QuestionView
 	Wording      forms.Wording
 	FieldErrors  map[string]*FieldError
 	Defaults     forms.Wording
@@ -28,14 +29,18 @@ type InvitationsPage struct {
 	Plan         *forms.InvitationPlan // what sending would do, when the round is open
 }
 
+// inviteOnQuestion asks the day the service sends a round's invitations by itself.
+var inviteOnQuestion = forms.Question{ID: "invite_on", Kind: forms.KindDate, Text: "Send the invitations by themselves from",
+	Hint: "While the round is open, the service emails them from this day, once each. Leave empty to send them yourself below. For example, 1 10 2024"}
+
 func (s *Server) invitationsPage(c *fiber.Ctx) error {
 	urn, _ := strconv.Atoi(c.Query("urn"))
-	return s.invitationsPageWith(c, urn, nil, nil, nil)
+	return s.invitationsPageWith(c, urn, nil, nil)
 }
 
 // invitationsPageWith shows the page previewing school urn (0: the first school);
-// roles and typed (if typed is not nil) are the settings form as typed, with errs.
-func (s *Server) invitationsPageWith(c *fiber.Ctx, urn int, roles []forms.Role, typed *forms.Wording, errs problem.FieldErrors) error {
+// typed (if not nil) is the settings form as typed, with errs beside its fields.
+func (s *Server) invitationsPageWith(c *fiber.Ctx, urn int, typed *forms.Invitation, errs problem.FieldErrors) error {
 	ctx := c.UserContext()
 	round, err := s.deps.Rounds.Get(ctx, c.Params("year"))
 	if err != nil {
@@ -45,15 +50,21 @@ func (s *Server) invitationsPageWith(c *fiber.Ctx, urn int, roles []forms.Role, 
 		FieldErrors: map[string]*FieldError{}, Placeholders: strings.Join(forms.Placeholders, ", "),
 		Defaults: forms.Wording{InviteSubject: forms.DefaultInviteSubject, InviteBody: forms.DefaultInviteBody}}
 	p.Back, p.Flash = "/admin/rounds/"+round.ID, flashFrom(c)
-	if typed == nil {
-		roles = round.InvitesRoles()
-	} else {
-		p.Wording = *typed
+	in := forms.Invitation{Roles: round.InvitesRoles(), On: round.InviteOn, Wording: round.Wording}
+	if typed != nil {
+		in = *typed
 	}
+	roles := in.Roles
+	p.Wording = in.Wording
+	p.InviteOn = questionViews(forms.Section{Questions: []forms.Question{inviteOnQuestion}}, map[string]forms.Answer{"invite_on": {Value: in.On}}, nil)[0]
 	for _, r := range forms.Roles {
 		p.Roles = append(p.Roles, Option{Value: string(r), Text: r.Label(), Selected: slices.Contains(roles, r)})
 	}
 	for _, e := range errs {
+		if e.Field == "invite_on" {
+			e.Field = forms.Field("invite_on", "-day") // a rule about the whole date: its first box
+			p.InviteOn.Error = &forms.AnswerError{Field: e.Field, Message: e.Message}
+		}
 		fe := &FieldError{Field: e.Field, Message: e.Message}
 		p.FieldErrors[e.Field] = fe
 		p.Errors = append(p.Errors, *fe)

@@ -55,7 +55,7 @@ var settings = []setting{
 	{"SMTP_PASSWORD", "smtp-password", "", "SMTP password (prefer the environment variable to the flag)"},
 	{"SMTP_FROM", "smtp-from", "", "the From address of the service's email"},
 	{"SMTP_TLS", "smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none (a relay on localhost)"},
-	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and sends what is due (0: never)"},
+	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and invitation days and sends what is due (0: never)"},
 	{"METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to /metrics; unset: /metrics answers only requests from this machine"},
 	{"REQUEST_TIMEOUT", "request-timeout", "30s", "how long a request may run before its store calls are cancelled (at least 1s)"},
 	{"PUBLIC_URL", "public-url", "", "the address people reach the service at, for links in emails and mail merges (default: http://ADDR)"},

@@ -64,7 +64,7 @@ func commands() []command {
 		{"contacts list", "[--format table|csv]", "print the contact book", contactsListFlags, false},
 		{"round retention", "--year 2024-25 --years 6", "set how many years after the deadline a round's answers are kept", roundRetentionFlags, false},
 		{"returns purge", "[--today yyyy-mm-dd]", "purge the answers of rounds whose retention has ended (the service also does this hourly)", returnsPurgeFlags, false},
-		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step", remindersRunFlags, false},
+		{"reminders run", "[--today yyyy-mm-dd]", "send the reminders due now (or on the given day) for every open round, once per school and step, and the invitations of rounds whose invitation day has come", remindersRunFlags, false},
 		{"export returns", "--round 2022-23 --out FILE [--format xlsx|csv]", "write the return-rate workbook (or the school rows as CSV)", exportReturnsFlags, false},
 		{"joso year create", "--year 2023-24", "create a JOSO programme year, starting from the last year's missions and XP rules", josoYearCreateFlags, false},
 		{"joso year move", "--year 2023-24 open|close|reopen|archive", "move a JOSO programme year on (a closed year takes no new XP)", josoYearMoveFlags, false},
