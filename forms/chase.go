@@ -294,6 +294,28 @@ func (c *Chase) claimOnce(ctx context.Context, coll *mongo.Collection, id string
 	return true, nil
 }
 
+// Reachable counts the returns of list (of round year) a reminder would reach (by their
+// contact email, or a contact in the round's roles), and those it would not: what a
+// confirmation says before reminding a group.
+func (c *Chase) Reachable(ctx context.Context, year string, list []Return) (reached, unreached int, err error) {
+	round, err := c.rounds.Get(ctx, year)
+	if err != nil {
+		return 0, 0, err
+	}
+	book, err := c.rounds.book.byURN(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range list {
+		if len(recipients(round, r, book[r.URN])) > 0 {
+			reached++
+		} else {
+			unreached++
+		}
+	}
+	return reached, unreached, nil
+}
+
 // recipients is whom a school's reminders go to: the return's contact email and the
 // school's contacts in the round's roles that mail reaches, each once.
 func recipients(round Round, r Return, sc SchoolContacts) []string {

@@ -167,7 +167,7 @@ type ContactInput struct {
 // Check applies the rules of a contact, field by field.
 func (in ContactInput) Check() problem.FieldErrors {
 	var errs problem.FieldErrors
-	if name := strings.TrimSpace(in.Name); name == "" || !text.Fits(name, 200) {
+	if name := text.Line(in.Name); name == "" || !text.Fits(name, 200) {
 		errs = append(errs, problem.FieldError{Field: "name", Message: "Enter the contact's name (200 characters or fewer)"})
 	}
 	if !validEmail(strings.TrimSpace(in.Email)) {
@@ -185,7 +185,7 @@ func validEmail(email string) bool {
 }
 
 func (in ContactInput) contact(id string) Contact {
-	return Contact{ID: id, Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), Role: in.Role}
+	return Contact{ID: id, Name: text.Line(in.Name), Email: strings.TrimSpace(in.Email), Role: in.Role}
 }
 
 // ContactLine is one line of a contact book file.
@@ -462,7 +462,7 @@ var ErrBounceReason = problem.FieldErrors{{Field: "why", Message: "Enter why mai
 // SetBounced marks a contact's address as one mail does not reach, with when and why (or
 // clears the mark, with why empty), and records who did it.
 func (b *ContactBook) SetBounced(ctx context.Context, by audit.Actor, urn int, id string, bounced bool, why string, now time.Time) error {
-	why = strings.TrimSpace(why)
+	why = text.Line(why)
 	if bounced && (why == "" || !text.Fits(why, 500)) {
 		return ErrBounceReason
 	}

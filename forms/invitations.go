@@ -121,6 +121,10 @@ func (in Invitation) Check() problem.FieldErrors {
 
 // SetInvitation sets a round's invitation settings, and records who did it.
 func (rs *Rounds) SetInvitation(ctx context.Context, by audit.Actor, year string, in Invitation) error {
+	// Cleaned as every text is where it enters (internal/text): subjects on one line.
+	w := &in.Wording
+	w.InviteSubject, w.ReminderSubject = text.Line(w.InviteSubject), text.Line(w.ReminderSubject)
+	w.InviteBody, w.ReminderBody = text.Lines(w.InviteBody), text.Lines(w.ReminderBody)
 	if errs := in.Check(); len(errs) > 0 {
 		return errs
 	}

@@ -91,6 +91,7 @@ type chaser interface {
 	RemindGroup(ctx context.Context, by audit.Actor, year string, keep func(forms.Return) bool, filter string, now time.Time) (forms.GroupReminder, error)
 	RecordContact(ctx context.Context, by audit.Actor, id forms.ReturnID, kind, note string, now time.Time) (forms.ChaseEntry, error)
 	Log(ctx context.Context, id forms.ReturnID) ([]forms.ChaseEntry, error)
+	Reachable(ctx context.Context, year string, list []forms.Return) (reached, unreached int, err error)
 	PreviewInvitation(ctx context.Context, id forms.ReturnID) (forms.Email, error)
 	SendTestInvitation(ctx context.Context, by audit.Actor, id forms.ReturnID, to string) (mail.Message, error)
 	PlanInvitations(ctx context.Context, year string, roles []forms.Role) (forms.InvitationPlan, error)

@@ -27,7 +27,8 @@ type config struct {
 	PublicURL    string   // where governors' links point
 	MetricsToken string   // bearer token for /metrics
 	SMTP         mail.SMTP
-	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
+	// ReminderEvery is how often the reminder schedule and the rounds' invitation days are
+	// checked; 0 turns them off here
 	// (another instance, or `assure reminders run` from cron, may send them).
 	ReminderEvery time.Duration
 	// RequestTimeout bounds each request's work.
