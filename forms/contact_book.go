@@ -17,7 +17,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lscp/assure/exports"
 	"github.com/lscp/assure/internal/audit"
@@ -330,7 +329,7 @@ func (b *ContactBook) defaultContactEmails(ctx context.Context, returns []Return
 
 // All is every school's contacts, by URN.
 func (b *ContactBook) All(ctx context.Context) ([]SchoolContacts, error) {
-	out, err := store.FindAll[SchoolContacts](ctx, b.c, bson.D{}, options.Find().SetSort(bson.D{{Key: "urn", Value: 1}}))
+	out, err := store.FindAll[SchoolContacts](ctx, b.c, bson.D{})
 	if err != nil {
 		return nil, fmt.Errorf("contact book: listing: %w", err)
 	}

@@ -196,7 +196,7 @@ func TestAccessToEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	adminOnly := []string{"/admin", "/admin/schools", "/admin/schools?phase=special&q=academy", "/admin/schools/990001",
-		"/admin/schools/import", "/admin/schools/import/" + job.ID, "/admin/schools/import/" + job.ID + "/status", "/admin/audit", "/sign-out", "/admin/joso"}
+		"/admin/schools/import", "/admin/schools/import/" + job.ID, "/admin/schools/import/" + job.ID + "/status", "/admin/audit", "/sign-out", "/admin/joso", "/admin/contacts", "/admin/contacts.csv"}
 	public := []string{"/", "/sign-in", "/healthz", "/assets/assure.css", "/assets/app.js"}
 
 	anon := srv.client(t)
