@@ -48,10 +48,10 @@ type Deps struct {
 	Mail      outboxReader
 	Chase     chaser
 	// Contacts is the partnership's contact book, which outlives rounds.
-	Contacts  contactBook
-	Accounts  adminAccounts
-	Audit     auditLog
-	JOSO      JOSO
+	Contacts contactBook
+	Accounts adminAccounts
+	Audit    auditLog
+	JOSO     JOSO
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).
 	Storage fiber.Storage
 	Logger  *slog.Logger
