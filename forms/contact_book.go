@@ -343,24 +343,26 @@ func (b *ContactBook) save(ctx context.Context, sc SchoolContacts) error {
 	read := sc.Version
 	sc.Version++
 	sc.Changed = time.Now().UTC()
-	err := b.st.Write(ctx, func(ctx context.Context) error {
-		if read == 0 {
+	var err error
+	done := true
+	if read == 0 {
+		err = b.st.Write(ctx, func(ctx context.Context) error {
 			_, err := b.c.InsertOne(ctx, sc)
 			return err
+		})
+		if store.IsDuplicateKey(err) {
+			done, err = false, nil
 		}
-		res, err := b.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: sc.ID}, {Key: "version", Value: read}}, sc)
-		if err == nil && res.MatchedCount == 0 {
-			return ErrContactsChanged
-		}
-		return err
-	})
-	if store.IsDuplicateKey(err) {
-		return ErrContactsChanged
+	} else {
+		done, err = b.st.ReplaceIfVersion(ctx, b.c, sc.ID, read, sc)
 	}
-	if err != nil && !errors.Is(err, ErrContactsChanged) {
+	if err != nil {
 		return fmt.Errorf("contact book: saving URN %d: %w", sc.URN, err)
 	}
-	return err
+	if !done {
+		return ErrContactsChanged
+	}
+	return nil
 }
 
 // change applies edit to a school's contacts and saves them, and records it.

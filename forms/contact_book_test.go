@@ -428,3 +428,35 @@ func TestInvitationsGoByThemselvesFromTheRoundsDay(t *testing.T) {
 		t.Fatalf("again: %+v %v", run, err)
 	}
 }
+
+// Two admins adding contacts to one school at once: each add is kept, or refused as a
+// conflict to repeat; none is lost.
+func TestConcurrentEditsOfASchoolLoseNothing(t *testing.T) {
+	t.Parallel()
+	rs, urns := bookRegister(t)
+	b := rs.ContactBook()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	added := 0
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := b.Add(ctx, audit.CommandLine, urns[0], ContactInput{Name: "Clerk", Email: fmt.Sprintf("clerk%d@x.org", i), Role: RoleClerk})
+			switch {
+			case err == nil:
+				mu.Lock()
+				added++
+				mu.Unlock()
+			case !errors.Is(err, ErrContactsChanged):
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	sc, err := b.OfSchool(ctx, urns[0])
+	if err != nil || added == 0 || len(sc.Contacts) != added {
+		t.Fatalf("%d adds succeeded, %d contacts kept (%v)", added, len(sc.Contacts), err)
+	}
+}
