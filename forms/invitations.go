@@ -344,6 +344,9 @@ func (c *Chase) SendInvitations(ctx context.Context, by audit.Actor, year string
 	if round.State != RoundOpen {
 		return run, ErrRoundNotOpen
 	}
+	if len(roles) == 0 {
+		roles = round.InvitesRoles()
+	}
 	list, plan, err := c.invitees(ctx, round, roles)
 	if err != nil {
 		return run, err

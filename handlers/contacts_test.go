@@ -111,7 +111,7 @@ func TestContactBookAndInvitationPages(t *testing.T) {
 	inv := "/admin/rounds/2024-25/invitations"
 	code, body, _ = admin.get(inv + "?urn=" + strconv.Itoa(urnA))
 	if code != http.StatusOK || !strings.Contains(body, "dsl-a@school.example.org, gov-a@school.example.org") || strings.Contains(body, "head-a@") ||
-		!strings.Contains(body, "Invitations can be sent while the round is open.) {
+		!strings.Contains(body, "Invitations can be sent while the round is open.") {
 		t.Fatalf("preview: %d\n%s", code, body)
 	}
 	code, body, _ = admin.post(inv, url.Values{"_csrf": {admin.csrf}, "roles": {"dsl", "safeguarding-governor"}, "invite_subject": {"Assurance from {school}"},
