@@ -90,9 +90,11 @@ type Chase struct {
 	links  *Links
 	log    *mongo.Collection
 	steps  *mongo.Collection
-	mail   Sender
-	cfg    ChaseConfig
-	holder string
+	// invites holds the invitations claimed, keyed round:URN:email (invitations.go).
+	invites *mongo.Collection
+	mail    Sender
+	cfg     ChaseConfig
+	holder  string
 }
 
 // NewChase chases the returns of rs, sending through m.
@@ -100,7 +102,8 @@ func NewChase(rs *Rounds, m Sender, cfg ChaseConfig) *Chase {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	host, _ := os.Hostname()
-	return &Chase{rounds: rs, links: NewLinks(rs), log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"), mail: m, cfg: cfg,
+	return &Chase{rounds: rs, links: NewLinks(rs), log: rs.st.Collection("chase_log"), steps: rs.st.Collection("reminder_steps"),
+		invites: rs.st.Collection("invitations"), mail: m, cfg: cfg,
 		holder: host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)}
 }
 
@@ -226,10 +229,14 @@ func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 		if err != nil {
 			return run, err
 		}
+		book, err := c.rounds.book.byURN(ctx)
+		if err != nil {
+			return run, err
+		}
 		for _, r := range all {
 			switch {
 			case !r.Chaseable():
-			case r.ContactEmail == "":
+			case len(recipients(round, r, book[r.URN])) == 0:
 				run.NoEmail++
 			default:
 				chase = append(chase, r)
@@ -244,7 +251,7 @@ func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 				run.AlreadyDone++
 				continue
 			}
-			e, err := c.remind(ctx, round, r, ContactReminder, step, "reminder schedule", now)
+			e, err := c.remind(ctx, round, r, recipients(round, r, book[r.URN]), ContactReminder, step, "reminder schedule", now)
 			if err := countDelivery(e, err, &run.Sent, &run.Failed); err != nil {
 				return run, err
 			}
@@ -268,18 +275,61 @@ func countDelivery(e ChaseEntry, err error, sent, failed *int) error {
 
 // claim records that a school's step is being sent; false means it already was.
 func (c *Chase) claim(ctx context.Context, r Return, step int, now time.Time) (bool, error) {
-	id := r.ID + ":" + strconv.Itoa(step)
+	return c.claimOnce(ctx, c.steps, r.ID+":"+strconv.Itoa(step), bson.E{Key: "round", Value: r.Round}, now)
+}
+
+// claimOnce records in coll, under id, that something is being sent; false means it
+// already was (by this instance or another: the store's unique _id decides).
+func (c *Chase) claimOnce(ctx context.Context, coll *mongo.Collection, id string, extra bson.E, now time.Time) (bool, error) {
 	err := c.rounds.st.Write(ctx, func(ctx context.Context) error {
-		_, err := c.steps.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: now.UTC()}, {Key: "by", Value: c.holder}})
+		_, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, extra, {Key: "at", Value: now.UTC()}, {Key: "by", Value: c.holder}})
 		return err
 	})
 	if store.IsDuplicateKey(err) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("chase: claiming reminder %s: %w", id, err)
+		return false, fmt.Errorf("chase: claiming %s: %w", id, err)
 	}
 	return true, nil
+}
+
+// Reachable counts the returns of list (of round year) a reminder would reach (by their
+// contact email, or a contact in the round's roles), and those it would not: what a
+// confirmation says before reminding a group.
+func (c *Chase) Reachable(ctx context.Context, year string, list []Return) (reached, unreached int, err error) {
+	round, err := c.rounds.Get(ctx, year)
+	if err != nil {
+		return 0, 0, err
+	}
+	book, err := c.rounds.book.byURN(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range list {
+		if len(recipients(round, r, book[r.URN])) > 0 {
+			reached++
+		} else {
+			unreached++
+		}
+	}
+	return reached, unreached, nil
+}
+
+// recipients is whom a school's reminders go to: the return's contact email and the
+// school's contacts in the round's roles that mail reaches, each once.
+func recipients(round Round, r Return, sc SchoolContacts) []string {
+	var out []string
+	add := func(email string) {
+		if email != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, email) }) {
+			out = append(out, email)
+		}
+	}
+	add(r.ContactEmail)
+	for _, ct := range sc.WithRoles(round.InvitesRoles()) {
+		add(ct.Email)
+	}
+	return out
 }
 
 // SendReminder sends one school a reminder now, at an admin's request, and records it. A
@@ -314,8 +364,12 @@ func (c *Chase) RemindGroup(ctx context.Context, by audit.Actor, year string, ke
 	if err != nil {
 		return g, err
 	}
+	book, err := c.rounds.book.byURN(ctx)
+	if err != nil {
+		return g, err
+	}
 	for _, r := range list {
-		if r.ContactEmail == "" {
+		if len(recipients(round, r, book[r.URN])) == 0 {
 			g.NoEmail++
 			continue
 		}
@@ -344,15 +398,37 @@ func (c *Chase) sendReminder(ctx context.Context, by audit.Actor, id ReturnID, n
 	if !r.Chaseable() {
 		return ChaseEntry{}, ErrNotChaseable
 	}
-	if r.ContactEmail == "" {
+	sc, err := c.rounds.book.OfSchool(ctx, r.URN)
+	if err != nil {
+		return ChaseEntry{}, err
+	}
+	to := recipients(round, r, sc)
+	if len(to) == 0 {
 		return ChaseEntry{}, ErrNoContactEmail
 	}
-	return c.remind(ctx, round, r, ContactManualReminder, 0, by.Name, now)
+	return c.remind(ctx, round, r, to, ContactManualReminder, 0, by.Name, now)
 }
 
-// remind emails a school its link and logs it. It is the school's current link, the one
-// of the mail merge: a reminder never ends a governor's session or a link already sent.
-func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, step int, by string, now time.Time) (ChaseEntry, error) {
+// remind emails a school's reminder to each address of to, and gives the first entry
+// whose delivery failed, or else the last one.
+func (c *Chase) remind(ctx context.Context, round Round, r Return, to []string, kind string, step int, by string, now time.Time) (ChaseEntry, error) {
+	text := func(round Round, r Return, link string) (string, string) { return c.reminderText(round, r, link, now) }
+	var last ChaseEntry
+	for _, addr := range to {
+		e, err := c.send(ctx, round, r, addr, kind, step, by, now, text)
+		if err != nil || e.Delivery == outbox.StatusFailed {
+			return e, err
+		}
+		last = e
+	}
+	return last, nil
+}
+
+// send emails a school's link to one address, in the words text gives, and logs it. It
+// is the school's current link, the one of the mail merge: a reminder or an invitation
+// never ends a governor's session or a link already sent.
+func (c *Chase) send(ctx context.Context, round Round, r Return, to, kind string, step int, by string, now time.Time,
+	text func(round Round, r Return, link string) (subject, body string)) (ChaseEntry, error) {
 	token, err := c.links.currentLink(ctx, r)
 	if err != nil {
 		return ChaseEntry{}, err
@@ -362,23 +438,34 @@ func (c *Chase) remind(ctx context.Context, round Round, r Return, kind string, 
 			return ChaseEntry{}, err
 		}
 	}
-	subject, body := c.reminderText(round, r, token, now)
-	msg, sendErr := c.mail.Send(ctx, r.ContactEmail, subject, body, "reminder", r.ID, token)
+	subject, body := text(round, r, urls.Return(c.cfg.PublicURL, token))
+	purpose := "reminder"
+	if kind == ContactInvitation {
+		purpose = ContactInvitation
+	}
+	msg, sendErr := c.mail.Send(ctx, to, subject, body, purpose, r.ID, token)
 	e := ChaseEntry{ID: bson.NewObjectID(), Return: r.ID, Round: round.ID, URN: r.URN, Kind: kind, Step: step, By: by, At: now.UTC(),
-		To: r.ContactEmail, Message: msg.ID.Hex(), Delivery: msg.Status, Error: msg.Error}
+		To: to, Message: msg.ID.Hex(), Delivery: msg.Status, Error: msg.Error}
 	if sendErr != nil && msg.Status != outbox.StatusFailed {
 		return e, sendErr // not even recorded in the outbox: nothing was sent
 	}
-	if err := c.append(ctx, e, msg.Status != outbox.StatusFailed); err != nil {
+	if err := c.append(ctx, e, msg.Status != outbox.StatusFailed && kind != ContactInvitation); err != nil {
 		return e, err
 	}
 	return e, sendErr
 }
 
-func (c *Chase) reminderText(round Round, r Return, token string, now time.Time) (subject, body string) {
-	due := round.Deadline
-	if d, err := time.Parse(time.DateOnly, round.Deadline); err == nil {
-		due = d.Format("Monday 2 January 2006")
+func (c *Chase) reminderText(round Round, r Return, link string, now time.Time) (subject, body string) {
+	due := round.longDeadline()
+	if round.Wording.ReminderSubject != "" || round.Wording.ReminderBody != "" {
+		subject, body = round.Wording.ReminderSubject, round.Wording.ReminderBody
+		if subject == "" {
+			subject = "Reminder: {school}'s safeguarding assurance is due {deadline}"
+		}
+		if body == "" {
+			body = DefaultInviteBody
+		}
+		return fill(subject, r.School.Name, due, link, c.cfg.Partnership), fill(body, r.School.Name, due, link, c.cfg.Partnership)
 	}
 	when := "today"
 	switch left := round.DaysToDeadline(now); {
@@ -393,7 +480,7 @@ func (c *Chase) reminderText(round Round, r Return, token string, now time.Time)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear governor,\n\n%s has not yet received %s's annual safeguarding assurance for %s (URN %d).\n",
 		c.cfg.Partnership, r.School.Name, round.ID, r.URN)
-	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s\n\n", due, when, urls.Return(c.cfg.PublicURL, token))
+	fmt.Fprintf(&b, "It is due by %s (%s).\n\nOpen your school's form with this link:\n%s\n\n", due, when, link)
 	b.WriteString("It is the same link your school was sent before; anything already saved is kept.\n")
 	b.WriteString("Please do not forward it: it opens your school's return.\n\n")
 	b.WriteString(c.cfg.Partnership + "\n")

@@ -21,9 +21,17 @@
 //     submitted, reopened, exempted, and their submitted versions; return_lists.go: a
 //     round's returns without answers, cached by change count.
 //   - links.go: Links, the schools' links (given out, replaced, revoked, resolved), over a
-//     thin linkStore; onetime_code.go: one-time codes; contacts.go: contact emails.
-//   - chase.go: Chase, the reminder schedule, reminders and the chase log; rates.go: the
-//     return rates; retention.go: purging answers.
+//     thin linkStore; onetime_code.go: one-time codes; contacts.go: a round's contact
+//     emails (one a return).
+//   - contact_book.go: ContactBook (Rounds.ContactBook), the partnership's contacts at each
+//     school by role, kept across rounds: the CSV import (whole or nothing; it replaces the
+//     contacts of the schools in the file), edits, bounced marks; a return's contact email
+//     defaults to its designated safeguarding lead or safeguarding governor.
+//   - chase.go: Chase, the reminder schedule, reminders (to the contact email and the
+//     round's roles) and the chase log; invitations.go: a round's invitation settings
+//     (roles, wording with placeholders, the day it sends by itself), preview, test and
+//     invitations, each claimed once per school and contact; rates.go: the return rates;
+//     retention.go: purging answers.
 //   - export_rows.go: the files forms gives out, written through exports from rows made
 //     here and nowhere else: Rounds.ExportReturns (the return-rate workbook or its CSV,
 //     audited), ReceiptPDF (the receipt, downloaded and emailed), Links.WriteLinksCSV

@@ -518,6 +518,9 @@ func (rs *Rounds) AddLate(ctx context.Context, by audit.Actor, id ReturnID) erro
 	}
 	ret := []Return{newReturn(id.Round, s.Record, time.Now().UTC())}
 	ret[0].AddedLate = true
+	if err := rs.book.defaultContactEmails(ctx, ret); err != nil {
+		return err
+	}
 	if err := rs.firstLinks(ctx, ret); err != nil {
 		return err
 	}

@@ -54,6 +54,13 @@ type Round struct {
 	// DefaultRetentionYears); Purged is when they were removed.
 	RetentionYears int       `bson:"retention_years,omitempty"`
 	Purged         time.Time `bson:"purged,omitempty"`
+	// InviteRoles are the contact book's roles the round invites and reminds (none set:
+	// DefaultInviteRoles); Wording is what its invitation and reminders say.
+	InviteRoles []Role  `bson:"invite_roles,omitempty"`
+	Wording     Wording `bson:"wording,omitempty"`
+	// InviteOn (yyyy-mm-dd) is the day from which the service sends the invitations by
+	// itself while the round is open; empty: only when an admin or a command sends them.
+	InviteOn string `bson:"invite_on,omitempty"`
 }
 
 // DefaultReminderDays is the schedule a new round starts with.
@@ -76,8 +83,9 @@ type Rounds struct {
 	returns  *Returns
 	links    *linkStore // the links' lookup documents and secret: see links.go
 	register *Register
-	audit    *audit.Log // the rules here record what they do
-	recent   sync.Map   // year → recentRound, for Recent
+	book     *ContactBook // the partnership's contacts, read to invite and remind
+	audit    *audit.Log   // the rules here record what they do
+	recent   sync.Map     // year → recentRound, for Recent
 }
 
 // recentRound is a round as read at a time.
@@ -93,9 +101,57 @@ const recentFor = 2 * time.Second
 
 // NewRounds opens the rounds in st.
 func NewRounds(st *store.Store, register *Register) *Rounds {
-	return &Rounds{st: st, rounds: st.Collection("rounds"), returns: newReturns(st), links: newLinkStore(st),
-		register: register, audit: audit.New(st)}
+	rs := &Rounds{st: st, rounds: st.Collection("rounds"), returns: newReturns(st), links: newLinkStore(st),
+		register: register, book: newContactBook(st, register), audit: audit.New(st)}
+	rs.book.changed = rs.defaultContactEmails
+	return rs
 }
+
+// defaultContactEmails gives the returns of open rounds of the schools urns that have no
+// contact email the contact book's default, after the book changed, and records it.
+func (rs *Rounds) defaultContactEmails(ctx context.Context, by audit.Actor, urns []int) error {
+	rounds, err := rs.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, round := range rounds {
+		if round.State != RoundOpen {
+			continue
+		}
+		all, err := rs.returns.OfRound(ctx, round.ID)
+		if err != nil {
+			return err
+		}
+		byURN := make(map[int]Return, len(all))
+		for _, r := range all {
+			byURN[r.URN] = r
+		}
+		set := 0
+		for _, urn := range urns {
+			r, ok := byURN[urn]
+			if !ok || r.ContactEmail != "" {
+				continue
+			}
+			sc, err := rs.book.OfSchool(ctx, urn)
+			if err != nil {
+				return err
+			}
+			if email := sc.DefaultEmail(); email != "" {
+				if err := rs.returns.setContactEmail(ctx, r.Key(), email); err != nil {
+					return err
+				}
+				set++
+			}
+		}
+		if set > 0 {
+			record(ctx, rs.audit, by, audit.ActionContactsLoaded, round.ID, fmt.Sprintf("%d contact emails from the contact book", set))
+		}
+	}
+	return nil
+}
+
+// ContactBook is the partnership's contacts at each school, which outlive rounds.
+func (rs *Rounds) ContactBook() *ContactBook { return rs.book }
 
 // Returns is the returns of the rounds.
 func (rs *Rounds) Returns() *Returns { return rs.returns }
@@ -254,6 +310,9 @@ func (rs *Rounds) Open(ctx context.Context, by audit.Actor, year string) (Round,
 			continue
 		}
 		returns = append(returns, newReturn(year, s.Record, now))
+	}
+	if err := rs.book.defaultContactEmails(ctx, returns); err != nil {
+		return r, err
 	}
 	if err := rs.insertReturns(ctx, returns); err != nil {
 		return r, fmt.Errorf("rounds: making returns: %w", err)

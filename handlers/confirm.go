@@ -86,7 +86,7 @@ func (s *Server) confirmRemind(c *fiber.Ctx, year string, f chaseFilter, withEma
 		Button: "Send " + reminders(withEmail), Cancel: "/admin/rounds/" + year + "/dashboard?" + f.query() + "#chase",
 		Paragraphs: []string{schools(withEmail) + " of this group will be emailed a reminder with their school's link."}}
 	if noEmail > 0 {
-		p.Paragraphs = append(p.Paragraphs, schools(noEmail)+" of this group have no contact email and will not be emailed.")
+		p.Paragraphs = append(p.Paragraphs, schools(noEmail)+" of this group have no contact email (nor anyone in the round's roles in the contact book) and will not be emailed.")
 	}
 	return s.confirm(c, "Send "+reminders(withEmail)+" now?", p)
 }

@@ -44,6 +44,19 @@ type roundsStore interface {
 	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
 	ChangeForm(ctx context.Context, by audit.Actor, year string, version int, change forms.FormChange) (forms.Definition, string, error)
 	FormChanges(ctx context.Context, year string) (string, []forms.FormDifference, error)
+	SetInvitation(ctx context.Context, by audit.Actor, year string, in forms.Invitation) error
+}
+
+// contactBook is what the contact pages need of forms.ContactBook.
+type contactBook interface {
+	OfSchool(ctx context.Context, urn int) (forms.SchoolContacts, error)
+	All(ctx context.Context) ([]forms.SchoolContacts, error)
+	Import(ctx context.Context, by audit.Actor, lines []forms.ContactLine, source string) (forms.ContactImport, error)
+	Add(ctx context.Context, by audit.Actor, urn int, in forms.ContactInput) (forms.Contact, error)
+	Change(ctx context.Context, by audit.Actor, urn int, id string, in forms.ContactInput) error
+	Remove(ctx context.Context, by audit.Actor, urn int, id string) error
+	SetBounced(ctx context.Context, by audit.Actor, urn int, id string, bounced bool, why string, now time.Time) error
+	WriteCSV(ctx context.Context, w io.Writer) error
 }
 
 // schoolReturns is what the round and return pages need of forms.Returns.
@@ -80,6 +93,11 @@ type chaser interface {
 	RemindGroup(ctx context.Context, by audit.Actor, year string, keep func(forms.Return) bool, filter string, now time.Time) (forms.GroupReminder, error)
 	RecordContact(ctx context.Context, by audit.Actor, id forms.ReturnID, kind, note string, now time.Time) (forms.ChaseEntry, error)
 	Log(ctx context.Context, id forms.ReturnID) ([]forms.ChaseEntry, error)
+	Reachable(ctx context.Context, year string, list []forms.Return) (reached, unreached int, err error)
+	PreviewInvitation(ctx context.Context, id forms.ReturnID) (forms.Email, error)
+	SendTestInvitation(ctx context.Context, by audit.Actor, id forms.ReturnID, to string) (mail.Message, error)
+	PlanInvitations(ctx context.Context, year string, roles []forms.Role) (forms.InvitationPlan, error)
+	SendInvitations(ctx context.Context, by audit.Actor, year string, roles []forms.Role, now time.Time) (forms.InvitationRun, error)
 }
 
 // outboxReader is what the pages need of the outbox (internal/mail): the email the service

@@ -9,9 +9,15 @@
 // round_move.go (open, close, reopen, archive), round_add.go, round_schedule.go,
 // round_contacts.go, round_remind.go; return_link.go, return_revoke.go,
 // return_contact.go, return_remind.go, return_log.go, return_exempt.go,
-// return_reopen.go. A governor's pages are governor.go, section.go, submit.go and
-// governor_code.go. The form editor is form_editor.go (its page and what its actions
-// share), form_section_save.go, form_question_save.go, form_move.go, form_remove.go, and
+// return_reopen.go; a round's invitations: round_invitations.go (the page: roles, wording,
+// preview), round_invitation_save.go, round_invitation_try.go (a test to the admin),
+// round_invite.go (send, after a confirmation). The contact book: contact_book.go (the
+// page and its download), contact_book_import.go, and a school's contacts on its register
+// page (school_contacts.go): contact_add.go, contact_change.go, contact_remove.go,
+// contact_bounced.go. A governor's pages are governor.go, section.go, submit.go and
+// governor_code.go.
+// The form editor is form_editor.go (its page and what its actions share),
+// form_section_save.go, form_question_save.go, form_move.go, form_remove.go, and
 // form_preview.go, which draws the governor's own task list and section pages as a school
 // of any phase would see them, saving nothing.
 //

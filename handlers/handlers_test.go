@@ -101,7 +101,7 @@ func newTestServerApp(t testing.TB, cfg Config, st *store.Store, acfg app.Config
 		// there. The deadline's own behaviour is tested on its own (deadline_test.go).
 		cfg.RequestTimeout = testRequestWait
 	}
-	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Returns: s.Returns, Links: s.Links, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
+	web, err := New(cfg, Deps{Store: st, Register: pages, Rounds: s.Rounds, Returns: s.Returns, Links: s.Links, Assurance: s.Assurance, Mail: s.Mail, Chase: s.Chase, Contacts: s.Contacts, Accounts: s.Accounts, Audit: s.Audit, Storage: kv.New(st, "kv", "web"),
 		JOSO: JOSOServices(s.JOSO)})
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestAccessToEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	adminOnly := []string{"/admin", "/admin/schools", "/admin/schools?phase=special&q=academy", "/admin/schools/990001",
-		"/admin/schools/import", "/admin/schools/import/" + job.ID, "/admin/schools/import/" + job.ID + "/status", "/admin/audit", "/sign-out", "/admin/joso"}
+		"/admin/schools/import", "/admin/schools/import/" + job.ID, "/admin/schools/import/" + job.ID + "/status", "/admin/audit", "/sign-out", "/admin/joso", "/admin/contacts", "/admin/contacts.csv"}
 	public := []string{"/", "/sign-in", "/healthz", "/assets/assure.css", "/assets/app.js"}
 
 	anon := srv.client(t)

@@ -118,7 +118,19 @@ var templateFuncs = template.FuncMap{
 	"rateTable": func(caption, group, previous string, rows []RateView) RateTable {
 		return RateTable{Caption: caption, Group: group, Previous: previous, Rows: rows}
 	},
-	"title": title,
+	"title": capitalise,
+	"lines": func(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") },
+	"wordingField": func(id, label, value, def string, long bool, err *FieldError) WordingField {
+		return WordingField{ID: id, Label: label, Value: value, Default: def, Long: long, Error: err}
+	},
+}
+
+// WordingField is one box of a round's wording: its value, and the standard wording
+// shown when it is empty.
+type WordingField struct {
+	ID, Label, Value, Default string
+	Long                      bool
+	Error                     *FieldError
 }
 
 // RateTable is a table of return rates, with the previous round beside when there is one.

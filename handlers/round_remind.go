@@ -27,13 +27,11 @@ func (s *Server) remindGroup(c *fiber.Ctx) error {
 		return err
 	}
 	if !confirmed(c) {
-		withEmail := 0
-		for _, r := range list {
-			if r.ContactEmail != "" {
-				withEmail++
-			}
+		withEmail, noEmail, err := s.deps.Chase.Reachable(ctx, year, list)
+		if err != nil {
+			return err
 		}
-		return s.confirmRemind(c, year, f, withEmail, len(list)-withEmail)
+		return s.confirmRemind(c, year, f, withEmail, noEmail)
 	}
 	g, err := s.deps.Chase.RemindGroup(ctx, adminActor(c), year, f.keep, f.query(), time.Now())
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/problem"
 )
 
 // schoolsPerPage keeps the register page quick to read and to render.
@@ -85,14 +86,22 @@ func (s *Server) schoolsList(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "schools", p)
 }
 
-// SchoolPage is one school's register entry and history.
+// SchoolPage is one school's register entry, its contacts and its history.
 type SchoolPage struct {
 	Page
-	School  forms.School
-	History []forms.SchoolChange
+	School   forms.School
+	Contacts []forms.Contact
+	Add      ContactForm // the form to add a contact
+	History  []forms.SchoolChange
 }
 
 func (s *Server) schoolPage(c *fiber.Ctx) error {
+	return s.schoolPageWith(c, forms.ContactInput{Role: forms.RoleDSL}, nil)
+}
+
+// schoolPageWith shows a school's page with the add-a-contact form as typed, and errs
+// beside it (then as 422).
+func (s *Server) schoolPageWith(c *fiber.Ctx, typed forms.ContactInput, errs problem.FieldErrors) error {
 	urn, err := c.ParamsInt("urn")
 	if err != nil {
 		return fiber.ErrNotFound
@@ -105,7 +114,16 @@ func (s *Server) schoolPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := SchoolPage{Page: s.basePage(c, school.Name), School: school, History: history}
-	p.Back = "/admin/schools"
-	return s.render(c, fiber.StatusOK, "school", p)
+	book, err := s.deps.Contacts.OfSchool(c.UserContext(), urn)
+	if err != nil {
+		return err
+	}
+	p := SchoolPage{Page: s.basePage(c, school.Name), School: school, History: history, Contacts: book.Contacts}
+	p.Back, p.Flash = "/admin/schools", flashFrom(c)
+	p.Add = contactForm("new-", typed, errs, &p.Page)
+	status := fiber.StatusOK
+	if len(errs) > 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.render(c, status, "school", p)
 }

@@ -55,7 +55,7 @@ func bodyLimitFor(path string) (limit int, role string) {
 	switch {
 	case p == "/admin/schools/import":
 		return MaxUploadBytes + maxFormBytes, sessAdmin
-	case strings.HasPrefix(p, "/admin/rounds/") && strings.HasSuffix(p, "/contacts"):
+	case p == "/admin/contacts" || strings.HasPrefix(p, "/admin/rounds/") && strings.HasSuffix(p, "/contacts"):
 		return forms.MaxContactsFileSize + maxFormBytes, sessAdmin
 	case strings.HasPrefix(p, "/joso/school/activities/") && strings.HasSuffix(p, "/evidence"):
 		return missions.MaxEvidenceBytes + maxFormBytes, sessTeam // the file and the form around it

@@ -50,9 +50,11 @@ type Deps struct {
 	Assurance assurance
 	Mail      outboxReader
 	Chase     chaser
-	Accounts  adminAccounts
-	Audit     auditLog
-	JOSO      JOSO
+	// Contacts is the partnership's contact book, which outlives rounds.
+	Contacts contactBook
+	Accounts adminAccounts
+	Audit    auditLog
+	JOSO     JOSO
 	// Storage keeps sessions and rate-limit counters (a store-backed fiber.Storage).
 	Storage fiber.Storage
 	Logger  *slog.Logger

@@ -27,20 +27,12 @@ type TeamMember struct {
 }
 
 func teamMember(ad accounts.Admin) TeamMember {
-	m := TeamMember{Email: ad.Email, Role: ad.Role.Label(), Status: title(string(ad.Status())), TwoFactor: ad.TwoFactor(),
+	m := TeamMember{Email: ad.Email, Role: ad.Role.Label(), Status: capitalise(string(ad.Status())), TwoFactor: ad.TwoFactor(),
 		Href: memberHref(ad), LastSignIn: "Never"}
 	if !ad.LastSignIn.IsZero() {
 		m.LastSignIn = ad.LastSignIn.In(london).Format("2 Jan 2006 15:04")
 	}
 	return m
-}
-
-// title gives s a capital first letter (an ASCII word: a status, a kind).
-func title(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // roleOptions are the roles to choose from, with chosen selected.

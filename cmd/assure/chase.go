@@ -81,6 +81,13 @@ func remindersRunFlags(fs *flag.FlagSet) action {
 		}
 		fmt.Fprintf(e.stdout, "Reminders: %d sent, %d failed, %d already had this step, %d schools have no contact email (rounds: %s).\n",
 			run.Sent, run.Failed, run.AlreadyDone, run.NoEmail, strings.Join(run.Rounds, ", "))
+		inv, rounds, err := a.Chase.InvitationsDue(ctx, now)
+		if err != nil {
+			return err
+		}
+		if inv.Sent+inv.Failed > 0 {
+			fmt.Fprintf(e.stdout, "Invitations: %d sent, %d failed (rounds whose invitation day has come: %s).\n", inv.Sent, inv.Failed, strings.Join(rounds, ", "))
+		}
 		return nil
 	}
 }
@@ -90,7 +97,8 @@ func (a *app) sendDueReminders(ctx context.Context, now time.Time) (forms.Remind
 	return a.Chase.RunDue(ctx, now)
 }
 
-// remindReturns runs the reminder schedule every interval until ctx ends.
+// remindReturns runs the reminder schedule, and sends the invitations of rounds whose
+// invitation day has come, every interval until ctx ends.
 func remindReturns(ctx context.Context, a *app, every time.Duration) {
 	if every <= 0 {
 		return
@@ -102,6 +110,13 @@ func remindReturns(ctx context.Context, a *app, every time.Duration) {
 			a.log.Warn("sending reminders", "err", err)
 		case run.Sent+run.Failed > 0:
 			a.log.Info("reminders sent", "sent", run.Sent, "failed", run.Failed, "rounds", strings.Join(run.Rounds, ","))
+		}
+		inv, rounds, err := a.Chase.InvitationsDue(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("sending invitations", "err", err)
+		case inv.Sent+inv.Failed > 0:
+			a.log.Info("invitations sent", "sent", inv.Sent, "failed", inv.Failed, "rounds", strings.Join(rounds, ","))
 		}
 		select {
 		case <-ctx.Done():

@@ -27,7 +27,8 @@ type config struct {
 	PublicURL    string   // where governors' links point
 	MetricsToken string   // bearer token for /metrics
 	SMTP         mail.SMTP
-	// ReminderEvery is how often the reminder schedule is checked; 0 turns it off here
+	// ReminderEvery is how often the reminder schedule and the rounds' invitation days are
+	// checked; 0 turns them off here
 	// (another instance, or `assure reminders run` from cron, may send them).
 	ReminderEvery time.Duration
 	// RequestTimeout bounds each request's work.
@@ -57,7 +58,7 @@ var settings = []setting{
 	{"SMTP_PASSWORD", "smtp-password", "", "SMTP password (prefer the environment variable to the flag)"},
 	{"SMTP_FROM", "smtp-from", "", "the From address of the service's email"},
 	{"SMTP_TLS", "smtp-tls", "starttls", "starttls, tls (implicit, port 465) or none (a relay on localhost)"},
-	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and sends what is due (0: never)"},
+	{"REMINDER_INTERVAL", "reminder-interval", "10m", "how often the service checks rounds' reminder schedules and invitation days and sends what is due (0: never)"},
 	{"METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to /metrics; unset: /metrics answers only requests from this machine"},
 	{"REQUEST_TIMEOUT", "request-timeout", "30s", "how long a request may run before its store calls are cancelled (at least 1s)"},
 	{"REQUIRE_2FA", "require-2fa", "false", "true: every team member must sign in with a code from an authenticator app (one without it sets it up after their password, before anything else)"},

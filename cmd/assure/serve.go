@@ -37,7 +37,7 @@ func serve(ctx context.Context, e env, a *app, _ []string) error {
 		Partnership: a.cfg.Partnership, LAs: a.cfg.LAs, StoreKind: a.Store.Kind, TrustProxy: a.cfg.TrustProxy, CSRFKey: csrfKey,
 		PublicURL: a.cfg.PublicURL, MetricsToken: a.cfg.MetricsToken, RequestTimeout: a.cfg.RequestTimeout,
 		RequireTwoFactor: a.cfg.RequireTwoFactor,
-	}, handlers.Deps{Store: a.Store, Register: a.Register, Rounds: a.Rounds, Returns: a.Returns, Links: a.App.Links, Assurance: a.Assurance, Mail: a.Mail, Chase: a.Chase, JOSO: handlers.JOSOServices(a.JOSO), Accounts: a.Accounts, Audit: a.Audit, Storage: storage, Logger: a.log})
+	}, handlers.Deps{Store: a.Store, Register: a.Register, Rounds: a.Rounds, Returns: a.Returns, Links: a.App.Links, Assurance: a.Assurance, Mail: a.Mail, Chase: a.Chase, Contacts: a.Contacts, JOSO: handlers.JOSOServices(a.JOSO), Accounts: a.Accounts, Audit: a.Audit, Storage: storage, Logger: a.log})
 	if err != nil {
 		return err
 	}

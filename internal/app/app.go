@@ -43,6 +43,7 @@ type App struct {
 	Links     *forms.Links
 	Assurance *forms.Assurance
 	Chase     *forms.Chase
+	Contacts  *forms.ContactBook
 	Accounts  *accounts.Accounts
 	Audit     *audit.Log
 	Mail      *mail.Mailer
@@ -81,6 +82,7 @@ func New(st *store.Store, cfg Config) *App {
 		Mail: mail.New(st, cfg.SMTP)}
 	a.JOSO = missions.New(st, a.Audit, a.Mail, missions.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Returns = a.Rounds.Returns()
+	a.Contacts = a.Rounds.ContactBook()
 	a.Links = forms.NewLinks(a.Rounds)
 	a.Accounts = accounts.New(st, a.Audit, a.Mail, accounts.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})

@@ -1,6 +1,6 @@
 // Package app is the one place that opens the store and builds every service over it:
 // the schools register, rounds and returns, the assurance service (submission with its
-// PDF receipt), chasing, the JOSO programme and its mailer, admin accounts, the audit
+// PDF receipt), chasing and invitations, the contact book, the JOSO programme and its mailer, admin accounts, the audit
 // log and the outbox. `assure serve`, every command, the handler tests and the load test
 // all get their services here, so they run what the service runs.
 //

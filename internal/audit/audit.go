@@ -50,6 +50,16 @@ const (
 	ActionRetentionSet     = "retention-set"
 	ActionEmailed          = "return-emailed"      // a receipt or a reopening notice, sent or held
 	ActionEmailFailed      = "return-email-failed" // the same, not delivered
+
+	ActionContactsImported     = "contact-book-imported"
+	ActionContactAdded         = "contact-added"
+	ActionContactChanged       = "contact-changed"
+	ActionContactRemoved       = "contact-removed"
+	ActionContactBounced       = "contact-marked-bounced"
+	ActionContactBounceCleared = "contact-bounce-cleared"
+	ActionInvitationSettings   = "invitation-settings-set"
+	ActionInvitationsSent      = "invitations-sent"
+	ActionInvitationTest       = "invitation-test-sent"
 	// The JOSO programme.
 	ActionJOSOYear        = "joso-year-changed"
 	ActionJOSOEnrolled    = "joso-school-enrolled"
@@ -244,4 +254,6 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionEmailed, ActionEmailFailed,
 	ActionAdminInvited, ActionInvitationAccepted, ActionRoleChanged, ActionDeactivated, ActionReactivated,
 	ActionResetAsked, ActionPasswordReset, ActionPasswordAccepted, ActionTwoFactorSetUp, ActionTwoFactorFailed, ActionTwoFactorOff,
+	ActionContactsImported, ActionContactAdded, ActionContactChanged, ActionContactRemoved,
+	ActionContactBounced, ActionContactBounceCleared, ActionInvitationSettings, ActionInvitationsSent, ActionInvitationTest,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}
