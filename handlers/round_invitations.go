@@ -23,8 +23,8 @@ type InvitationsPage struct {
 	FieldErrors  map[string]*FieldError
 	Defaults     forms.Wording
 	Placeholders string
-	Schools      []Option // to preview with
-	Preview      *forms.Email
+	Schools      []Option     // to preview with
+	Sample       *forms.Email // the invitation as a chosen school would get it (not Page.Preview, a form preview)
 	PreviewURN   int
 	Plan         *forms.InvitationPlan // what sending would do, when the round is open
 }
@@ -87,7 +87,7 @@ func (s *Server) invitationsPageWith(c *fiber.Ctx, urn int, typed *forms.Invitat
 		if err != nil {
 			return err
 		}
-		p.Preview, p.PreviewURN = &e, urn
+		p.Sample, p.PreviewURN = &e, urn
 	}
 	if round.State == forms.RoundOpen {
 		plan, err := s.deps.Chase.PlanInvitations(ctx, round.ID, nil)

@@ -57,14 +57,18 @@ func storeSnapshot(t *testing.T, srv *testServer) map[string][32]byte {
 }
 
 // routePath fills an admin route's parameters with things josoServer made.
-func routePath(r adminRoute, job, activity, evidence string) string {
+func routePath(r adminRoute, job, activity, evidence, contact string) string {
 	p := r.path
 	switch {
 	case strings.HasPrefix(p, "/schools/import/:id"):
 		p = strings.Replace(p, ":id", job, 1)
 	case strings.HasPrefix(p, "/team/:id"):
 		p = strings.Replace(p, ":id", url.PathEscape(viewerEmail), 1)
+	case strings.Contains(p, "/contacts/:id"):
+		p = strings.Replace(p, ":id", contact, 1)
 	}
+	p = strings.Replace(p, ":section", "dsl", 1)
+	p = strings.Replace(p, ":question", "dsl.on_slt", 1)
 	year := "2024-25"
 	if strings.HasPrefix(p, "/joso") {
 		year = "2022-23"
@@ -88,6 +92,11 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contact, err := srv.rounds.ContactBook().Add(ctx, audit.Actor{Name: "test"}, urnB,
+		forms.ContactInput{Name: "Dee Ess", Email: "dsl@school.example.org", Role: forms.RoleDSL})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for email, role := range map[string]accounts.Role{viewerEmail: accounts.Viewer, officerEmail: accounts.Officer} {
 		if _, err := srv.accounts.CreateWithRole(ctx, audit.System, email, memberPass, role); err != nil {
 			t.Fatal(err)
@@ -105,7 +114,7 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 			continue
 		}
 		gets++
-		p := routePath(r, job.ID, activity, evidence)
+		p := routePath(r, job.ID, activity, evidence, contact.ID)
 		code, body, _ := v.get(p)
 		if r.role == viewer && code != http.StatusOK {
 			t.Errorf("viewer GET %s: %d\n%.400s", p, code, body)
@@ -128,7 +137,7 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 			continue
 		}
 		changes++
-		p := routePath(r, job.ID, activity, evidence)
+		p := routePath(r, job.ID, activity, evidence, contact.ID)
 		form := url.Values{"_csrf": {v.csrf}, "confirm": {"yes"}, "role": {"administrator"}, "email": {"x@example.org"}, "reason": {"test"}}
 		if code, body, _ := v.post(p, form); code != http.StatusForbidden || !strings.Contains(body, "You cannot do this") {
 			t.Errorf("viewer %s %s: %d\n%.400s", r.method, p, code, body)
