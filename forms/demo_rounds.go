@@ -187,7 +187,7 @@ func demoRound(ctx context.Context, rs *Rounds, sp demoRoundSpec, def Definition
 				}
 				slices.Sort(r.Completed)
 				r.Status, r.Submitted, r.FirstSubmitted, r.Submissions = StatusSubmitted, at.UTC(), at.UTC(), 1
-				r.Late, r.Reference, r.Version, r.Updated = round.Late(at), NewReference(), len(r.Completed)+1, at.UTC()
+				r.Late, r.Reference, r.Version, r.Updated = round.Late(r, at), NewReference(), len(r.Completed)+1, at.UTC()
 				r.CannotAssure = !giveAssurance
 			}
 			returns = append(returns, r)

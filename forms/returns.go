@@ -95,6 +95,10 @@ type Return struct {
 	SubmitKey      string    `bson:"submit_key,omitempty"`
 	Submissions    int       `bson:"submissions"`
 	ReopenReason   string    `bson:"reopen_reason,omitempty"`
+	// Extension is the school's own deadline (yyyy-mm-dd), given by an admin with a
+	// reason; empty, the round's deadline applies. See deadlines.go.
+	Extension       string `bson:"extension,omitempty"`
+	ExtensionReason string `bson:"extension_reason,omitempty"`
 	ContactEmail   string    `bson:"contact_email,omitempty"`
 	Code           codeState `bson:",inline"`
 	// Chasing, counted here so the dashboard reads one document per school; the chase
@@ -352,7 +356,7 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return
 		return r, e, false, err
 	}
 	at := s.At.UTC()
-	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
+	ref, late, n := NewReference(), round.Late(r, at), r.Submissions+1
 	signed := Return{Answers: answers}
 	set := bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 		{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at},

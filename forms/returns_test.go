@@ -96,7 +96,7 @@ func TestRoundLifecycle(t *testing.T) {
 	if err := rs.Archive(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	if r.Late(time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
+	if r.Late(Return{}, time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(Return{}, time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
 		t.Error("deadline plus two days' grace is wrong")
 	}
 }

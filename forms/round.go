@@ -59,15 +59,6 @@ type Round struct {
 // DefaultReminderDays is the schedule a new round starts with.
 var DefaultReminderDays = []int{21, 7, 1}
 
-// Late says whether a submission at t is after the deadline (and any grace period).
-func (r Round) Late(t time.Time) bool {
-	d, err := time.Parse(time.DateOnly, r.Deadline)
-	if err != nil {
-		return false
-	}
-	return !t.Before(d.AddDate(0, 0, 1+r.GraceDays))
-}
-
 // Rounds is the partnership's rounds, one per academic year: each with its form, its
 // dates and its state. Opening a round gives each expected school a return (Returns).
 type Rounds struct {

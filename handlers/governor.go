@@ -73,7 +73,7 @@ type StartPage struct {
 func (s *Server) returnStart(c *fiber.Ctx) error {
 	g := governorOf(c)
 	p := StartPage{Page: s.basePage(c, "Give your school's safeguarding assurance"), School: g.ret.School.Name, Round: g.round.ID,
-		Deadline: longDate(g.round.Deadline)}
+		Deadline: longDate(g.round.DeadlineOf(g.ret))}
 	p.Governor = true
 	return s.render(c, fiber.StatusOK, "start", p)
 }
@@ -139,7 +139,7 @@ func (s *Server) returnHome(c *fiber.Ctx) error {
 		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
 	}
 	p := TaskListPage{Page: s.basePage(c, "Safeguarding assurance "+g.round.ID), School: g.ret.School.Name, Round: g.round.ID,
-		Deadline: longDate(g.round.Deadline), Late: g.round.Late(time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true}
+		Deadline: longDate(g.round.DeadlineOf(g.ret)), Late: g.round.Late(g.ret, time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true}
 	p.Page.Governor = true
 	for _, sec := range forms.QuestionSections(g.sections()) {
 		t := Task{ID: sec.ID, Title: sec.Title, Href: "/return/section/" + sec.ID, Status: g.ret.SectionStatus(sec)}

@@ -38,7 +38,7 @@ func (s *Server) renderSubmit(c *fiber.Ctx, status int, g *governor, answers map
 	_, _ = rand.Read(key)
 	p := SubmitPage{Page: s.basePage(c, "Declaration and submit"), School: g.ret.School.Name, Section: sec,
 		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, SubmitKey: base64.RawURLEncoding.EncodeToString(key),
-		Late: g.round.Late(time.Now())}
+		Late: g.round.Late(g.ret, time.Now())}
 	if qs, ok := g.ret.FirstIncomplete(forms.QuestionSections(g.sections())); ok {
 		p.Blocked = "Complete every section before you submit: " + qs.Title + " is not completed yet."
 	}

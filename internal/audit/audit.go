@@ -49,6 +49,11 @@ const (
 	ActionRetentionSet     = "retention-set"
 	ActionEmailed          = "return-emailed"      // a receipt or a reopening notice, sent or held
 	ActionEmailFailed      = "return-email-failed" // the same, not delivered
+	ActionDeadlineChanged  = "round-deadline-changed"
+	ActionExtension        = "school-extension-set"
+	ActionSentToConfirm    = "return-sent-for-confirmation"
+	ActionSentBack         = "return-sent-back"
+	ActionCarriedForward   = "return-carried-forward"
 	// The JOSO programme.
 	ActionJOSOYear        = "joso-year-changed"
 	ActionJOSOEnrolled    = "joso-school-enrolled"
@@ -228,5 +233,6 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionJOSOTeam, ActionJOSOAttendance, ActionJOSOActivity, ActionJOSOEvidence, ActionJOSOPulled, ActionJOSOApproved,
 	ActionJOSOUnapproved, ActionJOSOReturned, ActionJOSOReversal, ActionJOSONominated, ActionJOSODecided,
 	ActionJOSOCatalogue, ActionJOSOVerified, ActionJOSOAnonymised, ActionJOSOCertificate, ActionReturnsPurged, ActionRetentionSet,
-	ActionEmailed, ActionEmailFailed,
+	ActionEmailed, ActionEmailFailed, ActionDeadlineChanged, ActionExtension, ActionSentToConfirm, ActionSentBack,
+	ActionCarriedForward,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}
