@@ -17,15 +17,21 @@ import (
 // openRound makes a register of the demo county and an open round 2024-25.
 func openRound(t *testing.T) (*Rounds, Round) {
 	t.Helper()
+	return openRoundAs(t, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2})
+}
+
+// openRoundAs is a round created as in asks, opened over the demo register.
+func openRoundAs(t *testing.T, in NewRoundInput) (*Rounds, Round) {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.New(t)
 	g := NewRegister(st)
 	importBytes(t, g, DemoGIAS())
 	rs := NewRounds(st, g)
-	if _, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, in); err != nil {
 		t.Fatal(err)
 	}
-	r, err := rs.Open(ctx, audit.CommandLine, "2024-25")
+	r, err := rs.Open(ctx, audit.CommandLine, in.Year)
 	if err != nil {
 		t.Fatal(err)
 	}

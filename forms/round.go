@@ -47,6 +47,9 @@ type Round struct {
 	Expected   int        `bson:"expected"` // schools expected to return, set when the round opens
 	// EmailCode makes a link ask also for a one-time code sent to the school's contact email.
 	EmailCode bool `bson:"email_code"`
+	// TwoPerson asks for sign-off by two people: the return is prepared through the
+	// school's link and confirmed by a governor through a link of their own (signoff.go).
+	TwoPerson bool `bson:"two_person,omitempty"`
 	// ReminderDays is the reminder schedule: days before the deadline on which schools
 	// that have not returned are emailed, largest first.
 	ReminderDays []int `bson:"reminder_days"`
@@ -101,6 +104,7 @@ type NewRoundInput struct {
 	Deadline  string // yyyy-mm-dd
 	GraceDays int
 	EmailCode bool
+	TwoPerson bool
 }
 
 // Check applies the rules of a new round to what an admin gave, field by field: an
@@ -140,7 +144,7 @@ func (rs *Rounds) Create(ctx context.Context, by audit.Actor, in NewRoundInput) 
 		return Round{}, err
 	}
 	r := Round{ID: in.Year, Opens: in.Opens, Deadline: in.Deadline, GraceDays: in.GraceDays, State: RoundDraft,
-		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, ReminderDays: slices.Clone(DefaultReminderDays)}
+		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, TwoPerson: in.TwoPerson, ReminderDays: slices.Clone(DefaultReminderDays)}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.InsertOne(ctx, r)
 		return err
