@@ -345,3 +345,15 @@ func signOffWords(r Return) []string {
 	}
 	return out
 }
+
+// PreparationSection is the sending form as questions, so a page draws it as it draws a
+// section; its fields are Preparation's.
+func PreparationSection() Section {
+	return Section{ID: "preparation", Title: "Send for confirmation", Questions: []Question{
+		{ID: "preparer.name", Kind: KindShortText, Text: "Your full name", Required: true},
+		{ID: "preparer.role", Kind: KindOneOf, Text: "Your role", Required: true, Choices: PreparerRoles},
+		{ID: "preparer.email", Kind: KindShortText, Text: "Your work email address", Required: true, Format: "email"},
+		{ID: "confirmer.email", Kind: KindShortText, Text: "Work email address of the governor who confirms the return", Required: true, Format: "email",
+			Hint: "A non-teaching governor or trustee (or the proprietor). They get a link of their own to read the return and confirm it, or send it back to you."},
+	}}
+}

@@ -70,6 +70,11 @@ type assurance interface {
 	OpenLink(ctx context.Context, token, ip string) (forms.Return, error)
 	SendCode(ctx context.Context, by audit.Actor, id forms.ReturnID, now time.Time) (string, error)
 	CheckCode(ctx context.Context, by audit.Actor, id forms.ReturnID, code string, now time.Time) error
+	SendForConfirmation(ctx context.Context, by audit.Actor, id forms.ReturnID, p forms.Preparation) (forms.Return, error)
+	OpenConfirmation(ctx context.Context, token, ip string) (forms.Return, string, error)
+	ConfirmingReturn(ctx context.Context, hash string) (forms.Return, error)
+	Confirm(ctx context.Context, by audit.Actor, id forms.ReturnID, hash string, s forms.Submission) (forms.Return, forms.Entry, error)
+	SendBack(ctx context.Context, by audit.Actor, id forms.ReturnID, hash, comment string) (forms.Return, error)
 }
 
 // chaser is what chasing needs of forms.Chase.

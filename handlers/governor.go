@@ -41,6 +41,7 @@ func (g *governor) actor(c *fiber.Ctx) audit.Actor { return forms.Governor(g.ret
 type LinkProblemPage struct {
 	Page
 	ClosedRound string // the link is good but its round is closed
+	Confirming  bool   // a governor's confirmation link, not a school's link
 }
 
 func (s *Server) openLink(c *fiber.Ctx) error {
@@ -126,6 +127,10 @@ type TaskListPage struct {
 	Tasks                   []Task
 	AllDone                 bool
 	Return                  forms.Return
+	// Completed of Total sections are completed ("3 of 17 sections completed").
+	Completed, Total int
+	// TwoPerson: the return is sent for confirmation by a governor, not submitted here.
+	TwoPerson bool
 }
 
 // Task is one section on the task list.
@@ -139,13 +144,18 @@ func (s *Server) returnHome(c *fiber.Ctx) error {
 		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
 	}
 	p := TaskListPage{Page: s.basePage(c, "Safeguarding assurance "+g.round.ID), School: g.ret.School.Name, Round: g.round.ID,
-		Deadline: longDate(g.round.DeadlineOf(g.ret)), Late: g.round.Late(g.ret, time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true}
-	p.Page.Governor = true
+		Deadline: longDate(g.round.DeadlineOf(g.ret)), Late: g.round.Late(g.ret, time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true,
+		TwoPerson: g.round.TwoPerson}
+	p.Page.Governor, p.Flash = true, flashFrom(c)
 	for _, sec := range forms.QuestionSections(g.sections()) {
 		t := Task{ID: sec.ID, Title: sec.Title, Href: "/return/section/" + sec.ID, Status: g.ret.SectionStatus(sec)}
 		p.AllDone = p.AllDone && t.Status == forms.SectionCompleted
 		p.Tasks = append(p.Tasks, t)
+		if t.Status == forms.SectionCompleted {
+			p.Completed++
+		}
 	}
+	p.Total = len(p.Tasks)
 	return s.render(c, fiber.StatusOK, "task-list", p)
 }
 

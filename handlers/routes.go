@@ -54,10 +54,21 @@ func (s *Server) routes(app *fiber.App) {
 	gov.Get("/check", s.returnCheck)
 	gov.Get("/submit", s.submitPage)
 	gov.Post("/submit", s.submitReturn)
+	gov.Post("/send", s.sendForConfirmation)
 	gov.Get("/confirmation", s.confirmation)
 	gov.Get("/copy", s.returnCopy)
 	gov.Get("/receipt.pdf", s.receipt)
 	gov.Post("/sign-out", s.governorSignOut)
+
+	// Two-person sign-off: the confirming governor's own link opens a session for reading,
+	// confirming or sending back one return, and nothing else.
+	app.Get(urls.ConfirmRoute, s.linkLimiter(), s.openConfirmLink)
+	conf := app.Group("/confirming", s.requireConfirmer)
+	conf.Get("/", s.confirmReview)
+	conf.Post("/", s.confirmReturn)
+	conf.Post("/send-back", s.sendBack)
+	conf.Get("/done", s.confirmDone)
+	conf.Get("/receipt.pdf", s.confirmReceipt)
 
 	// JOSO link teachers: an emailed link opens a session for one school's team.
 	app.Get("/joso/sign-in", s.teacherSignInPage)

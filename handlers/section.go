@@ -88,6 +88,8 @@ type CheckPage struct {
 	Next     string
 	Whole    bool
 	CanEdit  bool
+	// TwoPerson: the whole return goes on to be sent for confirmation, not to the declaration.
+	TwoPerson bool
 }
 
 // CheckSection is one section's answers.
@@ -131,7 +133,7 @@ func (s *Server) sectionCheck(c *fiber.Ctx) error {
 func (s *Server) returnCheck(c *fiber.Ctx) error {
 	g := governorOf(c)
 	p := CheckPage{Page: s.basePage(c, "Check your answers before submitting"), School: g.ret.School.Name, Whole: true,
-		Next: "/return/submit", CanEdit: g.canEdit()}
+		Next: "/return/submit", CanEdit: g.canEdit(), TwoPerson: g.round.TwoPerson}
 	answers := g.ret.AnswerMap()
 	for _, sec := range forms.QuestionSections(g.sections()) {
 		cs := checkSection(sec, answers, g.ret.Completed, "/return/section/"+sec.ID)
