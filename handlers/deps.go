@@ -42,6 +42,8 @@ type roundsStore interface {
 	ExportReturns(ctx context.Context, by audit.Actor, req forms.ReturnsExport, w io.Writer) (forms.RoundReport, error)
 	SetReminderDays(ctx context.Context, by audit.Actor, year string, days []int) error
 	SetContactEmails(ctx context.Context, by audit.Actor, year string, contacts []forms.SchoolContact, source string) error
+	SetDeadline(ctx context.Context, by audit.Actor, year, deadline string) (forms.Round, error)
+	SetExtension(ctx context.Context, by audit.Actor, id forms.ReturnID, until, reason string) (forms.Return, error)
 }
 
 // schoolReturns is what the round and return pages need of forms.Returns.

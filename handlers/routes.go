@@ -116,6 +116,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/rounds/:year/archive", s.archiveRound)
 	admin.Post("/rounds/:year/add", s.addSchool)
 	admin.Post("/rounds/:year/schedule", s.setSchedule)
+	admin.Post("/rounds/:year/deadline", s.setDeadline)
 	admin.Post("/rounds/:year/contacts", s.uploadContacts)
 	admin.Post("/rounds/:year/remind", s.remindGroup)
 	admin.Get("/rounds/:year/returns/:urn<int>", s.adminReturn)
@@ -126,6 +127,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/rounds/:year/returns/:urn<int>/log", s.logContact)
 	admin.Post("/rounds/:year/returns/:urn<int>/exempt", s.exemptSchool)
 	admin.Post("/rounds/:year/returns/:urn<int>/include", s.includeSchool)
+	admin.Post("/rounds/:year/returns/:urn<int>/extension", s.extendSchool)
 	admin.Post("/rounds/:year/returns/:urn<int>/reopen", s.reopenReturn)
 
 	admin.Get("/joso", s.josoYears)
