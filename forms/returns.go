@@ -65,6 +65,9 @@ type ReturnSchool struct {
 type StoredAnswer struct {
 	Question string `bson:"q"`
 	Answer   `bson:",inline"`
+	// Carried marks an answer carried from the school's last submission and not yet
+	// confirmed by saving its section (carry.go).
+	Carried bool `bson:"carried,omitempty"`
 }
 
 // Return is one school's return in one round: the single document that changes
@@ -102,14 +105,14 @@ type Return struct {
 	// Two-person sign-off (signoff.go): who prepared the return and who confirmed it, the
 	// hash of the confirmation link, where it went, the sending's form key, and the
 	// confirming governor's comment when they sent it back.
-	Preparer    *Person `bson:"preparer,omitempty"`
-	Confirmer   *Person `bson:"confirmer,omitempty"`
-	ConfirmHash string  `bson:"confirm_hash,omitempty"`
-	ConfirmTo   string  `bson:"confirm_to,omitempty"`
-	SendKey     string  `bson:"send_key,omitempty"`
-	SentBack    string  `bson:"sent_back,omitempty"`
-	ContactEmail   string    `bson:"contact_email,omitempty"`
-	Code           codeState `bson:",inline"`
+	Preparer     *Person   `bson:"preparer,omitempty"`
+	Confirmer    *Person   `bson:"confirmer,omitempty"`
+	ConfirmHash  string    `bson:"confirm_hash,omitempty"`
+	ConfirmTo    string    `bson:"confirm_to,omitempty"`
+	SendKey      string    `bson:"send_key,omitempty"`
+	SentBack     string    `bson:"sent_back,omitempty"`
+	ContactEmail string    `bson:"contact_email,omitempty"`
+	Code         codeState `bson:",inline"`
 	// Chasing, counted here so the dashboard reads one document per school; the chase
 	// log keeps each contact.
 	LinksIssued int       `bson:"links_issued,omitempty"`

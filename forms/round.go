@@ -50,6 +50,9 @@ type Round struct {
 	// TwoPerson asks for sign-off by two people: the return is prepared through the
 	// school's link and confirmed by a governor through a link of their own (signoff.go).
 	TwoPerson bool `bson:"two_person,omitempty"`
+	// CarryForward lets a school's return start from the answers it last submitted
+	// (carry.go).
+	CarryForward bool `bson:"carry_forward,omitempty"`
 	// ReminderDays is the reminder schedule: days before the deadline on which schools
 	// that have not returned are emailed, largest first.
 	ReminderDays []int `bson:"reminder_days"`
@@ -99,12 +102,13 @@ func (rs *Rounds) EnsureIndexes(ctx context.Context) error { return rs.returns.E
 
 // NewRoundInput is what an admin gives to create a round.
 type NewRoundInput struct {
-	Year      string
-	Opens     string // yyyy-mm-dd
-	Deadline  string // yyyy-mm-dd
-	GraceDays int
-	EmailCode bool
-	TwoPerson bool
+	Year         string
+	Opens        string // yyyy-mm-dd
+	Deadline     string // yyyy-mm-dd
+	GraceDays    int
+	EmailCode    bool
+	TwoPerson    bool
+	CarryForward bool
 }
 
 // Check applies the rules of a new round to what an admin gave, field by field: an
@@ -144,7 +148,7 @@ func (rs *Rounds) Create(ctx context.Context, by audit.Actor, in NewRoundInput) 
 		return Round{}, err
 	}
 	r := Round{ID: in.Year, Opens: in.Opens, Deadline: in.Deadline, GraceDays: in.GraceDays, State: RoundDraft,
-		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, TwoPerson: in.TwoPerson, ReminderDays: slices.Clone(DefaultReminderDays)}
+		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, TwoPerson: in.TwoPerson, CarryForward: in.CarryForward, ReminderDays: slices.Clone(DefaultReminderDays)}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.InsertOne(ctx, r)
 		return err
