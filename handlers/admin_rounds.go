@@ -43,7 +43,8 @@ func (s *Server) roundsPage(c *fiber.Ctx) error {
 func (s *Server) createRound(c *fiber.Ctx) error {
 	form := formValues(c)
 	p := RoundsPage{Page: s.basePage(c, "Assurance rounds"), Year: strings.TrimSpace(form.Get("year")), GraceDays: strings.TrimSpace(form.Get("grace_days"))}
-	in := forms.NewRoundInput{Year: p.Year, EmailCode: form.Get("email_code") == "yes", TwoPerson: form.Get("two_person") == "yes"}
+	in := forms.NewRoundInput{Year: p.Year, EmailCode: form.Get("email_code") == "yes", TwoPerson: form.Get("two_person") == "yes",
+		CarryForward: form.Get("carry_forward") == "yes"}
 	typed := map[string]*FieldError{} // what could not be read as typed, by field
 	dates := map[string]*string{"opens": &in.Opens, "deadline": &in.Deadline}
 	answers := map[string]forms.Answer{}

@@ -77,6 +77,8 @@ type assurance interface {
 	ConfirmingReturn(ctx context.Context, hash string) (forms.Return, error)
 	Confirm(ctx context.Context, by audit.Actor, id forms.ReturnID, hash string, s forms.Submission) (forms.Return, forms.Entry, error)
 	SendBack(ctx context.Context, by audit.Actor, id forms.ReturnID, hash, comment string) (forms.Return, error)
+	LastSubmitted(ctx context.Context, id forms.ReturnID) (forms.ReturnVersion, error)
+	CarryForward(ctx context.Context, by audit.Actor, id forms.ReturnID, version int) (forms.Return, error)
 }
 
 // chaser is what chasing needs of forms.Chase.

@@ -69,13 +69,26 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 type StartPage struct {
 	Page
 	School, Round, Deadline string
+	// LastYear is the round of the answers the return can start from (the round carries
+	// forward, and the school submitted then); Version is the return's, for that form.
+	LastYear string
+	Version  int
 }
 
 func (s *Server) returnStart(c *fiber.Ctx) error {
 	g := governorOf(c)
 	p := StartPage{Page: s.basePage(c, "Give your school's safeguarding assurance"), School: g.ret.School.Name, Round: g.round.ID,
 		Deadline: longDate(g.round.DeadlineOf(g.ret))}
-	p.Governor = true
+	p.Governor, p.Version = true, g.ret.Version
+	if g.round.CarryForward && g.ret.Status == forms.StatusNotStarted && g.canEdit() {
+		last, err := s.deps.Assurance.LastSubmitted(c.UserContext(), g.ret.Key())
+		switch {
+		case err == nil:
+			p.LastYear = strings.SplitN(last.Return, ":", 2)[0]
+		case !errors.Is(err, forms.ErrNothingToCarry):
+			return err
+		}
+	}
 	return s.render(c, fiber.StatusOK, "start", p)
 }
 

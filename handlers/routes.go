@@ -45,6 +45,7 @@ func (s *Server) routes(app *fiber.App) {
 	gov := app.Group("/return", s.requireGovernor)
 	gov.Get("/", s.returnHome)
 	gov.Get("/start", s.returnStart)
+	gov.Post("/carry-forward", s.carryForward)
 	gov.Get("/code", s.codePage)
 	gov.Post("/code", s.checkCode)
 	gov.Post("/code/send", s.sendCode)

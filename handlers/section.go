@@ -18,6 +18,8 @@ type SectionPage struct {
 	Version   int
 	Conflict  bool
 	ReadOnly  bool
+	// Carried: some answers are last year's, to confirm by saving the section.
+	Carried bool
 }
 
 func (s *Server) sectionPage(c *fiber.Ctx) error {
@@ -33,6 +35,9 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, g *governor, sec forms.
 	errs map[string]*forms.AnswerError, list []FieldError, conflict bool) error {
 	p := SectionPage{Page: s.basePage(c, sec.Title), School: g.ret.School.Name, Section: sec,
 		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, Conflict: conflict, ReadOnly: !g.canEdit()}
+	carried := g.ret.CarriedIn(sec)
+	markCarried(p.Questions, carried)
+	p.Carried = len(carried) > 0
 	p.Governor, p.Errors, p.Back = true, list, "/return"
 	return s.render(c, status, "section", p)
 }

@@ -207,3 +207,57 @@ func TestAdminDeadlineAndExtension(t *testing.T) {
 		t.Fatalf("audit:\n%s", log)
 	}
 }
+
+// A round that carries answers forward: the start page offers last year's answers; once
+// taken, each is marked "From last year" on its section page until the section is saved.
+func TestCarryForwardOverTheWeb(t *testing.T) {
+	t.Parallel()
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	submittedGovernor(t, srv, rs, urnA)
+	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2025-26", Opens: "2025-10-01", Deadline: "2099-12-12", CarryForward: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.Open(ctx, audit.CommandLine, "2025-26"); err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2025-26", URN: urnA})
+	g := srv.client(t)
+	if _, body := g.openLink(tok); !strings.Contains(body, "Start from last year's answers") || !strings.Contains(body, "2024-25") {
+		t.Fatalf("start page:\n%s", body)
+	}
+	otherTok, _ := forms.NewLinks(rs).IssueLink(ctx, audit.CommandLine, forms.ReturnID{Round: "2025-26", URN: urnB})
+	if _, body := srv.client(t).openLink(otherTok); strings.Contains(body, "Start from last year") {
+		t.Error("a school that did not submit last year is offered its answers")
+	}
+	_, body, _ := g.get("/return/start")
+	form := url.Values{"_csrf": {g.csrf}, "version": {regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]}}
+	if code, _, h := g.post("/return/carry-forward", form); code != http.StatusSeeOther || h.Get("Location") != "/return" {
+		t.Fatalf("carrying forward: %d", code)
+	}
+	if _, body, _ = g.get("/return"); !strings.Contains(body, "Started from last year") || !strings.Contains(body, "0 of 17 sections completed") {
+		t.Fatalf("task list after carrying forward:\n%s", body)
+	}
+	_, body, _ = g.get("/return/section/dsl")
+	if strings.Count(body, "From last year") < 4 || !strings.Contains(body, `value="2"`) {
+		t.Fatalf("the DSL section does not mark last year's answers:\n%s", body)
+	}
+	// Saving it as it stands confirms them.
+	v := versionInput.FindStringSubmatch(body)[1]
+	ret, _ := rs.Returns().Get(ctx, forms.ReturnID{Round: "2025-26", URN: urnA})
+	round, _ := rs.Get(ctx, "2025-26")
+	dsl, _ := round.QuestionSection(ret, "dsl")
+	save := forms.SectionValues(dsl, ret.AnswerMap())
+	save.Set("_csrf", g.csrf)
+	save.Set("version", v)
+	save.Set("action", "continue")
+	if code, _, _ := g.post("/return/section/dsl", save); code != http.StatusSeeOther {
+		t.Fatalf("saving the DSL section: %d", code)
+	}
+	if _, body, _ = g.get("/return/section/dsl"); strings.Contains(body, "From last year") {
+		t.Fatal("answers still marked after the section was saved")
+	}
+	if _, body, _ = g.get("/return"); !strings.Contains(body, "1 of 17 sections completed") {
+		t.Fatalf("task list after confirming one section:\n%s", body)
+	}
+}
