@@ -9,6 +9,8 @@
 // round_move.go (open, close, reopen, archive), round_add.go, round_schedule.go,
 // round_contacts.go, round_remind.go; return_link.go, return_revoke.go,
 // return_contact.go, return_remind.go, return_log.go, return_exempt.go,
-// return_reopen.go. A governor's pages are governor.go, section.go, submit.go and
-// governor_code.go.
+// return_reopen.go, round_deadline.go, return_extension.go. A governor's pages are
+// governor.go, section.go, submit.go, carry.go and governor_code.go; with sign-off by two
+// people, the preparer sends from send.go, and the confirming governor, in a session of
+// their own opened by their link, reads, confirms and sends back through signoff_*.go.
 package handlers
