@@ -92,7 +92,7 @@ func TestTwoPersonSignOffOverTheWeb(t *testing.T) {
 
 	// The governor's link: the whole return and who prepared it.
 	gov := srv.client(t)
-	code, body, h := gov.get("/confirm/" + lastConfirmLink(t, srv))
+	code, _, h := gov.get("/confirm/" + lastConfirmLink(t, srv))
 	if code != http.StatusSeeOther || h.Get("Location") != "/confirming" {
 		t.Fatalf("opening the confirmation link: %d %s", code, h.Get("Location"))
 	}
