@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,10 +69,10 @@ func fillSection(t *testing.T, ctx context.Context, sec forms.Section) {
 	}
 }
 
-// adminOpensRound signs the demo admin in, creates the round 2024-25 (asking for sign-off
-// by two people when twoPerson) and opens it, checking each page with axe; it gives the
-// admin's browser.
-func adminOpensRound(t *testing.T, axe, base, password string, twoPerson bool) context.Context {
+// adminOpensRound signs the demo admin in, creates the round 2024-25 with the settings
+// ticked (the ids of the create form's checkboxes, like "two_person") and opens it,
+// checking each page with axe; it gives the admin's browser.
+func adminOpensRound(t *testing.T, axe, base, password string, settings ...string) context.Context {
 	t.Helper()
 	admin := newBrowser(t)
 	load(t, admin, "sign-in page", chromedp.Navigate(base+"/sign-in"))
@@ -86,8 +87,8 @@ func adminOpensRound(t *testing.T, axe, base, password string, twoPerson bool) c
 		chromedp.SendKeys("#deadline-day", "13", chromedp.ByQuery), chromedp.SendKeys("#deadline-month", "12", chromedp.ByQuery), chromedp.SendKeys("#deadline-year", "2099", chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
 	}
-	if twoPerson {
-		if err := chromedp.Run(admin, chromedp.Click("#two_person", chromedp.ByQuery)); err != nil {
+	for _, id := range settings {
+		if err := chromedp.Run(admin, chromedp.Click("#"+id, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,8 +99,9 @@ func adminOpensRound(t *testing.T, axe, base, password string, twoPerson bool) c
 	if s := text(t, admin, "main"); !strings.Contains(s, "386 schools are expected") {
 		t.Fatalf("round page: %s", s)
 	}
-	if s := text(t, admin, "main"); twoPerson != strings.Contains(s, "two-person sign-off") {
-		t.Fatalf("round page does not say whether two people sign off: %s", s)
+	if s := text(t, admin, "main"); slices.Contains(settings, "two_person") != strings.Contains(s, "two-person sign-off") ||
+		slices.Contains(settings, "carry_forward") != strings.Contains(s, "start from their last submitted answers") {
+		t.Fatalf("round page does not say how the round is set: %s", s)
 	}
 	checkAxe(t, admin, axe, "admin: open round")
 	return admin
@@ -119,7 +121,7 @@ func TestBrowserGovernorJourney(t *testing.T) {
 	t.Parallel()
 	axe := axeSource(t)
 	base, password := liveServer(t)
-	admin := adminOpensRound(t, axe, base, password, false)
+	admin := adminOpensRound(t, axe, base, password)
 
 	def, err := forms.DefaultDefinition()
 	if err != nil {

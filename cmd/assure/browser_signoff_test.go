@@ -23,7 +23,7 @@ func TestBrowserTwoPersonSignOff(t *testing.T) {
 	t.Parallel()
 	axe := axeSource(t)
 	base, password := liveServer(t)
-	admin := adminOpensRound(t, axe, base, password, true)
+	admin := adminOpensRound(t, axe, base, password, "two_person")
 	def, err := forms.DefaultDefinition()
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +112,58 @@ func TestBrowserTwoPersonSignOff(t *testing.T) {
 			load(t, dsl, "the preparer's task list", chromedp.Navigate(base+"/return"))
 			if s := text(t, dsl, "main"); !strings.Contains(s, ref) {
 				t.Fatalf("the preparer does not see the submission: %s", s)
+			}
+		})
+	}
+}
+
+// A round that carries answers forward, in a real browser with JavaScript on and off and
+// axe on every page: a school that returned in 2022-23 (the demo's) starts from those
+// answers, sees them marked "From last year" on a section page, and saving the section
+// confirms them.
+func TestBrowserCarryForward(t *testing.T) {
+	t.Parallel()
+	axe := axeSource(t)
+	base, password := liveServer(t)
+	admin := adminOpensRound(t, axe, base, password, "carry_forward")
+	load(t, admin, "2022-23's submitted returns", chromedp.Navigate(base+"/admin/rounds/2022-23?status=submitted"))
+	var hrefs []string
+	if err := chromedp.Run(admin, chromedp.Evaluate(`[...document.querySelectorAll('a[href^="/admin/rounds/2022-23/returns/"]')].map(a => a.getAttribute("href"))`, &hrefs)); err != nil || len(hrefs) < 2 {
+		t.Fatalf("schools that returned in 2022-23: %v %v", hrefs, err)
+	}
+	for i, js := range []bool{true, false} {
+		t.Run(fmt.Sprintf("javascript=%v", js), func(t *testing.T) {
+			var urn int
+			if _, err := fmt.Sscanf(hrefs[i][strings.LastIndex(hrefs[i], "/")+1:], "%d", &urn); err != nil {
+				t.Fatal(err)
+			}
+			link := adminIssuesLink(t, admin, axe, base, urn, false)
+			gov := newGovernorBrowser(t, base, js)
+			load(t, gov, "open the school's link", chromedp.Navigate(link))
+			if s := text(t, gov, "main"); !strings.Contains(s, "submitted its assurance for 2022-23") {
+				t.Fatalf("start page: %s", s)
+			}
+			checkAxe(t, gov, axe, "start page offering last year's answers")
+			load(t, gov, "start from last year", chromedp.Click(`//button[contains(., "Start from last year's answers")]`))
+			if s := text(t, gov, "main"); !strings.Contains(s, "Started from last year's answers") || !strings.Contains(s, "0 of ") {
+				t.Fatalf("task list after carrying forward: %s", s)
+			}
+			checkAxe(t, gov, axe, "task list after carrying forward")
+			// The DSL section: the assurance section's conditional radios carry an
+			// aria-expanded that axe refuses once govuk-frontend's script runs, whatever
+			// was carried (a finding of its own, outside this test).
+			load(t, gov, "the DSL section", chromedp.Click(`//a[contains(., "Designated safeguarding lead")]`))
+			if s := text(t, gov, "main"); strings.Count(s, "From last year") < 2 {
+				t.Fatalf("section page does not mark last year's answers: %s", s)
+			}
+			checkAxe(t, gov, axe, "section page with last year's answers")
+			load(t, gov, "confirm the section", chromedp.Click(`//button[contains(., "Save and continue")]`))
+			if h := text(t, gov, "h1"); !strings.HasPrefix(h, "Check your answers") {
+				t.Fatalf("after saving last year's answers: %q: %s", h, tryText(gov, ".govuk-error-summary"))
+			}
+			load(t, gov, "task list", chromedp.Navigate(base+"/return"))
+			if s := text(t, gov, "main"); !strings.Contains(s, "1 of ") {
+				t.Fatalf("task list after confirming a section: %s", s)
 			}
 		})
 	}
