@@ -236,3 +236,33 @@ func TestRacingConfirmationsMakeOne(t *testing.T) {
 		t.Fatalf("%d submissions", got.Submissions)
 	}
 }
+
+// Purging a round's answers also forgets the two people who signed its returns off, on
+// the return and its version.
+func TestPurgeForgetsTheSignOffPeople(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rs, round, m, a, ret, secs := preparedReturn(t)
+	sent, err := a.SendForConfirmation(ctx, Governor(ret, ""), ret.Key(), preparation(ret.Version, "k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, hash, err := a.OpenConfirmation(ctx, confirmToken(t, m), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.Confirm(ctx, Confirmer(sent, ""), ret.Key(), hash, signed(secs, sent.Version, "", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Close(ctx, audit.CommandLine, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	if reps, err := rs.PurgeDue(ctx, "2099-01-01"); err != nil || len(reps) != 1 {
+		t.Fatalf("purge: %v %v", reps, err)
+	}
+	got, _ := rs.returns.Get(ctx, ret.Key())
+	versions, err := rs.returns.Versions(ctx, got)
+	if err != nil || got.Preparer != nil || got.Confirmer != nil || got.ConfirmTo != "" || len(versions) != 1 || versions[0].Preparer != nil || versions[0].Confirmer != nil {
+		t.Fatalf("after the purge: %+v %+v, versions %+v %v", got.Preparer, got.Confirmer, versions, err)
+	}
+}
