@@ -43,8 +43,11 @@ type AssuranceConfig struct {
 	PublicURL   string // where confirmation links point, like https://assure.example.org
 }
 
-// Assurance is the governor's journey as the partnership runs it: submitting a return and
-// reopening one, each audited and each telling the people concerned by email.
+// Assurance is the governor's journey as the partnership runs it: saving sections,
+// submitting a return (or, with two-person sign-off, sending it for confirmation and the
+// governor's confirming or sending back: signoff.go), starting from last year's answers
+// (carry.go) and reopening a return, each audited and each telling the people concerned
+// by email.
 type Assurance struct {
 	rounds *Rounds
 	mail   AttachingSender

@@ -157,6 +157,8 @@ func (a *Assurance) SendForConfirmation(ctx context.Context, by audit.Actor, id 
 		return r, err
 	}
 	hash := token.Hash(tok)
+	// The lookup goes first: should the return's write then fail or lose a race, the
+	// lookup names a hash the return does not hold, and so opens nothing.
 	err = a.rounds.st.Write(ctx, func(ctx context.Context) error {
 		_, err := a.rounds.st.Collection("confirm_links").InsertOne(ctx, confirmDoc{ID: hash, Return: r.ID, Made: p.At.UTC()})
 		return err
