@@ -15,7 +15,9 @@ type Receipt struct {
 	URN                                   int
 	Submitted                             time.Time // drawn in its own zone: give London time
 	Late                                  bool
-	Sections                              []ReceiptSection
+	// SignOff names the people of a two-person sign-off, a line each (empty otherwise).
+	SignOff  []string
+	Sections []ReceiptSection
 }
 
 // ReceiptSection is one section's answers.
@@ -60,12 +62,12 @@ func WriteReceiptPDF(w io.Writer, r Receipt) error {
 	if r.Late {
 		late = " (after the deadline)"
 	}
-	for _, l := range []string{
+	for _, l := range append([]string{
 		"School: " + r.School,
 		fmt.Sprintf("URN: %d", r.URN),
 		"Reference: " + r.Reference,
 		"Submitted: " + r.Submitted.Format("2 January 2006 at 3:04pm") + late,
-	} {
+	}, r.SignOff...) {
 		pdf.MultiCell(0, 6, tr(l), "", "L", false)
 	}
 	for _, s := range r.Sections {

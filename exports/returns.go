@@ -84,7 +84,21 @@ type ReturnRow struct {
 	TargetDate        time.Time // the action plan's; zero when none was given
 	// Answers are the non-empty answers by question ID (the workbook's; the CSV has none).
 	Answers map[string]Answer
+	// SignOff is who prepared and who confirmed a return signed off by two people.
+	SignOff *SignOff
 }
+
+// SignOff is the two people of a two-person sign-off, with when each signed.
+type SignOff struct {
+	PreparedBy, PreparerRole   string
+	Prepared                   time.Time
+	ConfirmedBy, ConfirmerRole string
+	Confirmed                  time.Time
+}
+
+// signOffHeader heads the Answers sheet's last columns: the two people of a two-person
+// sign-off (empty for a return signed by one).
+var signOffHeader = []string{"Prepared by", "Preparer's role", "Prepared", "Confirmed by", "Confirmer's role", "Confirmed"}
 
 // Answer is one answer as given: a value, the values of a many-of question, a comment.
 type Answer struct {
@@ -257,6 +271,11 @@ func (b *workbook) startSheets() error {
 		widths = append(widths, 18)
 		texts = append(texts, excelize.Cell{StyleID: b.wrap, Value: SafeText(q.Text)})
 	}
+	for _, h := range signOffHeader {
+		ids = append(ids, h)
+		widths = append(widths, 20)
+		texts = append(texts, "")
+	}
 	// Two header rows: each question's text above its ID; the IDs head the table.
 	b.answers, err = b.stream(SheetAnswers, ids, widths, texts)
 	return err
@@ -318,6 +337,10 @@ func (b *workbook) add(r ReturnRow) error {
 	row = []any{r.URN, text(r.School), r.Phase, r.Governance, r.Reference, b.when(r.Submitted, b.dateTime)}
 	for _, col := range b.questions {
 		row = append(row, b.answerCell(col, r.Answers))
+	}
+	if p := r.SignOff; p != nil {
+		row = append(row, text(p.PreparedBy), text(p.PreparerRole), b.when(p.Prepared, b.dateTime),
+			text(p.ConfirmedBy), text(p.ConfirmerRole), b.when(p.Confirmed, b.dateTime))
 	}
 	return b.answers.SetRow(b.next(SheetAnswers), row)
 }

@@ -40,10 +40,14 @@ type AttachingSender interface {
 // emails and on receipts.
 type AssuranceConfig struct {
 	Partnership string
+	PublicURL   string // where confirmation links point, like https://assure.example.org
 }
 
-// Assurance is the governor's journey as the partnership runs it: submitting a return and
-// reopening one, each audited and each telling the people concerned by email.
+// Assurance is the governor's journey as the partnership runs it: saving sections,
+// submitting a return (or, with two-person sign-off, sending it for confirmation and the
+// governor's confirming or sending back: signoff.go), starting from last year's answers
+// (carry.go) and reopening a return, each audited and each telling the people concerned
+// by email.
 type Assurance struct {
 	rounds *Rounds
 	mail   AttachingSender
@@ -105,23 +109,35 @@ func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id ReturnID
 // happens to the email: a failure is in the outbox and the audit log for the partnership
 // to see. It gives back the declaration as typed, so a refused one can be shown again.
 func (a *Assurance) Submit(ctx context.Context, by audit.Actor, id ReturnID, s Submission) (Return, Entry, error) {
-	r, e, fresh, err := a.rounds.submit(ctx, id, s)
+	r, e, fresh, err := a.rounds.submit(ctx, id, s, "")
 	if !fresh {
 		return r, e, err
 	}
-	// Made now: audited and receipted even if keeping its version failed (err), since the
-	// return is the record of truth and the version is rebuilt from it.
+	a.submitted(ctx, by, r)
+	return r, e, err
+}
+
+// submitted audits a submission made now and emails its receipt. It is done even if
+// keeping the submission's version failed, since the return is the record of truth and
+// the version is rebuilt from it.
+func (a *Assurance) submitted(ctx context.Context, by audit.Actor, r Return) {
 	detail := "reference " + r.Reference
 	if r.Late {
 		detail += " (late)"
 	}
+	if r.Confirmer != nil && r.Preparer != nil {
+		detail += "; prepared by " + r.Preparer.Name + ", confirmed by " + r.Confirmer.Name
+	}
 	a.audit(ctx, by, audit.ActionSubmitted, r.ID, detail)
-	a.emailReceipt(ctx, r)
-	return r, e, err
+	to := r.AnswerMap()[QuestionSignatoryEmail].Value
+	a.emailReceipt(ctx, r, to, r.AnswerMap()["declaration.name"].Value)
+	if p := r.Preparer; p != nil && r.Confirmer != nil && !strings.EqualFold(p.Email, to) {
+		a.emailReceipt(ctx, r, p.Email, p.Name) // the preparer keeps a copy too
+	}
 }
 
-func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
-	to := r.AnswerMap()[QuestionSignatoryEmail].Value
+// emailReceipt emails the receipt of a submitted return to one person, by name.
+func (a *Assurance) emailReceipt(ctx context.Context, r Return, to, name string) {
 	if to == "" {
 		return
 	}
@@ -136,9 +152,15 @@ func (a *Assurance) emailReceipt(ctx context.Context, r Return) {
 	}
 	subject := fmt.Sprintf("Receipt for %s's safeguarding assurance %s: reference %s", r.School.Name, r.Round, r.Reference)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s,\n\n", r.AnswerMap()["declaration.name"].Value)
+	fmt.Fprintf(&b, "Dear %s,\n\n", name)
 	fmt.Fprintf(&b, "%s has received %s's safeguarding assurance for %s (URN %d), submitted on %s%s.\n\n",
 		a.cfg.Partnership, r.School.Name, r.Round, r.URN, r.Submitted.In(academic.London).Format("2 January 2006 at 3:04pm"), lateWords(r.Late))
+	for _, l := range signOffWords(r) {
+		b.WriteString(l + ".\n")
+	}
+	if r.Confirmer != nil {
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "Your reference is %s.\n\nThe receipt, with every answer given, is attached as a PDF. ", r.Reference)
 	b.WriteString("If something needs correcting, contact the partnership, who can reopen the return.\n\n" + a.cfg.Partnership + "\n")
 	file := outbox.Attachment{Name: ReceiptFile(r), ContentType: "application/pdf", Data: pdf}

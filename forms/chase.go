@@ -162,12 +162,12 @@ func (rs *Rounds) SetReminderDays(ctx context.Context, by audit.Actor, year stri
 	return nil
 }
 
-// DueStep is the reminder step due on the London day of now: the nearest step to the
-// deadline whose day has come, or -1 when none is due (no schedule, before the first
-// step, or after the deadline). A step missed while the service was down is overtaken by
-// a later one, so schools never get two reminders at once.
-func (r Round) DueStep(now time.Time) int {
-	left := r.DaysToDeadline(now)
+// DueStep is the reminder step due to a school on the London day of now: the nearest step
+// to its deadline (its own date, with an extension) whose day has come, or -1 when none is
+// due (no schedule, before the first step, or after the deadline). A step missed while the
+// service was down is overtaken by a later one, so schools never get two reminders at once.
+func (r Round) DueStep(ret Return, now time.Time) int {
+	left := r.forReturn(ret).DaysToDeadline(now)
 	if left < 0 {
 		return -1
 	}
@@ -218,11 +218,9 @@ func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 		return run, err
 	}
 	for _, round := range rounds {
-		step := round.DueStep(now)
-		if round.State != RoundOpen || step < 0 {
+		if round.State != RoundOpen {
 			continue
 		}
-		run.Rounds = append(run.Rounds, round.ID)
 		// Read the list first: the sends write, and a cursor is not held open across them.
 		var chase []Return
 		all, err := c.rounds.returns.OfRound(ctx, round.ID)
@@ -235,15 +233,19 @@ func (c *Chase) runDue(ctx context.Context, now time.Time) (ReminderRun, error) 
 		}
 		for _, r := range all {
 			switch {
-			case !r.Chaseable():
+			case !r.Chaseable(), round.DueStep(r, now) < 0: // each school's steps follow its own deadline
 			case len(recipients(round, r, book[r.URN])) == 0:
 				run.NoEmail++
 			default:
 				chase = append(chase, r)
 			}
 		}
+		if len(chase) > 0 || run.NoEmail > 0 {
+			run.Rounds = append(run.Rounds, round.ID)
+		}
 		for _, r := range chase {
-			claimed, err := c.claim(ctx, r, step, now)
+			step := round.DueStep(r, now)
+			claimed, err := c.claim(ctx, round.DeadlineOf(r), r, step, now)
 			if err != nil {
 				return run, err
 			}
@@ -273,9 +275,10 @@ func countDelivery(e ChaseEntry, err error, sent, failed *int) error {
 	return nil
 }
 
-// claim records that a school's step is being sent; false means it already was.
-func (c *Chase) claim(ctx context.Context, r Return, step int, now time.Time) (bool, error) {
-	return c.claimOnce(ctx, c.steps, r.ID+":"+strconv.Itoa(step), bson.E{Key: "round", Value: r.Round}, now)
+// claim records that a school's step towards its deadline due is being sent; false means
+// it already was. A moved deadline or an extension starts the schedule again.
+func (c *Chase) claim(ctx context.Context, due string, r Return, step int, now time.Time) (bool, error) {
+	return c.claimOnce(ctx, c.steps, r.ID+":"+strconv.Itoa(step)+"@"+due, bson.E{Key: "round", Value: r.Round}, now)
 }
 
 // claimOnce records in coll, under id, that something is being sent; false means it
@@ -456,6 +459,7 @@ func (c *Chase) send(ctx context.Context, round Round, r Return, to, kind string
 }
 
 func (c *Chase) reminderText(round Round, r Return, link string, now time.Time) (subject, body string) {
+	round = round.forReturn(r) // the school's own deadline, if it has an extension
 	due := round.longDeadline()
 	if round.Wording.ReminderSubject != "" || round.Wording.ReminderBody != "" {
 		subject, body = round.Wording.ReminderSubject, round.Wording.ReminderBody

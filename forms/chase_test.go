@@ -38,7 +38,7 @@ func TestDueStep(t *testing.T) {
 	} {
 		// 23:30 UTC on 5 December is still 5 December in London (GMT); a step is by London day.
 		at, _ := time.ParseInLocation(time.DateOnly+" 15:04", c.day+" 23:30", time.UTC)
-		if got := r.DueStep(at); got != c.want {
+		if got := r.DueStep(Return{}, at); got != c.want {
 			t.Errorf("%s: step %d, want %d", c.day, got, c.want)
 		}
 	}

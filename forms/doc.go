@@ -14,9 +14,19 @@
 //   - assurance.go: the Assurance service: SaveSection and Submit (which read what was
 //     typed and decide completion), Reopen, the receipt and reopening emails, purging;
 //     governor_access.go: a governor's link opened and one-time codes sent and checked.
+//   - signoff.go: two-person sign-off (a round's TwoPerson): SendForConfirmation by the
+//     preparer through the school's link, then, through the governor's own confirmation
+//     link (OpenConfirmation, ConfirmingReturn), Confirm (the submission, keyed by the
+//     link) or SendBack with a comment; both people kept on the return, its version, the
+//     receipt and the workbook.
+//   - carry.go: carrying forward (a round's CarryForward): CarryForward starts a return
+//     from the school's LastSubmitted answers, matched by question ID; CarriedIn lists
+//     those not yet confirmed, and a section with any is not complete.
 //   - round.go: Rounds, the rounds and their forms (create, with the rules of a new round
 //     in NewRoundInput.Check; open, close, reopen, archive, the form); past_round.go:
-//     LoadPast, a round run before the service brought in with its returns.
+//     LoadPast, a round run before the service brought in with its returns; deadlines.go:
+//     a round's deadline moved (SetDeadline) and a school's own date (SetExtension), which
+//     DeadlineOf, Late and DueStep follow.
 //   - returns.go: Returns, each school's return in a round, named by a ReturnID: saved,
 //     submitted, reopened, exempted, and their submitted versions; return_lists.go: a
 //     round's returns without answers, cached by change count.

@@ -102,6 +102,10 @@ func returnRow(r Return) exports.ReturnRow {
 		District: s.District, Trust: s.Trust, AllThrough: s.AllThrough, Status: r.StatusLabel(), Submitted: r.Submitted,
 		Late: r.Late && returned, Reference: r.Reference, LinksIssued: r.LinksIssued, Reminders: r.Reminders,
 		LastContact: r.LastContact, ContactEmailHeld: r.ContactEmail != "", Chaseable: r.Chaseable(), Returned: returned}
+	if returned && r.Confirmer != nil && r.Preparer != nil {
+		row.SignOff = &exports.SignOff{PreparedBy: r.Preparer.Name, PreparerRole: r.Preparer.Role, Prepared: r.Preparer.At,
+			ConfirmedBy: r.Confirmer.Name, ConfirmerRole: r.Confirmer.Role, Confirmed: r.Confirmer.At}
+	}
 	if !returned || len(r.Answers) == 0 {
 		return row
 	}
@@ -125,7 +129,7 @@ func returnRow(r Return) exports.ReturnRow {
 // asked, with its answers in words.
 func ReceiptPDF(partnership string, round Round, r Return) ([]byte, error) {
 	rc := exports.Receipt{Partnership: partnership, School: r.School.Name, URN: r.URN, Round: round.ID,
-		Reference: r.Reference, Submitted: r.Submitted.In(academic.London), Late: r.Late}
+		Reference: r.Reference, Submitted: r.Submitted.In(academic.London), Late: r.Late, SignOff: signOffWords(r)}
 	answers := r.AnswerMap()
 	for _, sec := range round.Definition.For(r.School.Record) {
 		rs := exports.ReceiptSection{Title: sec.Title}

@@ -71,9 +71,9 @@ const (
 )
 
 // SectionStatus says how far the governor has got with a section: completed, in progress
-// (something answered) or not started.
+// (something answered, or carried from last year and not yet confirmed) or not started.
 func (ret Return) SectionStatus(sec Section) string {
-	if slices.Contains(ret.Completed, sec.ID) {
+	if ret.completed(sec) {
 		return SectionCompleted
 	}
 	for _, a := range ret.Answers {
@@ -88,11 +88,17 @@ func (ret Return) SectionStatus(sec Section) string {
 // it being submitted. ok is false when every one is complete.
 func (ret Return) FirstIncomplete(sections []Section) (Section, bool) {
 	for _, sec := range sections {
-		if !slices.Contains(ret.Completed, sec.ID) {
+		if !ret.completed(sec) {
 			return sec, true
 		}
 	}
 	return Section{}, false
+}
+
+// completed says whether a section is complete: saved complete, with no answer carried
+// from last year still to confirm.
+func (ret Return) completed(sec Section) bool {
+	return slices.Contains(ret.Completed, sec.ID) && len(ret.CarriedIn(sec)) == 0
 }
 
 // ParseReturnID reads a return's ID ("2024-25:120001"), refusing anything that is not an

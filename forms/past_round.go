@@ -181,7 +181,7 @@ func (in PastRound) returns(round Round, schools []School) ([]Return, []any, err
 			slices.Sort(r.Completed)
 			// As if the governor saved each section once, then submitted.
 			r.Status, r.Submitted, r.FirstSubmitted, r.Submissions = StatusSubmitted, at, at, 1
-			r.Late, r.Reference, r.Version, r.Updated = round.Late(at), NewReference(), len(r.Completed)+1, at
+			r.Late, r.Reference, r.Version, r.Updated = round.Late(r, at), NewReference(), len(r.Completed)+1, at
 			r.CannotAssure = r.AnswerMap()[QuestionAssuranceGiven].Value == "no"
 		}
 		returns = append(returns, r)

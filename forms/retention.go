@@ -67,11 +67,11 @@ type PurgeReport struct {
 
 // PurgeDue purges every closed or archived round whose retention has ended by today
 // (yyyy-mm-dd). Purging removes what governors wrote (the answers of the return and of
-// every kept version, the contact email, links) and keeps what the partnership's
-// year-on-year figures need: each school's status, dates, lateness, phase and type, its
-// reference, and whether assurance was given. It runs under a store lock, so with
-// several instances one purges and the others skip, and a purged round is marked so it
-// is never purged twice.
+// every kept version, the contact email, links, the people of a two-person sign-off) and
+// keeps what the partnership's year-on-year figures need: each school's status, dates,
+// lateness, phase and type, its reference, and whether assurance was given. It runs under
+// a store lock, so with several instances one purges and the others skip, and a purged
+// round is marked so it is never purged twice.
 func (rs *Rounds) PurgeDue(ctx context.Context, today string) ([]PurgeReport, error) {
 	return rs.purgeDue(ctx, today, nil)
 }
@@ -117,14 +117,18 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
 		res, err := rs.returns.returns.UpdateMany(ctx, bson.D{{Key: "round", Value: year}}, bson.D{
 			{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}},
-			{Key: "$unset", Value: bson.D{{Key: "contact_email", Value: ""}, {Key: "link_hash", Value: ""}, {Key: "submit_key", Value: ""}}}})
+			{Key: "$unset", Value: bson.D{{Key: "contact_email", Value: ""}, {Key: "link_hash", Value: ""}, {Key: "submit_key", Value: ""},
+				// The people of a two-person sign-off, who are personal data like the signatory's answers.
+				{Key: "preparer", Value: ""}, {Key: "confirmer", Value: ""}, {Key: "confirm_to", Value: ""}, {Key: "confirm_hash", Value: ""},
+				{Key: "sent_back", Value: ""}}}})
 		if err != nil {
 			return err
 		}
 		rep.Returns = res.ModifiedCount
 		// Kept versions stay as the record of who submitted when, with their reference,
 		// but lose their answers.
-		vers, err := rs.returns.versions.UpdateMany(ctx, bson.D{{Key: "_id", Value: ofRound}}, bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}}})
+		vers, err := rs.returns.versions.UpdateMany(ctx, bson.D{{Key: "_id", Value: ofRound}}, bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: bson.A{}}}},
+			{Key: "$unset", Value: bson.D{{Key: "preparer", Value: ""}, {Key: "confirmer", Value: ""}}}})
 		if err != nil {
 			return err
 		}

@@ -65,6 +65,9 @@ type ReturnSchool struct {
 type StoredAnswer struct {
 	Question string `bson:"q"`
 	Answer   `bson:",inline"`
+	// Carried marks an answer carried from the school's last submission and not yet
+	// confirmed by saving its section (carry.go).
+	Carried bool `bson:"carried,omitempty"`
 }
 
 // Return is one school's return in one round: the single document that changes
@@ -95,8 +98,21 @@ type Return struct {
 	SubmitKey      string    `bson:"submit_key,omitempty"`
 	Submissions    int       `bson:"submissions"`
 	ReopenReason   string    `bson:"reopen_reason,omitempty"`
-	ContactEmail   string    `bson:"contact_email,omitempty"`
-	Code           codeState `bson:",inline"`
+	// Extension is the school's own deadline (yyyy-mm-dd), given by an admin with a
+	// reason; empty, the round's deadline applies. See deadlines.go.
+	Extension       string `bson:"extension,omitempty"`
+	ExtensionReason string `bson:"extension_reason,omitempty"`
+	// Two-person sign-off (signoff.go): who prepared the return and who confirmed it, the
+	// hash of the confirmation link, where it went, the sending's form key, and the
+	// confirming governor's comment when they sent it back.
+	Preparer     *Person   `bson:"preparer,omitempty"`
+	Confirmer    *Person   `bson:"confirmer,omitempty"`
+	ConfirmHash  string    `bson:"confirm_hash,omitempty"`
+	ConfirmTo    string    `bson:"confirm_to,omitempty"`
+	SendKey      string    `bson:"send_key,omitempty"`
+	SentBack     string    `bson:"sent_back,omitempty"`
+	ContactEmail string    `bson:"contact_email,omitempty"`
+	Code         codeState `bson:",inline"`
 	// Chasing, counted here so the dashboard reads one document per school; the chase
 	// log keeps each contact.
 	LinksIssued int       `bson:"links_issued,omitempty"`
@@ -160,7 +176,7 @@ func (r Return) StatusLabel() string {
 		return "submitted late"
 	}
 	return map[string]string{StatusNotStarted: "not started", StatusInProgress: "in progress",
-		StatusSubmitted: "submitted", StatusReopened: "reopened"}[r.Status]
+		StatusSubmitted: "submitted", StatusReopened: "reopened", StatusAwaitingConfirmation: "awaiting confirmation"}[r.Status]
 }
 
 // Editable says whether a governor may change the return.
@@ -281,6 +297,9 @@ type ReturnVersion struct {
 	Submitted time.Time      `bson:"submitted"`
 	Late      bool           `bson:"late"`
 	Answers   []StoredAnswer `bson:"answers"`
+	// Preparer and Confirmer are the two people of a two-person sign-off.
+	Preparer  *Person `bson:"preparer,omitempty"`
+	Confirmer *Person `bson:"confirmer,omitempty"`
 }
 
 // Submission is a governor's submit: the declaration as typed and the form's one-off key.
@@ -320,7 +339,10 @@ func (r Return) sign(sections []Section, e Entry) ([]StoredAnswer, []string, err
 // section the school is asked is complete. The same key again returns the first
 // submission and makes no other, however the requests race. It gives back the
 // declaration as read, and whether this call made the submission (false for a repeat).
-func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return, Entry, bool, error) {
+// With confirming (a confirmation link's hash, which is then the key) it is a governor's
+// confirmation of a return prepared for them (signoff.go); without, a school's own
+// submission, which a two-person round refuses.
+func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirming string) (Return, Entry, bool, error) {
 	r, err := rs.returns.Get(ctx, id)
 	if err != nil {
 		return r, Entry{}, false, err
@@ -328,7 +350,10 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return
 	if r.submittedWith(s.Key) {
 		return r, Entry{}, false, nil
 	}
-	if !r.Editable() {
+	switch {
+	case confirming != "" && !r.awaitingWith(confirming):
+		return r, Entry{}, false, ErrConfirmLinkInvalid
+	case confirming == "" && !r.Editable():
 		return r, Entry{}, false, ErrNotEditable
 	}
 	round, err := rs.Get(ctx, r.Round) // not the cached copy: another instance may have closed it
@@ -337,6 +362,9 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return
 	}
 	if round.State != RoundOpen {
 		return r, Entry{}, false, ErrRoundNotOpen
+	}
+	if confirming == "" && round.TwoPerson {
+		return r, Entry{}, false, ErrNeedsConfirmation
 	}
 	sections := round.Sections(r)
 	declaration, _ := DeclarationSection(sections)
@@ -352,7 +380,7 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return
 		return r, e, false, err
 	}
 	at := s.At.UTC()
-	ref, late, n := NewReference(), round.Late(at), r.Submissions+1
+	ref, late, n := NewReference(), round.Late(r, at), r.Submissions+1
 	signed := Return{Answers: answers}
 	set := bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 		{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at},
@@ -361,6 +389,9 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return
 		{Key: "cannot_assure", Value: signed.AnswerMap()[QuestionAssuranceGiven].Value == "no"}}
 	if n == 1 {
 		set = append(set, bson.E{Key: "first_submitted", Value: at})
+	}
+	if confirming != "" {
+		set = append(set, bson.E{Key: "confirmer", Value: confirmer(declaration, signed.AnswerMap(), at)})
 	}
 	submittedNow, err := rs.returns.update(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
@@ -388,7 +419,7 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission) (Return
 // version from the return, whose answers cannot change while it is submitted.
 func (rs *Returns) keepVersion(ctx context.Context, r Return) error {
 	v := ReturnVersion{ID: r.ID + ":v" + strconv.Itoa(r.Submissions), Return: r.ID, Number: r.Submissions,
-		Reference: r.Reference, Submitted: r.Submitted, Late: r.Late, Answers: r.Answers}
+		Reference: r.Reference, Submitted: r.Submitted, Late: r.Late, Answers: r.Answers, Preparer: r.Preparer, Confirmer: r.Confirmer}
 	err := rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.versions.InsertOne(ctx, v)
 		if mongo.IsDuplicateKeyError(err) {
@@ -444,6 +475,7 @@ func (rs *Rounds) reopen(ctx context.Context, id ReturnID, reason string) (Retur
 		answers, completed := r.unsigned(round.Sections(r))
 		done, err := rs.returns.update(ctx, id, r.Version, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusReopened},
 			{Key: "reopen_reason", Value: reason}, {Key: "submit_key", Value: ""}, {Key: "answers", Value: answers},
+			{Key: "confirm_hash", Value: ""}, {Key: "send_key", Value: ""}, {Key: "sent_back", Value: ""}, {Key: "confirmer", Value: nil},
 			{Key: "completed", Value: completed}, {Key: "updated", Value: time.Now().UTC()}}},
 			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 		if err != nil {

@@ -18,15 +18,21 @@ import (
 // openRound makes a register of the demo county and an open round 2024-25.
 func openRound(t *testing.T) (*Rounds, Round) {
 	t.Helper()
+	return openRoundAs(t, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2})
+}
+
+// openRoundAs is a round created as in asks, opened over the demo register.
+func openRoundAs(t *testing.T, in NewRoundInput) (*Rounds, Round) {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.New(t)
 	g := NewRegister(st)
 	importBytes(t, g, county.GIAS())
 	rs := NewRounds(st, g)
-	if _, err := rs.Create(ctx, audit.CommandLine, NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2024-12-13", GraceDays: 2}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, in); err != nil {
 		t.Fatal(err)
 	}
-	r, err := rs.Open(ctx, audit.CommandLine, "2024-25")
+	r, err := rs.Open(ctx, audit.CommandLine, in.Year)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +103,7 @@ func TestRoundLifecycle(t *testing.T) {
 	if err := rs.Archive(ctx, audit.CommandLine, "2024-25"); err != nil {
 		t.Fatal(err)
 	}
-	if r.Late(time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
+	if r.Late(Return{}, time.Date(2024, 12, 15, 23, 0, 0, 0, time.UTC)) || !r.Late(Return{}, time.Date(2024, 12, 16, 0, 0, 0, 0, time.UTC)) {
 		t.Error("deadline plus two days' grace is wrong")
 	}
 }

@@ -47,6 +47,12 @@ type Round struct {
 	Expected   int        `bson:"expected"` // schools expected to return, set when the round opens
 	// EmailCode makes a link ask also for a one-time code sent to the school's contact email.
 	EmailCode bool `bson:"email_code"`
+	// TwoPerson asks for sign-off by two people: the return is prepared through the
+	// school's link and confirmed by a governor through a link of their own (signoff.go).
+	TwoPerson bool `bson:"two_person,omitempty"`
+	// CarryForward lets a school's return start from the answers it last submitted
+	// (carry.go).
+	CarryForward bool `bson:"carry_forward,omitempty"`
 	// ReminderDays is the reminder schedule: days before the deadline on which schools
 	// that have not returned are emailed, largest first.
 	ReminderDays []int `bson:"reminder_days"`
@@ -65,15 +71,6 @@ type Round struct {
 
 // DefaultReminderDays is the schedule a new round starts with.
 var DefaultReminderDays = []int{21, 7, 1}
-
-// Late says whether a submission at t is after the deadline (and any grace period).
-func (r Round) Late(t time.Time) bool {
-	d, err := time.Parse(time.DateOnly, r.Deadline)
-	if err != nil {
-		return false
-	}
-	return !t.Before(d.AddDate(0, 0, 1+r.GraceDays))
-}
 
 // Rounds is the partnership's rounds, one per academic year: each with its form, its
 // dates and its state. Opening a round gives each expected school a return (Returns).
@@ -161,11 +158,13 @@ func (rs *Rounds) EnsureIndexes(ctx context.Context) error { return rs.returns.E
 
 // NewRoundInput is what an admin gives to create a round.
 type NewRoundInput struct {
-	Year      string
-	Opens     string // yyyy-mm-dd
-	Deadline  string // yyyy-mm-dd
-	GraceDays int
-	EmailCode bool
+	Year         string
+	Opens        string // yyyy-mm-dd
+	Deadline     string // yyyy-mm-dd
+	GraceDays    int
+	EmailCode    bool
+	TwoPerson    bool
+	CarryForward bool
 }
 
 // Check applies the rules of a new round to what an admin gave, field by field: an
@@ -205,7 +204,7 @@ func (rs *Rounds) Create(ctx context.Context, by audit.Actor, in NewRoundInput) 
 		return Round{}, err
 	}
 	r := Round{ID: in.Year, Opens: in.Opens, Deadline: in.Deadline, GraceDays: in.GraceDays, State: RoundDraft,
-		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, ReminderDays: slices.Clone(DefaultReminderDays)}
+		Definition: *def, Created: time.Now().UTC(), EmailCode: in.EmailCode, TwoPerson: in.TwoPerson, CarryForward: in.CarryForward, ReminderDays: slices.Clone(DefaultReminderDays)}
 	err = rs.st.Write(ctx, func(ctx context.Context) error {
 		_, err := rs.rounds.InsertOne(ctx, r)
 		return err

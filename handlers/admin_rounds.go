@@ -43,7 +43,8 @@ func (s *Server) roundsPage(c *fiber.Ctx) error {
 func (s *Server) createRound(c *fiber.Ctx) error {
 	form := formValues(c)
 	p := RoundsPage{Page: s.basePage(c, "Assurance rounds"), Year: strings.TrimSpace(form.Get("year")), GraceDays: strings.TrimSpace(form.Get("grace_days"))}
-	in := forms.NewRoundInput{Year: p.Year, EmailCode: form.Get("email_code") == "yes"}
+	in := forms.NewRoundInput{Year: p.Year, EmailCode: form.Get("email_code") == "yes", TwoPerson: form.Get("two_person") == "yes",
+		CarryForward: form.Get("carry_forward") == "yes"}
 	typed := map[string]*FieldError{} // what could not be read as typed, by field
 	dates := map[string]*string{"opens": &in.Opens, "deadline": &in.Deadline}
 	answers := map[string]forms.Answer{}
@@ -127,6 +128,7 @@ type RoundPage struct {
 	URNError      *FieldError
 	DaysError     *FieldError
 	ContactsError *FieldError
+	DeadlineError *FieldError
 	ReminderDays  string
 	ContactCount  int
 	// Before it opens: how the round's form differs from the round before's.
@@ -176,7 +178,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 			p.Returns = append(p.Returns, r)
 		}
 	}
-	for _, st := range []string{"not started", "in progress", "submitted", "submitted late", "reopened", "exempt"} {
+	for _, st := range []string{"not started", "in progress", "awaiting confirmation", "submitted", "submitted late", "reopened", "exempt"} {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})
 	}
 	if round.State == forms.RoundDraft {
@@ -195,6 +197,8 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 				p.DaysError, p.ReminderDays = &errs[i], c.FormValue("days")
 			case "contacts":
 				p.ContactsError = &errs[i]
+			case "deadline":
+				p.DeadlineError = &errs[i]
 			}
 		}
 		return s.render(c, fiber.StatusUnprocessableEntity, "round", p)

@@ -144,8 +144,9 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		{Name: "phase", Label: "Phase", All: "All phases", Options: options(forms.Phases, forms.Phase.Label, forms.Phase(p.Filter.Phase))},
 		{Name: "governance", Label: "Governance", All: "All", Options: options(forms.Governances, forms.Governance.Label, forms.Governance(p.Filter.Governance))},
 		{Name: "district", Label: "District", All: "All districts", Options: options(names, func(s string) string { return s }, p.Filter.District)},
-		{Name: "status", Label: "Progress", All: "Any", Options: options([]string{forms.StatusNotStarted, forms.StatusInProgress}, func(s string) string {
-			return map[string]string{forms.StatusNotStarted: "Not started", forms.StatusInProgress: "In progress"}[s]
+		{Name: "status", Label: "Progress", All: "Any", Options: options([]string{forms.StatusNotStarted, forms.StatusInProgress, forms.StatusAwaitingConfirmation}, func(s string) string {
+			return map[string]string{forms.StatusNotStarted: "Not started", forms.StatusInProgress: "In progress",
+				forms.StatusAwaitingConfirmation: "Awaiting confirmation"}[s]
 		}, p.Filter.Status)},
 		{Name: "email", Label: "Contact email", All: "Any", Options: options([]string{"yes", "no"}, func(s string) string {
 			return map[string]string{"yes": "Held", "no": "Missing"}[s]

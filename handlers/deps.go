@@ -45,6 +45,8 @@ type roundsStore interface {
 	ChangeForm(ctx context.Context, by audit.Actor, year string, version int, change forms.FormChange) (forms.Definition, string, error)
 	FormChanges(ctx context.Context, year string) (string, []forms.FormDifference, error)
 	SetInvitation(ctx context.Context, by audit.Actor, year string, in forms.Invitation) error
+	SetDeadline(ctx context.Context, by audit.Actor, year, deadline string) (forms.Round, error)
+	SetExtension(ctx context.Context, by audit.Actor, id forms.ReturnID, until, reason string) (forms.Return, error)
 }
 
 // contactBook is what the contact pages need of forms.ContactBook.
@@ -85,6 +87,13 @@ type assurance interface {
 	OpenLink(ctx context.Context, token, ip string) (forms.Return, error)
 	SendCode(ctx context.Context, by audit.Actor, id forms.ReturnID, now time.Time) (string, error)
 	CheckCode(ctx context.Context, by audit.Actor, id forms.ReturnID, code string, now time.Time) error
+	SendForConfirmation(ctx context.Context, by audit.Actor, id forms.ReturnID, p forms.Preparation) (forms.Return, error)
+	OpenConfirmation(ctx context.Context, token, ip string) (forms.Return, string, error)
+	ConfirmingReturn(ctx context.Context, hash string) (forms.Return, error)
+	Confirm(ctx context.Context, by audit.Actor, id forms.ReturnID, hash string, s forms.Submission) (forms.Return, forms.Entry, error)
+	SendBack(ctx context.Context, by audit.Actor, id forms.ReturnID, hash, comment string) (forms.Return, error)
+	LastSubmitted(ctx context.Context, id forms.ReturnID) (forms.ReturnVersion, error)
+	CarryForward(ctx context.Context, by audit.Actor, id forms.ReturnID, version int) (forms.Return, error)
 }
 
 // chaser is what chasing needs of forms.Chase.

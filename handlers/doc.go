@@ -14,8 +14,11 @@
 // round_invite.go (send, after a confirmation). The contact book: contact_book.go (the
 // page and its download), contact_book_import.go, and a school's contacts on its register
 // page (school_contacts.go): contact_add.go, contact_change.go, contact_remove.go,
-// contact_bounced.go. A governor's pages are governor.go, section.go, submit.go and
-// governor_code.go.
+// contact_bounced.go; a round's deadline: round_deadline.go, return_extension.go. A
+// governor's pages are governor.go, section.go, submit.go, carry.go and governor_code.go;
+// with sign-off by two people, the preparer sends from send.go, and the confirming
+// governor, in a session of their own opened by their link, reads, confirms and sends
+// back through signoff_*.go.
 // The form editor is form_editor.go (its page and what its actions share),
 // form_section_save.go, form_question_save.go, form_move.go, form_remove.go, and
 // form_preview.go, which draws the governor's own task list and section pages as a school

@@ -41,6 +41,7 @@ func (g *governor) actor(c *fiber.Ctx) audit.Actor { return forms.Governor(g.ret
 type LinkProblemPage struct {
 	Page
 	ClosedRound string // the link is good but its round is closed
+	Confirming  bool   // a governor's confirmation link, not a school's link
 }
 
 func (s *Server) openLink(c *fiber.Ctx) error {
@@ -68,13 +69,26 @@ func (s *Server) openLink(c *fiber.Ctx) error {
 type StartPage struct {
 	Page
 	School, Round, Deadline string
+	// LastYear is the round of the answers the return can start from (the round carries
+	// forward, and the school submitted then); Version is the return's, for that form.
+	LastYear string
+	Version  int
 }
 
 func (s *Server) returnStart(c *fiber.Ctx) error {
 	g := governorOf(c)
 	p := StartPage{Page: s.basePage(c, "Give your school's safeguarding assurance"), School: g.ret.School.Name, Round: g.round.ID,
-		Deadline: longDate(g.round.Deadline)}
-	p.Governor = true
+		Deadline: longDate(g.round.DeadlineOf(g.ret))}
+	p.Governor, p.Version = true, g.ret.Version
+	if g.round.CarryForward && g.ret.Status == forms.StatusNotStarted && g.canEdit() {
+		last, err := s.deps.Assurance.LastSubmitted(c.UserContext(), g.ret.Key())
+		switch {
+		case err == nil:
+			p.LastYear = strings.SplitN(last.Return, ":", 2)[0]
+		case !errors.Is(err, forms.ErrNothingToCarry):
+			return err
+		}
+	}
 	return s.render(c, fiber.StatusOK, "start", p)
 }
 
@@ -126,6 +140,10 @@ type TaskListPage struct {
 	Tasks                   []Task
 	AllDone                 bool
 	Return                  forms.Return
+	// Completed of Total sections are completed ("3 of 17 sections completed").
+	Completed, Total int
+	// TwoPerson: the return is sent for confirmation by a governor, not submitted here.
+	TwoPerson bool
 }
 
 // Task is one section on the task list.
@@ -139,13 +157,18 @@ func (s *Server) returnHome(c *fiber.Ctx) error {
 		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
 	}
 	p := TaskListPage{Page: s.basePage(c, "Safeguarding assurance "+g.round.ID), School: g.ret.School.Name, Round: g.round.ID,
-		Deadline: longDate(g.round.Deadline), Late: g.round.Late(time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true}
-	p.Page.Governor = true
+		Deadline: longDate(g.round.DeadlineOf(g.ret)), Late: g.round.Late(g.ret, time.Now()), CanEdit: g.canEdit(), Return: g.ret, AllDone: true,
+		TwoPerson: g.round.TwoPerson}
+	p.Page.Governor, p.Flash = true, flashFrom(c)
 	for _, sec := range forms.QuestionSections(g.sections()) {
 		t := Task{ID: sec.ID, Title: sec.Title, Href: "/return/section/" + sec.ID, Status: g.ret.SectionStatus(sec)}
 		p.AllDone = p.AllDone && t.Status == forms.SectionCompleted
 		p.Tasks = append(p.Tasks, t)
+		if t.Status == forms.SectionCompleted {
+			p.Completed++
+		}
 	}
+	p.Total = len(p.Tasks)
 	return s.render(c, fiber.StatusOK, "task-list", p)
 }
 

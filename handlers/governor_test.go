@@ -18,6 +18,12 @@ import (
 // roundServer is a test server with the demo county and an open round 2024-25.
 func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 	t.Helper()
+	return roundServerAs(t, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"})
+}
+
+// roundServerAs is a test server with the demo county and an open round made as in asks.
+func roundServerAs(t testing.TB, in forms.NewRoundInput) (*testServer, *forms.Rounds) {
+	t.Helper()
 	srv := newTestServer(t)
 	ctx := context.Background()
 	ex, err := forms.ReadGIAS(bytes.NewReader(county.GIAS()), nil)
@@ -28,10 +34,10 @@ func roundServer(t testing.TB) (*testServer, *forms.Rounds) {
 		t.Fatal(err)
 	}
 	rs := forms.NewRounds(srv.store, srv.register)
-	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2024-25", Opens: "2024-10-01", Deadline: "2099-12-13"}); err != nil {
+	if _, err := rs.Create(ctx, audit.CommandLine, in); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Open(ctx, audit.CommandLine, "2024-25"); err != nil {
+	if _, err := rs.Open(ctx, audit.CommandLine, in.Year); err != nil {
 		t.Fatal(err)
 	}
 	return srv, rs

@@ -15,6 +15,8 @@ type QuestionView struct {
 	Day, Month, Year string
 	Error            *forms.AnswerError
 	Choices          []ChoiceView
+	// Carried marks an answer from last year not yet confirmed (forms' carry forward).
+	Carried bool
 }
 
 // ChoiceView is one radio or checkbox.
@@ -122,6 +124,17 @@ func fieldErrorsOf(e *forms.InvalidEntry) []FieldError {
 		list = append(list, FieldError{Field: f.Field, Message: f.Message})
 	}
 	return list
+}
+
+// markCarried marks the views (and those their choices reveal) whose answers were carried
+// from last year and are not yet confirmed.
+func markCarried(views []QuestionView, carried map[string]bool) {
+	for i := range views {
+		views[i].Carried = carried[views[i].Q.ID]
+		for j := range views[i].Choices {
+			markCarried(views[i].Choices[j].Reveals, carried)
+		}
+	}
 }
 
 // answerLabel is an answer in words, for check-your-answers pages and the receipt.

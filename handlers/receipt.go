@@ -12,11 +12,16 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if g.ret.Status != forms.StatusSubmitted {
 		return c.Redirect("/return", fiber.StatusSeeOther)
 	}
-	pdf, err := forms.ReceiptPDF(s.cfg.Partnership, g.round, g.ret)
+	return s.sendReceipt(c, g.round, g.ret)
+}
+
+// sendReceipt sends a submitted return's receipt as a PDF to keep.
+func (s *Server) sendReceipt(c *fiber.Ctx, round forms.Round, r forms.Return) error {
+	pdf, err := forms.ReceiptPDF(s.cfg.Partnership, round, r)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+forms.ReceiptFile(g.ret)+`"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+forms.ReceiptFile(r)+`"`)
 	return c.Send(pdf)
 }

@@ -58,6 +58,7 @@ func (s *Server) routes(app *fiber.App) {
 	gov := app.Group("/return", s.requireGovernor)
 	gov.Get("/", s.returnHome)
 	gov.Get("/start", s.returnStart)
+	gov.Post("/carry-forward", s.carryForward)
 	gov.Get("/code", s.codePage)
 	gov.Post("/code", s.checkCode)
 	gov.Post("/code/send", s.sendCode)
@@ -67,10 +68,21 @@ func (s *Server) routes(app *fiber.App) {
 	gov.Get("/check", s.returnCheck)
 	gov.Get("/submit", s.submitPage)
 	gov.Post("/submit", s.submitReturn)
+	gov.Post("/send", s.sendForConfirmation)
 	gov.Get("/confirmation", s.confirmation)
 	gov.Get("/copy", s.returnCopy)
 	gov.Get("/receipt.pdf", s.receipt)
 	gov.Post("/sign-out", s.governorSignOut)
+
+	// Two-person sign-off: the confirming governor's own link opens a session for reading,
+	// confirming or sending back one return, and nothing else.
+	app.Get(urls.ConfirmRoute, s.linkLimiter(), s.openConfirmLink)
+	conf := app.Group("/confirming", s.requireConfirmer)
+	conf.Get("/", s.confirmReview)
+	conf.Post("/", s.confirmReturn)
+	conf.Post("/send-back", s.sendBack)
+	conf.Get("/done", s.confirmDone)
+	conf.Get("/receipt.pdf", s.confirmReceipt)
 
 	// JOSO link teachers: an emailed link opens a session for one school's team.
 	app.Get("/joso/sign-in", s.teacherSignInPage)
@@ -138,6 +150,7 @@ func (s *Server) adminRoutes() []adminRoute {
 		post(officer, "/rounds/:year/archive", s.archiveRound),
 		post(officer, "/rounds/:year/add", s.addSchool),
 		post(officer, "/rounds/:year/schedule", s.setSchedule),
+		post(officer, "/rounds/:year/deadline", s.setDeadline),
 		post(officer, "/rounds/:year/contacts", s.uploadContacts),
 		post(officer, "/rounds/:year/remind", s.remindGroup),
 		get(viewer, "/rounds/:year/invitations", s.invitationsPage),
@@ -169,6 +182,7 @@ func (s *Server) adminRoutes() []adminRoute {
 		post(officer, "/rounds/:year/returns/:urn<int>/log", s.logContact),
 		post(officer, "/rounds/:year/returns/:urn<int>/exempt", s.exemptSchool),
 		post(officer, "/rounds/:year/returns/:urn<int>/include", s.includeSchool),
+		post(officer, "/rounds/:year/returns/:urn<int>/extension", s.extendSchool),
 		post(officer, "/rounds/:year/returns/:urn<int>/reopen", s.reopenReturn),
 
 		get(viewer, "/joso", s.josoYears),

@@ -18,6 +18,8 @@ type SectionPage struct {
 	Version   int
 	Conflict  bool
 	ReadOnly  bool
+	// Carried: some answers are last year's, to confirm by saving the section.
+	Carried bool
 }
 
 func (s *Server) sectionPage(c *fiber.Ctx) error {
@@ -33,6 +35,9 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, g *governor, sec forms.
 	errs map[string]*forms.AnswerError, list []FieldError, conflict bool) error {
 	p := SectionPage{Page: s.basePage(c, sec.Title), School: g.ret.School.Name, Section: sec,
 		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, Conflict: conflict, ReadOnly: !g.canEdit()}
+	carried := g.ret.CarriedIn(sec)
+	markCarried(p.Questions, carried)
+	p.Carried = len(carried) > 0
 	p.Governor, p.Errors, p.Back = true, list, "/return"
 	return s.render(c, status, "section", p)
 }
@@ -88,6 +93,8 @@ type CheckPage struct {
 	Next     string
 	Whole    bool
 	CanEdit  bool
+	// TwoPerson: the whole return goes on to be sent for confirmation, not to the declaration.
+	TwoPerson bool
 }
 
 // CheckSection is one section's answers.
@@ -131,7 +138,7 @@ func (s *Server) sectionCheck(c *fiber.Ctx) error {
 func (s *Server) returnCheck(c *fiber.Ctx) error {
 	g := governorOf(c)
 	p := CheckPage{Page: s.basePage(c, "Check your answers before submitting"), School: g.ret.School.Name, Whole: true,
-		Next: "/return/submit", CanEdit: g.canEdit()}
+		Next: "/return/submit", CanEdit: g.canEdit(), TwoPerson: g.round.TwoPerson}
 	answers := g.ret.AnswerMap()
 	for _, sec := range forms.QuestionSections(g.sections()) {
 		cs := checkSection(sec, answers, g.ret.Completed, "/return/section/"+sec.ID)

@@ -101,7 +101,7 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 }
 
 // roleKeys are everything a session can carry for the three kinds of user.
-var roleKeys = []string{sessAdmin, sessGeneration, sessPending, sessSeen, sessFlash, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher}
+var roleKeys = []string{sessAdmin, sessGeneration, sessPending, sessSeen, sessFlash, sessReturn, sessLink, sessVerified, sessTeam, sessTeacher, sessConfirm}
 
 // freshSession starts a session for one kind of user on a new session ID, so an ID planted
 // before (session fixation) is worthless, holding only values: whoever was signed in on

@@ -29,6 +29,9 @@ func (s *Server) submitPage(c *fiber.Ctx) error {
 	if g.ret.Status == forms.StatusSubmitted {
 		return c.Redirect("/return/confirmation", fiber.StatusSeeOther)
 	}
+	if g.round.TwoPerson { // the declaration is the confirming governor's: the preparer sends it to them
+		return s.renderSend(c, fiber.StatusOK, g, forms.Preparation{}, nil)
+	}
 	return s.renderSubmit(c, fiber.StatusOK, g, g.ret.AnswerMap(), nil, nil)
 }
 
@@ -38,7 +41,7 @@ func (s *Server) renderSubmit(c *fiber.Ctx, status int, g *governor, answers map
 	_, _ = rand.Read(key)
 	p := SubmitPage{Page: s.basePage(c, "Declaration and submit"), School: g.ret.School.Name, Section: sec,
 		Questions: questionViews(sec, answers, errs), Version: g.ret.Version, SubmitKey: base64.RawURLEncoding.EncodeToString(key),
-		Late: g.round.Late(time.Now())}
+		Late: g.round.Late(g.ret, time.Now())}
 	if qs, ok := g.ret.FirstIncomplete(forms.QuestionSections(g.sections())); ok {
 		p.Blocked = "Complete every section before you submit: " + qs.Title + " is not completed yet."
 	}
@@ -80,7 +83,7 @@ func (s *Server) submitReturn(c *fiber.Ctx) error {
 		g.ret = ret
 		return s.renderSubmit(c, fiber.StatusConflict, g, e.Answers, nil, []FieldError{{Field: "declaration.name",
 			Message: "Someone else changed this return after you opened it: check your answers again before you submit"}})
-	case errors.Is(err, forms.ErrNotEditable), errors.Is(err, forms.ErrRoundNotOpen):
+	case errors.Is(err, forms.ErrNotEditable), errors.Is(err, forms.ErrRoundNotOpen), errors.Is(err, forms.ErrNeedsConfirmation):
 		return c.Redirect("/return", fiber.StatusSeeOther)
 	case err != nil:
 		return err

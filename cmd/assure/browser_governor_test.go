@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,13 +69,12 @@ func fillSection(t *testing.T, ctx context.Context, sec forms.Section) {
 	}
 }
 
-func TestBrowserGovernorJourney(t *testing.T) {
-	t.Parallel()
-	axe := axeSource(t)
-	base, password := liveServer(t)
+// adminOpensRound signs the demo admin in, creates the round 2024-25 with the settings
+// ticked (the ids of the create form's checkboxes, like "two_person") and opens it,
+// checking each page with axe; it gives the admin's browser.
+func adminOpensRound(t *testing.T, axe, base, password string, settings ...string) context.Context {
+	t.Helper()
 	admin := newBrowser(t)
-
-	// The admin creates and opens a round.
 	load(t, admin, "sign-in page", chromedp.Navigate(base+"/sign-in"))
 	if err := chromedp.Run(admin, chromedp.SendKeys("#email", demoAdminEmail, chromedp.ByQuery), chromedp.SendKeys("#password", password, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
@@ -87,6 +87,11 @@ func TestBrowserGovernorJourney(t *testing.T) {
 		chromedp.SendKeys("#deadline-day", "13", chromedp.ByQuery), chromedp.SendKeys("#deadline-month", "12", chromedp.ByQuery), chromedp.SendKeys("#deadline-year", "2099", chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
 	}
+	for _, id := range settings {
+		if err := chromedp.Run(admin, chromedp.Click("#"+id, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	load(t, admin, "create the round", chromedp.Click(`//button[contains(., "Create the round")]`))
 	load(t, admin, "open the round", chromedp.Click(`//button[contains(., "Open the round")]`))
 	checkAxe(t, admin, axe, "admin: confirm opening")
@@ -94,7 +99,29 @@ func TestBrowserGovernorJourney(t *testing.T) {
 	if s := text(t, admin, "main"); !strings.Contains(s, "386 schools are expected") {
 		t.Fatalf("round page: %s", s)
 	}
+	if s := text(t, admin, "main"); slices.Contains(settings, "two_person") != strings.Contains(s, "two-person sign-off") ||
+		slices.Contains(settings, "carry_forward") != strings.Contains(s, "start from their last submitted answers") {
+		t.Fatalf("round page does not say how the round is set: %s", s)
+	}
 	checkAxe(t, admin, axe, "admin: open round")
+	return admin
+}
+
+// demoPrimarySections are the sections the demo county's maintained primary school urn
+// (990006, with a nursery, or 990008, without) is asked.
+func demoPrimarySections(def *forms.Definition, urn int) []forms.Section {
+	school := forms.Record{Phase: forms.PhasePrimary, Governance: forms.GovMaintained, LowAge: 4, NurseryProvision: "Has Nursery Classes"}
+	if urn == 990008 {
+		school.NurseryProvision = "No Nursery Classes"
+	}
+	return def.For(school)
+}
+
+func TestBrowserGovernorJourney(t *testing.T) {
+	t.Parallel()
+	axe := axeSource(t)
+	base, password := liveServer(t)
+	admin := adminOpensRound(t, axe, base, password)
 
 	def, err := forms.DefaultDefinition()
 	if err != nil {
@@ -106,11 +133,7 @@ func TestBrowserGovernorJourney(t *testing.T) {
 	}{{990006, true}, {990008, false}} {
 		t.Run(fmt.Sprintf("javascript=%v", tc.js), func(t *testing.T) {
 			link := adminIssuesLink(t, admin, axe, base, tc.urn, tc.js)
-			school := forms.Record{Phase: forms.PhasePrimary, Governance: forms.GovMaintained, LowAge: 4, NurseryProvision: "Has Nursery Classes"}
-			if tc.urn == 990008 {
-				school.NurseryProvision = "No Nursery Classes"
-			}
-			sections := def.For(school)
+			sections := demoPrimarySections(def, tc.urn)
 
 			// First sitting: a validation error, then two sections.
 			gov := newGovernorBrowser(t, base, tc.js)

@@ -20,13 +20,48 @@ func roundCreateFlags(fs *flag.FlagSet) action {
 	deadline := fs.String("deadline", "", "deadline, yyyy-mm-dd")
 	grace := fs.Int("grace-days", 0, "days after the deadline that still count as on time")
 	emailCode := fs.Bool("email-code", false, "links also ask for a one-time code emailed to the school's contact email")
+	twoPerson := fs.Bool("two-person", false, "returns are prepared through the school's link and confirmed by a governor through a link of their own")
+	carry := fs.Bool("carry-forward", false, "a school's return can start from the answers it last submitted")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		r, err := a.Rounds.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace, EmailCode: *emailCode})
+		r, err := a.Rounds.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: *year, Opens: *opens, Deadline: *deadline, GraceDays: *grace,
+			EmailCode: *emailCode, TwoPerson: *twoPerson, CarryForward: *carry})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Created round %s (draft): opens %s, deadline %s, form version %d with %d sections.\n",
 			r.ID, r.Opens, r.Deadline, r.Definition.Version, len(r.Definition.Sections))
+		return nil
+	}
+}
+
+func roundDeadlineFlags(fs *flag.FlagSet) action {
+	year := fs.String("year", "", "academic year, like 2024-25")
+	deadline := fs.String("deadline", "", "the new deadline, yyyy-mm-dd")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		r, err := a.Rounds.SetDeadline(ctx, audit.CommandLine, *year, *deadline)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Round %s: the deadline is now %s.\n", r.ID, r.Deadline)
+		return nil
+	}
+}
+
+func roundExtendFlags(fs *flag.FlagSet) action {
+	year := fs.String("year", "", "academic year, like 2024-25")
+	urn := fs.Int("urn", 0, "the school")
+	until := fs.String("until", "", "the school's own deadline, yyyy-mm-dd (empty: take its extension away)")
+	reason := fs.String("reason", "", "why the school has an extension")
+	return func(ctx context.Context, e env, a *app, _ []string) error {
+		r, err := a.Rounds.SetExtension(ctx, audit.CommandLine, forms.ReturnID{Round: *year, URN: *urn}, *until, *reason)
+		if err != nil {
+			return err
+		}
+		if r.Extension == "" {
+			fmt.Fprintf(e.stdout, "%s (URN %d) has no extension: its deadline is the round's.\n", r.School.Name, r.URN)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "%s (URN %d) is due by %s.\n", r.School.Name, r.URN, r.Extension)
 		return nil
 	}
 }

@@ -86,7 +86,7 @@ func New(st *store.Store, cfg Config) *App {
 	a.Links = forms.NewLinks(a.Rounds)
 	a.Accounts = accounts.New(st, a.Audit, a.Mail, accounts.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	a.Chase = forms.NewChase(a.Rounds, a.Mail, forms.ChaseConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
-	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership})
+	a.Assurance = forms.NewAssurance(a.Rounds, a.Mail, a.Audit, forms.AssuranceConfig{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL})
 	return a
 }
 

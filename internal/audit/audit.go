@@ -60,6 +60,11 @@ const (
 	ActionInvitationSettings   = "invitation-settings-set"
 	ActionInvitationsSent      = "invitations-sent"
 	ActionInvitationTest       = "invitation-test-sent"
+	ActionDeadlineChanged      = "round-deadline-changed"
+	ActionExtension            = "school-extension-set"
+	ActionSentToConfirm        = "return-sent-for-confirmation"
+	ActionSentBack             = "return-sent-back"
+	ActionCarriedForward       = "return-carried-forward"
 	// The JOSO programme.
 	ActionJOSOYear        = "joso-year-changed"
 	ActionJOSOEnrolled    = "joso-school-enrolled"
@@ -256,4 +261,6 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionResetAsked, ActionPasswordReset, ActionPasswordAccepted, ActionTwoFactorSetUp, ActionTwoFactorFailed, ActionTwoFactorOff,
 	ActionContactsImported, ActionContactAdded, ActionContactChanged, ActionContactRemoved,
 	ActionContactBounced, ActionContactBounceCleared, ActionInvitationSettings, ActionInvitationsSent, ActionInvitationTest,
+	ActionDeadlineChanged, ActionExtension, ActionSentToConfirm, ActionSentBack,
+	ActionCarriedForward,
 	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}

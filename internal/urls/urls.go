@@ -8,9 +8,12 @@ const (
 	teacherSignInPath = "/joso/link/"
 	invitationPath    = "/account/invitation/"
 	resetPath         = "/account/reset/"
+	confirmPath       = "/confirm/"
 
 	// ReturnRoute is the route of a school's link to its return.
 	ReturnRoute = returnPath + ":token"
+	// ConfirmRoute is the route of a governor's link to confirm a return prepared for them.
+	ConfirmRoute = confirmPath + ":token"
 	// TeacherSignInRoute is the route of a link teacher's sign-in link.
 	TeacherSignInRoute = teacherSignInPath + ":token"
 	// InvitationRoute is the route of a colleague's invitation to the partnership's team.
@@ -24,6 +27,12 @@ func Return(base, token string) string { return join(base, returnPath, token) }
 
 // ReturnPath is Return's path alone, for a request to the service itself.
 func ReturnPath(token string) string { return returnPath + token }
+
+// Confirm is a governor's link to confirm their school's prepared return, on the service at base.
+func Confirm(base, token string) string { return join(base, confirmPath, token) }
+
+// ConfirmPath is Confirm's path alone.
+func ConfirmPath(token string) string { return confirmPath + token }
 
 // TeacherSignIn is a link teacher's sign-in link, on the service at base.
 func TeacherSignIn(base, token string) string { return join(base, teacherSignInPath, token) }
