@@ -149,9 +149,11 @@ func TestBrowserCarryForward(t *testing.T) {
 				t.Fatalf("task list after carrying forward: %s", s)
 			}
 			checkAxe(t, gov, axe, "task list after carrying forward")
-			// The DSL section: the assurance section's conditional radios carry an
-			// aria-expanded that axe refuses once govuk-frontend's script runs, whatever
-			// was carried (a finding of its own, outside this test).
+			// The assurance section reveals a question when "No" is chosen: with the script
+			// on, GOV.UK's aria-expanded on the radio is dropped (static/assets/app.js).
+			load(t, gov, "the assurance section", chromedp.Click(`//a[contains(., "How the board gained assurance")]`))
+			checkAxe(t, gov, axe, "section page with a revealing radio")
+			load(t, gov, "back to the task list", chromedp.Navigate(base+"/return"))
 			load(t, gov, "the DSL section", chromedp.Click(`//a[contains(., "Designated safeguarding lead")]`))
 			if s := text(t, gov, "main"); strings.Count(s, "From last year") < 2 {
 				t.Fatalf("section page does not mark last year's answers: %s", s)
