@@ -169,9 +169,11 @@ func (c *Chase) invitation(round Round, r Return, link string) (subject, body st
 	return fill(subj, r.School.Name, dl, link, c.cfg.Partnership), fill(tpl, r.School.Name, dl, link, c.cfg.Partnership)
 }
 
+// PreviewLink stands in a previewed invitation for the school's link, which is never shown.
+const PreviewLink = "[the school's own link, in the email sent]"
+
 // PreviewInvitation is the invitation a school would get, and to whom, without sending
-// or writing anything. It carries the school's link when it has one (a school of a draft
-// round has none yet).
+// or writing anything, with PreviewLink where the school's link goes.
 func (c *Chase) PreviewInvitation(ctx context.Context, id ReturnID) (Email, error) {
 	round, r, err := c.previewed(ctx, id)
 	if err != nil {
@@ -181,14 +183,10 @@ func (c *Chase) PreviewInvitation(ctx context.Context, id ReturnID) (Email, erro
 	if err != nil {
 		return Email{}, err
 	}
-	link := "(the school's link: it has none yet; one is made when the invitation goes)"
-	if tok, err := c.links.LiveLink(ctx, r); err != nil {
-		return Email{}, err
-	} else if tok != "" {
-		link = urls.Return(c.cfg.PublicURL, tok)
-	}
+	// Never the school's own link: whoever sees a preview (a viewer too) must not be handed
+	// the return. The wording is what is previewed; the link's place is shown.
 	e := Email{}
-	e.Subject, e.Body = c.invitation(round, r, link)
+	e.Subject, e.Body = c.invitation(round, r, PreviewLink)
 	for _, ct := range sc.WithRoles(round.InvitesRoles()) {
 		e.To = append(e.To, ct.Email)
 	}

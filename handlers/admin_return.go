@@ -19,7 +19,9 @@ type AdminReturnPage struct {
 	Sections []CheckSection
 	Versions []VersionView
 	NewLink  string // just replaced: the banner says the old one stopped
-	Link     string // the school's working link, if it has one
+	Link     string // the school's working link, if it has one and the admin may see it
+	// LinkHidden: the school has a link, which this admin (a viewer) is not shown.
+	LinkHidden bool
 	// Chasing: the contact log, and the form to record a contact.
 	ChaseLog     []forms.ChaseEntry
 	ContactKinds []Option
@@ -67,10 +69,14 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	if len(errs) == 0 && newLink == "" {
 		p.Flash = flashFrom(c)
 	}
+	// A school's link opens its return to whoever holds it: only those who may change a
+	// return (officers) see it; a viewer is told it exists.
 	if tok, err := s.deps.Links.LiveLink(ctx, ret); err != nil {
 		return err
-	} else if tok != "" {
+	} else if tok != "" && p.CanChange {
 		p.Link = urls.Return(s.cfg.PublicURL, tok)
+	} else if tok != "" {
+		p.LinkHidden = true
 	}
 	if p.ChaseLog, err = s.deps.Chase.Log(ctx, ret.Key()); err != nil {
 		return err

@@ -64,6 +64,9 @@ type Page struct {
 	Errors      []FieldError
 	Flash       string
 	Governor    bool // a governor's page: no admin navigation, a "Sign out" of the return
+	// CanChange is an admin who may change things (an officer or administrator): a viewer's
+	// pages leave out the buttons and forms that would only refuse them.
+	CanChange bool
 	// Preview, on a governor's page an officer previews (form_preview.go), says so and
 	// keeps the page's forms within the preview.
 	Preview *PreviewBar
@@ -71,7 +74,7 @@ type Page struct {
 
 // basePage fills the layout's fields for this request.
 func (s *Server) basePage(c *fiber.Ctx, title string) Page {
-	p := Page{Title: title, Partnership: s.cfg.Partnership, Admin: adminOf(c)}
+	p := Page{Title: title, Partnership: s.cfg.Partnership, Admin: adminOf(c), CanChange: roleOf(c).Allows(accounts.Officer)}
 	p.CSRF, _ = c.Locals(csrfField).(string)
 	if p.Admin != "" {
 		path := c.Path()

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,10 @@ func routePath(r adminRoute, job, activity, evidence, contact string) string {
 		":id", activity, ":file", evidence, ":nomination", "n1").Replace(p)
 }
 
+// schoolLink is a working link to a school's return or a confirmation: what opens a
+// school's return to whoever holds it.
+var schoolLink = regexp.MustCompile(`/(r|confirm)/[A-Za-z0-9_-]{22}`)
+
 // TestEveryAdminRouteChecksTheRole walks the one route list: a viewer reads every admin
 // page and download and is refused (403) every change, which then changes nothing; an
 // officer is refused the team; a new route is covered without touching this test.
@@ -95,6 +100,10 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 	contact, err := srv.rounds.ContactBook().Add(ctx, audit.Actor{Name: "test"}, urnB,
 		forms.ContactInput{Name: "Dee Ess", Email: "dsl@school.example.org", Role: forms.RoleDSL})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// urnB's link is live, so a page that showed it to a viewer would hand them the school.
+	if _, err := forms.NewLinks(srv.rounds).IssueLink(ctx, audit.Actor{Name: "test"}, forms.ReturnID{Round: "2024-25", URN: urnB}); err != nil {
 		t.Fatal(err)
 	}
 	for email, role := range map[string]accounts.Role{viewerEmail: accounts.Viewer, officerEmail: accounts.Officer} {
@@ -119,6 +128,9 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 		if r.role == viewer && code != http.StatusOK {
 			t.Errorf("viewer GET %s: %d\n%.400s", p, code, body)
 		}
+		if schoolLink.MatchString(body) {
+			t.Errorf("viewer GET %s shows a school's working link: %s", p, schoolLink.FindString(body))
+		}
 		if r.role != viewer && code != http.StatusForbidden {
 			t.Errorf("viewer GET %s (%s only): %d", p, r.role, code)
 		}
@@ -129,6 +141,18 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 		if code, _, _ := a.get(p); code == http.StatusForbidden {
 			t.Errorf("administrator GET %s: 403", p)
 		}
+	}
+	// A viewer's round and return pages offer no change that would only refuse them.
+	for _, page := range []string{"/admin/rounds/2024-25", "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnB)} {
+		if _, body, _ := v.get(page); strings.Contains(body, `method="post" action="/admin/rounds/`) {
+			t.Errorf("viewer's %s offers changes", page)
+		}
+		if _, body, _ := o.get(page); !strings.Contains(body, `method="post" action="/admin/rounds/`) {
+			t.Errorf("officer's %s offers no changes", page)
+		}
+	}
+	if _, body, _ := v.get("/admin/rounds/2024-25/invitations?urn=" + strconv.Itoa(urnB)); schoolLink.MatchString(body) {
+		t.Errorf("the invitation's preview shows a viewer the school's working link: %s", schoolLink.FindString(body))
 	}
 	before := storeSnapshot(t, srv)
 	v.get("/admin")
