@@ -13,6 +13,7 @@ import (
 type FormDifference struct {
 	Question string // its ID
 	Text     string // its text in the newer form (the older one's when removed)
+	Before   string // its text in the older form, when the wording changed
 	Section  string // its section's title, likewise
 	Changes  []string
 }
@@ -69,6 +70,9 @@ func CompareForms(older, newer Definition) []FormDifference {
 		}
 		if o.q.Text != n.q.Text || o.q.Hint != n.q.Hint || !sameChoiceTexts(o.q.Choices, n.q.Choices) {
 			d.Changes = append(d.Changes, ChangeWording)
+			if o.q.Text != n.q.Text {
+				d.Before = o.q.Text
+			}
 		}
 		if moved[id] {
 			d.Changes = append(d.Changes, ChangeMoved)

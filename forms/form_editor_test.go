@@ -237,9 +237,13 @@ func TestCompareFormsQuestionByQuestion(t *testing.T) {
 	d, added := apply(t, d, AddQuestion{Section: "dsl", Question: QuestionInput{Kind: KindYesNo, Text: "Shown when no", Phases: Phases,
 		ShowIf: &Condition{Question: "dsl.on_slt", Equals: "no"}}}, false)
 	d, _ = apply(t, d, RemoveQuestion{ID: "leadership.previous_actions"}, false)
-	got := map[string]string{}
+	got, before := map[string]string{}, map[string]string{}
 	for _, diff := range CompareForms(old, d) {
-		got[diff.Question] = diff.Describe()
+		got[diff.Question], before[diff.Question] = diff.Describe(), diff.Before
+	}
+	// A reworded question says what it said before; the others need not.
+	if before["dsl.on_slt"] != sec.Questions[0].Text || before[sec.Questions[2].ID] != "" {
+		t.Errorf("wording before: %q", before)
 	}
 	want := map[string]string{
 		"dsl.on_slt":                  "Wording changed",

@@ -3,10 +3,12 @@ package handlers
 import (
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lscp/assure/forms"
+	"github.com/lscp/assure/internal/academic"
 )
 
 // ConfirmPage asks an admin to confirm an action that affects many schools, saying how
@@ -49,10 +51,25 @@ func (s *Server) confirmOpen(c *fiber.Ctx, round forms.Round) error {
 	if err != nil {
 		return err
 	}
+	paragraphs := []string{schools(n) + " (every open school of the register, less colleges) will be expected to return.",
+		"Once the round is open, only the form's wording can change: no question can be added, moved or removed."}
+	// What an officer may not have meant: opening ahead of the round's own date, or beside
+	// another open round (schools would then hold links to both).
+	if today := time.Now().In(academic.London).Format(time.DateOnly); today < round.Opens {
+		paragraphs = append(paragraphs, "This is before its opening date, "+round.Opens+": schools can start as soon as they have their links.")
+	}
+	rounds, err := s.deps.Rounds.List(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, r := range rounds {
+		if r.ID != round.ID && r.State == forms.RoundOpen {
+			paragraphs = append(paragraphs, "Round "+r.ID+" is also open: its schools keep their links to it.")
+		}
+	}
 	return s.confirm(c, "Open round "+round.ID+"?", ConfirmPage{Caption: "Round " + round.ID,
-		Paragraphs: []string{schools(n) + " (every open school of the register, less colleges) will be expected to return.",
-			"Once the round is open, only the form's wording can change: no question can be added, moved or removed."},
-		Action: "/admin/rounds/" + round.ID + "/open", Button: "Open the round for " + schools(n), Cancel: "/admin/rounds/" + round.ID})
+		Paragraphs: paragraphs,
+		Action:     "/admin/rounds/" + round.ID + "/open", Button: "Open the round for " + schools(n), Cancel: "/admin/rounds/" + round.ID})
 }
 
 // confirmClose says how many schools have not returned and will be shut out.

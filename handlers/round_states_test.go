@@ -37,11 +37,24 @@ func TestRoundStatesAndConfirmations(t *testing.T) {
 	}
 	state := func(year string) string { r, _ := rs.Get(ctx, year); return r.State }
 
+	// Opening before the round's own opening date is allowed, and said first.
+	if _, err := rs.Create(ctx, audit.CommandLine, forms.NewRoundInput{Year: "2098-99", Opens: "2098-10-01", Deadline: "2098-12-13"}); err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/admin/rounds/2098-99")
+	if _, body, _ := post("/admin/rounds/2098-99/open", url.Values{}); !strings.Contains(body, "before its opening date") {
+		t.Errorf("opening early: the confirmation does not say so\n%s", body)
+	}
+
 	// Opening: a confirmation with the count, then the round opens.
 	admin.get("/admin/rounds/2025-26")
 	code, body, _ := post("/admin/rounds/2025-26/open", url.Values{})
 	if code != http.StatusOK || !strings.Contains(body, "386 schools") || !strings.Contains(body, `name="confirm" value="yes"`) || state("2025-26") != forms.RoundDraft {
 		t.Fatalf("open without confirmation: %d, state %s", code, state("2025-26"))
+	}
+	// The confirmation says what an officer might not have meant: another round is open.
+	if !strings.Contains(body, "Round 2024-25 is also open") || strings.Contains(body, "before its opening date") {
+		t.Errorf("opening beside an open round, on time: the confirmation does not say so\n%s", body)
 	}
 	if code, _, _ := post("/admin/rounds/2025-26/open", url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther || state("2025-26") != forms.RoundOpen {
 		t.Fatalf("confirmed open: %d, state %s", code, state("2025-26"))
