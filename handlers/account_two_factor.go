@@ -24,6 +24,7 @@ type TwoFactorPage struct {
 	URI           template.URL // an otpauth:// URI made by the TOTP library, not by anyone's input
 	RecoveryCodes []string
 	CodeError     *FieldError
+	PasswordError *FieldError
 }
 
 func (s *Server) twoFactorPage(c *fiber.Ctx) error {
@@ -58,10 +59,22 @@ func (s *Server) twoFactor(c *fiber.Ctx, setup accounts.TwoFactorSetUp) (TwoFact
 	return p, nil
 }
 
+// confirmTwoFactor turns on the secret being set up. Replacing a second factor already on
+// also needs the current password (the accounts service decides, and ends the account's
+// other sessions); a wrong one counts as a failed sign-in, so it cannot be guessed here
+// faster than on the sign-in page.
 func (s *Server) confirmTwoFactor(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), adminOf(c)
-	codes, err := s.deps.Accounts.ConfirmTwoFactor(ctx, adminActor(c), id, c.FormValue("code"), time.Now())
-	if errors.Is(err, accounts.ErrBadCode) {
+	codes, ad, err := s.deps.Accounts.ConfirmTwoFactor(ctx, adminActor(c), id, c.FormValue("code"), c.FormValue("password"), time.Now())
+	var fe FieldError
+	switch {
+	case errors.Is(err, accounts.ErrCurrentPassword):
+		s.slowFailure(ctx, id)
+		fe = FieldError{Field: "password", Message: "Enter your current password"}
+	case errors.Is(err, accounts.ErrBadCode):
+		fe = FieldError{Field: "code", Message: "Enter the 6-digit code your authenticator app shows now"}
+	}
+	if fe.Field != "" {
 		setup, perr := s.deps.Accounts.PendingTwoFactor(ctx, id)
 		if perr != nil {
 			return perr
@@ -70,11 +83,20 @@ func (s *Server) confirmTwoFactor(c *fiber.Ctx) error {
 		if perr != nil {
 			return perr
 		}
-		p.Errors = []FieldError{{Field: "code", Message: "Enter the 6-digit code your authenticator app shows now"}}
-		p.CodeError = &p.Errors[0]
+		p.Errors = []FieldError{fe}
+		if fe.Field == "password" {
+			p.PasswordError = &p.Errors[0]
+		} else {
+			p.CodeError = &p.Errors[0]
+		}
 		return s.render(c, fiber.StatusUnprocessableEntity, "two-factor", p)
 	}
 	if err != nil {
+		return err
+	}
+	// A replacement ended every session of the account; this one, which proved the
+	// password, goes on under the new generation, on a new session ID.
+	if err := s.startSession(c, ad); err != nil {
 		return err
 	}
 	p := TwoFactorPage{Page: s.basePage(c, "Two-factor sign-in is on"), On: true, RecoveryCodes: codes}

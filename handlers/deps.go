@@ -137,7 +137,7 @@ type adminAccounts interface {
 	Reset(ctx context.Context, from audit.Actor, tok, password string, now time.Time) (accounts.Admin, error)
 	BeginTwoFactor(ctx context.Context, id string) (accounts.TwoFactorSetUp, error)
 	PendingTwoFactor(ctx context.Context, id string) (accounts.TwoFactorSetUp, error)
-	ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, code string, now time.Time) ([]string, error)
+	ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, code, password string, now time.Time) ([]string, accounts.Admin, error)
 	RecoveryCodesLeft(ctx context.Context, id string) (int64, error)
 	TurnOffTwoFactor(ctx context.Context, by audit.Actor, id string) error
 }

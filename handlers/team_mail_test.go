@@ -259,6 +259,59 @@ func TestTwoFactorSignInWithACodeOrARecoveryCode(t *testing.T) {
 	c.signInAs(officerEmail, memberPass)
 }
 
+// TestReplacingTwoFactorNeedsTheCurrentPassword: with two-factor on, a session alone
+// cannot swap in a new secret and recovery codes; with the current password it can, and
+// the account's other sessions end while this one goes on.
+func TestReplacingTwoFactorNeedsTheCurrentPassword(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	if _, err := srv.accounts.CreateWithRole(context.Background(), audit.System, officerEmail, memberPass, accounts.Officer); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.client(t)
+	c.signInAs(officerEmail, memberPass)
+	_, recovery := c.setUpTwoFactor()
+	d := srv.client(t) // another browser of the same member
+	d.get("/sign-in")
+	d.post("/sign-in", url.Values{"_csrf": {d.csrf}, "email": {officerEmail}, "password": {memberPass}})
+	d.get("/sign-in/code")
+	if code, _, _ := d.post("/sign-in/code", url.Values{"_csrf": {d.csrf}, "code": {recovery[0]}}); code != http.StatusSeeOther {
+		t.Fatalf("second session: %d", code)
+	}
+	code, body, _ := c.get("/account/two-factor")
+	m := secretOnPage.FindStringSubmatch(body)
+	if code != http.StatusOK || m == nil || !strings.Contains(body, `autocomplete="current-password"`) {
+		t.Fatalf("two-factor page when on: %d\n%s", code, body)
+	}
+	next, _ := totp.GenerateCode(m[1], time.Now())
+	for _, pw := range []string{"", "not the password"} {
+		code, body, _ := c.post("/account/two-factor", url.Values{"_csrf": {c.csrf}, "code": {next}, "password": {pw}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter your current password") || strings.Contains(body, "recovery-codes") {
+			t.Fatalf("replaced with password %q: %d\n%s", pw, code, body)
+		}
+	}
+	if code, _, _ := d.get("/admin"); code != http.StatusOK {
+		t.Fatalf("a refused replacement ended the other session: %d", code)
+	}
+	code, body, _ = c.post("/account/two-factor", url.Values{"_csrf": {c.csrf}, "code": {next}, "password": {memberPass}})
+	if code != http.StatusOK || !strings.Contains(body, "recovery-codes") {
+		t.Fatalf("replacing with the password: %d\n%s", code, body)
+	}
+	if code, _, _ := c.get("/admin"); code != http.StatusOK {
+		t.Fatalf("the session that replaced it: %d", code)
+	}
+	if code, _, h := d.get("/admin"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/sign-in") {
+		t.Fatalf("the other session outlived the replacement: %d", code)
+	}
+	e := srv.client(t)
+	e.get("/sign-in")
+	e.post("/sign-in", url.Values{"_csrf": {e.csrf}, "email": {officerEmail}, "password": {memberPass}})
+	e.get("/sign-in/code")
+	if code, _, _ := e.post("/sign-in/code", url.Values{"_csrf": {e.csrf}, "code": {recovery[1]}}); code != http.StatusUnauthorized {
+		t.Fatalf("an old recovery code after replacing: %d", code)
+	}
+}
+
 // TestSignInCodeGuessingIsLimited: 10 wrong codes for an account in 15 minutes, then a
 // wait, recorded in the audit log.
 func TestSignInCodeGuessingIsLimited(t *testing.T) {
@@ -273,7 +326,7 @@ func TestSignInCodeGuessingIsLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	now, _ := totp.GenerateCode(setup.Secret, time.Now())
-	if _, err := srv.accounts.ConfirmTwoFactor(ctx, audit.System, officerEmail, now, time.Now()); err != nil {
+	if _, _, err := srv.accounts.ConfirmTwoFactor(ctx, audit.System, officerEmail, now, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	e := srv.client(t)
@@ -323,4 +376,50 @@ func TestRequiredTwoFactorComesFirst(t *testing.T) {
 	if code, _, _ := c.get("/admin/rounds"); code != http.StatusOK {
 		t.Fatalf("after set-up: %d", code)
 	}
+}
+
+// TestOnlyTheNewestEmailedLinkWorks: of two reset emails, or two invitations to the same
+// address, only the newest link opens; and once one is used, none of the others sets a
+// password.
+func TestOnlyTheNewestEmailedLinkWorks(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	cfg := Config{Partnership: "Test Partnership", PublicURL: "http://assure.test"}
+	srv := newTestServerApp(t, cfg, storetest.New(t), app.Config{Partnership: cfg.Partnership, PublicURL: cfg.PublicURL,
+		SMTP: mail.SMTP{Host: "127.0.0.1", Port: smtp.Port, From: "assure@example.org", TLS: "none"}}, nil)
+	a := srv.client(t)
+	a.signIn()
+	a.get("/admin/team")
+	const invitee = "twice@example.org"
+	var invitations []string
+	for _, role := range []string{"viewer", "officer"} {
+		if code, _, _ := a.post("/admin/team", url.Values{"_csrf": {a.csrf}, "email": {invitee}, "role": {role}}); code != http.StatusSeeOther {
+			t.Fatalf("invite as %s: %d", role, code)
+		}
+		invitations = append(invitations, linkIn(t, smtp, invitee))
+	}
+	v := srv.client(t)
+	v.get("/sign-in")
+	if code, _, _ := v.post(invitations[0], url.Values{"_csrf": {v.csrf}, "password": {"an attacker's long password"}}); code != http.StatusNotFound {
+		t.Fatalf("the first invitation after inviting again: %d", code)
+	}
+	if code, _, _ := v.post(invitations[1], url.Values{"_csrf": {v.csrf}, "password": {memberPass}}); code != http.StatusSeeOther {
+		t.Fatalf("the newest invitation: %d", code)
+	}
+	r := srv.client(t)
+	r.get("/sign-in/forgotten")
+	var resets []string
+	for range 2 {
+		if code, _, _ := r.post("/sign-in/forgotten", url.Values{"_csrf": {r.csrf}, "email": {invitee}}); code != http.StatusOK {
+			t.Fatalf("asking for a reset: %d", code)
+		}
+		resets = append(resets, linkIn(t, smtp, invitee))
+	}
+	if code, _, _ := r.post(resets[1], url.Values{"_csrf": {r.csrf}, "password": {"a brand new password"}}); code != http.StatusSeeOther {
+		t.Fatalf("the newer reset: %d", code)
+	}
+	if code, _, _ := r.post(resets[0], url.Values{"_csrf": {r.csrf}, "password": {"an attacker's long password"}}); code != http.StatusNotFound {
+		t.Fatalf("the older reset after the newer was used: %d", code)
+	}
+	v.signInAs(invitee, "a brand new password")
 }

@@ -123,6 +123,16 @@ func TestBrowserTeamInvitationAndTwoFactor(t *testing.T) {
 			if h := text(t, vctx, "h1"); !strings.Contains(h, "Partnership overview") {
 				t.Fatalf("after the code: %s", h)
 			}
+			// With two-factor on, setting it up again asks for the current password too.
+			load(t, vctx, "open two-factor again", chromedp.Navigate(base+"/account/two-factor"))
+			checkAxe(t, vctx, axe, "two-factor page when on")
+			code, _ = totp.GenerateCode(text(t, vctx, "#secret"), time.Now())
+			vrun("type only the code", chromedp.SendKeys("#code", code, chromedp.ByQuery))
+			load(t, vctx, "replace it without the password", chromedp.Click(`form[action="/account/two-factor"] button`, chromedp.ByQuery))
+			if e := text(t, vctx, "#password-error"); !strings.Contains(e, "Enter your current password") {
+				t.Fatalf("replacing without the password: %q", e)
+			}
+			checkAxe(t, vctx, axe, "two-factor password refused")
 
 			load(t, vctx, "open rounds", chromedp.Navigate(base+"/admin/rounds"))
 			vrun("fill in a round", chromedp.SetValue(`form[action="/admin/rounds"] input[name="year"]`, "2040-41", chromedp.ByQuery))

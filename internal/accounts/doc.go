@@ -16,10 +16,10 @@
 // hashes still verify; CheckPassword is the one rule a new password meets.
 //
 // The team (team.go): administrators invite colleagues by email; an invited account has
-// no password until the colleague opens the emailed link. Deactivating an account, or
-// resetting its password, raises its session generation, and Session (asked on every
-// signed-in request) refuses a session of an older generation, so the member's sessions
-// end at once on every instance. Changes of role and status run under a store lock, so
+// no password until the colleague opens the emailed link. Deactivating an account,
+// resetting its password, or replacing or turning off its second factor raises its
+// session generation, and Session (asked on every signed-in request) refuses a session
+// of an older generation, so the member's sessions end at once on every instance. Changes of role and status run under a store lock, so
 // the last active administrator cannot be demoted or deactivated, even by two
 // administrators at once.
 //
@@ -28,7 +28,9 @@
 //
 // Emailed links (links.go): an invitation (7 days) and a password reset (1 hour) carry a
 // 128-bit token (internal/token); only its SHA-256 is stored, a link works once, and only
-// for an account still in the state it was sent for. Asking for a reset answers the same
+// for an account still in the state it was sent for. Only the account's newest link of a
+// kind works: issuing one, using one, or deactivating or reactivating the account marks
+// every other unused one used. Asking for a reset answers the same
 // whether or not the address has an account. Emails go through internal/mail's outbox,
 // which keeps no working link once SMTP is configured.
 //
@@ -37,7 +39,8 @@
 // v1.5.0: the long-kept Go implementation that authenticator apps are tested against, with
 // the otpauth:// URI format, rather than hand-written HMAC code. A step's code is accepted
 // once and never an older step after it (a document per accepted step, and the account's
-// last step). Ten recovery codes are shown once and stored as SHA-256 hashes, one document
+// last step). Replacing a second factor already on needs the current password and ends
+// the account's sessions. Ten recovery codes are shown once and stored as SHA-256 hashes, one document
 // each, deleted when used. The rate limits on codes, like those on sign-in, are the web
 // front's (handlers/limits.go).
 //

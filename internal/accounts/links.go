@@ -19,7 +19,7 @@ import (
 
 // Invitations and password resets are emailed links. Each carries 128 random bits
 // (internal/token); the store keeps only the token's SHA-256, and a link works once,
-// before it expires.
+// before it expires, and only while it is the account's newest of its kind (retireLinks).
 const (
 	InvitationLasts = 7 * 24 * time.Hour // an invitation waits in an inbox for days
 	ResetLasts      = time.Hour          // a reset is asked for and used at once
@@ -69,7 +69,37 @@ func (a *Accounts) newLink(ctx context.Context, kind linkKind, account string, e
 	if err != nil {
 		return "", fmt.Errorf("accounts: storing a %s link: %w", kind, err)
 	}
+	// Inserted first, then the others retired: of two links issued at once neither
+	// outlives the other unnoticed (at worst both stop, and the member asks again).
+	if err := a.retireLinks(ctx, account, d.ID, kind); err != nil {
+		return "", err
+	}
 	return tok, nil
+}
+
+// retireLinks marks used every unused link of these kinds for account except keep (the
+// link just issued, or ""). Only the newest link of a kind works, and none once the
+// password is set or the account deactivated or reactivated: a link left in an old email,
+// a forwarded message or a shared inbox then sets nobody's password.
+func (a *Accounts) retireLinks(ctx context.Context, account, keep string, kinds ...linkKind) error {
+	filter := bson.D{{Key: "account", Value: account}, {Key: "used", Value: false},
+		{Key: "kind", Value: bson.D{{Key: "$in", Value: kinds}}}}
+	if keep != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$ne", Value: keep}}})
+	}
+	err := a.st.Write(ctx, func(ctx context.Context) error {
+		_, err := a.links.UpdateMany(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("accounts: retiring %s's older links: %w", account, err)
+	}
+	return nil
+}
+
+// retireAllLinks stops every unused link of the account, of either kind.
+func (a *Accounts) retireAllLinks(ctx context.Context, account string) error {
+	return a.retireLinks(ctx, account, "", linkInvitation, linkReset)
 }
 
 // link reads a link that still works for an account in the state it was sent for.
@@ -153,6 +183,9 @@ func (a *Accounts) usePasswordLink(ctx context.Context, from audit.Actor, kind l
 		return ad, err
 	}
 	if err := a.spend(ctx, d); err != nil {
+		return ad, err
+	}
+	if err := a.retireAllLinks(ctx, ad.ID); err != nil {
 		return ad, err
 	}
 	ad.Hash, ad.Sessions = HashPassword(password), ad.Sessions+1

@@ -147,6 +147,9 @@ func (a *Accounts) Deactivate(ctx context.Context, by audit.Actor, id string) er
 		if err := a.set(ctx, ad.ID, bson.D{{Key: "deactivated", Value: true}, {Key: "sessions", Value: ad.Sessions + 1}}); err != nil {
 			return fmt.Errorf("accounts: deactivating %s: %w", ad.ID, err)
 		}
+		if err := a.retireAllLinks(ctx, ad.ID); err != nil {
+			return err
+		}
 		a.log.Note(ctx, by, audit.ActionDeactivated, ad.ID, "")
 		return nil
 	})
@@ -161,6 +164,11 @@ func (a *Accounts) Reactivate(ctx context.Context, by audit.Actor, id string) er
 		}
 		if err := a.set(ctx, ad.ID, bson.D{{Key: "deactivated", Value: false}}); err != nil {
 			return fmt.Errorf("accounts: reactivating %s: %w", ad.ID, err)
+		}
+		// A link sent before the deactivation stays dead: an invited member reactivated
+		// can be invited again, for a new link.
+		if err := a.retireAllLinks(ctx, ad.ID); err != nil {
+			return err
 		}
 		a.log.Note(ctx, by, audit.ActionReactivated, ad.ID, "")
 		return nil

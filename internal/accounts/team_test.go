@@ -261,7 +261,7 @@ func TestTwoFactorCodesCountOnceAndRecoveryCodesOnce(t *testing.T) {
 	ctx := context.Background()
 	f := newTeam(t)
 	id := "boss@example.org"
-	if _, err := f.a.ConfirmTwoFactor(ctx, boss, id, "123456", time.Now()); !errors.Is(err, ErrNoSetUpBegun) {
+	if _, _, err := f.a.ConfirmTwoFactor(ctx, boss, id, "123456", "", time.Now()); !errors.Is(err, ErrNoSetUpBegun) {
 		t.Fatalf("confirm before begin: %v", err)
 	}
 	setup, err := f.a.BeginTwoFactor(ctx, id)
@@ -272,14 +272,14 @@ func TestTwoFactorCodesCountOnceAndRecoveryCodesOnce(t *testing.T) {
 		t.Fatalf("pending: %+v %v", again, err)
 	}
 	now := time.Now()
-	if _, err := f.a.ConfirmTwoFactor(ctx, boss, id, "000000", now); !problem.Is(err, problem.Invalid) {
+	if _, _, err := f.a.ConfirmTwoFactor(ctx, boss, id, "000000", "", now); !problem.Is(err, problem.Invalid) {
 		t.Fatalf("wrong code: %v", err)
 	}
 	code, err := totp.GenerateCode(setup.Secret, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes, err := f.a.ConfirmTwoFactor(ctx, boss, id, code, now)
+	codes, _, err := f.a.ConfirmTwoFactor(ctx, boss, id, code, "", now)
 	if err != nil || len(codes) != RecoveryCodes {
 		t.Fatalf("confirm: %v %v", codes, err)
 	}
@@ -372,4 +372,139 @@ func expectAudit(t *testing.T, log *audit.Log, actions ...string) {
 			t.Errorf("no %s in the audit log", want)
 		}
 	}
+}
+
+// TestOnlyTheNewestLinkWorks: a newer link of a kind, using a link, a password set, or a
+// deactivation or reactivation leaves no older link of the account working.
+func TestOnlyTheNewestLinkWorks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newTeam(t)
+	now := time.Now()
+	const boss2 = "boss@example.org"
+	// Two resets: the newer is used, and the older no longer sets a password.
+	if err := f.a.AskReset(ctx, audit.Actor{}, boss2, now); err != nil {
+		t.Fatal(err)
+	}
+	older := f.lastLink(t, boss2)
+	if err := f.a.AskReset(ctx, audit.Actor{}, boss2, now); err != nil {
+		t.Fatal(err)
+	}
+	newer := f.lastLink(t, boss2)
+	if older == newer {
+		t.Fatal("the same link twice")
+	}
+	if _, err := f.a.ResetLink(ctx, older, now); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("an older reset link after a newer was sent: %v", err)
+	}
+	if _, err := f.a.Reset(ctx, audit.Actor{}, newer, "a new long password", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.Reset(ctx, audit.Actor{}, older, "an attacker's password", now); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("an older reset link after the newer was used: %v", err)
+	}
+	// A reset link sent before a deactivation works neither then nor after reactivation.
+	if _, err := f.a.Create(ctx, audit.CommandLine, "second@example.org", pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.a.AskReset(ctx, audit.Actor{}, "second@example.org", now); err != nil {
+		t.Fatal(err)
+	}
+	before := f.lastLink(t, "second@example.org")
+	if err := f.a.Deactivate(ctx, boss, "second@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.a.Reactivate(ctx, boss, "second@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.Reset(ctx, audit.Actor{}, before, "an attacker's password", now); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("a reset link from before a deactivation: %v", err)
+	}
+	// Inviting again: only the newest invitation sets the password.
+	if _, err := f.a.Invite(ctx, boss, "new@example.org", Viewer); err != nil {
+		t.Fatal(err)
+	}
+	first := f.lastLink(t, "new@example.org")
+	if _, err := f.a.Invite(ctx, boss, "new@example.org", Officer); err != nil {
+		t.Fatal(err)
+	}
+	second := f.lastLink(t, "new@example.org")
+	if _, err := f.a.Invitation(ctx, first, now); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("the first invitation after inviting again: %v", err)
+	}
+	if _, err := f.a.Accept(ctx, audit.Actor{}, first, "an attacker's password", now); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("the first invitation accepted: %v", err)
+	}
+	if _, err := f.a.Accept(ctx, audit.Actor{}, second, pw, now); err != nil {
+		t.Fatal(err)
+	}
+	// An invitation sent before a deactivation is dead after reactivation too.
+	if _, err := f.a.Invite(ctx, boss, "later@example.org", Viewer); err != nil {
+		t.Fatal(err)
+	}
+	invited := f.lastLink(t, "later@example.org")
+	if err := f.a.Deactivate(ctx, boss, "later@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.a.Reactivate(ctx, boss, "later@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.Accept(ctx, audit.Actor{}, invited, "an attacker's password", now); !errors.Is(err, ErrLinkInvalid) {
+		t.Fatalf("an invitation from before a deactivation: %v", err)
+	}
+}
+
+// TestReplacingTwoFactorNeedsThePasswordAndEndsSessions: with two-factor on, a new secret
+// replaces it only with the current password, and then the account's sessions end.
+func TestReplacingTwoFactorNeedsThePasswordAndEndsSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newTeam(t)
+	id := "boss@example.org"
+	now := time.Now()
+	setup, err := f.a.BeginTwoFactor(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.GenerateCode(setup.Secret, now)
+	// Turning it on the first time needs no password: the member is signed in with it.
+	first, _, err := f.a.ConfirmTwoFactor(ctx, boss, id, code, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, _ := f.a.Get(ctx, id)
+	replacement, err := f.a.BeginTwoFactor(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(30 * time.Second)
+	code, _ = totp.GenerateCode(replacement.Secret, later)
+	for _, wrong := range []string{"", "not the password"} {
+		if _, _, err := f.a.ConfirmTwoFactor(ctx, boss, id, code, wrong, later); !errors.Is(err, ErrCurrentPassword) {
+			t.Fatalf("replaced with password %q: %v", wrong, err)
+		}
+	}
+	if ad, _ := f.a.Get(ctx, id); ad.TOTPSecret != on.TOTPSecret || ad.Sessions != on.Sessions {
+		t.Fatalf("a refused replacement changed the account: %+v", ad)
+	}
+	if _, err := f.a.SecondFactor(ctx, boss, id, first[0], later); err != nil {
+		t.Fatalf("a recovery code after a refused replacement: %v", err)
+	}
+	codes, ad, err := f.a.ConfirmTwoFactor(ctx, boss, id, code, pw, later)
+	if err != nil || len(codes) != RecoveryCodes {
+		t.Fatalf("replace with the password: %v %v", codes, err)
+	}
+	if ad.TOTPSecret != replacement.Secret || ad.Sessions != on.Sessions+1 {
+		t.Fatalf("after replacing: %+v", ad)
+	}
+	if _, err := f.a.Session(ctx, id, on.Sessions); !errors.Is(err, ErrSessionEnded) {
+		t.Fatalf("a session from before the replacement: %v", err)
+	}
+	if _, err := f.a.Session(ctx, id, ad.Sessions); err != nil {
+		t.Fatalf("the new generation: %v", err)
+	}
+	if _, err := f.a.SecondFactor(ctx, boss, id, first[1], later); !errors.Is(err, ErrBadCode) {
+		t.Fatalf("an old recovery code after replacing: %v", err)
+	}
+	expectAudit(t, f.log, audit.ActionTwoFactorFailed, audit.ActionTwoFactorSetUp)
 }

@@ -28,11 +28,13 @@ const RecoveryCodes = 10
 
 // Errors of the second factor.
 var (
-	ErrBadCode       = problem.Wrap(problem.Invalid, fmt.Errorf("enter the 6-digit code from your authenticator app, or one of your recovery codes"))
-	ErrNoSetUpBegun  = problem.New(problem.WrongState, "start setting up two-factor sign-in again")
-	ErrTwoFactorOff  = problem.New(problem.WrongState, "this account does not sign in with a code")
-	totpOpts         = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
-	recoveryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+	ErrBadCode      = problem.Wrap(problem.Invalid, fmt.Errorf("enter the 6-digit code from your authenticator app, or one of your recovery codes"))
+	ErrNoSetUpBegun = problem.New(problem.WrongState, "start setting up two-factor sign-in again")
+	ErrTwoFactorOff = problem.New(problem.WrongState, "this account does not sign in with a code")
+	// ErrCurrentPassword refuses replacing a second factor without the current password.
+	ErrCurrentPassword = problem.Wrap(problem.Invalid, fmt.Errorf("enter your current password to replace your two-factor sign-in"))
+	totpOpts           = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	recoveryAlphabet   = "abcdefghjkmnpqrstuvwxyz23456789"
 )
 
 // TwoFactorSetUp is what an authenticator app needs: the secret as text and as an
@@ -84,18 +86,34 @@ func (a *Accounts) PendingTwoFactor(ctx context.Context, id string) (TwoFactorSe
 
 // ConfirmTwoFactor checks a code from the secret being set up and, if it is right, makes
 // it the account's second factor and returns ten new recovery codes (shown once; the
-// store keeps their hashes and forgets any older ones).
-func (a *Accounts) ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, code string, now time.Time) ([]string, error) {
+// store keeps their hashes and forgets any older ones) and the account as it now is.
+//
+// Replacing a second factor already on also needs the account's current password: a
+// session left open, or taken, must not be enough to swap in the taker's phone and
+// recovery codes. A replacement then ends every session of the account; the caller
+// starts its own again under the returned generation.
+func (a *Accounts) ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, code, password string, now time.Time) ([]string, Admin, error) {
 	ad, err := a.member(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, ad, err
 	}
 	if ad.TOTPPending == "" {
-		return nil, ErrNoSetUpBegun
+		return nil, ad, ErrNoSetUpBegun
+	}
+	replacing := ad.TwoFactor()
+	if replacing && !VerifyPassword(ad.Hash, password) {
+		a.log.Note(ctx, by, audit.ActionTwoFactorFailed, ad.ID, "replacing it without the current password")
+		return nil, ad, ErrCurrentPassword
 	}
 	step, ok := matchStep(ad.TOTPPending, code, now)
 	if !ok {
-		return nil, ErrBadCode
+		return nil, ad, ErrBadCode
+	}
+	set := bson.D{{Key: "totp_secret", Value: ad.TOTPPending}, {Key: "totp_last_step", Value: step}}
+	ad.TOTPSecret, ad.TOTPPending, ad.TOTPLastStep = ad.TOTPPending, "", step
+	if replacing {
+		ad.Sessions++
+		set = append(set, bson.E{Key: "sessions", Value: ad.Sessions})
 	}
 	codes := make([]string, RecoveryCodes)
 	for i := range codes {
@@ -113,15 +131,19 @@ func (a *Accounts) ConfirmTwoFactor(ctx context.Context, by audit.Actor, id, cod
 			return err
 		}
 		_, err := a.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: ad.ID}}, bson.D{
-			{Key: "$set", Value: bson.D{{Key: "totp_secret", Value: ad.TOTPPending}, {Key: "totp_last_step", Value: step}}},
+			{Key: "$set", Value: set},
 			{Key: "$unset", Value: bson.D{{Key: "totp_pending", Value: ""}}}})
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("accounts: keeping two-factor sign-in: %w", err)
+		return nil, ad, fmt.Errorf("accounts: keeping two-factor sign-in: %w", err)
 	}
-	a.log.Note(ctx, by, audit.ActionTwoFactorSetUp, ad.ID, "")
-	return codes, nil
+	detail := ""
+	if replacing {
+		detail = "replaced; the account's other sessions ended"
+	}
+	a.log.Note(ctx, by, audit.ActionTwoFactorSetUp, ad.ID, detail)
+	return codes, ad, nil
 }
 
 // SecondFactor checks the code typed after a good password: a TOTP code of a step not
