@@ -72,10 +72,14 @@ const MaxSendBackComment = 2000
 var notConfirmerRoles = map[string]bool{"head_no_board": true}
 
 // ConfirmerDeclaration is the declaration as the confirming governor is asked it: the
-// roles are the board's (non-teaching governor, trustee, proprietor and the like) only.
+// roles are the board's (non-teaching governor, trustee, proprietor and the like) only,
+// and the email is the one their link was sent to.
 func ConfirmerDeclaration(decl Section) Section {
 	qs := make([]Question, len(decl.Questions))
 	for i, q := range decl.Questions {
+		if q.ID == QuestionSignatoryEmail {
+			q.Hint = "The address this confirmation link was sent to. We will send the receipt here."
+		}
 		if q.ID == "declaration.role" {
 			q.Choices = slices.DeleteFunc(slices.Clone(q.Choices), func(c Choice) bool {
 				return notConfirmerRoles[c.Value] || preparerRole(c.Value) != ""
