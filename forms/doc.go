@@ -17,8 +17,9 @@
 //   - signoff.go: two-person sign-off (a round's TwoPerson): SendForConfirmation by the
 //     preparer through the school's link, then, through the governor's own confirmation
 //     link (OpenConfirmation, ConfirmingReturn), Confirm (the submission, keyed by the
-//     link) or SendBack with a comment; both people kept on the return, its version, the
-//     receipt and the workbook.
+//     link; the declaration's email must be the one the link went to and its role a
+//     board's, ConfirmerDeclaration) or SendBack with a comment; both people kept on the
+//     return, its version, the receipt and the workbook. An exempt return's link is dead.
 //   - carry.go: carrying forward (a round's CarryForward): CarryForward starts a return
 //     from the school's LastSubmitted answers, matched by question ID; CarriedIn lists
 //     those not yet confirmed, and a section with any is not complete.

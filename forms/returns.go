@@ -368,7 +368,13 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirm
 	}
 	sections := round.Sections(r)
 	declaration, _ := DeclarationSection(sections)
+	if confirming != "" {
+		declaration = ConfirmerDeclaration(declaration)
+	}
 	e := ReadSection(declaration, s.Declaration, false, s.At)
+	if confirming != "" {
+		r.checkConfirmer(e)
+	}
 	if len(e.Errors) > 0 {
 		return r, e, false, &InvalidEntry{Section: declaration, Entry: e}
 	}

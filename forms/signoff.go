@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -14,6 +14,7 @@ import (
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
 	"github.com/lscp/assure/internal/store"
+	"github.com/lscp/assure/internal/text"
 	"github.com/lscp/assure/internal/token"
 	"github.com/lscp/assure/internal/urls"
 )
@@ -41,7 +42,7 @@ const (
 
 // Errors of two-person sign-off.
 var (
-	ErrConfirmLinkInvalid = problem.New(problem.NotFound, "this confirmation link is not valid: the return may have been sent back, sent again, or already confirmed")
+	ErrConfirmLinkInvalid = problem.New(problem.NotFound, "this confirmation link is not valid: the return may have been sent back, sent again, already confirmed, or the school made exempt")
 	ErrNeedsConfirmation  = problem.New(problem.WrongState, "this round asks for the return to be confirmed by a governor: send it for confirmation")
 	ErrNotTwoPerson       = problem.New(problem.WrongState, "this round's returns are signed by one person")
 	ErrSendBackComment    = problem.New(problem.Invalid, "enter what needs changing (up to 2,000 characters)")
@@ -62,6 +63,53 @@ var PreparerRoles = []Choice{
 	{Value: "head", Text: "Head teacher"},
 }
 
+// MaxSendBackComment is the longest comment a governor sends a return back with.
+const MaxSendBackComment = 2000
+
+// notConfirmerRoles are declaration roles a confirming governor may not pick: the
+// confirmation is the board's check on the people who run the school, so a head teacher
+// (the "no board" choice of a one-person round) cannot give it.
+var notConfirmerRoles = map[string]bool{"head_no_board": true}
+
+// ConfirmerDeclaration is the declaration as the confirming governor is asked it: the
+// roles are the board's (non-teaching governor, trustee, proprietor and the like) only,
+// and the email is the one their link was sent to.
+func ConfirmerDeclaration(decl Section) Section {
+	qs := make([]Question, len(decl.Questions))
+	for i, q := range decl.Questions {
+		if q.ID == QuestionSignatoryEmail {
+			q.Hint = "The address this confirmation link was sent to. We will send the receipt here."
+		}
+		if q.ID == "declaration.role" {
+			q.Choices = slices.DeleteFunc(slices.Clone(q.Choices), func(c Choice) bool {
+				return notConfirmerRoles[c.Value] || preparerRole(c.Value) != ""
+			})
+		}
+		qs[i] = q
+	}
+	decl.Questions = qs
+	return decl
+}
+
+// checkConfirmer adds to e the errors of a confirmation's declaration that a section's
+// own rules cannot see: the email must be the one the link was sent to (so the link's
+// holder signs as themselves), and never the preparer's.
+func (r Return) checkConfirmer(e Entry) {
+	given, err := text.NormaliseEmail(e.Answers[QuestionSignatoryEmail].Value)
+	if err != nil || e.Errors[QuestionSignatoryEmail] != nil {
+		return // the section's own error says what is wrong
+	}
+	to, _ := text.NormaliseEmail(r.ConfirmTo)
+	prep := ""
+	if r.Preparer != nil {
+		prep, _ = text.NormaliseEmail(r.Preparer.Email)
+	}
+	if given != to || given == prep {
+		e.Errors[QuestionSignatoryEmail] = &AnswerError{Field: QuestionSignatoryEmail,
+			Message: "Enter the work email address this confirmation link was sent to"}
+	}
+}
+
 // Preparation is what the preparer gives when they send the return for confirmation.
 type Preparation struct {
 	Version int    // the version of the return they checked
@@ -74,23 +122,33 @@ type Preparation struct {
 	At             time.Time
 }
 
-// Check gives every broken rule of a preparation, field by field.
+// clean is the preparation as the domain keeps it: names and emails one line each, with
+// hidden and control characters gone (they would otherwise reach emails and receipts).
+func (p Preparation) clean() Preparation {
+	p.Name, p.Role = text.Line(p.Name), text.Line(p.Role)
+	p.Email, p.ConfirmerEmail = text.Line(p.Email), text.Line(p.ConfirmerEmail)
+	return p
+}
+
+// Check gives every broken rule of a preparation (as cleaned), field by field.
 func (p Preparation) Check() problem.FieldErrors {
+	p = p.clean()
 	var errs problem.FieldErrors
 	add := func(field, msg string) { errs = append(errs, problem.FieldError{Field: field, Message: msg}) }
-	if n := utf8.RuneCountInString(strings.TrimSpace(p.Name)); n == 0 || n > 100 {
-		add("preparer.name", "Enter your full name")
+	if p.Name == "" || !text.Fits(p.Name, text.MaxName) {
+		add("preparer.name", "Enter your full name (up to 100 characters)")
 	}
 	if preparerRole(p.Role) == "" {
 		add("preparer.role", "Select your role")
 	}
-	if !isEmail(strings.TrimSpace(p.Email)) {
+	from, err := text.NormaliseEmail(p.Email)
+	if err != nil || !isEmail(from) {
 		add("preparer.email", "Enter your work email address, like name@school.sch.uk")
 	}
-	switch to := strings.TrimSpace(p.ConfirmerEmail); {
-	case !isEmail(to):
+	switch to, err := text.NormaliseEmail(p.ConfirmerEmail); {
+	case err != nil || !isEmail(to):
 		add("confirmer.email", "Enter the governor's work email address, like name@school.sch.uk")
-	case strings.EqualFold(to, strings.TrimSpace(p.Email)):
+	case to == from:
 		add("confirmer.email", "Enter the email of the governor who confirms the return, not your own")
 	}
 	return errs
@@ -114,8 +172,9 @@ type confirmDoc struct {
 }
 
 // awaitingWith says whether the return waits for confirmation through the link of hash.
+// An exempt return waits for no one: its link opens nothing and confirms nothing.
 func (r Return) awaitingWith(hash string) bool {
-	return r.Status == StatusAwaitingConfirmation && hash != "" && r.ConfirmHash == hash
+	return r.Status == StatusAwaitingConfirmation && hash != "" && r.ConfirmHash == hash && !r.Exempt
 }
 
 // confirmedWith says whether the return was confirmed through the link of hash.
@@ -134,6 +193,7 @@ func (a *Assurance) SendForConfirmation(ctx context.Context, by audit.Actor, id 
 	if r.Status == StatusAwaitingConfirmation && r.SendKey == p.Key && p.Key != "" {
 		return r, nil // a double click: sent already
 	}
+	p = p.clean()
 	if errs := p.Check(); len(errs) > 0 {
 		return r, errs
 	}
@@ -166,8 +226,10 @@ func (a *Assurance) SendForConfirmation(ctx context.Context, by audit.Actor, id 
 	if err != nil {
 		return r, fmt.Errorf("returns: confirmation link for %s: %w", id, err)
 	}
-	preparer := Person{Name: strings.TrimSpace(p.Name), Role: preparerRole(p.Role), Email: strings.TrimSpace(p.Email), At: p.At.UTC()}
-	to := strings.TrimSpace(p.ConfirmerEmail)
+	// Check has passed, so both addresses normalise.
+	from, _ := text.NormaliseEmail(p.Email)
+	to, _ := text.NormaliseEmail(p.ConfirmerEmail)
+	preparer := Person{Name: p.Name, Role: preparerRole(p.Role), Email: from, At: p.At.UTC()}
 	done, err := a.rounds.returns.update(ctx, id, p.Version, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "status", Value: StatusAwaitingConfirmation}, {Key: "preparer", Value: preparer}, {Key: "confirm_hash", Value: hash},
 		{Key: "confirm_to", Value: to}, {Key: "send_key", Value: p.Key}, {Key: "sent_back", Value: ""}, {Key: "updated", Value: p.At.UTC()}}},
@@ -285,8 +347,8 @@ func (a *Assurance) Confirm(ctx context.Context, by audit.Actor, id ReturnID, ha
 // comment (shown on the task list): the return is editable again and the link dead. It
 // is audited and the preparer is emailed the comment.
 func (a *Assurance) SendBack(ctx context.Context, by audit.Actor, id ReturnID, hash, comment string) (Return, error) {
-	comment = strings.TrimSpace(comment)
-	if comment == "" || utf8.RuneCountInString(comment) > 2000 {
+	comment = text.Lines(comment)
+	if comment == "" || !text.Fits(comment, MaxSendBackComment) {
 		return Return{}, ErrSendBackComment
 	}
 	r, err := a.rounds.returns.Get(ctx, id)
@@ -313,13 +375,19 @@ func (a *Assurance) SendBack(ctx context.Context, by audit.Actor, id ReturnID, h
 	a.audit(ctx, by, audit.ActionSentBack, back.ID, comment)
 	if back.Preparer != nil {
 		subject := fmt.Sprintf("%s's safeguarding assurance %s has been sent back to you", back.School.Name, back.Round)
-		body := fmt.Sprintf("Dear %s,\n\nThe governor you asked to confirm %s's safeguarding assurance for %s has sent it back with this comment:\n\n%s\n\n"+
+		body := fmt.Sprintf("Dear %s,\n\nThe governor you asked to confirm %s's safeguarding assurance for %s (%s) has sent it back. "+
+			"Their comment follows, quoted as they wrote it: these are the governor's words, not %s's.\n\n%s\n\n"+
 			"Open the return with your school's link, make the changes, and send it for confirmation again.\n\n%s\n",
-			back.Preparer.Name, back.School.Name, back.Round, comment, a.cfg.Partnership)
+			back.Preparer.Name, back.School.Name, back.Round, back.ConfirmTo, a.cfg.Partnership, quote(comment), a.cfg.Partnership)
 		msg, err := a.mail.Send(ctx, back.Preparer.Email, subject, body, PurposeSentBack, back.ID)
 		a.auditEmail(ctx, back.ID, "sent back", back.Preparer.Email, msg, err)
 	}
 	return back, nil
+}
+
+// quote marks every line of someone's words as quoted, as email readers show a quotation.
+func quote(words string) string {
+	return "> " + strings.ReplaceAll(words, "\n", "\n> ")
 }
 
 // confirmer is the governor who confirms, as the declaration they signed names them.

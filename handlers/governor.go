@@ -42,6 +42,7 @@ type LinkProblemPage struct {
 	Page
 	ClosedRound string // the link is good but its round is closed
 	Confirming  bool   // a governor's confirmation link, not a school's link
+	TooMany     string // what was done to the return too often today (signOffLimiter)
 }
 
 func (s *Server) openLink(c *fiber.Ctx) error {
@@ -73,13 +74,15 @@ type StartPage struct {
 	// forward, and the school submitted then); Version is the return's, for that form.
 	LastYear string
 	Version  int
+	// TwoPerson: the return is prepared here and confirmed by a governor (signoff.go).
+	TwoPerson bool
 }
 
 func (s *Server) returnStart(c *fiber.Ctx) error {
 	g := governorOf(c)
 	p := StartPage{Page: s.basePage(c, "Give your school's safeguarding assurance"), School: g.ret.School.Name, Round: g.round.ID,
 		Deadline: longDate(g.round.DeadlineOf(g.ret))}
-	p.Governor, p.Version = true, g.ret.Version
+	p.Governor, p.Version, p.TwoPerson = true, g.ret.Version, g.round.TwoPerson
 	if g.round.CarryForward && g.ret.Status == forms.StatusNotStarted && g.canEdit() {
 		last, err := s.deps.Assurance.LastSubmitted(c.UserContext(), g.ret.Key())
 		switch {

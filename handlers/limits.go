@@ -18,6 +18,7 @@ type rateLimit struct {
 	window     time.Duration
 	key        func(c *fiber.Ctx) string
 	failedOnly bool                           // a request answered below 400 does not count
+	doneOnly   bool                           // a request answered 400 or above does not count
 	entry      func(c *fiber.Ctx) audit.Entry // what a refusal records
 	refuse     func(c *fiber.Ctx) error       // the answer to a refused request
 }
@@ -31,6 +32,7 @@ func (s *Server) rateLimit(l rateLimit) fiber.Handler {
 		Expiration:             l.window,
 		KeyGenerator:           key,
 		SkipSuccessfulRequests: l.failedOnly,
+		SkipFailedRequests:     l.doneOnly,
 		Storage:                s.deps.Storage,
 		LimitReached: func(c *fiber.Ctx) error {
 			e := l.entry(c)
@@ -39,6 +41,29 @@ func (s *Server) rateLimit(l rateLimit) fiber.Handler {
 				s.log.Error("audit entry not recorded", "action", e.Action, "err", err)
 			}
 			return l.refuse(c)
+		},
+	})
+}
+
+// signOffPerDay is how many times a day one return may be sent for confirmation: enough
+// for a few rounds of changes, too few for a school's link to serve as a relay for emails
+// to addresses its holder chooses. A sending back needs a sending before it (each link
+// sends back once), so this bounds the sent-back emails too.
+const signOffPerDay = 5
+
+// signOffLimiter limits one kind of two-person sign-off email (what) per return, however
+// many clients send it; a form with errors does not count.
+// who names the request's return and the link holder, as the audit log names them.
+func (s *Server) signOffLimiter(what string, who func(c *fiber.Ctx) (ret string, by audit.Actor)) fiber.Handler {
+	ret := func(c *fiber.Ctx) string { id, _ := who(c); return id }
+	return s.rateLimit(rateLimit{name: "signoff-" + what, max: signOffPerDay, window: 24 * time.Hour, doneOnly: true, key: ret,
+		entry: func(c *fiber.Ctx) audit.Entry {
+			id, by := who(c)
+			return audit.Entry{Actor: by.Name, Action: "signoff-rate-limited", Target: id, Detail: what}
+		},
+		refuse: func(c *fiber.Ctx) error {
+			return s.render(c, fiber.StatusTooManyRequests, "link-problem", LinkProblemPage{Page: s.basePage(c, "This return has been "+what+" too many times today"),
+				TooMany: what})
 		},
 	})
 }

@@ -68,7 +68,9 @@ func (s *Server) routes(app *fiber.App) {
 	gov.Get("/check", s.returnCheck)
 	gov.Get("/submit", s.submitPage)
 	gov.Post("/submit", s.submitReturn)
-	gov.Post("/send", s.sendForConfirmation)
+	gov.Post("/send", s.signOffLimiter("sent for confirmation", func(c *fiber.Ctx) (string, audit.Actor) {
+		return governorOf(c).ret.ID, governorOf(c).actor(c)
+	}), s.sendForConfirmation)
 	gov.Get("/confirmation", s.confirmation)
 	gov.Get("/copy", s.returnCopy)
 	gov.Get("/receipt.pdf", s.receipt)
@@ -80,7 +82,7 @@ func (s *Server) routes(app *fiber.App) {
 	conf := app.Group("/confirming", s.requireConfirmer)
 	conf.Get("/", s.confirmReview)
 	conf.Post("/", s.confirmReturn)
-	conf.Post("/send-back", s.sendBack)
+	conf.Post("/send-back", s.sendBack) // each sending back needs a sending, so the limit on sendings bounds it
 	conf.Get("/done", s.confirmDone)
 	conf.Get("/receipt.pdf", s.confirmReceipt)
 

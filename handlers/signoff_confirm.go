@@ -44,7 +44,8 @@ func (s *Server) renderSignOff(c *fiber.Ctx, status int, g *confirming, answers 
 		p.Sections = append(p.Sections, checkSection(sec, stored, g.ret.Completed, ""))
 	}
 	decl, _ := forms.DeclarationSection(g.sections())
-	p.Declaration = questionViews(decl, answers, errs)
+	// The confirmer is asked the declaration with the board's roles only (forms decides).
+	p.Declaration = questionViews(forms.ConfirmerDeclaration(decl), answers, errs)
 	p.Errors = list
 	return s.render(c, status, "signoff", p)
 }

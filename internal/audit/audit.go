@@ -263,4 +263,4 @@ var Actions = []string{ActionSignIn, ActionSignInFailed, ActionSignOut, ActionIm
 	ActionContactBounced, ActionContactBounceCleared, ActionInvitationSettings, ActionInvitationsSent, ActionInvitationTest,
 	ActionDeadlineChanged, ActionExtension, ActionSentToConfirm, ActionSentBack,
 	ActionCarriedForward,
-	"link-opened", "link-rate-limited", "code-sent", "code-accepted", "code-refused"}
+	"link-opened", "link-rate-limited", "signoff-rate-limited", "code-sent", "code-accepted", "code-refused"}
