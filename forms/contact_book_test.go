@@ -350,6 +350,9 @@ func TestWordingPlaceholdersAndPreview(t *testing.T) {
 		{Wording{InviteBody: "No link here"}, "invite_body"},
 		{Wording{ReminderSubject: "Two\nlines"}, "reminder_subject"},
 		{Wording{InviteSubject: strings.Repeat("x", 201)}, "invite_subject"},
+		// A subject is stored readable in the outbox: the school's link never goes there.
+		{Wording{InviteSubject: "Your form: {link}"}, "invite_subject"},
+		{Wording{ReminderSubject: "{link}"}, "reminder_subject"},
 	} {
 		if errs := c.w.Check(); len(errs) != 1 || errs[0].Field != c.field {
 			t.Errorf("%+v: %v", c.w, errs)
