@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"encoding/csv"
 	"context"
 	"errors"
 	"fmt"
@@ -462,5 +463,29 @@ func TestConcurrentEditsOfASchoolLoseNothing(t *testing.T) {
 	sc, err := b.OfSchool(ctx, urns[0])
 	if err != nil || added == 0 || len(sc.Contacts) != added {
 		t.Fatalf("%d adds succeeded, %d contacts kept (%v)", added, len(sc.Contacts), err)
+	}
+}
+
+// An email address can begin with a formula: the book's file escapes it as it does names,
+// so a spreadsheet opening the file never runs it.
+func TestContactBookCSVEscapesFormulaEmails(t *testing.T) {
+	t.Parallel()
+	rs, urns := bookRegister(t)
+	b := rs.ContactBook()
+	ctx := context.Background()
+	const formula = "=cmd|'/Ccalc'!A0@example.org"
+	if _, err := b.Add(ctx, audit.Actor{Name: "officer@example.org"}, urns[0], ContactInput{Name: "Sam", Email: formula, Role: RoleDSL}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := b.WriteCSV(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&out).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("rows %q: %v", rows, err)
+	}
+	if got := rows[1][2]; got != "'"+formula {
+		t.Errorf("email cell %q, want it escaped", got)
 	}
 }
