@@ -24,6 +24,8 @@ var (
 	ErrDeadlineDate    = problem.New(problem.Invalid, "enter the date as a real date, like 2024-12-13")
 	ErrDeadlineEarly   = problem.New(problem.Invalid, "the date must be after the round's opening date")
 	ErrExtensionReason = problem.New(problem.Invalid, "enter the reason for the extension (up to 500 characters)")
+	ErrExtensionEarly  = problem.New(problem.Invalid, "an extension must be after the round's deadline")
+	ErrExtensionLong   = problem.New(problem.Invalid, "an extension can be at most a year after the round's deadline")
 )
 
 // DeadlineOf is the date a return is due: its school's extension, or the round's deadline.
@@ -58,6 +60,27 @@ func (r Round) checkDate(date string) error {
 	}
 	if opens, err := time.Parse(time.DateOnly, r.Opens); err == nil && !d.After(opens) {
 		return ErrDeadlineEarly
+	}
+	return nil
+}
+
+// checkExtension reads a school's own deadline: an extension gives more time, so it falls
+// after the round's deadline, and within a year of it (a typing slip like 9999 would
+// otherwise excuse the school from ever being late or reminded).
+func (r Round) checkExtension(until string) error {
+	d, err := time.Parse(time.DateOnly, until)
+	if err != nil {
+		return ErrDeadlineDate
+	}
+	deadline, err := time.Parse(time.DateOnly, r.Deadline)
+	if err != nil {
+		return fmt.Errorf("rounds: %s has no deadline to extend: %w", r.ID, err)
+	}
+	switch {
+	case !d.After(deadline):
+		return ErrExtensionEarly
+	case d.After(deadline.AddDate(1, 0, 0)):
+		return ErrExtensionLong
 	}
 	return nil
 }
@@ -107,7 +130,7 @@ func (rs *Rounds) SetExtension(ctx context.Context, by audit.Actor, id ReturnID,
 	}
 	reason = strings.TrimSpace(reason)
 	if until != "" {
-		if err := round.checkDate(until); err != nil {
+		if err := round.checkExtension(until); err != nil {
 			return Return{}, err
 		}
 		if reason == "" || utf8.RuneCountInString(reason) > 500 {
