@@ -42,6 +42,12 @@ func (r Round) forReturn(ret Return) Round {
 	return r
 }
 
+// DaysToDeadlineOf counts a school's days to its own deadline (DaysToDeadline of its
+// extension's date, if it has one): what a list of schools shows beside each.
+func (r Round) DaysToDeadlineOf(ret Return, now time.Time) int {
+	return r.forReturn(ret).DaysToDeadline(now)
+}
+
 // Late says whether a school's submission at t is after its deadline (its own date, if it
 // has an extension, and any grace period).
 func (r Round) Late(ret Return, t time.Time) bool {
