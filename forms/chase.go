@@ -167,7 +167,7 @@ func (rs *Rounds) SetReminderDays(ctx context.Context, by audit.Actor, year stri
 // due (no schedule, before the first step, or after the deadline). A step missed while the
 // service was down is overtaken by a later one, so schools never get two reminders at once.
 func (r Round) DueStep(ret Return, now time.Time) int {
-	left := r.forReturn(ret).DaysToDeadline(now)
+	left := r.DaysToDeadlineOf(ret, now)
 	if left < 0 {
 		return -1
 	}

@@ -567,7 +567,7 @@ func (b *ContactBook) WriteCSV(ctx context.Context, w io.Writer) error {
 			if c.Bounced {
 				bounced = c.BouncedAt.Format(time.DateOnly)
 			}
-			_ = cw.Write([]string{strconv.Itoa(sc.URN), exports.SafeText(c.Name), c.Email, string(c.Role), bounced, exports.SafeText(c.BouncedWhy)})
+			_ = cw.Write([]string{strconv.Itoa(sc.URN), exports.SafeText(c.Name), exports.SafeText(c.Email), string(c.Role), bounced, exports.SafeText(c.BouncedWhy)})
 		}
 	}
 	cw.Flush()

@@ -3,6 +3,7 @@ package forms
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"slices"
@@ -350,6 +351,9 @@ func TestWordingPlaceholdersAndPreview(t *testing.T) {
 		{Wording{InviteBody: "No link here"}, "invite_body"},
 		{Wording{ReminderSubject: "Two\nlines"}, "reminder_subject"},
 		{Wording{InviteSubject: strings.Repeat("x", 201)}, "invite_subject"},
+		// A subject is stored readable in the outbox: the school's link never goes there.
+		{Wording{InviteSubject: "Your form: {link}"}, "invite_subject"},
+		{Wording{ReminderSubject: "{link}"}, "reminder_subject"},
 	} {
 		if errs := c.w.Check(); len(errs) != 1 || errs[0].Field != c.field {
 			t.Errorf("%+v: %v", c.w, errs)
@@ -459,5 +463,29 @@ func TestConcurrentEditsOfASchoolLoseNothing(t *testing.T) {
 	sc, err := b.OfSchool(ctx, urns[0])
 	if err != nil || added == 0 || len(sc.Contacts) != added {
 		t.Fatalf("%d adds succeeded, %d contacts kept (%v)", added, len(sc.Contacts), err)
+	}
+}
+
+// An email address can begin with a formula: the book's file escapes it as it does names,
+// so a spreadsheet opening the file never runs it.
+func TestContactBookCSVEscapesFormulaEmails(t *testing.T) {
+	t.Parallel()
+	rs, urns := bookRegister(t)
+	b := rs.ContactBook()
+	ctx := context.Background()
+	const formula = "=cmd|'/Ccalc'!A0@example.org"
+	if _, err := b.Add(ctx, audit.Actor{Name: "officer@example.org"}, urns[0], ContactInput{Name: "Sam", Email: formula, Role: RoleDSL}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := b.WriteCSV(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&out).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("rows %q: %v", rows, err)
+	}
+	if got := rows[1][2]; got != "'"+formula {
+		t.Errorf("email cell %q, want it escaped", got)
 	}
 }

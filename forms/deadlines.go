@@ -24,6 +24,8 @@ var (
 	ErrDeadlineDate    = problem.New(problem.Invalid, "enter the date as a real date, like 2024-12-13")
 	ErrDeadlineEarly   = problem.New(problem.Invalid, "the date must be after the round's opening date")
 	ErrExtensionReason = problem.New(problem.Invalid, "enter the reason for the extension (up to 500 characters)")
+	ErrExtensionEarly  = problem.New(problem.Invalid, "an extension must be after the round's deadline")
+	ErrExtensionLong   = problem.New(problem.Invalid, "an extension can be at most a year after the round's deadline")
 )
 
 // DeadlineOf is the date a return is due: its school's extension, or the round's deadline.
@@ -38,6 +40,12 @@ func (r Round) DeadlineOf(ret Return) string {
 func (r Round) forReturn(ret Return) Round {
 	r.Deadline = r.DeadlineOf(ret)
 	return r
+}
+
+// DaysToDeadlineOf counts a school's days to its own deadline (DaysToDeadline of its
+// extension's date, if it has one): what a list of schools shows beside each.
+func (r Round) DaysToDeadlineOf(ret Return, now time.Time) int {
+	return r.forReturn(ret).DaysToDeadline(now)
 }
 
 // Late says whether a school's submission at t is after its deadline (its own date, if it
@@ -58,6 +66,27 @@ func (r Round) checkDate(date string) error {
 	}
 	if opens, err := time.Parse(time.DateOnly, r.Opens); err == nil && !d.After(opens) {
 		return ErrDeadlineEarly
+	}
+	return nil
+}
+
+// checkExtension reads a school's own deadline: an extension gives more time, so it falls
+// after the round's deadline, and within a year of it (a typing slip like 9999 would
+// otherwise excuse the school from ever being late or reminded).
+func (r Round) checkExtension(until string) error {
+	d, err := time.Parse(time.DateOnly, until)
+	if err != nil {
+		return ErrDeadlineDate
+	}
+	deadline, err := time.Parse(time.DateOnly, r.Deadline)
+	if err != nil {
+		return fmt.Errorf("rounds: %s has no deadline to extend: %w", r.ID, err)
+	}
+	switch {
+	case !d.After(deadline):
+		return ErrExtensionEarly
+	case d.After(deadline.AddDate(1, 0, 0)):
+		return ErrExtensionLong
 	}
 	return nil
 }
@@ -107,7 +136,7 @@ func (rs *Rounds) SetExtension(ctx context.Context, by audit.Actor, id ReturnID,
 	}
 	reason = strings.TrimSpace(reason)
 	if until != "" {
-		if err := round.checkDate(until); err != nil {
+		if err := round.checkExtension(until); err != nil {
 			return Return{}, err
 		}
 		if reason == "" || utf8.RuneCountInString(reason) > 500 {

@@ -56,6 +56,19 @@ func TestExtensionThroughTheStore(t *testing.T) {
 	if _, err := rs.SetExtension(ctx, audit.CommandLine, id, "2024-13-01", "flood"); !errors.Is(err, ErrDeadlineDate) {
 		t.Fatalf("a bad date: %v", err)
 	}
+	// An extension gives a school more time: after the round's deadline (13 December
+	// 2024), and at most a year after it.
+	for _, c := range []struct {
+		until string
+		want  error
+	}{{"2024-12-13", ErrExtensionEarly}, {"2024-11-01", ErrExtensionEarly}, {"2025-12-14", ErrExtensionLong}, {"9999-12-31", ErrExtensionLong}} {
+		if _, err := rs.SetExtension(ctx, audit.CommandLine, id, c.until, "flood"); !errors.Is(err, c.want) {
+			t.Errorf("an extension to %s: %v, want %v", c.until, err, c.want)
+		}
+	}
+	if r, err := rs.SetExtension(ctx, audit.CommandLine, id, "2025-12-13", "flood"); err != nil || r.Extension != "2025-12-13" {
+		t.Fatalf("an extension of a year: %+v, %v", r, err)
+	}
 	r, err := rs.SetExtension(ctx, audit.Actor{Name: "admin@example.org"}, id, "2025-01-10", "School closed by flooding")
 	if err != nil || r.Extension != "2025-01-10" || r.ExtensionReason != "School closed by flooding" {
 		t.Fatalf("extension: %+v, %v", r, err)

@@ -2,12 +2,15 @@ package forms
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/lscp/assure/internal/text"
 )
 
 // Kind is what sort of answer a question takes.
@@ -99,6 +102,30 @@ type Definition struct {
 	Retired []string `json:"retired,omitempty"`
 }
 
+// The longest a form's wording may be, in characters: room for any question the
+// partnership asks, short enough that a school's form stays readable.
+const (
+	MaxQuestionText = 500
+	MaxHelpText     = 2000 // a question's hint, and each phase's hint
+	MaxSectionTitle = 200
+	MaxIntro        = 2000 // a section's intro, and each phase's intro
+	MaxChoiceLabel  = 200
+)
+
+// ErrFormWording is wording in a form file that the editor would not have taken: too long,
+// or not as internal/text cleans it (hidden or control characters that make it display as
+// something it is not, or a line break in a one-line title, question or choice).
+var ErrFormWording = errors.New("wording too long, or with hidden characters, control characters or line breaks")
+
+// wording refuses s unless it is as clean (text.Line or text.Lines) leaves it and at most
+// max characters.
+func wording(what, s string, clean func(string) string, max int) error {
+	if clean(s) != s || !text.Fits(s, max) {
+		return fmt.Errorf("%s: %w (at most %d characters)", what, ErrFormWording, max)
+	}
+	return nil
+}
+
 // MaxDefinitionBytes bounds a definition document.
 const MaxDefinitionBytes = 1 << 20
 
@@ -158,6 +185,9 @@ func (d *Definition) check() error {
 		if s.Title == "" {
 			return fmt.Errorf("%s: no title", where)
 		}
+		if err := cmp.Or(wording("title", s.Title, text.Line, MaxSectionTitle), wording("intro", s.Intro, text.Lines, MaxIntro)); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 		if len(s.Phases) == 0 {
 			return fmt.Errorf("%s: no phases", where)
 		}
@@ -171,7 +201,7 @@ func (d *Definition) check() error {
 				return fmt.Errorf("%s: optional for %q, which it is not asked of", where, p)
 			}
 		}
-		if err := checkPhaseHints(s.PhaseIntros, s.Phases); err != nil {
+		if err := checkPhaseHints(s.PhaseIntros, s.Phases, MaxIntro); err != nil {
 			return fmt.Errorf("%s: phase intros: %w", where, err)
 		}
 		if s.When != "" && s.When != "boarders" && s.When != "early_years" {
@@ -198,7 +228,7 @@ func (d *Definition) check() error {
 			if err := q.check(); err != nil {
 				return fmt.Errorf("%s: %w", qwhere, err)
 			}
-			if err := checkPhaseHints(q.PhaseHints, s.Phases); err != nil {
+			if err := checkPhaseHints(q.PhaseHints, s.Phases, MaxHelpText); err != nil {
 				return fmt.Errorf("%s: phase hints: %w", qwhere, err)
 			}
 			if q.Kind == KindDeclaration {
@@ -236,6 +266,9 @@ func (q Question) check() error {
 	if q.Text == "" {
 		return errors.New("no text")
 	}
+	if err := cmp.Or(wording("text", q.Text, text.Line, MaxQuestionText), wording("hint", q.Hint, text.Lines, MaxHelpText)); err != nil {
+		return err
+	}
 	needsChoices := q.Kind == KindOneOf || q.Kind == KindManyOf
 	if needsChoices != (len(q.Choices) > 0) {
 		if needsChoices {
@@ -247,6 +280,9 @@ func (q Question) check() error {
 	for _, c := range q.Choices {
 		if c.Value == "" || c.Text == "" || values[c.Value] {
 			return errors.New("every choice needs a unique value and a text")
+		}
+		if err := wording("choice "+c.Value, c.Text, text.Line, MaxChoiceLabel); err != nil {
+			return err
 		}
 		values[c.Value] = true
 	}
@@ -270,13 +306,17 @@ func (q Question) check() error {
 	return nil
 }
 
-// checkPhaseHints refuses a hint with no text or no phases, a phase the section is not
-// asked of, and a phase given two hints (which would it show?).
-func checkPhaseHints(hints []PhaseHint, asked []Phase) error {
+// checkPhaseHints refuses a hint with no text or no phases, wording longer than max or
+// not clean, a phase the section is not asked of, and a phase given two hints (which
+// would it show?).
+func checkPhaseHints(hints []PhaseHint, asked []Phase, max int) error {
 	seen := map[Phase]bool{}
 	for i, h := range hints {
 		if h.Text == "" || len(h.Phases) == 0 {
 			return fmt.Errorf("hint %d needs a text and its phases", i+1)
+		}
+		if err := wording(fmt.Sprintf("hint %d", i+1), h.Text, text.Lines, max); err != nil {
+			return err
 		}
 		for _, p := range h.Phases {
 			switch {

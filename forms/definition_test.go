@@ -2,6 +2,7 @@ package forms
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -174,12 +175,41 @@ func TestParseDefinitionRefuses(t *testing.T) {
 				map[string]any{"phases": []any{"nursery"}, "text": "y"}}
 		}, "another hint"},
 	}
+	// Wording the editor would refuse, the loader refuses too, with ErrFormWording.
+	wording := func(name string, change func(m map[string]any)) {
+		tests = append(tests, struct {
+			name   string
+			change func(m map[string]any)
+			want   string
+		}{name, change, ErrFormWording.Error()})
+	}
+	wording("question text too long", func(m map[string]any) { question(m, 1, 0)["text"] = strings.Repeat("x", MaxQuestionText+1) })
+	wording("question text with a line break", func(m map[string]any) { question(m, 1, 0)["text"] = "Two\nlines" })
+	wording("hint with a bidi override", func(m map[string]any) { question(m, 1, 0)["hint"] = "inv\u202egnp.pdf" })
+	wording("hint too long", func(m map[string]any) { question(m, 1, 0)["hint"] = strings.Repeat("x", MaxHelpText+1) })
+	wording("phase hint with a bell", func(m map[string]any) {
+		question(m, 1, 0)["phase_hints"] = []any{map[string]any{"phases": []any{"nursery"}, "text": "ring\a"}}
+	})
+	wording("choice too long", func(m map[string]any) {
+		question(m, 0, 0)["choices"].([]any)[0].(map[string]any)["text"] = strings.Repeat("x", MaxChoiceLabel+1)
+	})
+	wording("title too long", func(m map[string]any) {
+		sections(m)[1].(map[string]any)["title"] = strings.Repeat("x", MaxSectionTitle+1)
+	})
+	wording("intro too long", func(m map[string]any) { sections(m)[1].(map[string]any)["intro"] = strings.Repeat("x", MaxIntro+1) })
+	wording("phase intro with a control character", func(m map[string]any) {
+		sections(m)[1].(map[string]any)["phase_intros"] = []any{map[string]any{"phases": []any{"nursery"}, "text": "x\x1b[31m"}}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			m := base()
 			tt.change(m)
 			data, _ := json.Marshal(m)
 			_, err := ParseDefinition(data)
+			if tt.want == ErrFormWording.Error() && !errors.Is(err, ErrFormWording) {
+				t.Fatalf("err = %v, want ErrFormWording", err)
+			}
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}

@@ -26,8 +26,9 @@
 //   - round.go: Rounds, the rounds and their forms (create, with the rules of a new round
 //     in NewRoundInput.Check; open, close, reopen, archive, the form); past_round.go:
 //     LoadPast, a round run before the service brought in with its returns; deadlines.go:
-//     a round's deadline moved (SetDeadline) and a school's own date (SetExtension), which
-//     DeadlineOf, Late and DueStep follow.
+//     a round's deadline moved (SetDeadline) and a school's own date (SetExtension, after
+//     the round's deadline and within a year of it), which DeadlineOf, DaysToDeadlineOf,
+//     Late and DueStep follow.
 //   - returns.go: Returns, each school's return in a round, named by a ReturnID: saved,
 //     submitted, reopened, exempted, and their submitted versions; return_lists.go: a
 //     round's returns without answers, cached by change count.
@@ -51,8 +52,8 @@
 //     wording lives there) and the loader's checks; answers.go: reading one answer;
 //     words.go: answers in words.
 //   - form_editor.go: the form editor's changes (FormChange: a section or question added,
-//     changed, moved, removed), each a pure method on Definition that runs the loader's
-//     checks, with IDs made here and removed ones retired for good; Rounds.ChangeForm
+//     changed, moved, removed), each a pure method on Definition that cleans the wording
+//     (internal/text, within the Max* limits) and runs the loader's checks, with IDs made here and removed ones retired for good; Rounds.ChangeForm
 //     writes one as a versioned, audited write (anything in a draft, wording once open);
 //     form_diff.go: CompareForms, a form against the last round's, question by question.
 //   - register.go, gias.go, classify.go, importjob.go: the schools register;

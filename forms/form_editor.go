@@ -14,6 +14,7 @@ import (
 
 	"github.com/lscp/assure/internal/audit"
 	"github.com/lscp/assure/internal/problem"
+	"github.com/lscp/assure/internal/text"
 )
 
 // The form editor: an officer changes a round's form one step at a time (a section or a
@@ -122,9 +123,9 @@ func (c AddSection) Apply(d Definition, open bool) (Definition, string, string, 
 	if open {
 		return d, "", "", ErrWordingOnly
 	}
-	errs := c.Section.check()
+	in, errs := c.Section.clean()
 	next := d.clone()
-	sec := Section{ID: next.newSectionID(c.Section.Title), Title: c.Section.Title, Intro: c.Section.Intro, Phases: c.Section.Phases}
+	sec := Section{ID: next.newSectionID(in.Title), Title: in.Title, Intro: in.Intro, Phases: in.Phases}
 	q, qerrs := c.First.question(next, sec, nil)
 	if errs = append(errs, qerrs...); len(errs) > 0 {
 		return d, "", "", errs
@@ -145,14 +146,15 @@ func (c EditSection) Apply(d Definition, open bool) (Definition, string, string,
 	if si < 0 {
 		return d, "", "", ErrFormPartNotFound
 	}
-	if errs := c.Section.check(); len(errs) > 0 {
+	in, errs := c.Section.clean()
+	if len(errs) > 0 {
 		return d, "", "", errs
 	}
 	sec := &next.Sections[si]
-	if open && !samePhases(sec.Phases, c.Section.Phases) {
+	if open && !samePhases(sec.Phases, in.Phases) {
 		return d, "", "", ErrWordingOnly
 	}
-	sec.Title, sec.Intro, sec.Phases = c.Section.Title, c.Section.Intro, c.Section.Phases
+	sec.Title, sec.Intro, sec.Phases = in.Title, in.Intro, in.Phases
 	return next.checked(c.ID, "section_phases", "changed section "+c.ID)
 }
 
@@ -223,7 +225,7 @@ func (c EditQuestion) Apply(d Definition, open bool) (Definition, string, string
 	}
 	sec := &next.Sections[si]
 	old := sec.Questions[qi]
-	if open && slices.ContainsFunc(c.Question.Choices, func(ch Choice) bool { return ch.Value != "" && strings.TrimSpace(ch.Text) == "" }) {
+	if open && slices.ContainsFunc(c.Question.Choices, func(ch Choice) bool { return ch.Value != "" && text.Line(ch.Text) == "" }) {
 		// Said beside the choices, not as a refusal of the whole page: only a word is missing.
 		return d, "", "", problem.FieldErrors{{Field: "choice-0", Message: "Give every choice its words: no choice can be removed while the round is open"}}
 	}
@@ -291,11 +293,18 @@ func (c RemoveQuestion) Apply(d Definition, open bool) (Definition, string, stri
 	return next.checked(c.ID, c.ID, "removed question "+c.ID)
 }
 
-// check is what an officer must give for a section.
-func (in SectionInput) check() problem.FieldErrors {
+// clean cleans what an officer gives for a section (internal/text) and checks it.
+func (in SectionInput) clean() (SectionInput, problem.FieldErrors) {
 	var errs problem.FieldErrors
-	if strings.TrimSpace(in.Title) == "" {
+	in.Title, in.Intro = text.Line(in.Title), text.Lines(in.Intro)
+	switch {
+	case in.Title == "":
 		errs = append(errs, problem.FieldError{Field: "title", Message: "Enter the section's title"})
+	case !text.Fits(in.Title, MaxSectionTitle):
+		errs = append(errs, problem.FieldError{Field: "title", Message: fmt.Sprintf("Keep the title to %d characters or fewer", MaxSectionTitle)})
+	}
+	if !text.Fits(in.Intro, MaxIntro) {
+		errs = append(errs, problem.FieldError{Field: "intro", Message: fmt.Sprintf("Keep the introduction to %d characters or fewer", MaxIntro)})
 	}
 	if len(in.Phases) == 0 {
 		errs = append(errs, problem.FieldError{Field: "section_phases", Message: "Choose the phases asked this section"})
@@ -306,7 +315,7 @@ func (in SectionInput) check() problem.FieldErrors {
 			break
 		}
 	}
-	return errs
+	return in, errs
 }
 
 // question makes the question an officer gave, for section sec where earlier are the
@@ -314,13 +323,19 @@ func (in SectionInput) check() problem.FieldErrors {
 func (in QuestionInput) question(d Definition, sec Section, earlier []Question) (Question, problem.FieldErrors) {
 	var errs problem.FieldErrors
 	add := func(field, msg string) { errs = append(errs, problem.FieldError{Field: field, Message: msg}) }
-	if strings.TrimSpace(in.Text) == "" {
+	q := Question{Kind: in.Kind, Text: text.Line(in.Text), Hint: text.Lines(in.Hint), Required: in.Required}
+	switch {
+	case q.Text == "":
 		add("text", "Enter the question")
+	case !text.Fits(q.Text, MaxQuestionText):
+		add("text", fmt.Sprintf("Keep the question to %d characters or fewer", MaxQuestionText))
+	}
+	if !text.Fits(q.Hint, MaxHelpText) {
+		add("hint", fmt.Sprintf("Keep the help text to %d characters or fewer", MaxHelpText))
 	}
 	if !slices.Contains(kinds, in.Kind) {
 		add("kind", "Choose the kind of answer")
 	}
-	q := Question{Kind: in.Kind, Text: strings.TrimSpace(in.Text), Hint: strings.TrimSpace(in.Hint), Required: in.Required}
 	switch {
 	case len(in.Phases) == 0:
 		add("phases", "Choose the phases asked this question")
@@ -338,9 +353,13 @@ func (in QuestionInput) question(d Definition, sec Section, earlier []Question) 
 			}
 		}
 		for _, c := range in.Choices {
-			c.Text = strings.TrimSpace(c.Text)
+			c.Text = text.Line(c.Text)
 			if c.Text == "" {
 				continue // an empty label removes the choice
+			}
+			if !text.Fits(c.Text, MaxChoiceLabel) {
+				add("choice-0", fmt.Sprintf("Keep each choice to %d characters or fewer", MaxChoiceLabel))
+				break
 			}
 			if texts[strings.ToLower(c.Text)] {
 				add("choice-0", "Give each choice different words")

@@ -391,3 +391,42 @@ func TestEditedFormRoundTripsAsJSON(t *testing.T) {
 		t.Errorf("loaded form differs: retired %v", back.Retired)
 	}
 }
+
+// The editor cleans what an officer types (hidden and control characters, line breaks in
+// one-line text) and refuses wording too long to be a question, with the field named.
+func TestEditorCleansAndBoundsWording(t *testing.T) {
+	t.Parallel()
+	d := defaultForm(t)
+	good := QuestionInput{Kind: KindYesNo, Text: "Is it so?", Phases: allPhases}
+	with := func(change func(*QuestionInput)) QuestionInput { in := good; change(&in); return in }
+	long := func(n int) string { return strings.Repeat("x", n+1) }
+	for _, c := range []struct {
+		change FormChange
+		field  string
+	}{
+		{AddQuestion{Section: "dsl", Question: with(func(in *QuestionInput) { in.Text = long(MaxQuestionText) })}, "text"},
+		{AddQuestion{Section: "dsl", Question: with(func(in *QuestionInput) { in.Text = "\u202e\a\n" })}, "text"},
+		{AddQuestion{Section: "dsl", Question: with(func(in *QuestionInput) { in.Hint = long(MaxHelpText) })}, "hint"},
+		{AddQuestion{Section: "dsl", Question: with(func(in *QuestionInput) {
+			in.Kind = KindOneOf
+			in.Choices = []Choice{{Text: "Yes"}, {Text: long(MaxChoiceLabel)}}
+		})}, "choice-0"},
+		{EditQuestion{ID: "dsl.on_slt", Question: with(func(in *QuestionInput) { in.Text = long(MaxQuestionText) })}, "text"},
+		{AddSection{Section: SectionInput{Title: long(MaxSectionTitle), Phases: allPhases}, First: good}, "title"},
+		{AddSection{Section: SectionInput{Title: "New", Intro: long(MaxIntro), Phases: allPhases}, First: good}, "intro"},
+		{EditSection{ID: "dsl", Section: SectionInput{Title: "\u202e", Phases: allPhases}}, "title"},
+	} {
+		refused(t, d, c.change, false, c.field, nil)
+	}
+	d, sid := apply(t, d, AddSection{Section: SectionInput{Title: "On\u202eline\nsafety ", Intro: "First\a line\r\nSecond\u200b line", Phases: allPhases},
+		First: with(func(in *QuestionInput) {
+			in.Text, in.Hint = "Do pupils\n use\u202e tablets?", " Say\a which\r\nones "
+			in.Kind, in.Choices = KindOneOf, []Choice{{Text: "Some\ttablets"}, {Text: "All\u2066"}}
+		})}, false)
+	sec, _ := d.Section(sid)
+	q := sec.Questions[0]
+	if sec.Title != "Online safety" || sec.Intro != "First line\nSecond line" || q.Text != "Do pupils use tablets?" || q.Hint != "Say which\nones" ||
+		q.Choices[0].Text != "Some tablets" || q.Choices[1].Text != "All" {
+		t.Errorf("not cleaned: %q %q %q %q %+v", sec.Title, sec.Intro, q.Text, q.Hint, q.Choices)
+	}
+}

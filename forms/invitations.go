@@ -54,7 +54,9 @@ const (
 var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
 
 // Check applies the rules of a wording: each part fits, uses only the placeholders, and
-// a body that is set carries {link} (an invitation or reminder without it is no use).
+// a body that is set carries {link} (an invitation or reminder without it is no use), and
+// a subject never does: the outbox keeps subjects readable, so a link there would be a
+// working school link anyone reading the outbox could open.
 func (w Wording) Check() problem.FieldErrors {
 	var errs problem.FieldErrors
 	for _, p := range []struct {
@@ -70,6 +72,8 @@ func (w Wording) Check() problem.FieldErrors {
 			errs = append(errs, problem.FieldError{Field: p.field, Message: fmt.Sprintf("%s is not a placeholder: use %s", bad[0], strings.Join(Placeholders, ", "))})
 		case p.body && p.text != "" && !strings.Contains(p.text, "{link}"):
 			errs = append(errs, problem.FieldError{Field: p.field, Message: "Put {link} where the school's link goes"})
+		case !p.body && strings.Contains(p.text, "{link}"):
+			errs = append(errs, problem.FieldError{Field: p.field, Message: "Keep {link} out of the subject: put it in the message"})
 		case !p.body && strings.ContainsAny(p.text, "\r\n"):
 			errs = append(errs, problem.FieldError{Field: p.field, Message: "Write the subject on one line"})
 		}

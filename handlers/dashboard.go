@@ -50,6 +50,7 @@ type ChaseRow struct {
 	forms.Return
 	Status      string
 	LastContact string
+	DaysLeft    int // to the school's own deadline, which an extension moves
 }
 
 func rateViews(rows []forms.RateRow) []RateView {
@@ -126,7 +127,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		if r.ContactEmail == "" {
 			p.NoEmail++
 		}
-		row := ChaseRow{Return: r, Status: r.StatusLabel(), LastContact: "None"}
+		row := ChaseRow{Return: r, Status: r.StatusLabel(), LastContact: "None", DaysLeft: rep.Round.DaysToDeadlineOf(r, now)}
 		if !r.LastContact.IsZero() {
 			row.LastContact = r.LastContact.In(academic.London).Format("2 Jan 2006")
 		}

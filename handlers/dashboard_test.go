@@ -5,9 +5,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -135,5 +137,44 @@ func TestDashboardDownloadsAndChasing(t *testing.T) {
 	}
 	if bytes.Count([]byte(body), []byte("govuk-table__row")) < 3 {
 		t.Error("chase log rows missing")
+	}
+}
+
+// "Schools not yet returned" counts each school's days to its own deadline: a school with
+// an extension has more days than the round's.
+func TestDashboardShowsASchoolsOwnDaysToDeadline(t *testing.T) {
+	t.Parallel()
+	srv, rs := roundServer(t)
+	ctx := context.Background()
+	round, err := rs.Get(ctx, "2024-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline, _ := time.Parse(time.DateOnly, round.Deadline)
+	until := deadline.AddDate(0, 0, 30).Format(time.DateOnly)
+	if _, err := rs.SetExtension(ctx, audit.CommandLine, forms.ReturnID{Round: "2024-25", URN: urnA}, until, "New head"); err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.client(t)
+	admin.signIn()
+	code, body, _ := admin.get("/admin/rounds/2024-25/dashboard")
+	if code != http.StatusOK {
+		t.Fatalf("dashboard: %d", code)
+	}
+	days := func(urn int) string {
+		_, row, ok := strings.Cut(body, "/returns/"+strconv.Itoa(urn)+`"`)
+		row, _, _ = strings.Cut(row, "</tr>")
+		cells := regexp.MustCompile(`govuk-table__cell--numeric">(-?\d+)</td>`).FindStringSubmatch(row)
+		if !ok || cells == nil {
+			t.Fatalf("no row with days to deadline for %d", urn)
+		}
+		return cells[1]
+	}
+	now := time.Now()
+	if got, want := days(urnB), strconv.Itoa(round.DaysToDeadline(now)); got != want {
+		t.Errorf("a school without an extension: %s days, want %s", got, want)
+	}
+	if got, want := days(urnA), strconv.Itoa(round.DaysToDeadline(now)+30); got != want {
+		t.Errorf("a school with an extension of 30 days: %s days, want %s", got, want)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,5 +106,22 @@ func TestRegisterPagesDoNotReadTheWholeRegister(t *testing.T) {
 	}
 	if strings.Count(body, `href="/admin/schools/`) > schoolsPerPage+5 {
 		t.Fatal("more than a page of schools")
+	}
+}
+
+// An extension before the round's deadline, or more than a year after it, is refused
+// beside the date, in words that say why.
+func TestExtensionOutOfRangeRefusedBesideTheDate(t *testing.T) {
+	t.Parallel()
+	srv, _ := roundServer(t) // the round's deadline is 2099-12-13
+	admin := srv.client(t)
+	admin.signIn()
+	page := "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnA)
+	for until, want := range map[string]string{"2024-11-01": "after the round", "9999-12-31": "at most a year"} {
+		admin.get(page)
+		code, body, _ := admin.post(page+"/extension", url.Values{"_csrf": {admin.csrf}, "until": {until}, "reason": {"Flood"}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, want) || !strings.Contains(body, `id="until-error"`) {
+			t.Errorf("an extension to %s: %d, want 422 saying %q beside the date", until, code, want)
+		}
 	}
 }

@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,5 +234,16 @@ func TestFormEditorIsForSignedInAdminsOnly(t *testing.T) {
 		if code == http.StatusOK || formVersion(t, rs, "2024-25") != v0 {
 			t.Errorf("POST by a non-admin: %d, form version %d (was %d)", code, formVersion(t, rs, "2024-25"), v0)
 		}
+	}
+}
+
+// The preview's task list counts the sections it shows: none completed, of all of them.
+func TestFormPreviewCountsItsSections(t *testing.T) {
+	t.Parallel()
+	_, _, admin := draftServer(t)
+	code, body, _ := admin.get("/admin/rounds/2025-26/form/preview?phase=special")
+	n := strings.Count(body, "govuk-task-list__item--with-link")
+	if code != http.StatusOK || n == 0 || !strings.Contains(body, fmt.Sprintf("0 of %d sections completed", n)) {
+		t.Fatalf("preview of %d sections: %d, it says %q", n, code, regexp.MustCompile(`\d+ of \d+ sections completed`).FindString(body))
 	}
 }

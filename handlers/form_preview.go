@@ -80,6 +80,7 @@ func (s *Server) previewForm(c *fiber.Ctx) error {
 	for _, sec := range forms.QuestionSections(round.Definition.For(rec)) {
 		p.Tasks = append(p.Tasks, Task{ID: sec.ID, Title: sec.Title, Href: bar.To(sec.ID), Status: forms.SectionNotStarted})
 	}
+	p.Total = len(p.Tasks) // a preview saves nothing: none of them is completed
 	return s.render(c, fiber.StatusOK, "task-list", p)
 }
 

@@ -20,7 +20,7 @@ func (s *Server) extendSchool(c *fiber.Ctx) error {
 	_, err = s.deps.Rounds.SetExtension(c.UserContext(), adminActor(c), r, until, c.FormValue("reason"))
 	var field string
 	switch {
-	case errors.Is(err, forms.ErrDeadlineDate), errors.Is(err, forms.ErrDeadlineEarly):
+	case errors.Is(err, forms.ErrDeadlineDate), errors.Is(err, forms.ErrExtensionEarly), errors.Is(err, forms.ErrExtensionLong):
 		field = "until"
 	case errors.Is(err, forms.ErrExtensionReason):
 		field = "extension-reason"

@@ -97,15 +97,16 @@ func (m *Mailer) send(ctx context.Context, to, subject, body, purpose, about str
 	if _, err := mail.ParseAddress(to); err != nil || strings.ContainsAny(to, "\r\n") {
 		return Message{}, fmt.Errorf("mail: %q is not an email address", to)
 	}
-	stored := body
+	storedSubject, stored := subject, body
 	if m.Configured() {
 		for _, sec := range secrets {
 			if sec != "" {
+				storedSubject = strings.ReplaceAll(storedSubject, sec, Removed)
 				stored = strings.ReplaceAll(stored, sec, Removed)
 			}
 		}
 	}
-	msg := Message{ID: bson.NewObjectID(), To: to, Subject: subject, Body: stored, Purpose: purpose, About: about,
+	msg := Message{ID: bson.NewObjectID(), To: to, Subject: storedSubject, Body: stored, Purpose: purpose, About: about,
 		Created: time.Now().UTC(), Status: StatusOutbox, Attachments: files}
 	for _, f := range files {
 		msg.Files = append(msg.Files, f.Name)
@@ -123,7 +124,7 @@ func (m *Mailer) send(ctx context.Context, to, subject, body, purpose, about str
 		metrics.EmailSent(false)
 		return msg, nil
 	}
-	sendErr := m.deliver(ctx, msg, body)
+	sendErr := m.deliver(ctx, msg, subject, body)
 	msg.Status = StatusSent
 	if sendErr != nil {
 		msg.Status, msg.Error = StatusFailed, sendErr.Error()
@@ -144,7 +145,9 @@ func (m *Mailer) send(ctx context.Context, to, subject, body, purpose, about str
 	return msg, nil
 }
 
-func (m *Mailer) deliver(ctx context.Context, msg Message, body string) error {
+// deliver sends msg with the subject and body as written, secrets and all: msg holds
+// the stored copies, which may not.
+func (m *Mailer) deliver(ctx context.Context, msg Message, subject, body string) error {
 	gm := gomail.NewMsg()
 	if err := gm.From(m.smtp.From); err != nil {
 		return err
@@ -152,7 +155,7 @@ func (m *Mailer) deliver(ctx context.Context, msg Message, body string) error {
 	if err := gm.To(msg.To); err != nil {
 		return err
 	}
-	gm.Subject(msg.Subject)
+	gm.Subject(subject)
 	gm.SetBodyString(gomail.TypeTextPlain, body)
 	for _, f := range msg.Attachments {
 		if err := gm.AttachReader(f.Name, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType))); err != nil {

@@ -72,3 +72,27 @@ func TestAttachmentSentAndKept(t *testing.T) {
 		t.Fatalf("server received %+v", got)
 	}
 }
+
+// A secret in the subject (a wording that put the link there) goes in the email but not
+// in the stored copy, which outbox viewers read.
+func TestSecretRemovedFromStoredSubject(t *testing.T) {
+	t.Parallel()
+	b := mailtest.Start(t)
+	st := storetest.New(t)
+	m := New(st, SMTP{Host: "127.0.0.1", Port: b.Port, From: "assure@lscp.example", TLS: "none"})
+	ctx := context.Background()
+	msg, err := m.Send(ctx, "governors@school.example", "Your link https://x/r/tok123", "Open https://x/r/tok123\n", "invitation", "", "tok123")
+	if err != nil || msg.Status != StatusSent {
+		t.Fatalf("send: %+v %v", msg, err)
+	}
+	stored, err := m.Recent(ctx, 1)
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("recent: %+v %v", stored, err)
+	}
+	if strings.Contains(stored[0].Subject, "tok123") || !strings.Contains(stored[0].Subject, Removed) {
+		t.Errorf("stored subject %q", stored[0].Subject)
+	}
+	if got := b.Messages(); len(got) != 1 || !strings.Contains(got[0].Data, "tok123") || !strings.Contains(got[0].Data, "Subject: Your link https://x/r/tok123") {
+		t.Errorf("server received %+v", got)
+	}
+}
