@@ -67,6 +67,8 @@ func (s *Server) formEditor(c *fiber.Ctx) error {
 func (s *Server) renderFormEditor(c *fiber.Ctx, status int, round forms.Round, errs []FieldError) error {
 	p := FormPage{Page: s.basePage(c, "Form for round "+round.ID), Round: round, Draft: round.State == forms.RoundDraft,
 		Wording: round.State == forms.RoundDraft || round.State == forms.RoundOpen}
+	// A viewer reads the form: no change links, which would only refuse them.
+	p.Draft, p.Wording = p.Draft && p.CanChange, p.Wording && p.CanChange
 	p.Back, p.Errors, p.Flash = "/admin/rounds/"+round.ID, errs, flashFrom(c)
 	secs := round.Definition.Sections
 	for si, sec := range secs {

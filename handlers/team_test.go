@@ -143,11 +143,11 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 		}
 	}
 	// A viewer's round and return pages offer no change that would only refuse them.
-	for _, page := range []string{"/admin/rounds/2024-25", "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnB)} {
-		if _, body, _ := v.get(page); strings.Contains(body, `method="post" action="/admin/rounds/`) {
+	for _, page := range []string{"/admin/rounds/2024-25", "/admin/rounds/2024-25/returns/" + strconv.Itoa(urnB), "/admin/rounds/2024-25/form"} {
+		if _, body, _ := v.get(page); strings.Contains(body, `method="post" action="/admin/rounds/`) || strings.Contains(body, `/form/questions/`) {
 			t.Errorf("viewer's %s offers changes", page)
 		}
-		if _, body, _ := o.get(page); !strings.Contains(body, `method="post" action="/admin/rounds/`) {
+		if _, body, _ := o.get(page); !strings.Contains(body, `method="post" action="/admin/rounds/`) && !strings.Contains(body, `/form/questions/`) {
 			t.Errorf("officer's %s offers no changes", page)
 		}
 	}
