@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -198,25 +197,9 @@ type ContactLine struct {
 // order; other columns are ignored; the role by its slug, like dsl). Any bad line, or the
 // same person twice in one role at a school, refuses the whole file, naming the line.
 func ReadContactBook(r io.Reader) ([]ContactLine, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxContactsFileSize+1))
+	cr, col, err := readContactsHeader(r, "urn,name,email,role")
 	if err != nil {
-		return nil, fmt.Errorf("reading contacts: %w", err)
-	}
-	if len(raw) > MaxContactsFileSize {
-		return nil, &ContactsError{Reason: "larger than 4 MB"}
-	}
-	if !utf8.Valid(raw) {
-		return nil, &ContactsError{Reason: "not UTF-8 text: save it as CSV UTF-8"}
-	}
-	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff")))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return nil, &ContactsError{Line: 1, Reason: "no header row urn,name,email,role"}
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		return nil, err
 	}
 	last := 0
 	for _, name := range []string{"urn", "name", "email", "role"} {

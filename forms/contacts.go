@@ -80,35 +80,43 @@ func (e *ContactsError) Error() string {
 	return fmt.Sprintf("contacts file refused: line %d: %s", e.Line, e.Reason)
 }
 
-// ReadContacts reads a CSV of schools' contact emails with the header urn,email (other
-// columns are ignored). Any bad line refuses the whole file.
-func ReadContacts(r io.Reader) ([]SchoolContact, error) {
+// readContactsHeader reads a contacts CSV's header, after the checks every contacts file
+// gets (size, UTF-8, a byte-order mark dropped), and gives the reader at the first line and
+// each column's place by its lower-case name. want names the columns, for the error.
+func readContactsHeader(r io.Reader, want string) (*csv.Reader, map[string]int, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxContactsFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading contacts: %w", err)
+		return nil, nil, fmt.Errorf("reading contacts: %w", err)
 	}
 	if len(raw) > MaxContactsFileSize {
-		return nil, &ContactsError{Reason: "larger than 4 MB"}
+		return nil, nil, &ContactsError{Reason: "larger than 4 MB"}
 	}
 	if !utf8.Valid(raw) {
-		return nil, &ContactsError{Reason: "not UTF-8 text: save it as CSV UTF-8"}
+		return nil, nil, &ContactsError{Reason: "not UTF-8 text: save it as CSV UTF-8"}
 	}
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff")))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, &ContactsError{Line: 1, Reason: "no header row urn,email"}
+		return nil, nil, &ContactsError{Line: 1, Reason: "no header row " + want}
 	}
-	urnCol, emailCol := -1, -1
+	col := map[string]int{}
 	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "urn":
-			urnCol = i
-		case "email":
-			emailCol = i
-		}
+		col[strings.ToLower(strings.TrimSpace(h))] = i
 	}
-	if urnCol < 0 || emailCol < 0 {
+	return cr, col, nil
+}
+
+// ReadContacts reads a CSV of schools' contact emails with the header urn,email (other
+// columns are ignored). Any bad line refuses the whole file.
+func ReadContacts(r io.Reader) ([]SchoolContact, error) {
+	cr, col, err := readContactsHeader(r, "urn,email")
+	if err != nil {
+		return nil, err
+	}
+	urnCol, hasURN := col["urn"]
+	emailCol, hasEmail := col["email"]
+	if !hasURN || !hasEmail {
 		return nil, &ContactsError{Line: 1, Reason: "the header must name the columns urn and email"}
 	}
 	var out []SchoolContact
