@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,32 +12,21 @@ import (
 // the whole file, and the page says which line and why.
 func (s *Server) importContactBook(c *fiber.Ctx) error {
 	refuse := func(msg string) error { return s.contactBookPageWith(c, &FieldError{Field: "contacts", Message: msg}) }
-	fh, err := c.FormFile("contacts")
-	if err != nil || fh.Size == 0 {
-		return refuse("Select a CSV file of contacts")
-	}
-	if !strings.EqualFold(filepath.Ext(fh.Filename), ".csv") {
-		return refuse("The selected file must be a CSV file")
-	}
-	if fh.Size > forms.MaxContactsFileSize {
-		return refuse("The selected file must be smaller than 4 MB")
-	}
-	f, err := fh.Open()
+	f, name, refusal, err := openContactsFile(c, "contacts")
 	if err != nil {
 		return err
+	}
+	if refusal != "" {
+		return refuse(refusal)
 	}
 	defer f.Close()
 	var res forms.ContactImport
 	lines, err := forms.ReadContactBook(f)
 	if err == nil {
-		res, err = s.deps.Contacts.Import(c.UserContext(), adminActor(c), lines, filepath.Base(fh.Filename))
+		res, err = s.deps.Contacts.Import(c.UserContext(), adminActor(c), lines, name)
 	}
-	var ce *forms.ContactsError
-	if errors.As(err, &ce) {
-		if ce.Line > 0 {
-			return refuse(fmt.Sprintf("Line %d of the file: %s. No contacts were changed", ce.Line, ce.Reason))
-		}
-		return refuse("The file cannot be used: " + ce.Reason + ". No contacts were changed")
+	if msg := contactsRefusal(err, "contacts"); msg != "" {
+		return refuse(msg)
 	}
 	if err != nil {
 		return err
