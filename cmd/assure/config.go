@@ -142,8 +142,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		errs = append(errs, errors.New("SMTP_FROM must be set when SMTP_HOST is"))
 	}
-	if c.ReminderEvery, err = time.ParseDuration(*vals["REMINDER_INTERVAL"]); err != nil || c.ReminderEvery < 0 || (c.ReminderEvery > 0 && c.ReminderEvery < time.Minute) {
-		errs = append(errs, fmt.Errorf("REMINDER_INTERVAL %q must be a duration of a minute or more, like 10m, or 0", *vals["REMINDER_INTERVAL"]))
+	if c.ReminderEvery, err = time.ParseDuration(*vals["REMINDER_INTERVAL"]); err != nil || c.ReminderEvery < 0 || (c.ReminderEvery > 0 && c.ReminderEvery < time.Second) {
+		errs = append(errs, fmt.Errorf("REMINDER_INTERVAL %q must be a duration of a second or more, like 10m, or 0", *vals["REMINDER_INTERVAL"]))
 	}
 	if c.RequestTimeout, err = time.ParseDuration(*vals["REQUEST_TIMEOUT"]); err != nil || c.RequestTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("REQUEST_TIMEOUT %q must be a duration of a second or more, like 30s", *vals["REQUEST_TIMEOUT"]))

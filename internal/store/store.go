@@ -139,7 +139,10 @@ func (s *Store) Write(ctx context.Context, op func(ctx context.Context) error) e
 		return err
 	}
 	if s.writeMu == nil {
-		return s.written(op(ctx))
+		// Several instances may share a FerretDB-on-SQLite server (`assure store`), whose
+		// SQLite calls a write busy while another instance's holds the lock: the same
+		// retries, without a lock in this process. MongoDB never says busy.
+		return s.written(retryBusy(ctx, op))
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
