@@ -5,8 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
+	"sync"
 	"time"
 
+	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -15,26 +19,81 @@ import (
 	"github.com/lscp/assure/internal/store"
 )
 
-// storeIndexEvery is how often `assure store` looks for collections the instances made,
-// to index their lookups by _id.
+// storeIndexEvery is how often `assure store` on SQLite looks for collections the
+// instances made, to index their lookups by _id.
 const storeIndexEvery = time.Second
 
 func storeFlags(fs *flag.FlagSet) action {
 	listen := fs.String("listen", "127.0.0.1:27017", "address to take MongoDB connections on: it has no sign-in, so keep it on loopback or a private network")
+	pg := fs.String("postgresql", "", "keep the data in this PostgreSQL database (postgres://user@host:5432/db) instead of SQLite files in DATA_DIR")
 	return func(ctx context.Context, e env, a *app, _ []string) error {
-		return runStore(ctx, e, a, *listen)
+		engineLog := newLogger(e.stderr, a.cfg.LogFormat, slog.LevelError).With("component", "store-engine")
+		if *pg != "" {
+			return runStoreOnPostgreSQL(ctx, a, *listen, *pg, engineLog)
+		}
+		return runStoreOnSQLite(ctx, a, *listen, engineLog)
 	}
 }
 
-// runStore runs the embedded store's engine (FerretDB v1 on the SQLite files in DATA_DIR)
-// as a server of its own until ctx ends, so that several instances of the service can
-// share one store through MONGODB_URI, as they would share a MongoDB. The instances then
-// see a MongoDB: they do not serialise their writes (Store.Write retries SQLite's busy
-// errors instead) and cannot add the index FerretDB's lookups by _id need, which this
-// process adds to every collection of every database as it appears (embedded.Attach).
-func runStore(ctx context.Context, e env, a *app, listen string) error {
-	engineLog := newLogger(e.stderr, a.cfg.LogFormat, slog.LevelError).With("component", "store-engine")
-	uri, stop, err := embedded.StartOn(a.cfg.DataDir, listen, engineLog)
+// runStoreOnPostgreSQL runs FerretDB v1 on a PostgreSQL database until ctx ends: a store
+// several instances can share through MONGODB_URI, as they would share a MongoDB, whose
+// writers lock rows, not the whole database, and whose filters on several fields (an
+// optimistic-concurrency update's {_id, version}) use the _id index. Updates still take
+// turns (writeRelay).
+func runStoreOnPostgreSQL(ctx context.Context, a *app, listen, pgURL string, engineLog *slog.Logger) error {
+	f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "postgresql", PostgreSQLURL: pgURL, Logger: engineLog})
+	if err != nil {
+		return fmt.Errorf("store: starting FerretDB on PostgreSQL: %w", err)
+	}
+	var wg sync.WaitGroup
+	runCtx, stop := context.WithCancel(context.Background())
+	defer func() { stop(); wg.Wait() }()
+	wg.Go(func() { _ = f.Run(runCtx) })
+	return serveStore(ctx, a, listen, f.MongoDBURI(), "FerretDB v1 on PostgreSQL", nil)
+}
+
+// serveStore takes MongoDB connections on listen for the engine at uri (through
+// writeRelay) until ctx ends, calling tick, if not nil, every storeIndexEvery.
+func serveStore(ctx context.Context, a *app, listen, uri, engine string, tick func(context.Context)) error {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return fmt.Errorf("store: the engine's address %q: %w", uri, err)
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("store: cannot listen on %s: %w", listen, err)
+	}
+	relayed := make(chan struct{})
+	go func() {
+		defer close(relayed)
+		(&writeRelay{backend: u.Host}).serve(ctx, ln)
+	}()
+	a.log.Info("store serving", "uri", "mongodb://"+ln.Addr().String()+"/", "engine", engine, "data_dir", a.cfg.DataDir)
+	t := time.NewTicker(storeIndexEvery)
+	defer t.Stop()
+	for {
+		if tick != nil {
+			tick(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			<-relayed
+			a.log.Info("store stopping")
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// runStoreOnSQLite runs the embedded store's engine (FerretDB v1 on the SQLite files in
+// DATA_DIR) as a server of its own until ctx ends. The instances then see a MongoDB: they
+// do not serialise their writes (Store.Write retries SQLite's busy errors instead) and
+// cannot add the index FerretDB's lookups by _id need, which this process adds to every
+// collection of every database as it appears (embedded.Attach). Any filter but a bare _id
+// still reads the collection (an optimistic-concurrency update's {_id, version} among
+// them), so this suits a small test, not a deadline day: see runStoreOnPostgreSQL.
+func runStoreOnSQLite(ctx context.Context, a *app, listen string, engineLog *slog.Logger) error {
+	uri, stop, err := embedded.StartOn(a.cfg.DataDir, "127.0.0.1:0", engineLog)
 	if err != nil {
 		return err
 	}
@@ -44,21 +103,12 @@ func runStore(ctx context.Context, e env, a *app, listen string) error {
 		return fmt.Errorf("store: connecting to the engine: %w", err)
 	}
 	defer func() { _ = client.Disconnect(context.Background()) }()
-	a.log.Info("store serving", "uri", uri, "data_dir", a.cfg.DataDir, "engine", "FerretDB v1 on SQLite")
 	idx := &idIndexer{client: client, dir: a.cfg.DataDir, stores: map[string]*store.Store{}}
-	tick := time.NewTicker(storeIndexEvery)
-	defer tick.Stop()
-	for {
+	return serveStore(ctx, a, listen, uri, "FerretDB v1 on SQLite", func(ctx context.Context) {
 		if err := idx.indexNew(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("store: indexing new collections", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			a.log.Info("store stopping")
-			return nil
-		case <-tick.C:
-		}
-	}
+	})
 }
 
 // idIndexer gives each collection of the engine, once, the _id index the embedded store
