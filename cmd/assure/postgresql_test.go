@@ -24,7 +24,9 @@ func startPostgreSQL(ctx context.Context, t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	as := func(ctx context.Context, args ...string) *exec.Cmd { return exec.CommandContext(ctx, args[0], args[1:]...) }
+	as := func(ctx context.Context, args ...string) *exec.Cmd {
+		return exec.CommandContext(ctx, args[0], args[1:]...)
+	}
 	if os.Geteuid() == 0 {
 		pg, err := user.Lookup("postgres")
 		if err != nil {
