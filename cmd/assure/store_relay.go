@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"net"
-	"slices"
 	"sync"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -20,9 +18,8 @@ import (
 // optimistic-concurrency filter such as {_id, version} is checked by the read only. The
 // embedded store is safe because its one process runs one write at a time (Store.Write);
 // writeRelay gives every client of `assure store` the same rule: it passes the MongoDB
-// wire protocol through to FerretDB and lets these commands run one at a time on any one
-// document, across all connections. Inserts need no turn: a unique index decides between
-// them.
+// wire protocol through to FerretDB and lets one of these commands run at a time across
+// all connections. Inserts need no turn: a unique index decides between them.
 
 // maxWireMessage bounds a message read from either side (MongoDB's own limit is 48 MB).
 const maxWireMessage = 48 << 20
@@ -37,16 +34,10 @@ const (
 // serialised are the commands FerretDB runs as a read and a later write.
 var serialised = map[string]bool{"update": true, "findAndModify": true, "findandmodify": true, "delete": true}
 
-// turnStripes is how many locks the documents' turns are spread over.
-const turnStripes = 256
-
-// writeRelay relays connections from clients to FerretDB at backend. An update whose every
-// filter names one _id waits only for updates of the same documents (a stripe of locks by
-// collection and _id); any other update waits for every update and runs alone.
+// writeRelay relays connections from clients to FerretDB at backend, one update at a time.
 type writeRelay struct {
 	backend string
-	all     sync.RWMutex // shared by updates by _id, held alone by the others
-	stripes [turnStripes]sync.Mutex
+	turn    sync.Mutex
 }
 
 // serve relays every connection ln accepts until ctx ends.
@@ -64,83 +55,6 @@ func (r *writeRelay) serve(ctx context.Context, ln net.Listener) {
 	}
 }
 
-// take waits for the turn a message needs and returns what gives it back; nil for a
-// message that needs none.
-func (r *writeRelay) take(msg []byte) func() {
-	body, seqs := opMsgSections(msg)
-	if body == nil {
-		return nil
-	}
-	el, err := body.IndexErr(0)
-	if err != nil || !serialised[el.Key()] {
-		return nil
-	}
-	stripes, ok := r.stripesOf(el.Key(), el.Value().StringValue(), body, seqs)
-	if !ok {
-		r.all.Lock()
-		return r.all.Unlock
-	}
-	r.all.RLock()
-	for _, i := range stripes {
-		r.stripes[i].Lock()
-	}
-	return func() {
-		for _, i := range slices.Backward(stripes) {
-			r.stripes[i].Unlock()
-		}
-		r.all.RUnlock()
-	}
-}
-
-// stripesOf gives the stripes, in order, of the documents a command's filters name by
-// _id; false when any filter does not name exactly one.
-func (r *writeRelay) stripesOf(cmd, coll string, body bson.Raw, seqs map[string][]bson.Raw) ([]int, bool) {
-	var filters []bson.Raw
-	switch cmd {
-	case "findAndModify", "findandmodify":
-		q, ok := body.Lookup("query").DocumentOK()
-		if !ok {
-			return nil, false
-		}
-		filters = append(filters, q)
-	default: // update, delete: statements in the body's array or in a document sequence
-		name := map[string]string{"update": "updates", "delete": "deletes"}[cmd]
-		stmts := seqs[name]
-		if arr, ok := body.Lookup(name).ArrayOK(); ok {
-			vals, _ := arr.Values()
-			for _, v := range vals {
-				if d, ok := v.DocumentOK(); ok {
-					stmts = append(stmts, d)
-				}
-			}
-		}
-		for _, st := range stmts {
-			q, ok := st.Lookup("q").DocumentOK()
-			if !ok {
-				return nil, false
-			}
-			filters = append(filters, q)
-		}
-	}
-	if len(filters) == 0 {
-		return nil, false
-	}
-	var stripes []int
-	for _, q := range filters {
-		id, err := q.LookupErr("_id")
-		if err != nil || id.Type == bson.TypeEmbeddedDocument || id.Type == bson.TypeArray {
-			return nil, false // no _id, or an operator ({$in: ...})
-		}
-		h := fnv.New32a()
-		h.Write([]byte(coll))
-		h.Write([]byte{0, byte(id.Type)})
-		h.Write(id.Value)
-		stripes = append(stripes, int(h.Sum32()%turnStripes))
-	}
-	slices.Sort(stripes)
-	return slices.Compact(stripes), true
-}
-
 // relay passes one client's messages to its own connection to FerretDB and the replies
 // back. A client sends one request at a time on a connection and waits for its reply, so a
 // turn taken for a request is given back when the reply to it comes (or either side goes).
@@ -152,21 +66,13 @@ func (r *writeRelay) relay(ctx context.Context, client net.Conn) {
 		return
 	}
 	defer server.Close()
-	var mu sync.Mutex
-	var heldFor int32 // the request whose reply gives the turn back
-	var held func()
-	release := func(reply int32, any bool) {
-		mu.Lock()
-		give := held
-		if give == nil || (!any && reply != heldFor) {
-			mu.Unlock()
-			return
+	var holding atomic.Int32 // the request ID whose reply gives the turn back; 0: none
+	release := func(id int32) {
+		if id != 0 && holding.CompareAndSwap(id, 0) {
+			r.turn.Unlock()
 		}
-		held = nil
-		mu.Unlock()
-		give()
 	}
-	defer release(0, true)
+	defer func() { release(holding.Load()) }()
 	replies := make(chan struct{})
 	go func() {
 		defer close(replies)
@@ -176,7 +82,7 @@ func (r *writeRelay) relay(ctx context.Context, client net.Conn) {
 			if err != nil {
 				return
 			}
-			release(int32(binary.LittleEndian.Uint32(msg[8:12])), false) // responseTo
+			release(int32(binary.LittleEndian.Uint32(msg[8:12]))) // responseTo
 			if _, err := client.Write(msg); err != nil {
 				return
 			}
@@ -187,10 +93,9 @@ func (r *writeRelay) relay(ctx context.Context, client net.Conn) {
 		if err != nil {
 			break
 		}
-		if give := r.take(msg); give != nil {
-			mu.Lock()
-			heldFor, held = int32(binary.LittleEndian.Uint32(msg[4:8])), give // requestID
-			mu.Unlock()
+		if serialised[commandName(msg)] {
+			r.turn.Lock()
+			holding.Store(int32(binary.LittleEndian.Uint32(msg[4:8]))) // requestID
 		}
 		if _, err := server.Write(msg); err != nil {
 			break
@@ -218,40 +123,30 @@ func readWireMessage(c io.Reader) ([]byte, error) {
 	return msg, nil
 }
 
-// opMsgSections is an OP_MSG's body (its section of kind 0) and its document sequences
-// (sections of kind 1) by name, if it waits for a reply; a nil body for any other message.
-func opMsgSections(msg []byte) (bson.Raw, map[string][]bson.Raw) {
-	if len(msg) < 21 || binary.LittleEndian.Uint32(msg[12:16]) != opMsg || binary.LittleEndian.Uint32(msg[16:20])&moreToCome != 0 {
-		return nil, nil
+// commandName is the command of an OP_MSG that waits for its reply: the first key of its
+// body (the section of kind 0); "" for any other message.
+func commandName(msg []byte) string {
+	if binary.LittleEndian.Uint32(msg[12:16]) != opMsg || len(msg) < 21 || binary.LittleEndian.Uint32(msg[16:20])&moreToCome != 0 {
+		return ""
 	}
-	var body bson.Raw
-	seqs := map[string][]bson.Raw{}
 	rest := msg[20:] // after the header and the flag bits
 	for len(rest) > 5 {
 		kind := rest[0]
 		size := int(binary.LittleEndian.Uint32(rest[1:5]))
-		if size < 5 || size > len(rest)-1 {
-			return nil, nil
+		if kind == 0 {
+			if size > len(rest)-1 {
+				return ""
+			}
+			el, err := bson.Raw(rest[1 : 1+size]).IndexErr(0)
+			if err != nil {
+				return ""
+			}
+			return el.Key()
 		}
-		sec := rest[1 : 1+size]
+		if size+1 > len(rest) { // a document sequence: its size counts itself, not the kind
+			return ""
+		}
 		rest = rest[1+size:]
-		switch kind {
-		case 0:
-			body = bson.Raw(sec)
-		case 1: // size, the sequence's name, then its documents
-			name, docs, ok := bytes.Cut(sec[4:], []byte{0})
-			if !ok {
-				return nil, nil
-			}
-			for len(docs) >= 5 {
-				n := int(binary.LittleEndian.Uint32(docs[:4]))
-				if n < 5 || n > len(docs) {
-					return nil, nil
-				}
-				seqs[string(name)] = append(seqs[string(name)], bson.Raw(docs[:n]))
-				docs = docs[n:]
-			}
-		}
 	}
-	return body, seqs
+	return ""
 }
