@@ -52,7 +52,9 @@ func startPostgreSQL(ctx context.Context, t *testing.T) string {
 	port := ln.Addr().(*net.TCPAddr).Port
 	_ = ln.Close()
 	pgCtl := filepath.Join(bin, "pg_ctl")
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=300", port, dir)
+	// Commits are not flushed to disk: the test shares the store between instances, it does
+	// not cut its power (the load test's --crash does that to the embedded store).
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off", port, dir)
 	if out, err := as(ctx, pgCtl, "-D", data, "-o", opts, "-l", filepath.Join(dir, "server.log"), "-w", "start").CombinedOutput(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
 		t.Fatalf("starting PostgreSQL: %v\n%s\n%s", err, out, log)

@@ -19,7 +19,9 @@ import (
 // embedded store is safe because its one process runs one write at a time (Store.Write);
 // writeRelay gives every client of `assure store` the same rule: it passes the MongoDB
 // wire protocol through to FerretDB and lets one of these commands run at a time across
-// all connections. Inserts need no turn: a unique index decides between them.
+// all connections. Inserts need no turn: a unique index decides between them. (One turn
+// per document was tried: on PostgreSQL it hung, as each concurrent update holds one of
+// FerretDB's few PostgreSQL connections for its read while it waits for another to write.)
 
 // maxWireMessage bounds a message read from either side (MongoDB's own limit is 48 MB).
 const maxWireMessage = 48 << 20

@@ -14,8 +14,9 @@ import (
 	"github.com/lscp/assure/internal/embedded"
 )
 
-// Many clients incrementing one document at once through `assure store`'s relay lose no
-// increment. Straight to FerretDB v1 they can: it reads the document, then writes it back.
+// Many clients incrementing one document at once through `assure store`'s relay, found by
+// its _id or by another field, lose no increment. Straight to FerretDB v1 they can: it
+// reads the document, then writes it back.
 func TestStoreRelayLosesNoConcurrentUpdate(t *testing.T) {
 	t.Parallel()
 	engine, stop, err := embedded.Start(t.TempDir(), nil)
@@ -36,15 +37,19 @@ func TestStoreRelayLosesNoConcurrentUpdate(t *testing.T) {
 	}
 	defer func() { _ = client.Disconnect(context.Background()) }()
 	c := client.Database("assure").Collection("counters")
-	if _, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: "n"}, {Key: "n", Value: 0}, {Key: "version", Value: 0}}); err != nil {
+	if _, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: "n"}, {Key: "name", Value: "n"}, {Key: "n", Value: 0}}); err != nil {
 		t.Fatal(err)
 	}
 	const clients, each = 8, 15
 	var wg sync.WaitGroup
-	for range clients {
+	for i := range clients {
+		filter := bson.D{{Key: "_id", Value: "n"}}
+		if i%2 == 1 {
+			filter = bson.D{{Key: "name", Value: "n"}}
+		}
 		wg.Go(func() {
 			for range each {
-				if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "n"}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}); err != nil {
+				if _, err := c.UpdateOne(ctx, filter, bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}); err != nil {
 					t.Error(err)
 					return
 				}
