@@ -20,8 +20,9 @@ import (
 // writeRelay gives every client of `assure store` the same rule: it passes the MongoDB
 // wire protocol through to FerretDB and lets one of these commands run at a time across
 // all connections. Inserts need no turn: a unique index decides between them. (One turn
-// per document was tried: on PostgreSQL it hung, as each concurrent update holds one of
-// FerretDB's few PostgreSQL connections for its read while it waits for another to write.)
+// per document was tried: with 60 governors saving at once on PostgreSQL every save hung
+// until its request timed out, as if each update held one of FerretDB's 50 PostgreSQL
+// connections for its read while waiting for another to write.)
 
 // maxWireMessage bounds a message read from either side (MongoDB's own limit is 48 MB).
 const maxWireMessage = 48 << 20
