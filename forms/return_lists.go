@@ -42,6 +42,9 @@ type listCache struct {
 	mu      sync.Mutex
 	byRound map[string]roundList
 	whole   int // rounds read whole from the returns, for tests
+	// loading is held while lists are brought up to date, so that views arriving together
+	// after a change (or a restart) wait for one reading instead of each making its own.
+	loading sync.Mutex
 }
 
 // changeCounter counts the writes to a round's returns.
@@ -100,6 +103,11 @@ func (rs *Returns) changeCount(ctx context.Context, year string) (int64, error) 
 // the round's snapshot, brought up to date the same way; else read whole from the returns,
 // the rounds that need it in one pass.
 func (rs *Returns) roundLists(ctx context.Context, years ...string) (map[string][]Return, error) {
+	if out, err := rs.heldLists(ctx, years); out != nil || err != nil {
+		return out, err
+	}
+	rs.lists.loading.Lock()
+	defer rs.lists.loading.Unlock()
 	out := map[string][]Return{}
 	stamps := map[string]roundStamp{}
 	var whole []string
@@ -135,6 +143,29 @@ func (rs *Returns) roundLists(ctx context.Context, years ...string) (map[string]
 	for _, y := range whole {
 		out[y] = lists[y]
 		rs.keep(ctx, y, roundList{changes: stamps[y].Changes, list: lists[y], saved: -1, checked: now, took: now.Sub(start)})
+	}
+	return out, nil
+}
+
+// heldLists gives the rounds' lists if this process holds each at its round's current
+// count, else nil.
+func (rs *Returns) heldLists(ctx context.Context, years []string) (map[string][]Return, error) {
+	out := map[string][]Return{}
+	for _, y := range years {
+		s, err := rs.stamp(ctx, y)
+		if err != nil {
+			return nil, err
+		}
+		rs.lists.mu.Lock()
+		e, ok := rs.lists.byRound[y]
+		rs.lists.mu.Unlock()
+		if !ok || e.changes != s.Changes {
+			return nil, nil
+		}
+		out[y] = e.list
+	}
+	for _, y := range years {
+		rs.checkIfDue(ctx, y)
 	}
 	return out, nil
 }
@@ -191,22 +222,35 @@ func (rs *Returns) keep(ctx context.Context, year string, e roundList) {
 		}
 		e.checking = held.checking
 	}
-	start := !e.checking && dueCheck(e.checked, e.took, time.Now())
-	e.checking = e.checking || start
 	rs.lists.byRound[year] = e
 	rs.lists.mu.Unlock()
+	rs.checkIfDue(ctx, year)
+}
+
+// checkIfDue starts comparing the round's list with its returns, in the background, when
+// that is due and not already under way.
+func (rs *Returns) checkIfDue(ctx context.Context, year string) {
+	rs.lists.mu.Lock()
+	e, ok := rs.lists.byRound[year]
+	start := ok && !e.checking && dueCheck(e.checked, e.took, time.Now())
 	if start {
-		go func() {
-			if err := rs.verifyList(context.WithoutCancel(ctx), year); err != nil {
-				slog.Warn("returns: comparing a round list with its returns", "round", year, "err", err)
-			}
-			rs.lists.mu.Lock()
-			e := rs.lists.byRound[year]
-			e.checking = false
-			rs.lists.byRound[year] = e
-			rs.lists.mu.Unlock()
-		}()
+		e.checking = true
+		rs.lists.byRound[year] = e
 	}
+	rs.lists.mu.Unlock()
+	if !start {
+		return
+	}
+	go func() {
+		if err := rs.verifyList(context.WithoutCancel(ctx), year); err != nil {
+			slog.Warn("returns: comparing a round list with its returns", "round", year, "err", err)
+		}
+		rs.lists.mu.Lock()
+		e := rs.lists.byRound[year]
+		e.checking = false
+		rs.lists.byRound[year] = e
+		rs.lists.mu.Unlock()
+	}()
 }
 
 // OfRound lists a round's returns without their answers, in URN order. The list is

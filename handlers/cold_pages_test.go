@@ -74,6 +74,7 @@ func TestAdminPagesOfALargeCountyAreSmall(t *testing.T) {
 			t.Errorf("%s: %d", path, code)
 			continue
 		}
+		t.Logf("%s: %d KB", path, len(body)>>10)
 		if len(body) > maxPageBytes {
 			t.Errorf("%s: %d KB of HTML, over %d KB", path, len(body)>>10, maxPageBytes>>10)
 		}
