@@ -1,9 +1,13 @@
 package forms
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,6 +133,39 @@ type snapshotRowsDoc struct {
 	R []Return `bson:"r"`
 }
 
+// packRows encodes returns for a snapshot part: BSON, deflated (a tenth of the size,
+// which is what the embedded store's reading of a document costs: 600 KB of BSON for a
+// thousand returns took it 25 ms, 60 KB deflated about a tenth of that).
+func packRows(rows []Return) ([]byte, error) {
+	raw, err := bson.Marshal(snapshotRowsDoc{R: rows})
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// unpackRows decodes packRows.
+func unpackRows(packed []byte) ([]Return, error) {
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(packed)))
+	if err != nil {
+		return nil, err
+	}
+	var rows snapshotRowsDoc
+	err = bson.Unmarshal(raw, &rows)
+	return rows.R, err
+}
+
 func partID(year string, changes int64, i int) string {
 	return year + "@" + strconv.FormatInt(changes, 10) + "#" + strconv.Itoa(i)
 }
@@ -154,11 +191,12 @@ func (rs *Returns) loadSnapshot(ctx context.Context, year string) (snapshotHead,
 		if err != nil {
 			return h, nil, false, fmt.Errorf("returns: reading the list of %s: %w", year, err)
 		}
-		var rows snapshotRowsDoc
-		if err := bson.Unmarshal(p.Rows, &rows); err != nil {
-			return h, nil, false, fmt.Errorf("returns: reading the list of %s: %w", year, err)
+		rows, err := unpackRows(p.Rows)
+		if err != nil { // a copy that cannot be read is read again from the returns
+			slog.Warn("returns: a round list's snapshot cannot be read", "round", year, "err", err)
+			return h, nil, false, nil
 		}
-		list = append(list, rows.R...)
+		list = append(list, rows...)
 	}
 	return h, list, true, nil
 }
@@ -178,7 +216,7 @@ func (rs *Returns) saveSnapshot(ctx context.Context, year string, e roundList) e
 	}
 	var parts []any
 	for i := 0; i == 0 || i*snapshotRows < len(e.list); i++ {
-		rows, err := bson.Marshal(snapshotRowsDoc{R: e.list[i*snapshotRows : min(len(e.list), (i+1)*snapshotRows)]})
+		rows, err := packRows(e.list[i*snapshotRows : min(len(e.list), (i+1)*snapshotRows)])
 		if err != nil {
 			return err
 		}
