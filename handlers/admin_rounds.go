@@ -124,23 +124,23 @@ const (
 // RoundPage is one round: its state, and every expected school's return.
 type RoundPage struct {
 	Page
-	Round         forms.Round
-	Returns       []forms.Return // the page of them shown
-	ReturnsPager  Pager
-	Counts        map[string]int
-	Expected      int
-	CannotAssure  []CannotAssure // the page of them shown
+	Round        forms.Round
+	Returns      []forms.Return // the page of them shown
+	ReturnsPager Pager
+	Counts       map[string]int
+	Expected     int
+	CannotAssure []CannotAssure // the page of them shown
 	// CannotAssurePager pages the schools that could not give assurance: each shown
 	// costs a read of its whole return.
 	CannotAssurePager Pager
-	StatusFilter  string
-	StatusOptions []Option
-	URNError      *FieldError
-	DaysError     *FieldError
-	ContactsError *FieldError
-	DeadlineError *FieldError
-	ReminderDays  string
-	ContactCount  int
+	StatusFilter      string
+	StatusOptions     []Option
+	URNError          *FieldError
+	DaysError         *FieldError
+	ContactsError     *FieldError
+	DeadlineError     *FieldError
+	ReminderDays      string
+	ContactCount      int
 	// Before it opens: how the round's form differs from the round before's.
 	PreviousRound string
 	FormChanges   []forms.FormDifference

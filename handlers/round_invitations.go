@@ -30,7 +30,7 @@ type InvitationsPage struct {
 	PreviewURN  int
 	PreviewName string
 	URNError    *FieldError
-	Plan         *forms.InvitationPlan // what sending would do, when the round is open
+	Plan        *forms.InvitationPlan // what sending would do, when the round is open
 }
 
 // inviteOnQuestion asks the day the service sends a round's invitations by itself.
