@@ -158,6 +158,7 @@ func (rs *Rounds) SetInvitation(ctx context.Context, by audit.Actor, year string
 type Email struct {
 	To            []string
 	Subject, Body string
+	School        string // the school's name, as the round has it
 }
 
 // invitation is a school's invitation, with its link.
@@ -189,7 +190,7 @@ func (c *Chase) PreviewInvitation(ctx context.Context, id ReturnID) (Email, erro
 	}
 	// Never the school's own link: whoever sees a preview (a viewer too) must not be handed
 	// the return. The wording is what is previewed; the link's place is shown.
-	e := Email{}
+	e := Email{School: r.School.Name}
 	e.Subject, e.Body = c.invitation(round, r, PreviewLink)
 	for _, ct := range sc.WithRoles(round.InvitesRoles()) {
 		e.To = append(e.To, ct.Email)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -17,25 +18,33 @@ import (
 
 // The dashboard, the chase list and the reminder schedule read every return of a round
 // without its answers. The embedded store cannot filter by round without decoding every
-// return of every round (about 1.5 ms each), so Returns keeps the lists it has read
+// return of every round (about 1.6 ms each), so Returns keeps the lists it has read
 // (returns without answers, "round lists"), each with the round's change count when it was
 // read: a counter document per round (collection round_stamps) that every write to one of
-// its returns increments. A list is reused while the count is unchanged (any instance's
-// write moves it) and for at most listMaxAge, which bounds how stale a list could be if
-// a process died between a write and its count.
-
-const listMaxAge = 5 * time.Minute
+// its returns, other than a section save that leaves the status alone, increments. A list
+// is reused while the count is unchanged (any instance's write moves it); when it has
+// moved, the returns the stamp logs as changed are read again by _id, and a list this
+// process has never read comes from the round's snapshot in the store (list_snapshot.go).
 
 // roundList is a round's returns without answers, as read at a change count.
 type roundList struct {
 	changes int64
-	read    time.Time
 	list    []Return
+	// saved is the count of the last snapshot this process knows of; checked is when the
+	// list was last read whole from the returns or compared with them, which took took.
+	saved    int64
+	checked  time.Time
+	took     time.Duration
+	checking bool
 }
 
 type listCache struct {
 	mu      sync.Mutex
 	byRound map[string]roundList
+	whole   int // rounds read whole from the returns, for tests
+	// loading is held while lists are brought up to date, so that views arriving together
+	// after a change (or a restart) wait for one reading instead of each making its own.
+	loading sync.Mutex
 }
 
 // changeCounter counts the writes to a round's returns.
@@ -89,59 +98,159 @@ func (rs *Returns) changeCount(ctx context.Context, year string) (int64, error) 
 	return d.Changes, nil
 }
 
-// roundLists gives each named round's returns without answers, in URN order, reading
-// from the store only the rounds that changed since last read, in one pass.
+// roundLists gives each named round's returns without answers, in URN order: from this
+// process's lists, brought up to date by the returns logged as changed since; else from
+// the round's snapshot, brought up to date the same way; else read whole from the returns,
+// the rounds that need it in one pass.
 func (rs *Returns) roundLists(ctx context.Context, years ...string) (map[string][]Return, error) {
+	if out, err := rs.heldLists(ctx, years); out != nil || err != nil {
+		return out, err
+	}
+	rs.lists.loading.Lock()
+	defer rs.lists.loading.Unlock()
 	out := map[string][]Return{}
-	counts := map[string]int64{}
-	var stale []string
-	now := time.Now()
+	stamps := map[string]roundStamp{}
+	var whole []string
 	for _, y := range years {
-		n, err := rs.changeCount(ctx, y)
+		s, err := rs.stamp(ctx, y)
 		if err != nil {
 			return nil, err
 		}
-		counts[y] = n
+		stamps[y] = s
+		e, ok, err := rs.listAt(ctx, y, s)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			whole = append(whole, y)
+			continue
+		}
+		out[y] = e.list
+		rs.keep(ctx, y, e)
+	}
+	if len(whole) == 0 {
+		return out, nil
+	}
+	start := time.Now()
+	lists, err := rs.readWhole(ctx, whole)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	rs.lists.mu.Lock()
+	rs.lists.whole += len(whole)
+	rs.lists.mu.Unlock()
+	for _, y := range whole {
+		out[y] = lists[y]
+		rs.keep(ctx, y, roundList{changes: stamps[y].Changes, list: lists[y], saved: -1, checked: now, took: now.Sub(start)})
+	}
+	return out, nil
+}
+
+// heldLists gives the rounds' lists if this process holds each at its round's current
+// count, else nil.
+func (rs *Returns) heldLists(ctx context.Context, years []string) (map[string][]Return, error) {
+	out := map[string][]Return{}
+	for _, y := range years {
+		s, err := rs.stamp(ctx, y)
+		if err != nil {
+			return nil, err
+		}
 		rs.lists.mu.Lock()
 		e, ok := rs.lists.byRound[y]
 		rs.lists.mu.Unlock()
-		if ok && e.changes == n && now.Sub(e.read) < listMaxAge {
-			out[y] = e.list
+		if !ok || e.changes != s.Changes {
+			return nil, nil
+		}
+		out[y] = e.list
+	}
+	for _, y := range years {
+		rs.checkIfDue(ctx, y)
+	}
+	return out, nil
+}
+
+// listAt gives the round's list at the stamp's count, if this process's list or the
+// round's snapshot can be brought there; false means the round must be read whole.
+func (rs *Returns) listAt(ctx context.Context, year string, s roundStamp) (roundList, bool, error) {
+	rs.lists.mu.Lock()
+	e, ok := rs.lists.byRound[year]
+	rs.lists.mu.Unlock()
+	if ok && e.changes == s.Changes {
+		return e, true, nil
+	}
+	if ok {
+		if urns, known := s.since(e.changes); known {
+			list, err := rs.reread(ctx, year, e.list, urns)
+			e.changes, e.list = s.Changes, list
+			return e, err == nil, err
+		}
+	}
+	h, list, found, err := rs.loadSnapshot(ctx, year)
+	if err != nil || !found {
+		return e, false, err
+	}
+	e = roundList{changes: h.Changes, list: list, saved: h.Changes, checked: h.Checked, took: time.Duration(h.Took) * time.Millisecond}
+	if h.Changes == s.Changes {
+		return e, true, nil
+	}
+	urns, known := s.since(h.Changes)
+	if !known {
+		return e, false, nil
+	}
+	e.list, err = rs.reread(ctx, year, list, urns)
+	e.changes = s.Changes
+	return e, err == nil, err
+}
+
+// keep holds the list in this process, writes it as the round's snapshot when the last
+// one is snapshotEvery changes behind (or there is none), and starts comparing it with
+// the returns in the background when that is due. Neither failing loses anything: the
+// snapshot is a copy, and the comparison runs again.
+func (rs *Returns) keep(ctx context.Context, year string, e roundList) {
+	if e.changes-e.saved >= snapshotEvery || e.saved < 0 {
+		if err := rs.saveSnapshot(ctx, year, e); err != nil {
+			slog.Warn("returns: writing a snapshot of a round list", "round", year, "err", err)
 		} else {
-			stale = append(stale, y)
-			out[y] = []Return{}
+			e.saved = e.changes
 		}
-	}
-	if len(stale) == 0 {
-		return out, nil
-	}
-	// No sort in the query: the embedded store sorts by holding every matching document,
-	// answers and all, in memory (1.7 GB for 24,000 returns). The lean list is sorted here.
-	opts := options.Find().SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}})
-	cur, err := rs.returns.Find(ctx, bson.D{{Key: "round", Value: bson.D{{Key: "$in", Value: stale}}}}, opts)
-	if err != nil {
-		return nil, fmt.Errorf("returns: reading %v: %w", stale, err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var r Return
-		if err := cur.Decode(&r); err != nil {
-			return nil, fmt.Errorf("returns: reading %v: %w", stale, err)
-		}
-		out[r.Round] = append(out[r.Round], r)
-	}
-	if err := cur.Err(); err != nil {
-		return nil, err
-	}
-	for _, y := range stale {
-		slices.SortFunc(out[y], func(a, b Return) int { return a.URN - b.URN })
 	}
 	rs.lists.mu.Lock()
-	for _, y := range stale {
-		rs.lists.byRound[y] = roundList{changes: counts[y], read: now, list: out[y]}
+	if held, ok := rs.lists.byRound[year]; ok { // a check may have finished meanwhile
+		if held.checked.After(e.checked) {
+			e.checked, e.took = held.checked, held.took
+		}
+		e.checking = held.checking
+	}
+	rs.lists.byRound[year] = e
+	rs.lists.mu.Unlock()
+	rs.checkIfDue(ctx, year)
+}
+
+// checkIfDue starts comparing the round's list with its returns, in the background, when
+// that is due and not already under way.
+func (rs *Returns) checkIfDue(ctx context.Context, year string) {
+	rs.lists.mu.Lock()
+	e, ok := rs.lists.byRound[year]
+	start := ok && !e.checking && dueCheck(e.checked, e.took, time.Now())
+	if start {
+		e.checking = true
+		rs.lists.byRound[year] = e
 	}
 	rs.lists.mu.Unlock()
-	return out, nil
+	if !start {
+		return
+	}
+	go func() {
+		if err := rs.verifyList(context.WithoutCancel(ctx), year); err != nil {
+			slog.Warn("returns: comparing a round list with its returns", "round", year, "err", err)
+		}
+		rs.lists.mu.Lock()
+		e := rs.lists.byRound[year]
+		e.checking = false
+		rs.lists.byRound[year] = e
+		rs.lists.mu.Unlock()
+	}()
 }
 
 // OfRound lists a round's returns without their answers, in URN order. The list is

@@ -94,7 +94,7 @@ func (s *Server) renderAdminReturn(c *fiber.Ctx, newLink string, errs []FieldErr
 	for _, sec := range round.Definition.For(ret.School.Record) {
 		p.Sections = append(p.Sections, checkSection(sec, answers, ret.Completed, ""))
 	}
-	versions, err := s.deps.Returns.Versions(ctx, ret)
+	versions, err := s.deps.Returns.VersionsOf(ctx, ret)
 	if err != nil {
 		return err
 	}

@@ -115,22 +115,32 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// Rows a page of the round's lists: a page stays well under 100 KB of HTML.
+const (
+	returnsPerPage = 50
+	plansPerPage   = 10
+)
+
 // RoundPage is one round: its state, and every expected school's return.
 type RoundPage struct {
 	Page
-	Round         forms.Round
-	Returns       []forms.Return
-	Counts        map[string]int
-	Expected      int
-	CannotAssure  []CannotAssure
-	StatusFilter  string
-	StatusOptions []Option
-	URNError      *FieldError
-	DaysError     *FieldError
-	ContactsError *FieldError
-	DeadlineError *FieldError
-	ReminderDays  string
-	ContactCount  int
+	Round        forms.Round
+	Returns      []forms.Return // the page of them shown
+	ReturnsPager Pager
+	Counts       map[string]int
+	Expected     int
+	CannotAssure []CannotAssure // the page of them shown
+	// CannotAssurePager pages the schools that could not give assurance: each shown
+	// costs a read of its whole return.
+	CannotAssurePager Pager
+	StatusFilter      string
+	StatusOptions     []Option
+	URNError          *FieldError
+	DaysError         *FieldError
+	ContactsError     *FieldError
+	DeadlineError     *FieldError
+	ReminderDays      string
+	ContactCount      int
 	// Before it opens: how the round's form differs from the round before's.
 	PreviousRound string
 	FormChanges   []forms.FormDifference
@@ -155,6 +165,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 		return err
 	}
 	p := RoundPage{Page: s.basePage(c, "Round "+round.ID), Round: round, Counts: map[string]int{}, StatusFilter: c.Query("status")}
+	var cannot []forms.Return
 	for _, r := range all {
 		st := r.StatusLabel()
 		p.Counts[st]++
@@ -165,18 +176,25 @@ func (s *Server) roundPageWith(c *fiber.Ctx, errs []FieldError) error {
 			p.ContactCount++
 		}
 		if r.Status == forms.StatusSubmitted && r.CannotAssure {
-			// The list has no answers: read the few such returns whole.
-			full, err := s.deps.Returns.Get(ctx, r.Key())
-			if err != nil {
-				return err
-			}
-			a := full.AnswerMap()
-			p.CannotAssure = append(p.CannotAssure, CannotAssure{URN: r.URN, School: r.School.Name,
-				ActionPlan: a[forms.QuestionActionPlan].Value, ByWhen: longDate(a[forms.QuestionTargetDate].Value)})
+			cannot = append(cannot, r)
 		}
 		if p.StatusFilter == "" || p.StatusFilter == st {
 			p.Returns = append(p.Returns, r)
 		}
+	}
+	var lo, hi int
+	p.ReturnsPager, lo, hi = pageOf(c, "page", len(p.Returns), returnsPerPage, "Pages of returns", "#returns")
+	p.Returns = p.Returns[lo:hi]
+	p.CannotAssurePager, lo, hi = pageOf(c, "plans", len(cannot), plansPerPage, "Pages of schools that could not give assurance", "#cannot-assure")
+	for _, r := range cannot[lo:hi] {
+		// The list has no answers: read the shown returns whole.
+		full, err := s.deps.Returns.Get(ctx, r.Key())
+		if err != nil {
+			return err
+		}
+		a := full.AnswerMap()
+		p.CannotAssure = append(p.CannotAssure, CannotAssure{URN: r.URN, School: r.School.Name,
+			ActionPlan: a[forms.QuestionActionPlan].Value, ByWhen: longDate(a[forms.QuestionTargetDate].Value)})
 	}
 	for _, st := range []string{"not started", "in progress", "awaiting confirmation", "submitted", "submitted late", "reopened", "exempt"} {
 		p.StatusOptions = append(p.StatusOptions, Option{Value: st, Text: capitalise(st) + fmt.Sprintf(" (%d)", p.Counts[st]), Selected: st == p.StatusFilter})

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,15 +21,17 @@ type DashboardPage struct {
 	Round        forms.Round
 	Previous     string
 	Summary      []RateView
-	Districts    []RateView
-	Trusts       []RateView
+	Districts    RateTable // a page of them
+	Trusts       RateTable // a page of them
 	AllThrough   forms.Rate
 	DaysLeft     int
 	DaysPast     int // days since the deadline, once it has passed
 	Curve        CurveChart
 	CurveRows    []forms.DayCount // weekly, for the table beside the chart
 	Bars         BarChart
-	Outstanding  []ChaseRow
+	Outstanding  []ChaseRow // the page of them shown
+	ChasePager   Pager
+	Chased       int // schools in the filtered chase list, all pages
 	Selects      []Select
 	Filter       chaseFilter
 	FilterQuery  string
@@ -51,6 +54,20 @@ type ChaseRow struct {
 	Status      string
 	LastContact string
 	DaysLeft    int // to the school's own deadline, which an extension moves
+}
+
+// Rows a page of the dashboard's long lists: the page stays well under 100 KB of HTML
+// with all three at their longest.
+const (
+	chasePerPage = 50
+	ratesPerPage = 25
+)
+
+// pagedRates is a table of rates by district or trust, a page at a time (param names the
+// page), anchored at param.
+func pagedRates(c *fiber.Ctx, param, caption, group, previous string, rows []forms.RateRow) RateTable {
+	pager, lo, hi := pageOf(c, param, len(rows), ratesPerPage, "Pages of "+strings.ToLower(caption), "#"+param)
+	return RateTable{Caption: caption, Group: group, Previous: previous, Rows: rateViews(rows[lo:hi]), ID: param, Pager: pager}
 }
 
 func rateViews(rows []forms.RateRow) []RateView {
@@ -108,7 +125,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	}
 	f := rep.Figures
 	p := DashboardPage{Page: s.basePage(c, "Return rates, round "+rep.Round.ID), Round: rep.Round, Previous: f.Previous,
-		Summary: rateViews(f.Summary), Districts: rateViews(f.Districts), Trusts: rateViews(f.Trusts), AllThrough: f.AllThrough,
+		Summary: rateViews(f.Summary), AllThrough: f.AllThrough,
 		DaysLeft: rep.Round.DaysToDeadline(now), Bars: phaseBars(f), Filter: chaseFilterOf(func(k string) string { return c.Query(k) }),
 		ReminderDays: forms.FormatReminderDays(rep.Round.ReminderDays), CanRemind: rep.Round.State == forms.RoundOpen, MailOffline: !s.deps.Mail.Configured()}
 	p.Back, p.DaysPast = "/admin/rounds/"+rep.Round.ID, max(0, -p.DaysLeft)
@@ -118,7 +135,10 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 			p.CurveRows = append(p.CurveRows, d)
 		}
 	}
+	p.Districts = pagedRates(c, "districts", "Return rates by district", "District", f.Previous, f.Districts)
+	p.Trusts = pagedRates(c, "trusts", "Return rates by trust (academies and free schools)", "Trust", f.Previous, f.Trusts)
 	districts := map[string]bool{}
+	var chased []forms.Return
 	for _, r := range rep.Outstanding {
 		districts[r.School.District] = true
 		if !p.Filter.keep(r) {
@@ -127,6 +147,12 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		if r.ContactEmail == "" {
 			p.NoEmail++
 		}
+		chased = append(chased, r)
+	}
+	var lo, hi int
+	p.Chased = len(chased)
+	p.ChasePager, lo, hi = pageOf(c, "page", len(chased), chasePerPage, "Pages of schools not yet returned", "#chase")
+	for _, r := range chased[lo:hi] {
 		row := ChaseRow{Return: r, Status: r.StatusLabel(), LastContact: "None", DaysLeft: rep.Round.DaysToDeadlineOf(r, now)}
 		if !r.LastContact.IsZero() {
 			row.LastContact = r.LastContact.In(academic.London).Format("2 Jan 2006")

@@ -64,7 +64,7 @@ type contactBook interface {
 // schoolReturns is what the round and return pages need of forms.Returns.
 type schoolReturns interface {
 	Get(ctx context.Context, id forms.ReturnID) (forms.Return, error)
-	Versions(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
+	VersionsOf(ctx context.Context, r forms.Return) ([]forms.ReturnVersion, error)
 	SetExempt(ctx context.Context, by audit.Actor, id forms.ReturnID, exempt bool, reason string) error
 	SetContactEmail(ctx context.Context, by audit.Actor, id forms.ReturnID, email string) error
 	OfRound(ctx context.Context, year string) ([]forms.Return, error)

@@ -9,11 +9,19 @@ import (
 	"github.com/lscp/assure/internal/mail"
 )
 
+// The outbox page shows the newest outboxKept messages, outboxPerPage at a time (a
+// reminder run's messages, bodies and all, would otherwise make pages of megabytes).
+const (
+	outboxKept    = 200
+	outboxPerPage = 20
+)
+
 // OutboxPage lists the email the service has sent or holds.
 type OutboxPage struct {
 	Page
 	Configured bool
-	Messages   []OutboxMessage
+	Messages   []OutboxMessage // the page of them shown
+	Pager      Pager
 }
 
 // OutboxMessage is one message as the outbox page shows it.
@@ -23,12 +31,14 @@ type OutboxMessage struct {
 }
 
 func (s *Server) outboxPage(c *fiber.Ctx) error {
-	msgs, err := s.deps.Mail.Recent(c.UserContext(), 200)
+	msgs, err := s.deps.Mail.Recent(c.UserContext(), outboxKept)
 	if err != nil {
 		return err
 	}
 	p := OutboxPage{Page: s.basePage(c, "Email"), Configured: s.deps.Mail.Configured()}
-	for _, m := range msgs {
+	var lo, hi int
+	p.Pager, lo, hi = pageOf(c, "page", len(msgs), outboxPerPage, "Pages of email", "")
+	for _, m := range msgs[lo:hi] {
 		om := outboxMessage(m)
 		if hidden := hiddenBody(roleOf(c), m); hidden != "" {
 			om.Body = hidden

@@ -140,6 +140,9 @@ type WordingField struct {
 type RateTable struct {
 	Caption, Group, Previous string
 	Rows                     []RateView
+	// ID anchors a paged table, whose Pager pages its Rows (the page shown).
+	ID    string
+	Pager Pager
 }
 
 // Option is one choice of a select, with whether it is chosen.

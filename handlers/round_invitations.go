@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,10 +24,13 @@ type InvitationsPage struct {
 	FieldErrors  map[string]*FieldError
 	Defaults     forms.Wording
 	Placeholders string
-	Schools      []Option     // to preview with
 	Sample       *forms.Email // the invitation as a chosen school would get it (not Page.Preview, a form preview)
-	PreviewURN   int
-	Plan         *forms.InvitationPlan // what sending would do, when the round is open
+	// The school previewed, chosen by URN (a list of every school would be megabytes for
+	// England), and the error when no school of the round has the URN asked for.
+	PreviewURN  int
+	PreviewName string
+	URNError    *FieldError
+	Plan        *forms.InvitationPlan // what sending would do, when the round is open
 }
 
 // inviteOnQuestion asks the day the service sends a round's invitations by itself.
@@ -69,25 +73,23 @@ func (s *Server) invitationsPageWith(c *fiber.Ctx, urn int, typed *forms.Invitat
 		p.FieldErrors[e.Field] = fe
 		p.Errors = append(p.Errors, *fe)
 	}
-	schools, _, err := s.deps.Register.List(ctx, forms.SchoolFilter{Status: forms.StatusOpen})
-	if err != nil {
-		return err
-	}
-	for _, sc := range schools {
-		if sc.Phase == forms.PhaseCollege {
-			continue
+	asked := urn != 0
+	if urn == 0 {
+		if urn, err = s.firstInvited(ctx, round); err != nil {
+			return err
 		}
-		if urn == 0 {
-			urn = sc.URN
-		}
-		p.Schools = append(p.Schools, Option{Value: strconv.Itoa(sc.URN), Text: sc.Name + " (" + strconv.Itoa(sc.URN) + ")", Selected: sc.URN == urn})
 	}
 	if urn != 0 {
 		e, err := s.deps.Chase.PreviewInvitation(ctx, forms.ReturnID{Round: round.ID, URN: urn})
-		if err != nil {
+		switch {
+		case asked && problem.Is(err, problem.NotFound):
+			p.URNError = &FieldError{Field: "urn", Message: "No school in this round has the URN " + strconv.Itoa(urn)}
+			p.Errors = append(p.Errors, *p.URNError)
+		case err != nil:
 			return err
+		default:
+			p.Sample, p.PreviewURN, p.PreviewName = &e, urn, e.School
 		}
-		p.Sample, p.PreviewURN = &e, urn
 	}
 	if round.State == forms.RoundOpen {
 		plan, err := s.deps.Chase.PlanInvitations(ctx, round.ID, nil)
@@ -97,10 +99,30 @@ func (s *Server) invitationsPageWith(c *fiber.Ctx, urn int, typed *forms.Invitat
 		p.Plan = &plan
 	}
 	status := fiber.StatusOK
-	if len(errs) > 0 {
+	if len(p.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
 	return s.render(c, status, "invitations", p)
+}
+
+// firstInvited is the school a round's invitation is previewed with until another is
+// asked for: the first of the round's returns (kept in memory), or of the register's open
+// schools for a draft round, which has no returns yet; 0 when there is none.
+func (s *Server) firstInvited(ctx context.Context, round forms.Round) (int, error) {
+	if round.State != forms.RoundDraft {
+		all, err := s.deps.Returns.OfRound(ctx, round.ID)
+		if err != nil || len(all) == 0 {
+			return 0, err
+		}
+		return all[0].URN, nil
+	}
+	schools, _, err := s.deps.Register.List(ctx, forms.SchoolFilter{Status: forms.StatusOpen})
+	for _, sc := range schools {
+		if sc.Phase != forms.PhaseCollege {
+			return sc.URN, err
+		}
+	}
+	return 0, err
 }
 
 // invitationsURL is a round's invitations page.
