@@ -107,6 +107,9 @@ func loadTest(ctx context.Context, e env, cfg config, o loadOptions) error {
 		o.day.Length < 0 || o.day.PauseMin < 0 || o.day.PauseMax < 0 || o.day.Burst < 0 || o.day.Admins < 0 {
 		return fmt.Errorf("loadtest: --governors must be at least 1, --teachers 0 to %d, and --crash, --schools, --day, the pauses, --burst and --admins 0 or more", joso.Schools2223)
 	}
+	if o.day.SubmitShare < 0 || o.day.SubmitShare > 1 || o.day.StopShare < 0 || o.day.StopShare > 1 {
+		return errors.New("loadtest: --submit and --stop are shares, from 0 to 1")
+	}
 	if o.crashes > 0 && slices.Contains(modes, "day") {
 		return errors.New("loadtest: --crash is for the stress run (--mode stress)")
 	}

@@ -91,13 +91,13 @@ func (d Day) governor(ctx context.Context, g GovernorPlan, browser func() *brows
 		}
 	}
 	if rand.Float64() >= d.SubmitShare { // saves some sections and leaves
-		return visit(ctx, browser(), g, sections[:rand.IntN(len(sections)+1)], false, pause, acks)
+		return visit(ctx, browser(), g, sitting{sections: sections[:rand.IntN(len(sections)+1)]}, pause, acks)
 	}
 	if len(sections) < 2 || rand.Float64() >= d.StopShare {
-		return visit(ctx, browser(), g, sections, true, pause, acks)
+		return visit(ctx, browser(), g, sitting{sections: sections, submit: true}, pause, acks)
 	}
 	stop := 1 + rand.IntN(len(sections)-1)
-	if err := visit(ctx, browser(), g, sections[:stop], false, pause, acks); err != nil {
+	if err := visit(ctx, browser(), g, sitting{sections: sections[:stop]}, pause, acks); err != nil {
 		return err
 	}
 	// Back later the same day: a tenth to half of the day after leaving.
@@ -105,7 +105,7 @@ func (d Day) governor(ctx context.Context, g GovernorPlan, browser func() *brows
 	if err := sleep(ctx, nil, later); err != nil {
 		return err
 	}
-	return visit(ctx, browser(), g, sections[stop:], true, pause, acks)
+	return visit(ctx, browser(), g, sitting{sections: sections[stop:], submit: true, back: true}, pause, acks)
 }
 
 // errDayOver ends an admin's work when the governors and teachers are done.

@@ -91,7 +91,14 @@ const declaration = "declaration"
 // governor opens the link, saves every section, checks the answers and submits, with no
 // pause between pages.
 func governor(ctx context.Context, b *browser, p GovernorPlan, acks *Acks) error {
-	return visit(ctx, b, p, p.Sections, true, noPause, acks)
+	return visit(ctx, b, p, sitting{sections: p.Sections, submit: true}, noPause, acks)
+}
+
+// sitting is what a governor does in one visit: save these sections and, with submit,
+// submit; back is a second visit, whose link opening is reported as a step of its own.
+type sitting struct {
+	sections     []forms.Section
+	submit, back bool
 }
 
 // think is a person's pause before their next page: reading, typing, answering the
@@ -104,16 +111,20 @@ func noPause(context.Context) error { return nil }
 // list, save sections (the declaration aside), and, with submit, check the answers and
 // submit; each page after a think. A governor who stops part-way comes back in a second
 // visit, from another browser, for the rest.
-func visit(ctx context.Context, b *browser, p GovernorPlan, sections []forms.Section, submit bool, pause think, acks *Acks) error {
+func visit(ctx context.Context, b *browser, p GovernorPlan, s sitting, pause think, acks *Acks) error {
 	today := time.Now().In(academic.London)
-	open, err := b.get(ctx, "governor: open link", urls.ReturnPath(p.Token), http.StatusSeeOther)
+	step := "governor: open link"
+	if s.back {
+		step = "governor: open link, coming back"
+	}
+	open, err := b.get(ctx, step, urls.ReturnPath(p.Token), http.StatusSeeOther)
 	if err != nil {
 		return err
 	}
 	if _, err := b.get(ctx, "governor: task list", open.location, http.StatusOK); err != nil {
 		return err
 	}
-	for _, sec := range sections {
+	for _, sec := range s.sections {
 		if sec.ID == declaration {
 			continue
 		}
@@ -143,7 +154,7 @@ func visit(ctx context.Context, b *browser, p GovernorPlan, sections []forms.Sec
 			return err
 		}
 	}
-	if !submit {
+	if !s.submit {
 		return nil
 	}
 	return submitReturn(ctx, b, p, today, pause, acks)
