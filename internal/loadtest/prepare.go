@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,8 +67,8 @@ func fillRegister(ctx context.Context, a *app.App, n int) error {
 }
 
 // openRound creates and opens the round of now's academic year (opened a week ago, its
-// deadline 20 days away) and issues a link to each of the first sz.Governors schools
-// (every school when sz.Governors is 0).
+// deadline 20 days away) and gives the governors of the first sz.Governors schools their
+// links (every school's when sz.Governors is 0).
 func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Time) error {
 	today := now.In(academic.London)
 	start := today.Year()
@@ -83,27 +84,26 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 	if round, err = a.Rounds.Open(ctx, audit.CommandLine, p.Round); err != nil {
 		return err
 	}
-	returns, err := a.Returns.OfRound(ctx, p.Round)
+	// The officer's mail merge: every expected school's link at once (made when the round
+	// opened), rather than a link reissued school by school.
+	links, err := a.Links.IssueLinks(ctx, audit.CommandLine, forms.LinksRequest{Year: p.Round})
 	if err != nil {
 		return err
 	}
-	returns = slices.DeleteFunc(returns, func(r forms.Return) bool { return r.Exempt })
-	n := sz.Governors
-	if n == 0 {
-		n = len(returns)
+	n := cmp.Or(sz.Governors, len(links))
+	if len(links) < n {
+		return fmt.Errorf("the county has %d schools in the round; ask for at most that many governors", len(links))
 	}
-	if len(returns) < n {
-		return fmt.Errorf("the county has %d schools in the round; ask for at most that many governors", len(returns))
+	schools, _, err := a.Register.List(ctx, forms.SchoolFilter{}) // the round's list leaves out the schools' records
+	if err != nil {
+		return err
 	}
-	for _, r := range returns[:n] {
-		tok, err := a.Links.IssueLink(ctx, audit.CommandLine, r.Key())
-		if err != nil {
-			return err
-		}
-		if r, err = a.Returns.Get(ctx, r.Key()); err != nil { // the round's list leaves out the school's record
-			return err
-		}
-		p.Governors = append(p.Governors, GovernorPlan{URN: r.URN, Token: tok, Sections: round.Definition.For(r.School.Record)})
+	record := map[int]forms.Record{}
+	for _, s := range schools {
+		record[s.URN] = s.Record
+	}
+	for _, l := range links[:n] {
+		p.Governors = append(p.Governors, GovernorPlan{URN: l.URN, Token: l.Token, Sections: round.Definition.For(record[l.URN])})
 	}
 	return nil
 }
