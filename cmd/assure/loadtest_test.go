@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lscp/assure/internal/loadtest"
 )
 
 // TestMain lets the test binary stand in for the assure binary: with ASSURE_TEST_MAIN=1
@@ -58,10 +61,40 @@ func TestCrashMidLoadLosesNothingAcknowledged(t *testing.T) {
 	}
 }
 
+// A small deadline day: a county of 30 schools, every governor arriving over a few
+// seconds with short pauses, some coming back to finish, a burst, the admin going round
+// the pages and downloads: no errors, every acknowledged write in the store once, and
+// the targets' table printed (whatever its figures: timings are not asserted).
+func TestDeadlineDayChecksEveryAcknowledgedWrite(t *testing.T) {
+	t.Parallel()
+	out := runLoadTest(t, loadOptions{mode: "day", governors: 1, schools: 30, teachers: 2, activities: 2, day: loadtest.Day{
+		Length: 3 * time.Second, PauseMin: 10 * time.Millisecond, PauseMax: 200 * time.Millisecond, SubmitShare: 0.6, StopShare: 0.5, Burst: 10, Admins: 1}})
+	for _, want := range []string{"Prepared in", "a county of 30 schools", "burst journeys finished: 10 of 10", "teacher journeys finished: 2 of 2",
+		"admin journeys finished: 1 of 1", ", 0 errors", "Burst: 10 governors opened their links in the same second", "Summary: deadline day",
+		"ratio: not measured"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("no %q in:\n%s", want, out)
+		}
+	}
+	if m := regexp.MustCompile(`governor journeys finished: (\d+) of (\d+)\n`).FindStringSubmatch(out); m == nil || m[1] != m[2] {
+		t.Fatalf("not every governor finished:\n%s", out)
+	}
+	if !regexp.MustCompile(`Store checked: all \d+ acknowledged section saves, [1-9]\d* submissions .* and 4 activities`).MatchString(out) {
+		t.Fatalf("store check:\n%s", out)
+	}
+	if !regexp.MustCompile(`every acknowledged write found exactly once +\d+ section saves.* 0 lost or changed +PASS`).MatchString(out) ||
+		!regexp.MustCompile(`no errors +0 errors in \d+ requests +PASS`).MatchString(out) {
+		t.Fatalf("summary:\n%s", out)
+	}
+}
+
 func runLoadTest(t *testing.T, o loadOptions) string {
 	t.Helper()
 	o.dir, o.keep = t.TempDir(), true
-	o.server, o.serverEnv = []string{os.Args[0], "serve"}, []string{"ASSURE_TEST_MAIN=1"}
+	// The tests check what is stored, not how fast: on a busy machine a request may take
+	// longer than the service's default deadline, so the server waits as long as the
+	// simulated people do (two minutes) rather than answer 503.
+	o.server, o.serverEnv = []string{os.Args[0], "serve"}, []string{"ASSURE_TEST_MAIN=1", "REQUEST_TIMEOUT=2m"}
 	var out bytes.Buffer
 	cfg := testConfig(t, "")
 	if uri := os.Getenv("TEST_MONGODB_URI"); uri != "" {

@@ -75,7 +75,7 @@ func commands() []command {
 		{"joso anonymise", "[--today yyyy-mm-dd]", "anonymise JOSO names and evidence of closed years whose date has come", josoAnonymiseFlags, false},
 		{"joso certificates", "--year 2022-23 [--urn N] --out FILE.pdf", "write the year's awarded certificates (or one school's) as PDF", josoCertificatesFlags, false},
 		{"export joso", "--year 2022-23 --out FILE.xlsx", "write the JOSO programme's yearly workbook, the previous year beside", exportJOSOFlags, false},
-		{"loadtest", "[--governors 200] [--teachers 20] [--crash N] [--keep]", "simulate a deadline day against a server of its own on a fresh store, then check every acknowledged write is stored once", loadtestFlags, true},
+		{"loadtest", "[--mode stress|day|all] [--governors 200] [--schools N] [--day 5m] [--burst 200] [--crash N] [--keep]", "simulate a deadline day against a server of its own on a fresh store, then check every acknowledged write is stored once", loadtestFlags, true},
 		{"backup", "--out FILE", "write a consistent, compressed dump of every collection, evidence files included (the service can keep running)", backupFlags, true},
 		{"restore", "FILE", "restore a backup into an empty store (a new DATA_DIR, or a new MongoDB database)", restoreFlags, true},
 		{"store", "[--listen 127.0.0.1:27017]", "run the embedded store (FerretDB on SQLite in DATA_DIR) as a server of its own, for several instances to share through MONGODB_URI", storeFlags, true},

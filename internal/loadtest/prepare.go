@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,21 +19,22 @@ import (
 
 // Sizes are how many people a load test runs and what they do.
 type Sizes struct {
+	// Schools is the county's size: 0 is the demo county (386 schools), any other number
+	// a county of that many built on it (importCounty).
+	Schools int
+	// Governors is how many schools' governors get a link; 0 is every school in the round.
 	Governors, Teachers int
 	Activities          int // each teacher logs and sends for approval
 	Downloads           int // of the returns workbook by the admin
 }
 
-// Prepare fills a fresh store, through the services a opens, with the demo county, a
+// Prepare fills a fresh store, through the services a opens, with the county, a
 // round of the academic year of now, open, with a link for each governor, the demo JOSO
 // year with a sign-in link for each teacher, and an admin. The plan's BaseURL is left for
 // the caller, who starts the server.
 func Prepare(ctx context.Context, a *app.App, sz Sizes, now time.Time) (Plan, error) {
 	p := Plan{JOSOYear: "2022-23"}
-	if _, err := demo.County(ctx, a, "demo county", "loadtest"); err != nil {
-		if errors.Is(err, demo.ErrNotEmpty) {
-			err = errors.New("the load test's store is not empty")
-		}
+	if err := fillRegister(ctx, a, sz.Schools); err != nil {
 		return p, err
 	}
 	if _, err := demo.JOSO(ctx, a, now); err != nil {
@@ -52,8 +54,21 @@ func Prepare(ctx context.Context, a *app.App, sz Sizes, now time.Time) (Plan, er
 	return p, nil
 }
 
+// fillRegister imports the demo county (n = 0) or a county of n schools into an empty store.
+func fillRegister(ctx context.Context, a *app.App, n int) error {
+	if n > 0 {
+		return importCounty(ctx, a, n)
+	}
+	_, err := demo.County(ctx, a, "demo county", "loadtest")
+	if errors.Is(err, demo.ErrNotEmpty) {
+		return errNotEmpty
+	}
+	return err
+}
+
 // openRound creates and opens the round of now's academic year (opened a week ago, its
-// deadline 20 days away) and issues a link to each of the first sz.Governors schools.
+// deadline 20 days away) and gives the governors of the first sz.Governors schools their
+// links (every school's when sz.Governors is 0).
 func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Time) error {
 	today := now.In(academic.London)
 	start := today.Year()
@@ -69,23 +84,26 @@ func (p *Plan) openRound(ctx context.Context, a *app.App, sz Sizes, now time.Tim
 	if round, err = a.Rounds.Open(ctx, audit.CommandLine, p.Round); err != nil {
 		return err
 	}
-	returns, err := a.Returns.OfRound(ctx, p.Round)
+	// The officer's mail merge: every expected school's link at once (made when the round
+	// opened), rather than a link reissued school by school.
+	links, err := a.Links.IssueLinks(ctx, audit.CommandLine, forms.LinksRequest{Year: p.Round})
 	if err != nil {
 		return err
 	}
-	returns = slices.DeleteFunc(returns, func(r forms.Return) bool { return r.Exempt })
-	if len(returns) < sz.Governors {
-		return fmt.Errorf("the demo county has %d schools in the round; ask for at most that many governors", len(returns))
+	n := cmp.Or(sz.Governors, len(links))
+	if len(links) < n {
+		return fmt.Errorf("the county has %d schools in the round; ask for at most that many governors", len(links))
 	}
-	for _, r := range returns[:sz.Governors] {
-		tok, err := a.Links.IssueLink(ctx, audit.CommandLine, r.Key())
-		if err != nil {
-			return err
-		}
-		if r, err = a.Returns.Get(ctx, r.Key()); err != nil { // the round's list leaves out the school's record
-			return err
-		}
-		p.Governors = append(p.Governors, GovernorPlan{URN: r.URN, Token: tok, Sections: round.Definition.For(r.School.Record)})
+	schools, _, err := a.Register.List(ctx, forms.SchoolFilter{}) // the round's list leaves out the schools' records
+	if err != nil {
+		return err
+	}
+	record := map[int]forms.Record{}
+	for _, s := range schools {
+		record[s.URN] = s.Record
+	}
+	for _, l := range links[:n] {
+		p.Governors = append(p.Governors, GovernorPlan{URN: l.URN, Token: l.Token, Sections: round.Definition.For(record[l.URN])})
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t\n", s.Step, s.Requests, s.Errors, ms(s.P50), ms(s.P95), ms(s.P99))
 	}
 	_ = tw.Flush()
-	for _, who := range []string{"governor", "teacher", "admin"} {
+	for _, who := range []string{"burst", "governor", "teacher", "admin"} {
 		if j, ok := r.Journeys[who]; ok {
 			fmt.Fprintf(w, "%s journeys finished: %d of %d\n", who, j[0], j[1])
 		}
