@@ -20,7 +20,8 @@ import (
 // return of every round (about 1.5 ms each), so Returns keeps the lists it has read
 // (returns without answers, "round lists"), each with the round's change count when it was
 // read: a counter document per round (collection round_stamps) that every write to one of
-// its returns increments. A list is reused while the count is unchanged (any instance's
+// its returns increments, but a section save that leaves the return's status unchanged
+// (updateAt). A list is reused while the count is unchanged (any instance's
 // write moves it) and for at most listMaxAge, which bounds how stale a list could be if
 // a process died between a write and its count.
 
@@ -58,11 +59,21 @@ func (rs *Returns) write(ctx context.Context, round string, fn func(ctx context.
 // update applies update to the return id if it is still at version (optimistic
 // concurrency), counts a change to its round like write, and says whether it did.
 func (rs *Returns) update(ctx context.Context, id ReturnID, version int, update bson.D) (bool, error) {
+	return rs.updateAt(ctx, id, version, update, true)
+}
+
+// updateAt is update, counting a change to the round only if stamp is set. A governor's
+// section save that leaves the return's status as it was does not move the stamp: round
+// lists carry no answers, completed sections, updated time or version anyone may rely on,
+// so the save is one store write (issue 15). Every other write to a return moves it.
+func (rs *Returns) updateAt(ctx context.Context, id ReturnID, version int, update bson.D, stamp bool) (bool, error) {
 	done, err := rs.st.UpdateIfVersion(ctx, rs.returns, id.String(), version, update)
 	if err != nil || !done {
 		return done, err
 	}
-	_ = rs.countChange(ctx, id.Round)
+	if stamp {
+		_ = rs.countChange(ctx, id.Round)
+	}
 	return true, nil
 }
 

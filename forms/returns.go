@@ -87,7 +87,10 @@ type Return struct {
 	Answers      []StoredAnswer `bson:"answers"`
 	Completed    []string       `bson:"completed"` // section IDs the governor has completed
 	Version      int            `bson:"version"`
-	Submitted    time.Time      `bson:"submitted,omitempty"`
+	// Trail is the audit entries of the governor's saves, written with the saves
+	// themselves (audit.Trail): one store write per save.
+	Trail     audit.Trail `bson:"trail,omitempty"`
+	Submitted time.Time   `bson:"submitted,omitempty"`
 	// CannotAssure says the board could not give assurance (set on submission), so lists
 	// that read returns without their answers can still find these schools.
 	CannotAssure bool `bson:"cannot_assure,omitempty"`
@@ -198,12 +201,19 @@ func (rs *Returns) byID(ctx context.Context, id string) (Return, error) {
 	return r, err
 }
 
-// saveEntry stores a governor's entry into a section of the return r, if r is still at
-// the version they loaded (else ErrConflict, with the newer return). What is well formed
-// is kept; the section is completed only when the entry completes it (Entry.Completes).
-// Answers of questions not in the section are left alone. Assurance.SaveSection reads the
-// entry from what was typed: nothing else decides completion.
-func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section Section, e Entry) (Return, error) {
+// saveEntry stores a governor's (by's) entry into a section of the return r, if r is
+// still at the version they loaded (else ErrConflict, with the newer return). What is
+// well formed is kept; the section is completed only when the entry completes it
+// (Entry.Completes). Answers of questions not in the section are left alone.
+// Assurance.SaveSection reads the entry from what was typed: nothing else decides
+// completion.
+//
+// The save is one store write in the steady state: its audit entry rides on the return's
+// trail in the same update (copied to the audit log after), the round's change stamp
+// moves only when the status does (updateAt), and the saved return is made here from r,
+// not read again. Its fields that change without a version (reminders, links) are as r
+// had them.
+func (rs *Returns) saveEntry(ctx context.Context, by audit.Actor, r Return, version int, section Section, e Entry) (Return, error) {
 	if !r.Editable() {
 		return r, ErrNotEditable
 	}
@@ -216,9 +226,11 @@ func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section
 		status = StatusInProgress
 	}
 	now := time.Now().UTC()
-	saved, err := rs.update(ctx, r.Key(), version,
+	trail, entry := r.Trail.With(audit.Entry{At: now, Actor: by.Name, IP: by.IP, Action: audit.ActionReturnSaved, Target: r.ID, Detail: section.ID})
+	saved, err := rs.updateAt(ctx, r.Key(), version,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
-			{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+			{Key: "status", Value: status}, {Key: "updated", Value: now}, {Key: "trail", Value: trail}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, status != r.Status)
 	if err != nil {
 		return r, fmt.Errorf("returns: saving %s: %w", r.ID, err)
 	}
@@ -230,7 +242,9 @@ func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section
 		}
 		return latest, ErrConflict
 	}
-	return rs.Get(ctx, r.Key())
+	rs.audit.Copy(entry)
+	r.Answers, r.Completed, r.Status, r.Updated, r.Trail, r.Version = answers, completed, status, now, trail, version+1
+	return r, nil
 }
 
 // withSection is the return's answers and completed sections once an entry for a section
