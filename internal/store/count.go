@@ -18,7 +18,12 @@ func CountWrites(ctx context.Context) (context.Context, *atomic.Int64) {
 	return context.WithValue(ctx, writeCounterKey{}, n), n
 }
 
-func counted(ctx context.Context) {
+// Writes is how many writes s has made since it was opened (successful Writes, each
+// group insert one), for tests of a whole request's cost.
+func (s *Store) Writes() int64 { return s.writes.Load() }
+
+func (s *Store) counted(ctx context.Context) {
+	s.writes.Add(1)
 	if n, ok := ctx.Value(writeCounterKey{}).(*atomic.Int64); ok {
 		n.Add(1)
 	}

@@ -38,7 +38,8 @@ type Store struct {
 	file atomic.Pointer[os.FileInfo] // engine.File as first seen (see Available)
 	full atomic.Bool                 // the last write found no space (see Ping)
 
-	groups sync.Map // collection name → *group: see GroupInsert
+	groups sync.Map     // collection name → *group: see GroupInsert
+	writes atomic.Int64 // see Writes
 }
 
 // Engine is what the package that runs the embedded store (internal/embedded) tells a
@@ -148,7 +149,7 @@ const maxBusyRetries = 12
 func (s *Store) Write(ctx context.Context, op func(ctx context.Context) error) error {
 	err := s.write(ctx, op)
 	if err == nil {
-		counted(ctx)
+		s.counted(ctx)
 	}
 	return err
 }
