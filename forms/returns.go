@@ -402,16 +402,19 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirm
 	at := s.At.UTC()
 	ref, late, n := NewReference(), round.Late(r, at), r.Submissions+1
 	signed := Return{Answers: answers}
+	cannotAssure := signed.AnswerMap()[QuestionAssuranceGiven].Value == "no"
 	set := bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 		{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at},
 		{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: s.Key},
 		{Key: "submissions", Value: n}, {Key: "updated", Value: at},
-		{Key: "cannot_assure", Value: signed.AnswerMap()[QuestionAssuranceGiven].Value == "no"}}
+		{Key: "cannot_assure", Value: cannotAssure}}
 	if n == 1 {
 		set = append(set, bson.E{Key: "first_submitted", Value: at})
 	}
+	submitted := r
 	if confirming != "" {
-		set = append(set, bson.E{Key: "confirmer", Value: confirmer(declaration, signed.AnswerMap(), at)})
+		submitted.Confirmer = confirmer(declaration, signed.AnswerMap(), at)
+		set = append(set, bson.E{Key: "confirmer", Value: submitted.Confirmer})
 	}
 	submittedNow, err := rs.returns.update(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
@@ -427,9 +430,13 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirm
 		}
 		return latest, e, false, ErrConflict
 	}
-	submitted, err := rs.returns.Get(ctx, id)
-	if err != nil {
-		return submitted, e, false, err
+	// The return as stored, made here rather than read again: the update applied to r
+	// as read, at its version.
+	submitted.Answers, submitted.Completed, submitted.Status, submitted.Submitted = answers, completed, StatusSubmitted, at
+	submitted.Late, submitted.Reference, submitted.SubmitKey, submitted.Submissions, submitted.Updated = late, ref, s.Key, n, at
+	submitted.CannotAssure, submitted.Version = cannotAssure, r.Version+1
+	if n == 1 {
+		submitted.FirstSubmitted = at
 	}
 	return submitted, e, true, rs.returns.keepVersion(ctx, submitted)
 }
