@@ -150,8 +150,27 @@ type Returns struct {
 }
 
 func newReturns(st *store.Store) *Returns {
-	return &Returns{st: st, returns: st.Collection("returns"), versions: st.Collection("return_versions"),
+	rs := &Returns{st: st, returns: st.Collection("returns"), versions: st.Collection("return_versions"),
 		changes: st.Collection("round_stamps"), lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
+	audit.Trails(st, "returns", rs.trail)
+	return rs
+}
+
+// trail is the trail of the return named who, if who names one, for a history of it
+// (audit.Trails): an entry a crash kept out of the audit log is still shown.
+func (rs *Returns) trail(ctx context.Context, who string) (audit.Trail, error) {
+	id, ok := ParseReturnID(who)
+	if !ok {
+		return nil, nil
+	}
+	var r struct {
+		Trail audit.Trail `bson:"trail"`
+	}
+	err := rs.returns.FindOne(ctx, bson.D{{Key: "_id", Value: id.String()}}, options.FindOne().SetProjection(bson.D{{Key: "trail", Value: 1}})).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	return r.Trail, err
 }
 
 func newReturn(year string, s Record, now time.Time) Return {

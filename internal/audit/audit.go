@@ -221,6 +221,10 @@ func (f Filter) query() bson.D {
 // what this process has acknowledged is listed.
 func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) error) error {
 	l.st.Flush()
+	extra, err := l.trailed(ctx, f)
+	if err != nil {
+		return err
+	}
 	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}})
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
@@ -230,7 +234,8 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 		return fmt.Errorf("audit: reading: %w", err)
 	}
 	defer cur.Close(ctx)
-	for cur.Next(ctx) {
+	m := merger{extra: extra, limit: limit, fn: fn}
+	for cur.Next(ctx) && !m.full() {
 		var e Entry
 		if err := cur.Decode(&e); err != nil {
 			return fmt.Errorf("audit: reading: %w", err)
@@ -238,11 +243,14 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 		if e.Count > 1 {
 			e.Detail = strings.TrimSpace(fmt.Sprintf("%s (%d times)", e.Detail, e.Count))
 		}
-		if err := fn(e); err != nil {
+		if err := m.next(&e); err != nil {
 			return err
 		}
 	}
-	return cur.Err()
+	if err := cur.Err(); err != nil {
+		return err
+	}
+	return m.next(nil)
 }
 
 // Actions lists every action the log records, for a filter's choices.
