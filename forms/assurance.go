@@ -71,12 +71,21 @@ func Governor(r Return, ip string) audit.Actor { return audit.Actor{Name: "gover
 // the return as saved and the entry as typed; an entry with errors is saved as far as it
 // is well formed and gives *InvalidEntry. A return that can no longer be changed (or
 // whose round is not open) gives ErrNotEditable; a section the school is not asked, or
-// the declaration, ErrSectionNotFound.
+// the declaration, ErrSectionNotFound. The save is one store write in the steady state
+// (Returns.saveEntry).
 func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id ReturnID, version int, sectionID string, values url.Values, mode SaveMode) (Return, Entry, error) {
 	r, err := a.rounds.returns.Get(ctx, id)
 	if err != nil {
 		return r, Entry{}, err
 	}
+	return a.SaveSectionOf(ctx, by, r, version, sectionID, values, mode)
+}
+
+// SaveSectionOf is SaveSection on the return r as the caller read it in this request (the
+// governor's pages read it to check the link), saving a second read of it. The save is
+// checked against the version in the store all the same: a copy older than the store's
+// only makes a conflict.
+func (a *Assurance) SaveSectionOf(ctx context.Context, by audit.Actor, r Return, version int, sectionID string, values url.Values, mode SaveMode) (Return, Entry, error) {
 	round, err := a.rounds.Recent(ctx, r.Round)
 	if err != nil {
 		return r, Entry{}, err
@@ -89,11 +98,10 @@ func (a *Assurance) SaveSection(ctx context.Context, by audit.Actor, id ReturnID
 		return r, Entry{}, ErrNotEditable
 	}
 	e := ReadSection(sec, values, mode == SaveForLater, time.Now())
-	saved, err := a.rounds.returns.saveEntry(ctx, r, version, sec, e)
+	saved, err := a.rounds.returns.saveEntry(ctx, by, r, version, sec, e)
 	if err != nil {
 		return saved, e, err
 	}
-	a.audit(ctx, by, audit.ActionReturnSaved, saved.ID, sec.ID)
 	if len(e.Errors) > 0 {
 		return saved, e, &InvalidEntry{Section: sec, Entry: e}
 	}

@@ -529,7 +529,7 @@ func (c *Chase) append(ctx context.Context, e ChaseEntry, reminded bool) error {
 	if reminded {
 		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: "reminders", Value: 1}}})
 	}
-	return c.rounds.returns.write(ctx, e.Round, func(ctx context.Context) error {
+	return c.rounds.returns.write(ctx, e.Round, []int{e.URN}, func(ctx context.Context) error {
 		_, err := c.rounds.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Return}}, update)
 		return err
 	})

@@ -39,7 +39,7 @@ func (rs *Returns) setContactEmail(ctx context.Context, id ReturnID, email strin
 		return errors.New("enter an email address in the correct format, like name@example.org")
 	}
 	var res *mongo.UpdateResult
-	err := rs.write(ctx, id.Round, func(ctx context.Context) error {
+	err := rs.write(ctx, id.Round, []int{id.URN}, func(ctx context.Context) error {
 		var err error
 		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "contact_email", Value: email}}}})

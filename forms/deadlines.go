@@ -146,7 +146,7 @@ func (rs *Rounds) SetExtension(ctx context.Context, by audit.Actor, id ReturnID,
 		reason = ""
 	}
 	var res *mongo.UpdateResult
-	err = rs.returns.write(ctx, id.Round, func(ctx context.Context) error {
+	err = rs.returns.write(ctx, id.Round, []int{id.URN}, func(ctx context.Context) error {
 		var err error
 		res, err = rs.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "extension", Value: until}, {Key: "extension_reason", Value: reason}}}})

@@ -97,13 +97,24 @@ func (rs *Rounds) firstLinks(ctx context.Context, returns []Return) error {
 	return nil
 }
 
+// urnsOf is the URNs of the returns named by their stored IDs, for the round's change log.
+func urnsOf(ids []string) []int {
+	urns := make([]int, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := ParseReturnID(id); ok {
+			urns = append(urns, r.URN)
+		}
+	}
+	return urns
+}
+
 // givenOut records that the returns' links have been given out (by a mail merge or a
 // reminder), for the chase counters, the first time only.
 func (lk *Links) givenOut(ctx context.Context, year string, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return lk.rounds.returns.write(ctx, year, func(ctx context.Context) error {
+	return lk.rounds.returns.write(ctx, year, urnsOf(ids), func(ctx context.Context) error {
 		_, err := lk.rounds.returns.returns.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "link_issued", Value: bson.D{{Key: "$exists", Value: false}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_issued", Value: time.Now().UTC()}, {Key: "links_issued", Value: 1}}}})
 		return err
@@ -185,7 +196,7 @@ func (lk *Links) issue(ctx context.Context, id ReturnID, key []byte, gen int) (s
 	if err != nil {
 		return "", fmt.Errorf("links: issuing for %s: %w", id, err)
 	}
-	err = lk.rounds.returns.write(ctx, id.Round, func(ctx context.Context) error {
+	err = lk.rounds.returns.write(ctx, id.Round, []int{id.URN}, func(ctx context.Context) error {
 		_, err := lk.rounds.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}, {Key: "link_hash", Value: bson.D{{Key: "$ne", Value: l.ID}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "link_hash", Value: l.ID}, {Key: "link_gen", Value: gen}, {Key: "link_issued", Value: now}}},
 				{Key: "$inc", Value: bson.D{{Key: "links_issued", Value: 1}}}})
@@ -200,7 +211,7 @@ func (lk *Links) issue(ctx context.Context, id ReturnID, key []byte, gen int) (s
 // RevokeLink stops a school's link working without issuing another; the next link made
 // is of a later generation, so the revoked one never comes back. It records who did it.
 func (lk *Links) RevokeLink(ctx context.Context, by audit.Actor, id ReturnID) error {
-	err := lk.rounds.returns.write(ctx, id.Round, func(ctx context.Context) error {
+	err := lk.rounds.returns.write(ctx, id.Round, []int{id.URN}, func(ctx context.Context) error {
 		_, err := lk.rounds.returns.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "link_hash", Value: ""}}}})
 		return err

@@ -110,7 +110,7 @@ func (rs *Returns) stamp(ctx context.Context, year string) (roundStamp, error) {
 
 // leanProjection leaves out what round lists never carry: the answers and the school's
 // register record.
-var leanProjection = bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}}
+var leanProjection = bson.D{{Key: "answers", Value: 0}, {Key: "school.record", Value: 0}, {Key: "trail", Value: 0}}
 
 // snapshotHead names a round's current snapshot: its count, its parts, and when its
 // list was last read whole from the returns (or checked against them).

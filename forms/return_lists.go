@@ -53,25 +53,36 @@ type changeCounter struct {
 	Changes int64  `bson:"changes"`
 }
 
-// write runs a write to returns of the round and counts a change to it. The write is what
-// matters: were the count to fail, lists would only be stale for listMaxAge, so its error
-// does not turn a stored write into a reported failure.
-func (rs *Returns) write(ctx context.Context, round string, fn func(ctx context.Context) error) error {
+// write runs a write to the returns urns of the round and counts a change to them, so lists
+// read those returns again (list_snapshot.go). The write is what matters: were the count to
+// fail, lists would only be stale until they are next compared with the returns
+// (verifyAfter), so its error does not turn a stored write into a reported failure.
+func (rs *Returns) write(ctx context.Context, round string, urns []int, fn func(ctx context.Context) error) error {
 	if err := rs.st.Write(ctx, fn); err != nil {
 		return err
 	}
-	_ = rs.countChange(ctx, round)
+	_ = rs.returnsChanged(ctx, round, urns...)
 	return nil
 }
 
 // update applies update to the return id if it is still at version (optimistic
 // concurrency), counts a change to its round like write, and says whether it did.
 func (rs *Returns) update(ctx context.Context, id ReturnID, version int, update bson.D) (bool, error) {
+	return rs.updateAt(ctx, id, version, update, true)
+}
+
+// updateAt is update, counting a change to the round only if stamp is set. A governor's
+// section save that leaves the return's status as it was does not move the stamp: round
+// lists carry no answers, completed sections, updated time or version anyone may rely on,
+// so the save is one store write (issue 15). Every other write to a return moves it.
+func (rs *Returns) updateAt(ctx context.Context, id ReturnID, version int, update bson.D, stamp bool) (bool, error) {
 	done, err := rs.st.UpdateIfVersion(ctx, rs.returns, id.String(), version, update)
 	if err != nil || !done {
 		return done, err
 	}
-	_ = rs.countChange(ctx, id.Round)
+	if stamp {
+		_ = rs.returnsChanged(ctx, id.Round, id.URN)
+	}
 	return true, nil
 }
 

@@ -87,7 +87,10 @@ type Return struct {
 	Answers      []StoredAnswer `bson:"answers"`
 	Completed    []string       `bson:"completed"` // section IDs the governor has completed
 	Version      int            `bson:"version"`
-	Submitted    time.Time      `bson:"submitted,omitempty"`
+	// Trail is the audit entries of the governor's saves, written with the saves
+	// themselves (audit.Trail): one store write per save.
+	Trail     audit.Trail `bson:"trail,omitempty"`
+	Submitted time.Time   `bson:"submitted,omitempty"`
 	// CannotAssure says the board could not give assurance (set on submission), so lists
 	// that read returns without their answers can still find these schools.
 	CannotAssure bool `bson:"cannot_assure,omitempty"`
@@ -147,8 +150,27 @@ type Returns struct {
 }
 
 func newReturns(st *store.Store) *Returns {
-	return &Returns{st: st, returns: st.Collection("returns"), versions: st.Collection("return_versions"),
+	rs := &Returns{st: st, returns: st.Collection("returns"), versions: st.Collection("return_versions"),
 		changes: st.Collection("round_stamps"), lists: listCache{byRound: map[string]roundList{}}, audit: audit.New(st)}
+	audit.Trails(st, "returns", rs.trail)
+	return rs
+}
+
+// trail is the trail of the return named who, if who names one, for a history of it
+// (audit.Trails): an entry a crash kept out of the audit log is still shown.
+func (rs *Returns) trail(ctx context.Context, who string) (audit.Trail, error) {
+	id, ok := ParseReturnID(who)
+	if !ok {
+		return nil, nil
+	}
+	var r struct {
+		Trail audit.Trail `bson:"trail"`
+	}
+	err := rs.returns.FindOne(ctx, bson.D{{Key: "_id", Value: id.String()}}, options.FindOne().SetProjection(bson.D{{Key: "trail", Value: 1}})).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	return r.Trail, err
 }
 
 func newReturn(year string, s Record, now time.Time) Return {
@@ -198,12 +220,19 @@ func (rs *Returns) byID(ctx context.Context, id string) (Return, error) {
 	return r, err
 }
 
-// saveEntry stores a governor's entry into a section of the return r, if r is still at
-// the version they loaded (else ErrConflict, with the newer return). What is well formed
-// is kept; the section is completed only when the entry completes it (Entry.Completes).
-// Answers of questions not in the section are left alone. Assurance.SaveSection reads the
-// entry from what was typed: nothing else decides completion.
-func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section Section, e Entry) (Return, error) {
+// saveEntry stores a governor's (by's) entry into a section of the return r, if r is
+// still at the version they loaded (else ErrConflict, with the newer return). What is
+// well formed is kept; the section is completed only when the entry completes it
+// (Entry.Completes). Answers of questions not in the section are left alone.
+// Assurance.SaveSection reads the entry from what was typed: nothing else decides
+// completion.
+//
+// The save is one store write in the steady state: its audit entry rides on the return's
+// trail in the same update (copied to the audit log after), the round's change stamp
+// moves only when the status does (updateAt), and the saved return is made here from r,
+// not read again. Its fields that change without a version (reminders, links) are as r
+// had them.
+func (rs *Returns) saveEntry(ctx context.Context, by audit.Actor, r Return, version int, section Section, e Entry) (Return, error) {
 	if !r.Editable() {
 		return r, ErrNotEditable
 	}
@@ -216,9 +245,11 @@ func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section
 		status = StatusInProgress
 	}
 	now := time.Now().UTC()
-	saved, err := rs.update(ctx, r.Key(), version,
+	trail, entry := r.Trail.With(audit.Entry{At: now, Actor: by.Name, IP: by.IP, Action: audit.ActionReturnSaved, Target: r.ID, Detail: section.ID})
+	saved, err := rs.updateAt(ctx, r.Key(), version,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
-			{Key: "status", Value: status}, {Key: "updated", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+			{Key: "status", Value: status}, {Key: "updated", Value: now}, {Key: "trail", Value: trail}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, status != r.Status)
 	if err != nil {
 		return r, fmt.Errorf("returns: saving %s: %w", r.ID, err)
 	}
@@ -230,7 +261,9 @@ func (rs *Returns) saveEntry(ctx context.Context, r Return, version int, section
 		}
 		return latest, ErrConflict
 	}
-	return rs.Get(ctx, r.Key())
+	rs.audit.Copy(entry)
+	r.Answers, r.Completed, r.Status, r.Updated, r.Trail, r.Version = answers, completed, status, now, trail, version+1
+	return r, nil
 }
 
 // withSection is the return's answers and completed sections once an entry for a section
@@ -388,16 +421,19 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirm
 	at := s.At.UTC()
 	ref, late, n := NewReference(), round.Late(r, at), r.Submissions+1
 	signed := Return{Answers: answers}
+	cannotAssure := signed.AnswerMap()[QuestionAssuranceGiven].Value == "no"
 	set := bson.D{{Key: "answers", Value: answers}, {Key: "completed", Value: completed},
 		{Key: "status", Value: StatusSubmitted}, {Key: "submitted", Value: at},
 		{Key: "late", Value: late}, {Key: "reference", Value: ref}, {Key: "submit_key", Value: s.Key},
 		{Key: "submissions", Value: n}, {Key: "updated", Value: at},
-		{Key: "cannot_assure", Value: signed.AnswerMap()[QuestionAssuranceGiven].Value == "no"}}
+		{Key: "cannot_assure", Value: cannotAssure}}
 	if n == 1 {
 		set = append(set, bson.E{Key: "first_submitted", Value: at})
 	}
+	submitted := r
 	if confirming != "" {
-		set = append(set, bson.E{Key: "confirmer", Value: confirmer(declaration, signed.AnswerMap(), at)})
+		submitted.Confirmer = confirmer(declaration, signed.AnswerMap(), at)
+		set = append(set, bson.E{Key: "confirmer", Value: submitted.Confirmer})
 	}
 	submittedNow, err := rs.returns.update(ctx, id, s.Version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	if err != nil {
@@ -413,9 +449,13 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirm
 		}
 		return latest, e, false, ErrConflict
 	}
-	submitted, err := rs.returns.Get(ctx, id)
-	if err != nil {
-		return submitted, e, false, err
+	// The return as stored, made here rather than read again: the update applied to r
+	// as read, at its version.
+	submitted.Answers, submitted.Completed, submitted.Status, submitted.Submitted = answers, completed, StatusSubmitted, at
+	submitted.Late, submitted.Reference, submitted.SubmitKey, submitted.Submissions, submitted.Updated = late, ref, s.Key, n, at
+	submitted.CannotAssure, submitted.Version = cannotAssure, r.Version+1
+	if n == 1 {
+		submitted.FirstSubmitted = at
 	}
 	return submitted, e, true, rs.returns.keepVersion(ctx, submitted)
 }
@@ -520,7 +560,7 @@ func (rs *Returns) SetExempt(ctx context.Context, by audit.Actor, id ReturnID, e
 		reason = ""
 	}
 	var res *mongo.UpdateResult
-	err := rs.write(ctx, id.Round, func(ctx context.Context) error {
+	err := rs.write(ctx, id.Round, []int{id.URN}, func(ctx context.Context) error {
 		var err error
 		res, err = rs.returns.UpdateOne(ctx, bson.D{{Key: "_id", Value: id.String()}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "exempt", Value: exempt}, {Key: "exempt_reason", Value: reason}}}})
@@ -562,7 +602,7 @@ func (rs *Rounds) AddLate(ctx context.Context, by audit.Actor, id ReturnID) erro
 	if err := rs.firstLinks(ctx, ret); err != nil {
 		return err
 	}
-	err = rs.returns.write(ctx, id.Round, func(ctx context.Context) error {
+	err = rs.returns.write(ctx, id.Round, []int{id.URN}, func(ctx context.Context) error {
 		_, err := rs.returns.returns.InsertOne(ctx, ret[0])
 		return err
 	})

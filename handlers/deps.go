@@ -81,7 +81,7 @@ type schoolLinks interface {
 
 // assurance is what a governor's saves and submission, and reopening, need of forms.Assurance.
 type assurance interface {
-	SaveSection(ctx context.Context, by audit.Actor, id forms.ReturnID, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
+	SaveSectionOf(ctx context.Context, by audit.Actor, r forms.Return, version int, section string, values url.Values, mode forms.SaveMode) (forms.Return, forms.Entry, error)
 	Submit(ctx context.Context, by audit.Actor, id forms.ReturnID, s forms.Submission) (forms.Return, forms.Entry, error)
 	Reopen(ctx context.Context, by audit.Actor, id forms.ReturnID, reason string) (forms.Return, error)
 	OpenLink(ctx context.Context, token, ip string) (forms.Return, error)

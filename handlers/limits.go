@@ -3,10 +3,10 @@ package handlers
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/lscp/assure/internal/audit"
 )
@@ -23,26 +23,103 @@ type rateLimit struct {
 	refuse     func(c *fiber.Ctx) error       // the answer to a refused request
 }
 
+// counts are rate-limit counters shared by every instance (kv.Storage has them).
+type counts interface {
+	Count(ctx context.Context, key string, window time.Duration) (int, error)
+	Add(ctx context.Context, key string, window time.Duration, n int) error
+}
+
 // rateLimit makes the middleware for l. A client hammering a limit makes one audit entry
 // per key and window, with a count, not a row per refused request.
+//
+// Not Fiber's limiter middleware: it holds one mutex, for every key at once, around a read
+// and a write of its storage before the handler, and again after it to take back a
+// request that should not count; every request, good or bad, made two store writes under
+// that mutex. 200 governors opening their links in the same second queued on it for up to
+// a minute (issue 15). Here a limit on failures (failedOnly) only reads its count on the
+// way in, takes no lock, and writes once, after a failure; a good link costs nothing.
+// The price: requests admitted before a limit is reached still run, so a client can
+// overshoot a limit on failures by as many requests as it has in flight at once. The
+// other limits (every request, or successes only) reserve their count on the way in, one
+// atomic write, and are exact.
 func (s *Server) rateLimit(l rateLimit) fiber.Handler {
-	key := func(c *fiber.Ctx) string { return l.name + ":" + l.key(c) }
-	return limiter.New(limiter.Config{
-		Max:                    l.max,
-		Expiration:             l.window,
-		KeyGenerator:           key,
-		SkipSuccessfulRequests: l.failedOnly,
-		SkipFailedRequests:     l.doneOnly,
-		Storage:                s.deps.Storage,
-		LimitReached: func(c *fiber.Ctx) error {
-			e := l.entry(c)
-			e.IP = c.IP()
-			if err := s.deps.Audit.RecordCounted(c.UserContext(), key(c), l.window, e); err != nil {
-				s.log.Error("audit entry not recorded", "action", e.Action, "err", err)
+	store := s.counts()
+	return func(c *fiber.Ctx) error {
+		ctx := context.WithoutCancel(c.UserContext())
+		key := l.name + ":" + l.key(c)
+		reserve := !l.failedOnly
+		if reserve {
+			if err := store.Add(ctx, key, l.window, 1); err != nil {
+				return err
 			}
-			return l.refuse(c)
-		},
-	})
+		}
+		n, err := store.Count(ctx, key, l.window)
+		if err != nil {
+			return err
+		}
+		if (reserve && n > l.max) || (!reserve && n >= l.max) {
+			if reserve {
+				_ = store.Add(ctx, key, l.window, -1) // a refusal does not count
+			}
+			return s.refuseLimited(c, l, key)
+		}
+		err = c.Next()
+		failed := err != nil || c.Response().StatusCode() >= fiber.StatusBadRequest
+		var cerr error
+		switch {
+		case l.failedOnly && failed:
+			cerr = store.Add(ctx, key, l.window, 1)
+		case l.doneOnly && failed:
+			cerr = store.Add(ctx, key, l.window, -1)
+		}
+		if cerr != nil {
+			s.log.Error("rate limit not counted", "limit", l.name, "err", cerr)
+		}
+		return err
+	}
+}
+
+// refuseLimited answers a request over l's limit, auditing it once per key and window.
+func (s *Server) refuseLimited(c *fiber.Ctx, l rateLimit, key string) error {
+	e := l.entry(c)
+	e.IP = c.IP()
+	if err := s.deps.Audit.RecordCounted(c.UserContext(), key, l.window, e); err != nil {
+		s.log.Error("audit entry not recorded", "action", e.Action, "err", err)
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(l.window.Seconds())))
+	return l.refuse(c)
+}
+
+// counts are a limit's counters: the store's (Deps.Storage) when it keeps them, else the
+// limit's own in this process (a Storage of Fiber's kind, in memory, keeps no counts).
+func (s *Server) counts() counts {
+	if c, ok := s.deps.Storage.(counts); ok {
+		return c
+	}
+	return &localCounts{n: map[string]int{}}
+}
+
+// localCounts count in this process only, one fixed window at a time.
+type localCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (lc *localCounts) slot(key string, window time.Duration) string {
+	return key + "\x00" + time.Now().Truncate(window).String()
+}
+
+func (lc *localCounts) Count(_ context.Context, key string, window time.Duration) (int, error) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.n[lc.slot(key, window)], nil
+}
+
+func (lc *localCounts) Add(_ context.Context, key string, window time.Duration, n int) error {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	lc.n[lc.slot(key, window)] += n
+	return nil
 }
 
 // signOffPerDay is how many times a day one return may be sent for confirmation: enough

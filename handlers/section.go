@@ -64,7 +64,7 @@ func (s *Server) saveSection(c *fiber.Ctx) error {
 	if c.FormValue("action") == "later" {
 		mode = forms.SaveForLater
 	}
-	ret, e, err := s.deps.Assurance.SaveSection(c.UserContext(), g.actor(c), g.ret.Key(), version, sec.ID, formValues(c), mode)
+	ret, e, err := s.deps.Assurance.SaveSectionOf(c.UserContext(), g.actor(c), g.ret, version, sec.ID, formValues(c), mode)
 	var invalid *forms.InvalidEntry
 	switch {
 	case errors.As(err, &invalid):

@@ -111,8 +111,13 @@ func (s *Server) freshSession(c *fiber.Ctx, values map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if err := sess.Regenerate(); err != nil {
-		return err
+	// A fresh session's ID was made by this request (the cookie named none, or none the
+	// store knows), so nobody could have planted it: only an existing one is replaced.
+	// Regenerating deletes the old ID from the store, a write a link opening need not make.
+	if !sess.Fresh() {
+		if err := sess.Regenerate(); err != nil {
+			return err
+		}
 	}
 	for _, k := range roleKeys {
 		sess.Delete(k)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lscp/assure/internal/demo/joso"
 	"github.com/lscp/assure/internal/loadtest"
+	"github.com/lscp/assure/internal/store"
 )
 
 // loadOptions are a load test's sizes and where it runs.
@@ -30,6 +31,8 @@ type loadOptions struct {
 	crashes int
 	dir     string
 	keep    bool
+	// ratio measures the writes-per-action ratio after the modes (ratioRun).
+	ratio bool
 	// server is the command line that runs `assure serve` (the test binary, in tests).
 	server    []string
 	serverEnv []string
@@ -41,6 +44,7 @@ const daySchools = 1000
 
 func loadtestFlags(fs *flag.FlagSet) action {
 	o := loadOptions{}
+	fs.BoolVar(&o.ratio, "ratio", true, "after the modes, measure section saves/s through HTTP at p99 under 250 ms against bare driver updates/s on a store of its own")
 	fs.StringVar(&o.mode, "mode", "stress", "stress: everyone at once with no pauses; day: a realistic deadline day; all: both, one after the other")
 	fs.IntVar(&o.governors, "governors", 200, "stress run: governors opening their link, saving every section and submitting, all at once (the day has every school's)")
 	fs.IntVar(&o.teachers, "teachers", 20, "JOSO link teachers logging activities (at most 28)")
@@ -67,18 +71,45 @@ func loadtestFlags(fs *flag.FlagSet) action {
 	}
 }
 
-// RATIO HOOK (issue 15, "writes per action"): internal/loadtest/ratio.go (h-writes)
-// measures section saves per second through HTTP at p99 under 250 ms against bare driver
-// updates on the same store. Wire it here when merging, e.g. in a ratio_hook.go:
-//
-//	func init() { measureRatio = func(ctx context.Context, e env, cfg config, dir string) (ratioFigures, error) { ... } }
-//
-// Until then the command prints "ratio: not measured".
-var measureRatio func(ctx context.Context, e env, cfg config, dir string) (ratioFigures, error)
+// ratioGovernors is how many governors save over and over while the ratio is measured:
+// enough for every rate the embedded store can take to find an idle one.
+const ratioGovernors = 100
 
-// ratioFigures are the ratio measurement's two rates, per second.
-type ratioFigures struct {
-	HTTP, Bare float64
+// ratioRun measures the ratio (issue 15, "writes per action", loadtest.SaveRatio) on a
+// store of its own: section saves a second through HTTP at p99 under 250 ms, against the
+// same number of bare driver updates on the same store. Every acknowledged save is then
+// checked like a mode's.
+func ratioRun(ctx context.Context, e env, cfg config, o loadOptions) (loadtest.Ratio, error) {
+	fmt.Fprintf(e.stdout, "\nLoad test, writes per action: %d governors saving their sections at rising rates, on %s\n", ratioGovernors, where(cfg))
+	plan, err := prepareLoad(ctx, e, cfg, loadtest.Sizes{Governors: ratioGovernors})
+	if err != nil {
+		return loadtest.Ratio{}, err
+	}
+	log, err := serverLog(o.dir)
+	if err != nil {
+		return loadtest.Ratio{}, err
+	}
+	defer log.Close()
+	srv, err := startLoadServer(ctx, cfg, o, log)
+	if err != nil {
+		return loadtest.Ratio{}, err
+	}
+	plan.BaseURL = srv.URL
+	acks := loadtest.NewAcks()
+	r, err := loadtest.SaveRatio(ctx, plan.Plan, acks, srv.Stop, func(ctx context.Context) (*store.Store, func(), error) {
+		a, err := openStore(ctx, e, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a.Store, a.close, nil
+	})
+	r.Print(e.stdout)
+	if err != nil {
+		_ = srv.Stop()
+		return r, err
+	}
+	_, err = verifyLoad(ctx, e, cfg, plan, acks)
+	return r, err
 }
 
 // modes are the runs --mode asks for, in order.
@@ -133,10 +164,19 @@ func loadTest(ctx context.Context, e env, cfg config, o loadOptions) error {
 			return err
 		}
 	}
-	sums = append(sums, ratioSummary(ctx, e, at))
+	if o.ratio {
+		s, err := ratioSummary(ctx, e, at, o)
+		sums = append(sums, s)
+		if err != nil {
+			return err
+		}
+	}
 	if o.keep {
 		fmt.Fprintf(e.stdout, "Kept %s\n", o.dir)
 		return nil
+	}
+	if o.ratio {
+		modes = append(modes, "ratio")
 	}
 	for _, m := range modes {
 		if err := dropLoadStore(ctx, e, at.of(m)); err != nil {
@@ -304,26 +344,17 @@ func btoi(b bool) int {
 	return 0
 }
 
-// ratioSummary runs the ratio measurement, once wired (measureRatio), and says so when not.
-func ratioSummary(ctx context.Context, e env, at stores) loadtest.Summary {
-	t := loadtest.Target{Goal: fmt.Sprintf("section saves/s through HTTP at p99 under 250 ms vs bare driver updates/s, at least %.1f", loadtest.MinRatio), Figure: "not measured"}
-	sum := loadtest.Summary{Title: "Summary: writes per action"}
-	if measureRatio == nil {
-		fmt.Fprintln(e.stdout, "\nratio: not measured")
-		return loadtest.Summary{Title: sum.Title, Targets: []loadtest.Target{t}}
-	}
-	f, err := measureRatio(ctx, e, at.of("ratio"), at.dir)
-	switch {
-	case err != nil:
+// ratioSummary runs the ratio measurement (ratioRun) and tables it.
+func ratioSummary(ctx context.Context, e env, at stores, o loadOptions) (loadtest.Summary, error) {
+	t := loadtest.Target{Goal: fmt.Sprintf("section saves/s through HTTP at p99 under 250 ms vs bare driver updates/s, at least %.1f", loadtest.MinRatio), Measured: true}
+	r, err := ratioRun(ctx, e, at.of("ratio"), o)
+	if err != nil {
 		t.Figure = "failed: " + err.Error()
-		t.Measured = true
-	case f.Bare > 0:
-		r := f.HTTP / f.Bare
-		t.Figure, t.Measured, t.Met = fmt.Sprintf("%.0f/s vs %.0f/s: %.2f", f.HTTP, f.Bare, r), true, r >= loadtest.MinRatio
+	} else {
+		t.Figure, t.Met = fmt.Sprintf("%.0f/s vs %.0f/s: %.2f", r.HTTPRate, r.BareRate, r.Ratio), r.Ratio >= loadtest.MinRatio
 	}
 	fmt.Fprintf(e.stdout, "\nratio: %s\n", t.Figure)
-	sum.Targets = []loadtest.Target{t}
-	return sum
+	return loadtest.Summary{Title: "Summary: writes per action", Targets: []loadtest.Target{t}}, err
 }
 
 // serverLog is the servers' log in the working directory, every run's appended.

@@ -121,20 +121,14 @@ type Log struct {
 // New opens the audit log in st.
 func New(st *store.Store) *Log { return &Log{st: st, c: st.Collection("audit")} }
 
-// Record appends an entry.
+// Record appends an entry. Entries recorded at the same moment share one insert (the
+// store's group commit), and Record returns once the entry's is committed.
 func (l *Log) Record(ctx context.Context, e Entry) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
 	e.ID = bson.NewObjectID()
-	err := l.st.Write(ctx, func(ctx context.Context) error {
-		_, err := l.c.InsertOne(ctx, e)
-		if store.IsDuplicateKey(err) {
-			return nil // a retried insert that had landed
-		}
-		return err
-	})
-	if err != nil {
+	if err := l.st.GroupInsert(ctx, l.c, e); err != nil {
 		return fmt.Errorf("audit: recording %s: %w", e.Action, err)
 	}
 	return nil
@@ -222,7 +216,15 @@ func (f Filter) query() bson.D {
 
 // Each calls fn for the entries f selects, newest first, at most limit of them (0: all),
 // reading them as a stream so an export of the whole log holds one entry at a time.
+//
+// It first waits for the entries queued for the log (Copy, and Records in flight), so
+// what this process has acknowledged is listed.
 func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) error) error {
+	l.st.Flush()
+	extra, err := l.trailed(ctx, f)
+	if err != nil {
+		return err
+	}
 	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}})
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
@@ -232,7 +234,8 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 		return fmt.Errorf("audit: reading: %w", err)
 	}
 	defer cur.Close(ctx)
-	for cur.Next(ctx) {
+	m := merger{extra: extra, limit: limit, fn: fn}
+	for cur.Next(ctx) && !m.full() {
 		var e Entry
 		if err := cur.Decode(&e); err != nil {
 			return fmt.Errorf("audit: reading: %w", err)
@@ -240,11 +243,14 @@ func (l *Log) Each(ctx context.Context, f Filter, limit int, fn func(Entry) erro
 		if e.Count > 1 {
 			e.Detail = strings.TrimSpace(fmt.Sprintf("%s (%d times)", e.Detail, e.Count))
 		}
-		if err := fn(e); err != nil {
+		if err := m.next(&e); err != nil {
 			return err
 		}
 	}
-	return cur.Err()
+	if err := cur.Err(); err != nil {
+		return err
+	}
+	return m.next(nil)
 }
 
 // Actions lists every action the log records, for a filter's choices.

@@ -49,13 +49,15 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 }
 
 // Attach tells s, a store connected to an embedded server whose files are in dir, where
-// its database file is (for Available) and how to prepare its collections (the _id
-// index, see idindex.go); stop, if not nil, stops the server when s is closed. Tests that
-// share one server wrap a client of their own (store.Wrap) and attach it here.
+// its database file is (for Available), how to prepare its collections (the _id index,
+// see idindex.go) and how to read a document's version cheaply (version.go); stop, if not
+// nil, stops the server when s is closed. Tests that share one server wrap a client of
+// their own (store.Wrap) and attach it here.
 func Attach(s *store.Store, dir string, stop func()) {
 	abs, _ := filepath.Abs(dir)
 	file := filepath.Join(abs, s.DB.Name()+".sqlite")
-	s.Attach(store.Engine{File: file, Stop: stop, Prepare: func(name string) error { return indexID(s, file, name) }})
+	s.Attach(store.Engine{File: file, Stop: stop, Prepare: func(name string) error { return indexID(s, file, name) },
+		Version: versionReader(file)})
 }
 
 // Start runs FerretDB in this process on SQLite files under dir, listening on a free

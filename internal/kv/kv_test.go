@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/lscp/assure/internal/store"
 	"github.com/lscp/assure/internal/storetest"
 )
 
@@ -41,5 +42,31 @@ func TestStorage(t *testing.T) {
 	}
 	if v, _ := s.Get("session-id"); v != nil {
 		t.Fatal("deleted value returned")
+	}
+}
+
+// Counts are shared through the store: what one Storage adds another (another instance)
+// reads, per key, and a count can be taken back; reading one writes nothing.
+func TestCountsAreSharedPerKey(t *testing.T) {
+	st := storetest.New(t)
+	a, b := New(st, "kv", "web"), New(st, "kv", "web")
+	ctx := context.Background()
+	for range 3 {
+		if err := a.Add(ctx, "link:192.0.2.1", time.Hour, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Add(ctx, "link:192.0.2.1", time.Hour, -1); err != nil {
+		t.Fatal(err)
+	}
+	counting, writes := store.CountWrites(ctx)
+	if n, err := b.Count(counting, "link:192.0.2.1", time.Hour); err != nil || n != 2 {
+		t.Fatalf("count: %d, %v", n, err)
+	}
+	if n, err := a.Count(counting, "link:192.0.2.2", time.Hour); err != nil || n != 0 {
+		t.Fatalf("another key: %d, %v", n, err)
+	}
+	if writes.Load() != 0 {
+		t.Fatalf("reading counts wrote %d times", writes.Load())
 	}
 }
