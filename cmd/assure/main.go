@@ -78,7 +78,7 @@ func commands() []command {
 		{"loadtest", "[--governors 200] [--teachers 20] [--crash N] [--keep]", "simulate a deadline day against a server of its own on a fresh store, then check every acknowledged write is stored once", loadtestFlags, true},
 		{"backup", "--out FILE", "write a consistent, compressed dump of every collection, evidence files included (the service can keep running)", backupFlags, true},
 		{"restore", "FILE", "restore a backup into an empty store (a new DATA_DIR, or a new MongoDB database)", restoreFlags, true},
-		{"demo", "", "load the demo county, its rounds and a demo admin into an empty store", demoFlags, false},
+		{"demo", "[--schools 24000] [--dir DIR]", "load the demo county, its rounds and a demo admin into an empty store (or, with --schools, an England-sized register and rounds)", demoFlags, false},
 		{"help", "", "list commands and settings", nil, false},
 	}
 }
