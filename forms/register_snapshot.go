@@ -2,6 +2,7 @@ package forms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -21,7 +22,8 @@ import (
 // every change, whichever instance made it. The first read after a start or an import
 // comes from the snapshot: the import writes the register it made as a few documents
 // read by _id, each holding thousands of schools as one encoded value (the store decodes
-// one big value far faster than the many small ones of separate school documents).
+// one big value far faster than the many small ones of separate school documents, and
+// register_codec.go decodes the value itself quickly).
 
 // snapshotChunk is how many schools one snapshot document holds: about 0.8 MB encoded,
 // well inside a document's 16 MB.
@@ -31,12 +33,8 @@ const snapshotChunk = 2000
 type snapshotDoc struct {
 	ID     string `bson:"_id"`    // the import's ID and the part's number
 	Import string `bson:"import"` // the import that wrote it, for tidying
-	Data   []byte `bson:"data"`   // snapshotSchools, encoded
-}
-
-// snapshotSchools is what one snapshot document's data holds.
-type snapshotSchools struct {
-	Schools []School `bson:"s"`
+	Layout string `bson:"layout"` // recordLayout when it was written (register_codec.go)
+	Data   []byte `bson:"data"`   // encodeSchools
 }
 
 // registerCache is the register as last read by this instance, in name order, and the
@@ -56,11 +54,11 @@ func snapshotID(importID string, part int) string { return importID + ":" + strc
 func (g *Register) writeSnapshot(ctx context.Context, id string, list []School) (int, error) {
 	var docs []any
 	for start := 0; start < len(list); start += snapshotChunk {
-		data, err := bson.Marshal(snapshotSchools{Schools: list[start:min(start+snapshotChunk, len(list))]})
+		data, err := encodeSchools(list[start:min(start+snapshotChunk, len(list))])
 		if err != nil {
-			return 0, fmt.Errorf("register: encoding the snapshot: %w", err)
+			return 0, err
 		}
-		docs = append(docs, snapshotDoc{ID: snapshotID(id, len(docs)), Import: id, Data: data})
+		docs = append(docs, snapshotDoc{ID: snapshotID(id, len(docs)), Import: id, Layout: recordLayout, Data: data})
 	}
 	// One document a write: each is large, and a retried write only adds what is missing.
 	for _, d := range docs {
@@ -79,11 +77,12 @@ func (g *Register) readSnapshot(ctx context.Context, p registerPointer) ([]Schoo
 		if err != nil {
 			return nil, fmt.Errorf("register: reading the snapshot of import %s: %w", p.Import, err)
 		}
-		var s snapshotSchools
-		if err := bson.Unmarshal(d.Data, &s); err != nil {
-			return nil, fmt.Errorf("register: decoding the snapshot of import %s: %w", p.Import, err)
+		if d.Layout != recordLayout {
+			return nil, errSnapshotLayout
 		}
-		list = append(list, s.Schools...)
+		if list, err = decodeSchools(d.Data, list); err != nil {
+			return nil, fmt.Errorf("%w (import %s)", err, p.Import)
+		}
 	}
 	return list, nil
 }
@@ -116,7 +115,8 @@ func (g *Register) byName(ctx context.Context) (registerPointer, []School, error
 	var list []School
 	if p.Chunks > 0 {
 		list, err = g.readSnapshot(ctx, p)
-	} else {
+	}
+	if p.Chunks == 0 || errors.Is(err, errSnapshotLayout) {
 		list, err = g.scan(ctx, schools)
 	}
 	if err != nil {
