@@ -30,14 +30,14 @@ type answerRow struct {
 	ID          string `bson:"_id"` // the URN, as text
 	Reference   string `bson:"ref"`
 	Submissions int    `bson:"n"`
-	Data        []byte `bson:"d"` // packedAnswers, encoded
+	Data        []byte `bson:"d"` // packedAnswers, encoded (answer_codec.go)
 }
 
 // packedAnswers is what an answers row's data holds: what the submission fixed.
 type packedAnswers struct {
-	Answers   []StoredAnswer `bson:"a"`
-	Preparer  *Person        `bson:"p,omitempty"`
-	Confirmer *Person        `bson:"c,omitempty"`
+	Answers   []StoredAnswer
+	Preparer  *Person
+	Confirmer *Person
 }
 
 // answerRows is the collection of a round's answers rows: one a round, so the workbook's
@@ -47,7 +47,7 @@ func (rs *Returns) answerRows(year string) *mongo.Collection {
 }
 
 func newAnswerRow(r Return) (answerRow, error) {
-	data, err := bson.Marshal(packedAnswers{Answers: r.Answers, Preparer: r.Preparer, Confirmer: r.Confirmer})
+	data, err := encodeAnswers(packedAnswers{Answers: r.Answers, Preparer: r.Preparer, Confirmer: r.Confirmer})
 	if err != nil {
 		return answerRow{}, fmt.Errorf("returns: packing the answers of %s: %w", r.ID, err)
 	}
@@ -139,12 +139,11 @@ func (rs *Rounds) eachWithAnswers(ctx context.Context, round Round, fn func(Retu
 		}
 		if row, ok := rows[r.URN]; ok && row.current(r) {
 			delete(rows, r.URN)
-			var p packedAnswers
-			if err := bson.Unmarshal(row.Data, &p); err != nil {
-				return fmt.Errorf("returns: unpacking the answers of %s: %w", r.ID, err)
+			// A row that does not decode (damaged, or from another build) is written again.
+			if p, err := decodeAnswers(row.Data); err == nil {
+				r.Answers, r.Preparer, r.Confirmer = p.Answers, p.Preparer, p.Confirmer
+				return fn(r)
 			}
-			r.Answers, r.Preparer, r.Confirmer = p.Answers, p.Preparer, p.Confirmer
-			return fn(r)
 		}
 		whole, err := rs.returns.Get(ctx, r.Key())
 		if err != nil {

@@ -130,3 +130,35 @@ func TestPastRoundsAnswerRowsGoWithItsAnswers(t *testing.T) {
 		t.Fatalf("%d answers rows after the purge: %v", len(rows), err)
 	}
 }
+
+// An answers row keeps every field of every answer, and the sign-off.
+func TestAnswersRowEncodingKeepsEverything(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []reflect.Type{reflect.TypeFor[StoredAnswer](), reflect.TypeFor[Answer]()} {
+		if typ.NumField() != map[string]int{"StoredAnswer": 3, "Answer": 3}[typ.Name()] {
+			t.Fatalf("%s has %d fields: teach answer_codec.go to keep the new one", typ.Name(), typ.NumField())
+		}
+	}
+	at := time.Date(2024, 12, 1, 10, 0, 0, 0, time.UTC)
+	p := packedAnswers{Answers: []StoredAnswer{
+		{Question: "dsl.name", Answer: Answer{Value: "Ann"}},
+		{Question: "training.kinds", Answer: Answer{Values: []string{"a", "b"}}, Carried: true},
+		{Question: "scr.checks", Answer: Answer{Value: "partly", Comment: "Two references to chase. ✓"}},
+		{Question: "empty"},
+	}, Preparer: &Person{Name: "Pat", Role: "Business manager", Email: "p@example.org", At: at}, Confirmer: &Person{Name: "Chris", At: at}}
+	data, err := encodeAnswers(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeAnswers(data)
+	if err != nil || !reflect.DeepEqual(got, p) {
+		t.Fatalf("decoded %+v, %v", got, err)
+	}
+	if got, err := decodeAnswers(data[:len(data)/2]); err == nil {
+		t.Fatalf("half a row decoded: %+v", got)
+	}
+	none, _ := encodeAnswers(packedAnswers{})
+	if got, err := decodeAnswers(none); err != nil || len(got.Answers) != 0 || got.Preparer != nil {
+		t.Fatalf("no answers: %+v %v", got, err)
+	}
+}
