@@ -386,12 +386,21 @@ func (g *Register) tidy(ctx context.Context, p registerPointer) error {
 	if err != nil {
 		return fmt.Errorf("import: listing collections: %w", err)
 	}
+	dropped := false
 	for _, n := range names {
 		if n != p.Collection && (n == legacySchools || strings.HasPrefix(n, generationPrefix)) {
 			if err := g.st.Write(ctx, func(ctx context.Context) error { return g.st.DB.Collection(n).Drop(ctx) }); err != nil {
 				return fmt.Errorf("import: dropping an abandoned register %s: %w", n, err)
 			}
+			dropped = true
 		}
+	}
+	// A killed import's history lines follow its generation, so only an import that left
+	// one can have left lines. (Deleting them scans the whole history: seconds for England,
+	// more with each import. Lines left anyway are never shown: History reads only
+	// committed imports'.)
+	if !dropped {
+		return g.tidySnapshots(ctx, p.Import)
 	}
 	done, err := g.committed(ctx, p)
 	if err != nil {
