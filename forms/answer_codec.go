@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -20,6 +21,10 @@ import (
 const answersCodecVersion = 1
 
 var errAnswersDamaged = errors.New("returns: an answers row is damaged")
+
+// inflaters are readers of deflated rows, kept between rows: a new one allocates tens of
+// kilobytes, more than the row it reads.
+var inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
 
 // encodeAnswers packs p for an answers row.
 func encodeAnswers(p packedAnswers) ([]byte, error) {
@@ -65,7 +70,12 @@ func encodeAnswers(p packedAnswers) ([]byte, error) {
 
 // decodeAnswers unpacks an answers row's data.
 func decodeAnswers(data []byte) (p packedAnswers, err error) {
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(data)))
+	r := inflaters.Get().(io.ReadCloser)
+	defer inflaters.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(data), nil); err != nil {
+		return p, fmt.Errorf("%w: %w", errAnswersDamaged, err)
+	}
+	raw, err := io.ReadAll(r)
 	if err != nil {
 		return p, fmt.Errorf("%w: %w", errAnswersDamaged, err)
 	}
