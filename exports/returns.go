@@ -165,6 +165,10 @@ func WriteReturnsWorkbook(w io.Writer, in ReturnsReport) (err error) {
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
+	// The summary opens first. Said now, while the sheets are empty: said after they are
+	// streamed, excelize reads every streamed sheet back into memory to say it (seconds,
+	// and hundreds of MB, for England).
+	f.SetActiveSheet(0)
 	if err := b.startSheets(); err != nil {
 		return err
 	}
@@ -177,7 +181,6 @@ func WriteReturnsWorkbook(w io.Writer, in ReturnsReport) (err error) {
 	if err := b.summary(in); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
 	_, err = f.WriteTo(w)
 	return err
 }

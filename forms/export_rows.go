@@ -35,7 +35,11 @@ func (rs *Rounds) ExportReturns(ctx context.Context, by audit.Actor, req Returns
 		return rep, err
 	}
 	each := func(fn func(exports.ReturnRow) error) error {
-		return rs.returns.Each(ctx, req.Year, req.Format == ReturnsWorkbook, func(r Return) error { return fn(returnRow(r)) })
+		row := func(r Return) error { return fn(returnRow(r)) }
+		if req.Format == ReturnsWorkbook {
+			return rs.eachWithAnswers(ctx, rep.Round, row)
+		}
+		return rs.returns.Each(ctx, req.Year, false, row)
 	}
 	if req.Format == ReturnsCSV {
 		err = exports.WriteReturnsCSV(w, each)

@@ -78,6 +78,9 @@ func (rs *Rounds) LoadPast(ctx context.Context, by audit.Actor, in PastRound) (R
 	if err := rs.register.insertMany(ctx, rs.returns.versions, versions, func(int) {}); err != nil {
 		return Round{}, fmt.Errorf("rounds: loading %s: %w", round.ID, err)
 	}
+	if err := rs.keepAnswerRows(ctx, returns); err != nil {
+		return Round{}, err
+	}
 	if err := rs.returns.countChange(ctx, round.ID); err != nil {
 		return Round{}, err
 	}

@@ -42,6 +42,7 @@ type Register struct {
 	imports *mongo.Collection
 	lease   time.Duration // how long a killed importer can block the next one
 	log     Auditor       // imports and refused files are recorded here
+	cache   registerCache // the register in memory (register_snapshot.go)
 }
 
 // NewRegister opens the register in st.
@@ -68,6 +69,9 @@ type registerPointer struct {
 	Import     string          `bson:"import"`
 	Summary    RegisterSummary `bson:"summary"`
 	Report     ImportReport    `bson:"report"`
+	// Chunks is how many documents the register's snapshot takes (register_snapshot.go);
+	// 0 for a register written before snapshots.
+	Chunks int `bson:"chunks,omitempty"`
 }
 
 // RegisterSummary is the register in figures, kept with the pointer.
@@ -219,7 +223,7 @@ func (g *Register) importExtract(ctx context.Context, ex *Extract, opt *ImportOp
 	if err := g.tidy(ctx, ptr); err != nil {
 		return rep, err
 	}
-	existing, err := g.all(ctx, schools)
+	existing, err := g.all(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -233,12 +237,16 @@ func (g *Register) importExtract(ctx context.Context, ex *Extract, opt *ImportOp
 	if err == nil {
 		err = g.insertAll(ctx, changes)
 	}
+	chunks := 0
+	if err == nil {
+		chunks, err = g.writeSnapshot(ctx, opt.ID, next)
+	}
 	if err != nil {
 		g.abandon(opt.ID, gen)
 		return rep, fmt.Errorf("import: writing the new register: %w", err)
 	}
 	rep.Finished = time.Now().UTC()
-	if err := g.switchTo(ctx, registerPointer{ID: pointerID, Collection: gen.Name(), Import: opt.ID, Summary: summarise(next), Report: rep}); err != nil {
+	if err := g.switchTo(ctx, registerPointer{ID: pointerID, Collection: gen.Name(), Import: opt.ID, Summary: summarise(next), Report: rep, Chunks: chunks}); err != nil {
 		g.abandon(opt.ID, gen)
 		return rep, err
 	}
@@ -359,11 +367,15 @@ func (g *Register) abandon(id string, gen *mongo.Collection) {
 		_, err := g.history.DeleteMany(ctx, bson.D{{Key: "import", Value: id}})
 		return err
 	})
+	_ = g.st.Write(ctx, func(ctx context.Context) error {
+		_, err := g.snapshots().DeleteMany(ctx, bson.D{{Key: "import", Value: id}})
+		return err
+	})
 }
 
 // tidy finishes what an earlier import left, under the import lock: the current import's
 // report recorded, generations that never became current (a killed import's) dropped, and
-// their history lines deleted.
+// their history lines and snapshots deleted, with the snapshots of registers replaced.
 func (g *Register) tidy(ctx context.Context, p registerPointer) error {
 	if p.Import != "" {
 		if err := g.recordReport(ctx, p.Report); err != nil {
@@ -374,12 +386,21 @@ func (g *Register) tidy(ctx context.Context, p registerPointer) error {
 	if err != nil {
 		return fmt.Errorf("import: listing collections: %w", err)
 	}
+	dropped := false
 	for _, n := range names {
 		if n != p.Collection && (n == legacySchools || strings.HasPrefix(n, generationPrefix)) {
 			if err := g.st.Write(ctx, func(ctx context.Context) error { return g.st.DB.Collection(n).Drop(ctx) }); err != nil {
 				return fmt.Errorf("import: dropping an abandoned register %s: %w", n, err)
 			}
+			dropped = true
 		}
+	}
+	// A killed import's history lines follow its generation, so only an import that left
+	// one can have left lines. (Deleting them scans the whole history: seconds for England,
+	// more with each import. Lines left anyway are never shown: History reads only
+	// committed imports'.)
+	if !dropped {
+		return g.tidySnapshots(ctx, p.Import)
 	}
 	done, err := g.committed(ctx, p)
 	if err != nil {
@@ -389,10 +410,14 @@ func (g *Register) tidy(ctx context.Context, p registerPointer) error {
 	for id := range done {
 		ids = append(ids, id)
 	}
-	return g.st.Write(ctx, func(ctx context.Context) error {
+	err = g.st.Write(ctx, func(ctx context.Context) error {
 		_, err := g.history.DeleteMany(ctx, bson.D{{Key: "import", Value: bson.D{{Key: "$nin", Value: ids}}}})
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return g.tidySnapshots(ctx, p.Import)
 }
 
 // committed is the set of imports that changed the register: those with a report, and
@@ -494,13 +519,12 @@ func changedFields(a, b Record) []string {
 	return out
 }
 
-// all loads every school of a generation by id. The import compares the whole register
-// against the file, so one scan beats a lookup per row (24,000 schools decode in well
-// under a second).
-func (g *Register) all(ctx context.Context, schools *mongo.Collection) (map[string]School, error) {
-	list, err := store.FindAll[School](ctx, schools, bson.D{})
+// all gives every school of the register by id, as byName reads it (from memory or the
+// snapshot): the import compares the whole register against the file.
+func (g *Register) all(ctx context.Context) (map[string]School, error) {
+	_, list, err := g.byName(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("register: reading schools: %w", err)
+		return nil, err
 	}
 	m := make(map[string]School, len(list))
 	for _, s := range list {
@@ -599,59 +623,28 @@ func (f SchoolFilter) query() bson.D {
 	return q
 }
 
-// MaxListWindow is how far into a filtered listing a page can reach: a page is found by
-// keeping the first Offset+Limit schools in name order, so this bounds what one request
-// holds. Past it, people narrow the search.
+// MaxListWindow is how far into a filtered listing a page can reach: MongoDB skips to a
+// page through the name index, which costs more the further it goes. Past it, people
+// narrow the search.
 const MaxListWindow = 10_000
 
-// List returns the schools that match, by name, and how many match in all. With a Limit,
-// it holds at most about twice Offset+Limit schools at once, whatever the register's size;
+// List returns the schools that match, by name, and how many match in all.
 // Offset+Limit beyond MaxListWindow is brought back within it.
 func (g *Register) List(ctx context.Context, f SchoolFilter) ([]School, int64, error) {
-	_, schools, err := g.current(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
 	if f.Limit > 0 && f.Offset+f.Limit > MaxListWindow {
 		f.Limit = min(f.Limit, MaxListWindow)
 		f.Offset = MaxListWindow - f.Limit
 	}
-	if g.st.Kind == store.KindMongoDB {
-		return g.listIndexed(ctx, schools, f)
+	if g.st.Kind != store.KindMongoDB {
+		// The embedded store decodes every school for any filter, so the register is
+		// held in memory (register_snapshot.go) and filtered and paged there.
+		return g.listInMemory(ctx, f)
 	}
-	// The embedded store sorts in memory whatever it is asked to sort, so the register
-	// is read in store order and the page kept here.
-	cur, err := schools.Find(ctx, f.query())
+	_, schools, err := g.current(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
+		return nil, 0, err
 	}
-	defer cur.Close(ctx)
-	keep := f.Offset + f.Limit
-	var list []School
-	var total int64
-	for cur.Next(ctx) {
-		var s School
-		if err := cur.Decode(&s); err != nil {
-			return nil, 0, fmt.Errorf("register: listing schools: %w", err)
-		}
-		total++
-		list = append(list, s)
-		if f.Limit > 0 && len(list) >= 2*keep+writeBatch {
-			list = firstByName(list, keep)
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return nil, 0, fmt.Errorf("register: listing schools: %w", err)
-	}
-	if f.Limit > 0 {
-		list = firstByName(list, keep)
-	} else {
-		sortByName(list)
-	}
-	if f.Offset >= len(list) {
-		return nil, total, nil
-	}
-	return list[f.Offset:], total, nil
+	return g.listIndexed(ctx, schools, f)
 }
 
 // listIndexed pages on the server, which MongoDB does with the name index.
@@ -682,13 +675,6 @@ func sortByName(list []School) {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-}
-
-// firstByName keeps the first n schools in name order, in a fresh slice so the dropped
-// ones can be collected.
-func firstByName(list []School, n int) []School {
-	sortByName(list)
-	return slices.Clone(list[:min(n, len(list))])
 }
 
 // Districts lists the districts the register holds, for the filter.

@@ -138,6 +138,9 @@ func (rs *Rounds) purge(ctx context.Context, rep PurgeReport) (PurgeReport, erro
 			return err
 		}
 		rep.Links = del.DeletedCount
+		if err := rs.returns.answerRows(year).Drop(ctx); err != nil {
+			return err
+		}
 		_, err = rs.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: year}}, bson.D{{Key: "$set", Value: bson.D{{Key: "purged", Value: time.Now().UTC()}}}})
 		return err
 	})

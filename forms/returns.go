@@ -460,9 +460,10 @@ func (rs *Rounds) submit(ctx context.Context, id ReturnID, s Submission, confirm
 	return submitted, e, true, rs.returns.keepVersion(ctx, submitted)
 }
 
-// keepVersion stores the submitted return as a version. The return is the record of
-// truth: were the service to stop between the two writes, Versions rebuilds the missing
-// version from the return, whose answers cannot change while it is submitted.
+// keepVersion stores the submitted return as a version, and its answers row for the
+// workbook (answer_rows.go). The return is the record of truth: were the service to stop
+// between the writes, Versions rebuilds the missing version from the return, whose
+// answers cannot change while it is submitted, and the workbook the missing row.
 func (rs *Returns) keepVersion(ctx context.Context, r Return) error {
 	v := ReturnVersion{ID: r.ID + ":v" + strconv.Itoa(r.Submissions), Return: r.ID, Number: r.Submissions,
 		Reference: r.Reference, Submitted: r.Submitted, Late: r.Late, Answers: r.Answers, Preparer: r.Preparer, Confirmer: r.Confirmer}
@@ -475,6 +476,9 @@ func (rs *Returns) keepVersion(ctx context.Context, r Return) error {
 	})
 	if err != nil {
 		return fmt.Errorf("returns: keeping version %s: %w", v.ID, err)
+	}
+	if r.Status == StatusSubmitted {
+		_ = rs.keepAnswerRow(ctx, r) // a row not written is written by the next workbook
 	}
 	return nil
 }

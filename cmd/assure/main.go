@@ -78,8 +78,8 @@ func commands() []command {
 		{"loadtest", "[--mode stress|day|all] [--governors 200] [--schools N] [--day 5m] [--burst 200] [--crash N] [--keep]", "simulate a deadline day against a server of its own on a fresh store, then check every acknowledged write is stored once", loadtestFlags, true},
 		{"backup", "--out FILE", "write a consistent, compressed dump of every collection, evidence files included (the service can keep running)", backupFlags, true},
 		{"restore", "FILE", "restore a backup into an empty store (a new DATA_DIR, or a new MongoDB database)", restoreFlags, true},
-		{"store", "[--listen 127.0.0.1:27017]", "run the embedded store (FerretDB on SQLite in DATA_DIR) as a server of its own, for several instances to share through MONGODB_URI", storeFlags, true},
-		{"demo", "", "load the demo county, its rounds and a demo admin into an empty store", demoFlags, false},
+		{"store", "[--listen 127.0.0.1:27017] [--postgresql URL]", "run the embedded store (FerretDB on SQLite in DATA_DIR) as a server of its own, for several instances to share through MONGODB_URI", storeFlags, true},
+		{"demo", "[--schools 24000] [--dir DIR]", "load the demo county, its rounds and a demo admin into an empty store (or, with --schools, an England-sized register and rounds)", demoFlags, false},
 		{"help", "", "list commands and settings", nil, false},
 	}
 }
