@@ -27,7 +27,7 @@ import (
 
 const (
 	instances           = 3
-	governorsPerServer  = 20
+	governorsPerServer  = 10
 	remindedOthers      = 20               // schools without a governor in the load that get reminders
 	multiInstanceWithin = 20 * time.Second // how long another instance may take to show a change
 	reminderEvery       = 10 * time.Second // each instance's reminder schedule
