@@ -54,18 +54,7 @@ func encodeAnswers(p packedAnswers) ([]byte, error) {
 	}
 	raw = binary.AppendUvarint(raw, uint64(len(signOff)))
 	raw = append(raw, signOff...)
-	var out bytes.Buffer
-	w, err := flate.NewWriter(&out, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return deflate(raw)
 }
 
 // decodeAnswers unpacks an answers row's data.
@@ -123,4 +112,21 @@ func decodeAnswers(data []byte) (p packedAnswers, err error) {
 	}
 	p.Preparer, p.Confirmer = signOff.Preparer, signOff.Confirmer
 	return p, nil
+}
+
+// deflate compresses a packed value (answers rows, round list parts) for the store: fast
+// compression, since these are written on the request path.
+func deflate(raw []byte) ([]byte, error) {
+	var out bytes.Buffer
+	w, err := flate.NewWriter(&out, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
