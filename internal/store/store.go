@@ -166,21 +166,7 @@ func (s *Store) write(ctx context.Context, op func(ctx context.Context) error) e
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	backoff := 5 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		err := op(ctx)
-		if err == nil || !IsBusy(err) || attempt == maxBusyRetries {
-			return s.written(err)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("store: write still busy when the request ended: %w", err)
-		case <-time.After(backoff):
-		}
-		if backoff < 500*time.Millisecond {
-			backoff *= 2
-		}
-	}
+	return s.written(retryBusy(ctx, op))
 }
 
 // IsBusy reports whether err is SQLite refusing a write because the database is locked.
